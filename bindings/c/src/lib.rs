@@ -1,1 +1,23 @@
+//! The C ABI of crmkit: `libcrmkit` and `include/crmkit.h`.
+//!
+//! Conventions (the header repeats them for C readers):
+//! - Fallible functions return a [`crmkit_status`]; `CRMKIT_OK` (0) is
+//!   success, every other value is one of the stable error codes shared with
+//!   the Rust and Python APIs. Results are written through out-pointers.
+//! - After a failure, [`crmkit_last_error_message`] gives the detailed message
+//!   of the last failure on the calling thread (it names the offending index
+//!   or field).
+//! - Arrays are `(const T *ptr, size_t len)`; `ptr` may be NULL only when
+//!   `len` is 0.
+//! - No Rust panic crosses the boundary: every exported function catches
+//!   panics and returns `CRMKIT_PANIC`.
+//! - Every `*_free` function accepts NULL.
+#![allow(non_camel_case_types)]
 
+mod error;
+mod survey;
+mod version;
+
+pub use error::{crmkit_last_error_message, crmkit_status, crmkit_status_name};
+pub use survey::*;
+pub use version::*;

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Fails when include/crmkit.h differs from what the pinned cbindgen generates
+# from bindings/c. `--write` regenerates it instead.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+CBINDGEN_VERSION=0.29.4
+cbindgen=.tools/bin/cbindgen
+if ! "$cbindgen" --version 2>/dev/null | grep -qx "cbindgen $CBINDGEN_VERSION"; then
+    echo "installing cbindgen $CBINDGEN_VERSION into .tools/"
+    cargo install cbindgen --version "$CBINDGEN_VERSION" --locked --root .tools --quiet
+fi
+
+generated=$(mktemp)
+trap 'rm -f "$generated"' EXIT
+"$cbindgen" --quiet --config bindings/c/cbindgen.toml --crate crmkit-ffi --output "$generated" bindings/c
+
+if [ "${1:-}" = "--write" ]; then
+    cp "$generated" include/crmkit.h
+    echo "include/crmkit.h regenerated"
+    exit 0
+fi
+if ! diff -u include/crmkit.h "$generated"; then
+    echo "include/crmkit.h is stale: run scripts/check-header.sh --write and commit it" >&2
+    exit 1
+fi
+echo "include/crmkit.h is up to date (cbindgen $CBINDGEN_VERSION)"
