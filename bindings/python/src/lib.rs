@@ -1,1 +1,17 @@
+//! The compiled module `crmkit._crmkit`. The Python package `crmkit` wraps it
+//! with input conversion (lists, numpy, pandas, polars, pyarrow) and
+//! docstrings; see `python/crmkit/`.
 
+mod errors;
+mod input;
+mod survey;
+
+use pyo3::prelude::*;
+
+#[pymodule]
+fn _crmkit(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", crmkit::VERSION)?;
+    errors::register(m)?;
+    survey::register(m)?;
+    Ok(())
+}

@@ -1,0 +1,11 @@
+from . import survey as survey
+from ._crmkit import (
+    ERROR_CODES as ERROR_CODES,
+    BindingError as BindingError,
+    CrmkitError as CrmkitError,
+    InputError as InputError,
+    SurveyError as SurveyError,
+    __version__ as __version__,
+)
+
+__all__: list[str]

@@ -1,0 +1,118 @@
+"""Stubs of the compiled module ``crmkit._crmkit``."""
+
+from typing import Any, Optional, Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+__version__: str
+ERROR_CODES: dict[str, int]
+
+class CrmkitError(ValueError):
+    code: str
+    code_value: int
+
+class InputError(CrmkitError): ...
+class SurveyError(CrmkitError): ...
+class BindingError(CrmkitError): ...
+
+class NpsResult:
+    nps: float
+    se: float
+    low: float
+    high: float
+    n: int
+    promoters: int
+    passives: int
+    detractors: int
+    missing: int
+    effective_n: float
+    promoter_share: float
+    passive_share: float
+    detractor_share: float
+    variance: float
+    confidence: float
+    method: str
+    def to_dict(self) -> dict[str, Any]: ...
+
+class NpsDiffResult:
+    difference: float
+    se: float
+    z: float
+    p_value: float
+    low: float
+    high: float
+    confidence: float
+
+class CsatResult:
+    csat: float
+    low: float
+    high: float
+    n: int
+    satisfied: int
+    missing: int
+    mean: float
+    effective_n: float
+    confidence: float
+
+class CesResult:
+    mean: float
+    se: float
+    low: float
+    high: float
+    easy_percent: float
+    difficult_percent: float
+    n: int
+    missing: int
+    effective_n: float
+    confidence: float
+
+class TopicImpact:
+    topic: str
+    n: int
+    share: float
+    nps_topic: float
+    nps_without: float
+    impact: float
+    z: float
+    p_value: float
+
+class NpsAccumulator:
+    def __init__(self) -> None: ...
+    def push(self, score: Optional[float]) -> None: ...
+    def push_weighted(self, score: Optional[float], weight: float) -> None: ...
+    def merge(self, other: NpsAccumulator) -> None: ...
+    def finish(self, confidence: float = 0.95, method: str = "wald") -> NpsResult: ...
+    @property
+    def n(self) -> int: ...
+    @property
+    def missing(self) -> int: ...
+    def __getstate__(self) -> bytes: ...
+    def __setstate__(self, state: bytes) -> None: ...
+
+def nps(scores: Any, weights: Any = None, confidence: float = 0.95, method: str = "wald") -> NpsResult: ...
+def nps_diff(a: Any, b: Any, confidence: float = 0.95) -> NpsDiffResult: ...
+def csat(scores: Any, weights: Any = None, scale: int = 5, threshold: int = 4, confidence: float = 0.95) -> CsatResult: ...
+def ces(
+    scores: Any,
+    weights: Any = None,
+    scale: int = 7,
+    easy_threshold: int = 5,
+    difficult_threshold: int = 3,
+    confidence: float = 0.95,
+) -> CesResult: ...
+def nps_sample_size(margin: float, confidence: float = 0.95, variance: Optional[float] = None) -> int: ...
+def recency_weights(ages: Any, half_life: float) -> list[float]: ...
+def drivers(scores: Any, topics: Sequence[Sequence[str]], confidence: float = 0.95) -> list[TopicImpact]: ...
+def grouped(
+    metric: str,
+    scores: Any,
+    codes: npt.NDArray[np.uint32],
+    n_groups: int,
+    weights: Any = None,
+    confidence: float = 0.95,
+    method: str = "wald",
+    scale: int = 0,
+    threshold: int = 0,
+    difficult_threshold: int = 0,
+) -> dict[str, list[Any]]: ...

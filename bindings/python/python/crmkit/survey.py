@@ -1,0 +1,393 @@
+"""Survey metrics: NPS, CSAT and CES with confidence intervals, significance
+tests, weights, segments and driver analysis.
+
+Scores may be lists or tuples (``None`` is a missing answer), numpy arrays of
+any numeric dtype (``NaN`` is missing), pandas Series (including nullable
+``Int64`` with ``pd.NA``), polars Series, or pyarrow arrays (nulls are
+missing). Missing answers are counted in ``missing``, never dropped. An
+answer outside the scale raises :class:`crmkit.SurveyError` naming its
+position. Computation runs in Rust with the GIL released.
+
+>>> from crmkit import survey
+>>> r = survey.nps([10, 9, None, 6, 8])
+>>> r.nps, r.n, r.missing
+(25.0, 4, 1)
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional, Sequence, Union
+
+import numpy as np
+
+from . import _crmkit
+from ._crmkit import (
+    CesResult,
+    CsatResult,
+    NpsAccumulator,
+    NpsDiffResult,
+    NpsResult,
+    TopicImpact,
+)
+
+__all__ = [
+    "nps",
+    "nps_diff",
+    "csat",
+    "ces",
+    "nps_by",
+    "csat_by",
+    "ces_by",
+    "nps_sample_size",
+    "recency_weights",
+    "drivers",
+    "NpsAccumulator",
+    "NpsResult",
+    "NpsDiffResult",
+    "CsatResult",
+    "CesResult",
+    "TopicImpact",
+]
+
+Scores = Any
+"""Anything :func:`_scores` accepts: a sequence, numpy array, pandas/polars Series or pyarrow array."""
+
+
+def _scores(values: Scores) -> Any:
+    """Converts a column to something the Rust side reads without surprises.
+
+    Numeric numpy arrays become contiguous float64 (NaN for missing); pandas,
+    polars and pyarrow columns go through their own ``to_numpy`` so that
+    nulls become NaN. Lists and tuples pass through: Rust reads them item by
+    item so that a string or bool is reported with its position.
+    """
+    if isinstance(values, (list, tuple)):
+        return values
+    if isinstance(values, np.ndarray):
+        if values.dtype.kind in "fiu":
+            return np.ascontiguousarray(values, dtype=np.float64)
+        return values.tolist()
+    module = type(values).__module__.split(".")[0]
+    if module == "pandas":
+        if values.dtype.kind in "fiu" or str(values.dtype) in ("Int8", "Int16", "Int32", "Int64", "UInt8", "UInt16", "UInt32", "UInt64", "Float32", "Float64"):
+            return values.to_numpy(dtype=np.float64, na_value=np.nan)
+        return values.tolist()
+    if module == "polars":
+        if values.dtype.is_numeric():
+            return np.ascontiguousarray(values.cast(float).to_numpy(), dtype=np.float64)
+        return values.to_list()
+    if module == "pyarrow":
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        if pa.types.is_integer(values.type) or pa.types.is_floating(values.type):
+            filled = pc.fill_null(pc.cast(values, pa.float64()), float("nan"))
+            return np.ascontiguousarray(filled.to_numpy(), dtype=np.float64)
+        return values.to_pylist()
+    return values
+
+
+def nps(
+    scores: Scores,
+    *,
+    weights: Optional[Scores] = None,
+    confidence: float = 0.95,
+    method: str = "wald",
+) -> NpsResult:
+    """Net Promoter Score of 0–10 answers with a confidence interval.
+
+    Promoters answer 9–10, passives 7–8, detractors 0–6; NPS = 100·(P − D)/n.
+    ``method`` is ``"wald"`` or ``"adjusted_wald"`` (¾ added to promoters
+    and detractors, 3 to n: better for small samples). With ``weights``,
+    shares are weighted and the standard error uses the Kish effective n.
+    The interval is clamped to [−100, 100].
+
+    >>> r = nps([10] * 50 + [8] * 30 + [3] * 20)
+    >>> round(r.nps, 1), round(r.se, 4), round(r.low, 3), round(r.high, 3)
+    (30.0, 7.8102, 14.692, 45.308)
+    """
+    return _crmkit.nps(
+        _scores(scores),
+        None if weights is None else _scores(weights),
+        confidence,
+        method,
+    )
+
+
+def nps_diff(a: Scores, b: Scores, *, confidence: float = 0.95) -> NpsDiffResult:
+    """Tests whether the NPS of answers ``a`` differs from that of ``b``.
+
+    z = (NPS_a − NPS_b)/√(V_a/n_a + V_b/n_b), two-sided p-value.
+
+    >>> d = nps_diff([10] * 50 + [8] * 30 + [3] * 20, [10] * 40 + [8] * 30 + [3] * 30)
+    >>> round(d.difference, 1), round(d.p_value, 4)
+    (20.0, 0.0794)
+    """
+    return _crmkit.nps_diff(_scores(a), _scores(b), confidence)
+
+
+def csat(
+    scores: Scores,
+    *,
+    scale: int = 5,
+    threshold: int = 4,
+    confidence: float = 0.95,
+    weights: Optional[Scores] = None,
+) -> CsatResult:
+    """CSAT: the share of answers at or above ``threshold`` on 1..``scale``.
+
+    The default is top-2-box on 1–5. The interval is Wilson's.
+
+    >>> r = csat([5, 4, 3, 1])
+    >>> r.csat, r.satisfied, r.n
+    (50.0, 2, 4)
+    """
+    return _crmkit.csat(
+        _scores(scores),
+        None if weights is None else _scores(weights),
+        scale,
+        threshold,
+        confidence,
+    )
+
+
+def ces(
+    scores: Scores,
+    *,
+    scale: int = 7,
+    easy_threshold: int = 5,
+    difficult_threshold: int = 3,
+    confidence: float = 0.95,
+    weights: Optional[Scores] = None,
+) -> CesResult:
+    """Customer Effort Score on 1..``scale``: the mean with an interval, and
+    the percentages of easy (>= ``easy_threshold``) and difficult
+    (<= ``difficult_threshold``) answers.
+
+    >>> r = ces([7, 6, 5, 2])
+    >>> r.mean, r.easy_percent
+    (5.0, 75.0)
+    """
+    return _crmkit.ces(
+        _scores(scores),
+        None if weights is None else _scores(weights),
+        scale,
+        easy_threshold,
+        difficult_threshold,
+        confidence,
+    )
+
+
+def nps_sample_size(margin: float, *, confidence: float = 0.95, variance: Optional[float] = None) -> int:
+    """Answers needed for an NPS margin of error of ``margin`` points:
+    n = z²·Var/(margin/100)². ``variance`` defaults to the worst case 1.0.
+
+    >>> nps_sample_size(5)
+    1537
+    """
+    return _crmkit.nps_sample_size(margin, confidence, variance)
+
+
+def recency_weights(ages: Scores, half_life: float) -> list:
+    """Weights 0.5^(age/half_life) for answers of the given ages (one unit,
+    e.g. days). Negative ages count as 0.
+
+    >>> recency_weights([0, 30, 60], 30)
+    [1.0, 0.5, 0.25]
+    """
+    return _crmkit.recency_weights(_scores(ages), half_life)
+
+
+def drivers(scores: Scores, topics: Sequence[Sequence[str]], *, confidence: float = 0.95) -> list:
+    """Driver analysis: how much each topic moves the NPS.
+
+    ``topics[i]`` lists the topics of answer ``i``. For each topic, impact =
+    n_t·(NPS_t − NPS)/(N − n_t) (= NPS − NPS without the topic) with a z-test
+    of NPS_t against the rest; most costly first.
+
+    >>> d = drivers([0, 2, 10, 9], [["delivery"], ["delivery"], [], ["price"]])
+    >>> d[0].topic, d[0].nps_topic
+    ('delivery', -100.0)
+    """
+    return _crmkit.drivers(_scores(scores), [list(t) for t in topics], confidence)
+
+
+# --- grouped forms over data frames -----------------------------------------
+
+
+def _frame_kind(frame: Any) -> str:
+    module = type(frame).__module__.split(".")[0]
+    if module in ("pandas", "polars", "pyarrow"):
+        return module
+    raise TypeError(
+        f"expected a pandas or polars DataFrame or a pyarrow Table, got {type(frame).__name__}"
+    )
+
+
+def _group(frame: Any, kind: str, by: list) -> tuple:
+    """Returns (codes as uint32, number of groups, key columns as lists),
+    groups sorted by key with missing keys last, using each library's own
+    fast factorization."""
+    if kind == "pandas":
+        import pandas as pd
+
+        if len(by) == 1 and isinstance(frame[by[0]].dtype, pd.CategoricalDtype):
+            col = frame[by[0]]
+            codes = col.cat.codes.to_numpy()
+            cats = list(col.cat.categories)
+            order = sorted(range(len(cats)), key=lambda i: cats[i])
+            remap = np.empty(len(cats) + 1, dtype=np.uint32)
+            for new, old in enumerate(order):
+                remap[old] = new
+            remap[-1] = len(cats)  # code -1: missing key
+            keys = [[cats[i] for i in order]]
+            n_groups = len(cats)
+            if (codes < 0).any():
+                keys[0].append(None)
+                n_groups += 1
+            return remap[codes], n_groups, keys
+        codes = frame.groupby(by, sort=True, dropna=False, observed=True).ngroup().to_numpy()
+        uniq = frame[by].drop_duplicates()
+        uniq = uniq.sort_values(by, na_position="last")
+        return codes.astype(np.uint32), len(uniq), [uniq[c].tolist() for c in by]
+    if kind == "polars":
+        import polars as pl
+
+        keys = frame.select(by).unique().sort(by, nulls_last=True)
+        indexed = keys.with_row_index("__crmkit_code")
+        codes = frame.select(by).join(indexed, on=by, how="left", nulls_equal=True, maintain_order="left")[
+            "__crmkit_code"
+        ]
+        return codes.to_numpy().astype(np.uint32), keys.height, [keys[c].to_list() for c in by]
+    import pyarrow as pa
+
+    table = frame.select(by)
+    if len(by) == 1:
+        encoded = table.column(0).combine_chunks().dictionary_encode()
+        values = encoded.dictionary.to_pylist()
+        raw = encoded.indices.to_numpy(zero_copy_only=False)
+        order = sorted(range(len(values)), key=lambda i: (values[i] is None, values[i]))
+        remap = np.empty(len(values), dtype=np.uint32)
+        for new, old in enumerate(order):
+            remap[old] = new
+        codes = remap[np.nan_to_num(raw, nan=0).astype(np.int64)] if len(values) else raw.astype(np.uint32)
+        keys = [[values[i] for i in order]]
+        if encoded.indices.null_count:
+            missing = pa.compute.is_null(encoded.indices).to_numpy(zero_copy_only=False)
+            codes = codes.astype(np.uint32)
+            codes[missing] = len(values)
+            keys[0].append(None)
+        return codes.astype(np.uint32), len(keys[0]), keys
+    rows = list(zip(*(table.column(c).to_pylist() for c in by)))
+    distinct = sorted(set(rows), key=lambda r: tuple((v is None, v) for v in r))
+    index = {r: i for i, r in enumerate(distinct)}
+    codes = np.fromiter((index[r] for r in rows), dtype=np.uint32, count=len(rows))
+    return codes, len(distinct), [[r[i] for r in distinct] for i in range(len(by))]
+
+
+def _column(frame: Any, kind: str, name: str) -> Any:
+    if kind == "pyarrow":
+        return frame.column(name).combine_chunks()
+    return frame[name]
+
+
+def _to_frame(kind: str, columns: dict) -> Any:
+    if kind == "pandas":
+        import pandas as pd
+
+        return pd.DataFrame(columns)
+    if kind == "polars":
+        import polars as pl
+
+        return pl.DataFrame(columns, strict=False)
+    import pyarrow as pa
+
+    return pa.table(columns)
+
+
+def _grouped(metric: str, frame: Any, by: Union[str, Sequence[str]], score: str, weights: Optional[str], **params: Any) -> Any:
+    kind = _frame_kind(frame)
+    by = [by] if isinstance(by, str) else list(by)
+    present = frame.column_names if kind == "pyarrow" else list(frame.columns)
+    for name in by + [score] + ([weights] if weights else []):
+        if name not in present:
+            raise KeyError(f"no column {name!r} in the frame; the columns are {present}")
+    codes, n_groups, keys = _group(frame, kind, by)
+    result = _crmkit.grouped(
+        metric,
+        _scores(_column(frame, kind, score)),
+        np.ascontiguousarray(codes, dtype=np.uint32),
+        n_groups,
+        None if weights is None else _scores(_column(frame, kind, weights)),
+        **params,
+    )
+    columns = {name: values for name, values in zip(by, keys)}
+    columns.update(result)
+    return _to_frame(kind, columns)
+
+
+def nps_by(
+    frame: Any,
+    by: Union[str, Sequence[str]],
+    *,
+    score: str = "score",
+    weights: Optional[str] = None,
+    confidence: float = 0.95,
+    method: str = "wald",
+) -> Any:
+    """NPS per segment of a pandas or polars DataFrame or a pyarrow Table.
+
+    Returns a frame of the same library with one row per segment (sorted by
+    key; a missing key forms its own segment, last) and the columns ``by``,
+    ``n``, ``missing``, ``promoters``, ``passives``, ``detractors``, ``nps``,
+    ``se``, ``low``, ``high``, ``effective_n``. A segment whose answers are
+    all missing has NaN metrics.
+
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"channel": ["web", "app", "web"], "score": [10, 3, 9]})
+    >>> nps_by(df, "channel")[["channel", "n", "nps"]].to_dict("list")
+    {'channel': ['app', 'web'], 'n': [1, 2], 'nps': [-100.0, 100.0]}
+    """
+    return _grouped("nps", frame, by, score, weights, confidence=confidence, method=method)
+
+
+def csat_by(
+    frame: Any,
+    by: Union[str, Sequence[str]],
+    *,
+    score: str = "score",
+    weights: Optional[str] = None,
+    scale: int = 5,
+    threshold: int = 4,
+    confidence: float = 0.95,
+) -> Any:
+    """CSAT per segment; see :func:`nps_by`. Columns: ``n``, ``missing``,
+    ``satisfied``, ``csat``, ``low``, ``high``, ``mean``, ``effective_n``."""
+    return _grouped("csat", frame, by, score, weights, confidence=confidence, scale=scale, threshold=threshold)
+
+
+def ces_by(
+    frame: Any,
+    by: Union[str, Sequence[str]],
+    *,
+    score: str = "score",
+    weights: Optional[str] = None,
+    scale: int = 7,
+    easy_threshold: int = 5,
+    difficult_threshold: int = 3,
+    confidence: float = 0.95,
+) -> Any:
+    """CES per segment; see :func:`nps_by`. Columns: ``n``, ``missing``,
+    ``mean``, ``se``, ``low``, ``high``, ``easy_percent``,
+    ``difficult_percent``, ``effective_n``."""
+    return _grouped(
+        "ces",
+        frame,
+        by,
+        score,
+        weights,
+        confidence=confidence,
+        scale=scale,
+        threshold=easy_threshold,
+        difficult_threshold=difficult_threshold,
+    )

@@ -1,0 +1,675 @@
+//! Survey metrics for Python. Every computation runs with the GIL released.
+
+use crate::errors::{guard, to_py};
+use crate::input::{Floats, floats};
+use crmkit::survey::{
+    self, Ces, CesOptions, Csat, CsatOptions, IntervalMethod, Nps, NpsDiff, NpsOptions, Scale,
+    Tally, TopicImpact,
+};
+use numpy::PyReadonlyArray1;
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict};
+
+fn options(confidence: f64, method: &str) -> crmkit::Result<NpsOptions> {
+    Ok(NpsOptions {
+        confidence,
+        method: IntervalMethod::parse(method)?,
+    })
+}
+
+/// NPS result.
+#[pyclass(name = "NpsResult", module = "crmkit.survey", frozen, get_all)]
+#[derive(Debug, Clone)]
+pub struct PyNps {
+    nps: f64,
+    se: f64,
+    low: f64,
+    high: f64,
+    n: u64,
+    promoters: u64,
+    passives: u64,
+    detractors: u64,
+    missing: u64,
+    effective_n: f64,
+    promoter_share: f64,
+    passive_share: f64,
+    detractor_share: f64,
+    variance: f64,
+    confidence: f64,
+    method: &'static str,
+}
+
+impl From<Nps> for PyNps {
+    fn from(r: Nps) -> Self {
+        PyNps {
+            nps: r.nps,
+            se: r.se,
+            low: r.low,
+            high: r.high,
+            n: r.n,
+            promoters: r.promoters,
+            passives: r.passives,
+            detractors: r.detractors,
+            missing: r.missing,
+            effective_n: r.effective_n,
+            promoter_share: r.promoter_share,
+            passive_share: r.passive_share,
+            detractor_share: r.detractor_share,
+            variance: r.variance,
+            confidence: r.confidence,
+            method: r.method.as_str(),
+        }
+    }
+}
+
+#[pymethods]
+impl PyNps {
+    fn __repr__(&self) -> String {
+        format!(
+            "NpsResult(nps={:.4}, low={:.4}, high={:.4}, se={:.4}, n={}, missing={}, method='{}', confidence={})",
+            self.nps,
+            self.low,
+            self.high,
+            self.se,
+            self.n,
+            self.missing,
+            self.method,
+            self.confidence
+        )
+    }
+
+    /// The result as a dict.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        d.set_item("nps", self.nps)?;
+        d.set_item("se", self.se)?;
+        d.set_item("low", self.low)?;
+        d.set_item("high", self.high)?;
+        d.set_item("n", self.n)?;
+        d.set_item("promoters", self.promoters)?;
+        d.set_item("passives", self.passives)?;
+        d.set_item("detractors", self.detractors)?;
+        d.set_item("missing", self.missing)?;
+        d.set_item("effective_n", self.effective_n)?;
+        d.set_item("promoter_share", self.promoter_share)?;
+        d.set_item("passive_share", self.passive_share)?;
+        d.set_item("detractor_share", self.detractor_share)?;
+        d.set_item("variance", self.variance)?;
+        d.set_item("confidence", self.confidence)?;
+        d.set_item("method", self.method)?;
+        Ok(d)
+    }
+}
+
+/// NPS difference test result.
+#[pyclass(name = "NpsDiffResult", module = "crmkit.survey", frozen, get_all)]
+#[derive(Debug, Clone)]
+pub struct PyNpsDiff {
+    difference: f64,
+    se: f64,
+    z: f64,
+    p_value: f64,
+    low: f64,
+    high: f64,
+    confidence: f64,
+}
+
+impl From<NpsDiff> for PyNpsDiff {
+    fn from(d: NpsDiff) -> Self {
+        PyNpsDiff {
+            difference: d.difference,
+            se: d.se,
+            z: d.z,
+            p_value: d.p_value,
+            low: d.low,
+            high: d.high,
+            confidence: d.confidence,
+        }
+    }
+}
+
+#[pymethods]
+impl PyNpsDiff {
+    fn __repr__(&self) -> String {
+        format!(
+            "NpsDiffResult(difference={:.4}, se={:.4}, z={:.4}, p_value={:.4e}, low={:.4}, high={:.4})",
+            self.difference, self.se, self.z, self.p_value, self.low, self.high
+        )
+    }
+}
+
+/// CSAT result.
+#[pyclass(name = "CsatResult", module = "crmkit.survey", frozen, get_all)]
+#[derive(Debug, Clone)]
+pub struct PyCsat {
+    csat: f64,
+    low: f64,
+    high: f64,
+    n: u64,
+    satisfied: u64,
+    missing: u64,
+    mean: f64,
+    effective_n: f64,
+    confidence: f64,
+}
+
+impl From<Csat> for PyCsat {
+    fn from(r: Csat) -> Self {
+        PyCsat {
+            csat: r.csat,
+            low: r.low,
+            high: r.high,
+            n: r.n,
+            satisfied: r.satisfied,
+            missing: r.missing,
+            mean: r.mean,
+            effective_n: r.effective_n,
+            confidence: r.confidence,
+        }
+    }
+}
+
+#[pymethods]
+impl PyCsat {
+    fn __repr__(&self) -> String {
+        format!(
+            "CsatResult(csat={:.4}, low={:.4}, high={:.4}, n={}, satisfied={}, missing={})",
+            self.csat, self.low, self.high, self.n, self.satisfied, self.missing
+        )
+    }
+}
+
+/// CES result.
+#[pyclass(name = "CesResult", module = "crmkit.survey", frozen, get_all)]
+#[derive(Debug, Clone)]
+pub struct PyCes {
+    mean: f64,
+    se: f64,
+    low: f64,
+    high: f64,
+    easy_percent: f64,
+    difficult_percent: f64,
+    n: u64,
+    missing: u64,
+    effective_n: f64,
+    confidence: f64,
+}
+
+impl From<Ces> for PyCes {
+    fn from(r: Ces) -> Self {
+        PyCes {
+            mean: r.mean,
+            se: r.se,
+            low: r.low,
+            high: r.high,
+            easy_percent: r.easy_percent,
+            difficult_percent: r.difficult_percent,
+            n: r.n,
+            missing: r.missing,
+            effective_n: r.effective_n,
+            confidence: r.confidence,
+        }
+    }
+}
+
+#[pymethods]
+impl PyCes {
+    fn __repr__(&self) -> String {
+        format!(
+            "CesResult(mean={:.4}, low={:.4}, high={:.4}, easy_percent={:.2}, n={}, missing={})",
+            self.mean, self.low, self.high, self.easy_percent, self.n, self.missing
+        )
+    }
+}
+
+/// Driver analysis row.
+#[pyclass(name = "TopicImpact", module = "crmkit.survey", frozen, get_all)]
+#[derive(Debug, Clone)]
+pub struct PyTopicImpact {
+    topic: String,
+    n: u64,
+    share: f64,
+    nps_topic: f64,
+    nps_without: f64,
+    impact: f64,
+    z: f64,
+    p_value: f64,
+}
+
+impl From<TopicImpact<String>> for PyTopicImpact {
+    fn from(t: TopicImpact<String>) -> Self {
+        PyTopicImpact {
+            topic: t.topic,
+            n: t.n,
+            share: t.share,
+            nps_topic: t.nps_topic,
+            nps_without: t.nps_without,
+            impact: t.impact,
+            z: t.z,
+            p_value: t.p_value,
+        }
+    }
+}
+
+#[pymethods]
+impl PyTopicImpact {
+    fn __repr__(&self) -> String {
+        format!(
+            "TopicImpact(topic={:?}, n={}, impact={:.4}, nps_topic={:.4}, p_value={:.4e})",
+            self.topic, self.n, self.impact, self.nps_topic, self.p_value
+        )
+    }
+}
+
+fn weights_of<'py>(weights: Option<&Bound<'py, PyAny>>) -> PyResult<Option<Floats<'py>>> {
+    weights.filter(|w| !w.is_none()).map(floats).transpose()
+}
+
+#[pyfunction]
+#[pyo3(signature = (scores, weights=None, confidence=0.95, method="wald"))]
+fn nps(
+    py: Python<'_>,
+    scores: &Bound<'_, PyAny>,
+    weights: Option<&Bound<'_, PyAny>>,
+    confidence: f64,
+    method: &str,
+) -> PyResult<PyNps> {
+    guard(py, || {
+        let s = floats(scores)?;
+        let w = weights_of(weights)?;
+        let o = options(confidence, method).map_err(|e| to_py(py, e))?;
+        let (s, w) = (s.as_slice(), w.as_ref().map(Floats::as_slice));
+        let r = py.detach(|| match w {
+            None => survey::nps(s, &o),
+            Some(w) => survey::nps_weighted(s, w, &o),
+        });
+        r.map(PyNps::from).map_err(|e| to_py(py, e))
+    })
+}
+
+#[pyfunction]
+#[pyo3(signature = (a, b, confidence=0.95))]
+fn nps_diff(
+    py: Python<'_>,
+    a: &Bound<'_, PyAny>,
+    b: &Bound<'_, PyAny>,
+    confidence: f64,
+) -> PyResult<PyNpsDiff> {
+    guard(py, || {
+        let (a, b) = (floats(a)?, floats(b)?);
+        let (a, b) = (a.as_slice(), b.as_slice());
+        let r = py.detach(|| {
+            let o = NpsOptions {
+                confidence,
+                method: IntervalMethod::Wald,
+            };
+            let ra = survey::nps(a, &o)?;
+            let rb = survey::nps(b, &o)?;
+            survey::nps_diff(&ra, &rb, confidence)
+        });
+        r.map(PyNpsDiff::from).map_err(|e| to_py(py, e))
+    })
+}
+
+#[pyfunction]
+#[pyo3(signature = (scores, weights=None, scale=5, threshold=4, confidence=0.95))]
+fn csat(
+    py: Python<'_>,
+    scores: &Bound<'_, PyAny>,
+    weights: Option<&Bound<'_, PyAny>>,
+    scale: i32,
+    threshold: i32,
+    confidence: f64,
+) -> PyResult<PyCsat> {
+    guard(py, || {
+        let s = floats(scores)?;
+        let w = weights_of(weights)?;
+        let o = CsatOptions {
+            scale: Scale { min: 1, max: scale },
+            threshold,
+            confidence,
+        };
+        let (s, w) = (s.as_slice(), w.as_ref().map(Floats::as_slice));
+        let r = py.detach(|| match w {
+            None => survey::csat(s, &o),
+            Some(w) => survey::csat_weighted(s, w, &o),
+        });
+        r.map(PyCsat::from).map_err(|e| to_py(py, e))
+    })
+}
+
+#[pyfunction]
+#[pyo3(signature = (scores, weights=None, scale=7, easy_threshold=5, difficult_threshold=3, confidence=0.95))]
+fn ces(
+    py: Python<'_>,
+    scores: &Bound<'_, PyAny>,
+    weights: Option<&Bound<'_, PyAny>>,
+    scale: i32,
+    easy_threshold: i32,
+    difficult_threshold: i32,
+    confidence: f64,
+) -> PyResult<PyCes> {
+    guard(py, || {
+        let s = floats(scores)?;
+        let w = weights_of(weights)?;
+        let o = CesOptions {
+            scale: Scale { min: 1, max: scale },
+            easy_threshold,
+            difficult_threshold,
+            confidence,
+        };
+        let (s, w) = (s.as_slice(), w.as_ref().map(Floats::as_slice));
+        let r = py.detach(|| match w {
+            None => survey::ces(s, &o),
+            Some(w) => survey::ces_weighted(s, w, &o),
+        });
+        r.map(PyCes::from).map_err(|e| to_py(py, e))
+    })
+}
+
+#[pyfunction]
+#[pyo3(signature = (margin, confidence=0.95, variance=None))]
+fn nps_sample_size(
+    py: Python<'_>,
+    margin: f64,
+    confidence: f64,
+    variance: Option<f64>,
+) -> PyResult<u64> {
+    guard(py, || {
+        survey::nps_sample_size(margin, confidence, variance).map_err(|e| to_py(py, e))
+    })
+}
+
+#[pyfunction]
+fn recency_weights(py: Python<'_>, ages: &Bound<'_, PyAny>, half_life: f64) -> PyResult<Vec<f64>> {
+    guard(py, || {
+        let a = floats(ages)?;
+        survey::recency_weights(a.as_slice(), half_life).map_err(|e| to_py(py, e))
+    })
+}
+
+#[pyfunction]
+#[pyo3(signature = (scores, topics, confidence=0.95))]
+fn drivers(
+    py: Python<'_>,
+    scores: &Bound<'_, PyAny>,
+    topics: Vec<Vec<String>>,
+    confidence: f64,
+) -> PyResult<Vec<PyTopicImpact>> {
+    guard(py, || {
+        let s = floats(scores)?;
+        let s = s.as_slice();
+        let o = NpsOptions {
+            confidence,
+            method: IntervalMethod::Wald,
+        };
+        let r = py.detach(|| survey::drivers(s, &topics, &o));
+        r.map(|v| v.into_iter().map(PyTopicImpact::from).collect())
+            .map_err(|e| to_py(py, e))
+    })
+}
+
+/// Per-group metric columns for the grouped functions: one pass over the
+/// data in Rust, the columns as lists for the frame library to assemble.
+#[pyfunction]
+#[pyo3(signature = (metric, scores, codes, n_groups, weights=None, confidence=0.95, method="wald", scale=0, threshold=0, difficult_threshold=0))]
+#[allow(clippy::too_many_arguments)]
+fn grouped<'py>(
+    py: Python<'py>,
+    metric: &str,
+    scores: &Bound<'py, PyAny>,
+    codes: PyReadonlyArray1<'py, u32>,
+    n_groups: usize,
+    weights: Option<&Bound<'py, PyAny>>,
+    confidence: f64,
+    method: &str,
+    scale: i32,
+    threshold: i32,
+    difficult_threshold: i32,
+) -> PyResult<Bound<'py, PyDict>> {
+    guard(py, || {
+        let s = floats(scores)?;
+        let w = weights_of(weights)?;
+        let (s, w) = (s.as_slice(), w.as_ref().map(Floats::as_slice));
+        let codes = codes
+            .as_slice()
+            .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
+        let (scale_range, name) = match metric {
+            "nps" => (Scale::NPS, "NPS"),
+            "csat" => (Scale { min: 1, max: scale }, "CSAT"),
+            "ces" => (Scale { min: 1, max: scale }, "CES"),
+            other => {
+                return Err(pyo3::exceptions::PyValueError::new_err(format!(
+                    "metric must be \"nps\", \"csat\" or \"ces\", got {other:?}"
+                )));
+            }
+        };
+        let tallies = py
+            .detach(|| survey::tally_by_code(scale_range, s, codes, n_groups, w, name))
+            .map_err(|e| to_py(py, e))?;
+        let out = PyDict::new(py);
+        out.set_item("n", tallies.iter().map(Tally::n).collect::<Vec<_>>())?;
+        out.set_item(
+            "missing",
+            tallies.iter().map(Tally::missing).collect::<Vec<_>>(),
+        )?;
+        let column = |results: Vec<Option<Vec<(&str, f64)>>>, names: &[&str]| -> PyResult<()> {
+            for (i, name) in names.iter().enumerate() {
+                let values: Vec<f64> = results
+                    .iter()
+                    .map(|r| r.as_ref().map_or(f64::NAN, |v| v[i].1))
+                    .collect();
+                out.set_item(*name, values)?;
+            }
+            Ok(())
+        };
+        let no_answers = |e: &crmkit::Error| e.code() == crmkit::ErrorCode::SurveyNoAnswers;
+        match metric {
+            "nps" => {
+                let o = options(confidence, method).map_err(|e| to_py(py, e))?;
+                let mut rows = Vec::with_capacity(tallies.len());
+                for t in &tallies {
+                    rows.push(match Nps::from_tally(t, &o) {
+                        Ok(r) => Some(vec![
+                            ("promoters", r.promoters as f64),
+                            ("passives", r.passives as f64),
+                            ("detractors", r.detractors as f64),
+                            ("nps", r.nps),
+                            ("se", r.se),
+                            ("low", r.low),
+                            ("high", r.high),
+                            ("effective_n", r.effective_n),
+                        ]),
+                        Err(e) if no_answers(&e) => None,
+                        Err(e) => return Err(to_py(py, e)),
+                    });
+                }
+                column(
+                    rows,
+                    &[
+                        "promoters",
+                        "passives",
+                        "detractors",
+                        "nps",
+                        "se",
+                        "low",
+                        "high",
+                        "effective_n",
+                    ],
+                )?;
+            }
+            "csat" => {
+                let o = CsatOptions {
+                    scale: scale_range,
+                    threshold,
+                    confidence,
+                };
+                let mut rows = Vec::with_capacity(tallies.len());
+                for t in &tallies {
+                    rows.push(match Csat::from_tally(t, &o) {
+                        Ok(r) => Some(vec![
+                            ("satisfied", r.satisfied as f64),
+                            ("csat", r.csat),
+                            ("low", r.low),
+                            ("high", r.high),
+                            ("mean", r.mean),
+                            ("effective_n", r.effective_n),
+                        ]),
+                        Err(e) if no_answers(&e) => None,
+                        Err(e) => return Err(to_py(py, e)),
+                    });
+                }
+                column(
+                    rows,
+                    &["satisfied", "csat", "low", "high", "mean", "effective_n"],
+                )?;
+            }
+            _ => {
+                let o = CesOptions {
+                    scale: scale_range,
+                    easy_threshold: threshold,
+                    difficult_threshold,
+                    confidence,
+                };
+                let mut rows = Vec::with_capacity(tallies.len());
+                for t in &tallies {
+                    rows.push(match Ces::from_tally(t, &o) {
+                        Ok(r) => Some(vec![
+                            ("mean", r.mean),
+                            ("se", r.se),
+                            ("low", r.low),
+                            ("high", r.high),
+                            ("easy_percent", r.easy_percent),
+                            ("difficult_percent", r.difficult_percent),
+                            ("effective_n", r.effective_n),
+                        ]),
+                        Err(e) if no_answers(&e) => None,
+                        Err(e) => return Err(to_py(py, e)),
+                    });
+                }
+                column(
+                    rows,
+                    &[
+                        "mean",
+                        "se",
+                        "low",
+                        "high",
+                        "easy_percent",
+                        "difficult_percent",
+                        "effective_n",
+                    ],
+                )?;
+            }
+        }
+        Ok(out)
+    })
+}
+
+/// A streaming NPS accumulator: push answers (optionally weighted), merge
+/// accumulators from shards or workers, finish into an NPS. Pickles.
+#[pyclass(name = "NpsAccumulator", module = "crmkit.survey")]
+#[derive(Debug, Clone, Default)]
+pub struct PyNpsAccumulator {
+    inner: survey::NpsAccumulator,
+}
+
+#[pymethods]
+impl PyNpsAccumulator {
+    #[new]
+    fn new() -> Self {
+        PyNpsAccumulator::default()
+    }
+
+    /// Adds one answer (None or NaN is missing).
+    fn push(&mut self, py: Python<'_>, score: Option<f64>) -> PyResult<()> {
+        guard(py, || {
+            self.inner
+                .push(score.unwrap_or(f64::NAN))
+                .map_err(|e| to_py(py, e.into()))
+        })
+    }
+
+    /// Adds one answer with a weight (finite, >= 0).
+    fn push_weighted(&mut self, py: Python<'_>, score: Option<f64>, weight: f64) -> PyResult<()> {
+        guard(py, || {
+            self.inner
+                .push_weighted(score.unwrap_or(f64::NAN), weight)
+                .map_err(|e| to_py(py, e.into()))
+        })
+    }
+
+    /// Adds every answer of another accumulator (exact).
+    fn merge(&mut self, py: Python<'_>, other: &PyNpsAccumulator) -> PyResult<()> {
+        guard(py, || {
+            self.inner
+                .merge(&other.inner)
+                .map_err(|e| to_py(py, e.into()))
+        })
+    }
+
+    /// The NPS of everything pushed so far.
+    #[pyo3(signature = (confidence=0.95, method="wald"))]
+    fn finish(&self, py: Python<'_>, confidence: f64, method: &str) -> PyResult<PyNps> {
+        guard(py, || {
+            let o = options(confidence, method).map_err(|e| to_py(py, e))?;
+            self.inner
+                .finish(&o)
+                .map(PyNps::from)
+                .map_err(|e| to_py(py, e))
+        })
+    }
+
+    /// Present answers so far.
+    #[getter]
+    fn n(&self) -> u64 {
+        self.inner.tally().n()
+    }
+
+    /// Missing answers so far.
+    #[getter]
+    fn missing(&self) -> u64 {
+        self.inner.tally().missing()
+    }
+
+    fn __getstate__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        let json = serde_json::to_vec(&self.inner)
+            .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
+        Ok(PyBytes::new(py, &json))
+    }
+
+    fn __setstate__(&mut self, py: Python<'_>, state: &[u8]) -> PyResult<()> {
+        self.inner = serde_json::from_slice(state).map_err(|e| {
+            to_py(
+                py,
+                crmkit::error::InputError::Malformed {
+                    location: "NpsAccumulator state".into(),
+                    message: e.to_string(),
+                }
+                .into(),
+            )
+        })?;
+        Ok(())
+    }
+
+    fn __repr__(&self) -> String {
+        format!("NpsAccumulator(n={}, missing={})", self.n(), self.missing())
+    }
+}
+
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyNps>()?;
+    m.add_class::<PyNpsDiff>()?;
+    m.add_class::<PyCsat>()?;
+    m.add_class::<PyCes>()?;
+    m.add_class::<PyTopicImpact>()?;
+    m.add_class::<PyNpsAccumulator>()?;
+    m.add_function(wrap_pyfunction!(nps, m)?)?;
+    m.add_function(wrap_pyfunction!(nps_diff, m)?)?;
+    m.add_function(wrap_pyfunction!(csat, m)?)?;
+    m.add_function(wrap_pyfunction!(ces, m)?)?;
+    m.add_function(wrap_pyfunction!(nps_sample_size, m)?)?;
+    m.add_function(wrap_pyfunction!(recency_weights, m)?)?;
+    m.add_function(wrap_pyfunction!(drivers, m)?)?;
+    m.add_function(wrap_pyfunction!(grouped, m)?)?;
+    Ok(())
+}
