@@ -1,1 +1,65 @@
-fn main() {}
+//! The `crmkit` command: survey metrics on CSV files, and a demo of every
+//! capability on embedded sample data.
+
+mod demo;
+mod survey_cmd;
+mod table;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(name = "crmkit", version, about = "Customer-data toolkit: survey metrics, and more to come", long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Runs every capability on embedded sample data and prints a report.
+    Demo,
+    /// Net Promoter Score of a CSV column, overall and per segment.
+    Nps(survey_cmd::NpsArgs),
+    /// CSAT (top-box share) of a CSV column, overall and per segment.
+    Csat(survey_cmd::CsatArgs),
+    /// Customer Effort Score of a CSV column, overall and per segment.
+    Ces(survey_cmd::CesArgs),
+}
+
+/// A failure and the exit code it maps to: 2 for bad input, 1 otherwise.
+#[derive(Debug)]
+pub(crate) struct Failure {
+    pub(crate) message: String,
+    pub(crate) code: u8,
+}
+
+impl From<crmkit::Error> for Failure {
+    fn from(e: crmkit::Error) -> Self {
+        let input = matches!(
+            e.code().group(),
+            crmkit::ErrorGroup::Input | crmkit::ErrorGroup::Survey
+        ) && e.code() != crmkit::ErrorCode::Io;
+        Failure {
+            message: e.to_string(),
+            code: if input { 2 } else { 1 },
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Demo => demo::run(),
+        Command::Nps(a) => survey_cmd::nps(&a),
+        Command::Csat(a) => survey_cmd::csat(&a),
+        Command::Ces(a) => survey_cmd::ces(&a),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            eprintln!("error: {}", f.message);
+            ExitCode::from(f.code)
+        }
+    }
+}

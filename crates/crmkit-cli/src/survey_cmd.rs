@@ -1,0 +1,334 @@
+//! `crmkit nps | csat | ces FILE.csv`.
+
+use crate::Failure;
+use crate::table::{Table, f1, interval, pct};
+use clap::Args;
+use crmkit::survey::table::{AnswerTable, ColumnSpec, read_csv};
+use crmkit::survey::{
+    self, Ces, CesOptions, Csat, CsatOptions, IntervalMethod, Nps, NpsOptions, Scale, Tally,
+};
+use std::io::Read;
+
+/// Options shared by every survey command.
+#[derive(Debug, Args)]
+pub(crate) struct Common {
+    /// CSV file with a header row; `-` reads standard input.
+    file: String,
+    /// The column holding the answers.
+    #[arg(long, default_value = "score")]
+    score_column: String,
+    /// Segment columns, comma-separated (e.g. `channel,touchpoint`).
+    #[arg(long, value_delimiter = ',')]
+    by: Vec<String>,
+    /// An optional column of weights.
+    #[arg(long)]
+    weight_column: Option<String>,
+    /// Confidence level of the intervals.
+    #[arg(long, default_value_t = 0.95)]
+    confidence: f64,
+    /// Field delimiter (`;` for spreadsheets saved in comma-decimal locales).
+    #[arg(long, default_value = ",")]
+    delimiter: char,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct NpsArgs {
+    #[command(flatten)]
+    common: Common,
+    /// Interval method: `wald` or `adjusted_wald`.
+    #[arg(long, default_value = "wald")]
+    method: String,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CsatArgs {
+    #[command(flatten)]
+    common: Common,
+    /// Highest answer of the 1..SCALE scale.
+    #[arg(long, default_value_t = 5)]
+    scale: i32,
+    /// Lowest satisfied answer.
+    #[arg(long, default_value_t = 4)]
+    threshold: i32,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CesArgs {
+    #[command(flatten)]
+    common: Common,
+    /// Highest answer of the 1..SCALE scale.
+    #[arg(long, default_value_t = 7)]
+    scale: i32,
+    /// Lowest easy answer.
+    #[arg(long, default_value_t = 5)]
+    easy_threshold: i32,
+    /// Highest difficult answer.
+    #[arg(long, default_value_t = 3)]
+    difficult_threshold: i32,
+}
+
+fn read(common: &Common) -> Result<AnswerTable, Failure> {
+    if !common.delimiter.is_ascii() {
+        return Err(Failure {
+            message: format!(
+                "--delimiter must be one ASCII character, got {:?}",
+                common.delimiter
+            ),
+            code: 2,
+        });
+    }
+    let spec = ColumnSpec {
+        score: common.score_column.clone(),
+        by: common.by.clone(),
+        weight: common.weight_column.clone(),
+        delimiter: common.delimiter as u8,
+    };
+    let located = |e: crmkit::Error| Failure::from(e).prefixed(&common.file);
+    if common.file == "-" {
+        let mut data = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut data)
+            .map_err(|e| Failure {
+                message: format!("reading standard input: {e}"),
+                code: 1,
+            })?;
+        read_csv(data.as_slice(), &spec).map_err(located)
+    } else {
+        let file = std::fs::File::open(&common.file).map_err(|e| Failure {
+            message: format!("{}: {e}", common.file),
+            code: 1,
+        })?;
+        read_csv(std::io::BufReader::new(file), &spec).map_err(located)
+    }
+}
+
+impl Failure {
+    fn prefixed(mut self, file: &str) -> Failure {
+        self.message = format!("{file}: {}", self.message);
+        self
+    }
+}
+
+/// Tallies the whole file and every segment, with errors located on file lines.
+fn tallies(
+    t: &AnswerTable,
+    common: &Common,
+    scale: Scale,
+    metric: &'static str,
+) -> Result<(Tally, Vec<(String, Tally)>), Failure> {
+    let locate = |e: crmkit::Error| Failure::from(t.locate(e)).prefixed(&common.file);
+    let weights = t.weights.as_deref();
+    let overall = Tally::from_answers(scale, &t.scores, weights, metric).map_err(locate)?;
+    let keys: Vec<String> = t.keys.iter().map(|k| k.join(" / ")).collect();
+    let (distinct, codes) = survey::group_codes(&keys);
+    let by = if common.by.is_empty() {
+        Vec::new()
+    } else {
+        let per = survey::tally_by_code(scale, &t.scores, &codes, distinct.len(), weights, metric)
+            .map_err(locate)?;
+        distinct.into_iter().zip(per).collect()
+    };
+    Ok((overall, by))
+}
+
+fn segment_title(common: &Common) -> String {
+    if common.by.is_empty() {
+        "segment".into()
+    } else {
+        common.by.join(" / ")
+    }
+}
+
+fn print_json(overall: serde_json::Value, segments: Vec<serde_json::Value>) -> Result<(), Failure> {
+    let doc = serde_json::json!({ "overall": overall, "segments": segments });
+    let text = serde_json::to_string_pretty(&doc).map_err(|e| Failure {
+        message: e.to_string(),
+        code: 1,
+    })?;
+    println!("{text}");
+    Ok(())
+}
+
+/// One output row: segment key, present answers, missing answers, metric.
+type Row<R> = (String, u64, u64, Option<R>);
+
+/// Computes a metric per tally; a segment with no answers gets `None`.
+fn each<R>(
+    tallies: &[(String, Tally)],
+    f: impl Fn(&Tally) -> crmkit::Result<R>,
+) -> Result<Vec<Row<R>>, Failure> {
+    tallies
+        .iter()
+        .map(|(k, t)| match f(t) {
+            Ok(r) => Ok((k.clone(), t.n(), t.missing(), Some(r))),
+            Err(e) if e.code() == crmkit::ErrorCode::SurveyNoAnswers => {
+                Ok((k.clone(), t.n(), t.missing(), None))
+            }
+            Err(e) => Err(Failure::from(e)),
+        })
+        .collect()
+}
+
+fn to_json<R: serde::Serialize>(
+    key: &str,
+    n: u64,
+    missing: u64,
+    r: &Option<R>,
+) -> serde_json::Value {
+    serde_json::json!({ "segment": key, "n": n, "missing": missing, "result": r })
+}
+
+pub(crate) fn nps(args: &NpsArgs) -> Result<(), Failure> {
+    let common = &args.common;
+    let options = NpsOptions {
+        confidence: common.confidence,
+        method: IntervalMethod::parse(&args.method)?,
+    };
+    let t = read(common)?;
+    let (overall, by) = tallies(&t, common, Scale::NPS, "NPS")?;
+    let rows = each(&[("all".to_owned(), overall)], |t| {
+        Nps::from_tally(t, &options)
+    })?;
+    let rows: Vec<_> = rows
+        .into_iter()
+        .chain(each(&by, |t| Nps::from_tally(t, &options))?)
+        .collect();
+    if common.json {
+        let mut it = rows.iter().map(|(k, n, m, r)| to_json(k, *n, *m, r));
+        let overall = it.next().unwrap_or_default();
+        return print_json(overall, it.collect());
+    }
+    let mut table = Table::new(&[
+        &segment_title(common),
+        "n",
+        "missing",
+        "promoters",
+        "passives",
+        "detractors",
+        "NPS",
+        "SE",
+        "interval",
+    ]);
+    for (k, n, m, r) in &rows {
+        let cells = match r {
+            Some(r) => vec![
+                pct(r.promoter_share),
+                pct(r.passive_share),
+                pct(r.detractor_share),
+                f1(r.nps),
+                f1(r.se),
+                interval(r.low, r.high),
+            ],
+            None => vec!["-".into(); 6],
+        };
+        table.row([vec![k.clone(), n.to_string(), m.to_string()], cells].concat());
+    }
+    print!("{}", table.render());
+    println!(
+        "{:.0}% {} intervals; promoters answer 9-10, passives 7-8, detractors 0-6",
+        100.0 * common.confidence,
+        options.method.as_str().replace('_', " ")
+    );
+    Ok(())
+}
+
+pub(crate) fn csat(args: &CsatArgs) -> Result<(), Failure> {
+    let common = &args.common;
+    let options = CsatOptions {
+        scale: Scale::new(1, args.scale).map_err(crmkit::Error::from)?,
+        threshold: args.threshold,
+        confidence: common.confidence,
+    };
+    let t = read(common)?;
+    let (overall, by) = tallies(&t, common, options.scale, "CSAT")?;
+    let rows = each(&[("all".to_owned(), overall)], |t| {
+        Csat::from_tally(t, &options)
+    })?;
+    let rows: Vec<_> = rows
+        .into_iter()
+        .chain(each(&by, |t| Csat::from_tally(t, &options))?)
+        .collect();
+    if common.json {
+        let mut it = rows.iter().map(|(k, n, m, r)| to_json(k, *n, *m, r));
+        let overall = it.next().unwrap_or_default();
+        return print_json(overall, it.collect());
+    }
+    let mut table = Table::new(&[
+        &segment_title(common),
+        "n",
+        "missing",
+        "CSAT %",
+        "interval",
+        "mean",
+    ]);
+    for (k, n, m, r) in &rows {
+        let cells = match r {
+            Some(r) => vec![
+                f1(r.csat),
+                interval(r.low, r.high),
+                format!("{:.2}", r.mean),
+            ],
+            None => vec!["-".into(); 3],
+        };
+        table.row([vec![k.clone(), n.to_string(), m.to_string()], cells].concat());
+    }
+    print!("{}", table.render());
+    println!(
+        "CSAT = share of answers {}-{} on 1-{}; {:.0}% Wilson intervals",
+        args.threshold,
+        args.scale,
+        args.scale,
+        100.0 * common.confidence
+    );
+    Ok(())
+}
+
+pub(crate) fn ces(args: &CesArgs) -> Result<(), Failure> {
+    let common = &args.common;
+    let options = CesOptions {
+        scale: Scale::new(1, args.scale).map_err(crmkit::Error::from)?,
+        easy_threshold: args.easy_threshold,
+        difficult_threshold: args.difficult_threshold,
+        confidence: common.confidence,
+    };
+    let t = read(common)?;
+    let (overall, by) = tallies(&t, common, options.scale, "CES")?;
+    let rows = each(&[("all".to_owned(), overall)], |t| {
+        Ces::from_tally(t, &options)
+    })?;
+    let rows: Vec<_> = rows
+        .into_iter()
+        .chain(each(&by, |t| Ces::from_tally(t, &options))?)
+        .collect();
+    if common.json {
+        let mut it = rows.iter().map(|(k, n, m, r)| to_json(k, *n, *m, r));
+        let overall = it.next().unwrap_or_default();
+        return print_json(overall, it.collect());
+    }
+    let mut table = Table::new(&[
+        &segment_title(common),
+        "n",
+        "missing",
+        "mean CES",
+        "interval",
+        "easy %",
+        "difficult %",
+    ]);
+    for (k, n, m, r) in &rows {
+        let cells = match r {
+            Some(r) => vec![
+                format!("{:.2}", r.mean),
+                format!("[{:.2}, {:.2}]", r.low, r.high),
+                f1(r.easy_percent),
+                f1(r.difficult_percent),
+            ],
+            None => vec!["-".into(); 4],
+        };
+        table.row([vec![k.clone(), n.to_string(), m.to_string()], cells].concat());
+    }
+    print!("{}", table.render());
+    Ok(())
+}

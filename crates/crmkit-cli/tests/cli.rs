@@ -1,0 +1,159 @@
+//! The `crmkit` binary as a user runs it.
+
+use crmkit::survey::table::{ColumnSpec, read_csv};
+use crmkit::survey::{self, NpsOptions};
+use std::io::Write;
+use std::process::{Command, Output};
+
+fn crmkit(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_crmkit"))
+        .args(args)
+        .output()
+        .expect("run crmkit")
+}
+
+fn temp_csv(name: &str, content: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("crmkit-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::File::create(&path)
+        .unwrap()
+        .write_all(content.as_bytes())
+        .unwrap();
+    path
+}
+
+const SAMPLE: &str = include_str!("../data/survey_sample.csv");
+
+#[test]
+fn demo_reports_every_section_with_the_library_numbers() {
+    let out = crmkit(&["demo"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    for section in [
+        "Overall",
+        "NPS by channel",
+        "NPS by touchpoint",
+        "NPS by journey stage",
+        "Monthly trend",
+        "Drivers",
+        "Sample size",
+    ] {
+        assert!(text.contains(section), "missing section {section}");
+    }
+    // the overall NPS, computed here independently through the library
+    let spec = ColumnSpec {
+        score: "nps".into(),
+        ..ColumnSpec::default()
+    };
+    let rows = read_csv(SAMPLE.as_bytes(), &spec).unwrap();
+    let r = survey::nps(&rows.scores, &NpsOptions::default()).unwrap();
+    let wald_line = text.lines().find(|l| l.starts_with("NPS (Wald)")).unwrap();
+    // cells are separated by at least two spaces
+    let cells: Vec<&str> = wald_line
+        .split("  ")
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect();
+    let expected = [
+        "NPS (Wald)".to_string(),
+        format!("{:.1}", r.nps),
+        format!("[{:.1}, {:.1}]", r.low, r.high),
+        r.n.to_string(),
+        r.missing.to_string(),
+    ];
+    assert_eq!(cells, expected);
+}
+
+#[test]
+fn nps_table_and_json() {
+    let path = temp_csv(
+        "answers.csv",
+        "channel,score\nweb,10\nweb,9\napp,0\napp,\nweb,7\n",
+    );
+    let p = path.to_str().unwrap();
+    let out = crmkit(&["nps", p, "--by", "channel"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("all ") && l.contains(" 4 ") && l.contains("25.0")),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("web ") && l.contains("66.7")),
+        "{text}"
+    );
+
+    let out = crmkit(&[
+        "nps",
+        p,
+        "--by",
+        "channel",
+        "--json",
+        "--method",
+        "adjusted_wald",
+    ]);
+    assert!(out.status.success());
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["overall"]["result"]["nps"], 25.0);
+    assert_eq!(doc["overall"]["missing"], 1);
+    assert_eq!(doc["overall"]["result"]["method"], "adjusted_wald");
+    let app = &doc["segments"][0];
+    assert_eq!(
+        (app["segment"].as_str(), app["n"].as_u64()),
+        (Some("app"), Some(1))
+    );
+    assert_eq!(app["result"]["nps"], -100.0);
+}
+
+#[test]
+fn csat_and_ces_commands() {
+    let path = temp_csv("csat.csv", "g;score\na;5\na;1\nb;4\n");
+    let out = crmkit(&[
+        "csat",
+        path.to_str().unwrap(),
+        "--by",
+        "g",
+        "--delimiter",
+        ";",
+        "--json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["segments"][0]["result"]["csat"], 50.0);
+    let path = temp_csv("ces.csv", "score\n7\n1\n");
+    let out = crmkit(&["ces", path.to_str().unwrap()]);
+    assert!(out.status.success());
+    assert!(String::from_utf8(out.stdout).unwrap().contains("4.00"));
+}
+
+#[test]
+fn bad_input_names_the_line_and_exits_2() {
+    let path = temp_csv("bad.csv", "score\n10\n9\n11\n");
+    let out = crmkit(&["nps", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("line 4") && err.contains("11"), "{err}");
+
+    let out = crmkit(&["nps", path.to_str().unwrap(), "--score-column", "rating"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("\"rating\""), "{err}");
+
+    let out = crmkit(&["nps", "/no/such/file.csv"]);
+    assert_eq!(out.status.code(), Some(1));
+}
