@@ -412,13 +412,13 @@ fn drivers(
 /// Per-group metric columns for the grouped functions: one pass over the
 /// data in Rust, the columns as lists for the frame library to assemble.
 #[pyfunction]
-#[pyo3(signature = (metric, scores, codes, n_groups, weights=None, confidence=0.95, method="wald", scale=0, threshold=0, difficult_threshold=0))]
+#[pyo3(signature = (metric, scores, codes, n_groups, weights=None, confidence=0.95, method="wald", scale=0, threshold=0, difficult_threshold=0, workers=0))]
 #[allow(clippy::too_many_arguments)]
 fn grouped<'py>(
     py: Python<'py>,
     metric: &str,
     scores: &Bound<'py, PyAny>,
-    codes: PyReadonlyArray1<'py, u32>,
+    codes: &Bound<'py, PyAny>,
     n_groups: usize,
     weights: Option<&Bound<'py, PyAny>>,
     confidence: f64,
@@ -426,14 +426,13 @@ fn grouped<'py>(
     scale: i32,
     threshold: i32,
     difficult_threshold: i32,
+    workers: usize,
 ) -> PyResult<Bound<'py, PyDict>> {
     guard(py, || {
         let s = floats(scores)?;
         let w = weights_of(weights)?;
         let (s, w) = (s.as_slice(), w.as_ref().map(Floats::as_slice));
-        let codes = codes
-            .as_slice()
-            .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
+        let codes = Codes::extract(codes)?;
         let (scale_range, name) = match metric {
             "nps" => (Scale::NPS, "NPS"),
             "csat" => (Scale { min: 1, max: scale }, "CSAT"),
@@ -444,8 +443,8 @@ fn grouped<'py>(
                 )));
             }
         };
-        let tallies = py
-            .detach(|| survey::tally_by_code(scale_range, s, codes, n_groups, w, name))
+        let tallies = codes
+            .tally(py, scale_range, s, n_groups, w, name, workers)
             .map_err(|e| to_py(py, e))?;
         let out = PyDict::new(py);
         out.set_item("n", tallies.iter().map(Tally::n).collect::<Vec<_>>())?;
@@ -563,6 +562,82 @@ fn grouped<'py>(
         }
         Ok(out)
     })
+}
+
+/// Group codes as numpy hands them over: whatever integer width the frame
+/// library chose, read in place.
+enum Codes<'py> {
+    I8(PyReadonlyArray1<'py, i8>),
+    I16(PyReadonlyArray1<'py, i16>),
+    I32(PyReadonlyArray1<'py, i32>),
+    I64(PyReadonlyArray1<'py, i64>),
+    U8(PyReadonlyArray1<'py, u8>),
+    U16(PyReadonlyArray1<'py, u16>),
+    U32(PyReadonlyArray1<'py, u32>),
+    U64(PyReadonlyArray1<'py, u64>),
+}
+
+impl<'py> Codes<'py> {
+    fn extract(obj: &Bound<'py, PyAny>) -> PyResult<Codes<'py>> {
+        macro_rules! try_as {
+            ($($variant:ident),*) => {$(
+                if let Ok(a) = obj.extract() {
+                    return Ok(Codes::$variant(a));
+                }
+            )*};
+        }
+        try_as!(I8, I16, I32, I64, U8, U16, U32, U64);
+        Err(pyo3::exceptions::PyTypeError::new_err(
+            "codes must be a one-dimensional numpy array of integers",
+        ))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn tally(
+        &self,
+        py: Python<'_>,
+        scale: Scale,
+        scores: &[f64],
+        n_groups: usize,
+        weights: Option<&[f64]>,
+        metric: &'static str,
+        workers: usize,
+    ) -> crmkit::Result<Vec<Tally>> {
+        fn run<C: survey::GroupCode + Sync + numpy::Element>(
+            py: Python<'_>,
+            codes: &PyReadonlyArray1<'_, C>,
+            scale: Scale,
+            scores: &[f64],
+            n_groups: usize,
+            weights: Option<&[f64]>,
+            metric: &'static str,
+            workers: usize,
+        ) -> crmkit::Result<Vec<Tally>> {
+            let owned;
+            let codes: &[C] = match codes.as_slice() {
+                Ok(c) => c,
+                Err(_) => {
+                    owned = codes.as_array().to_vec();
+                    &owned
+                }
+            };
+            py.detach(|| {
+                survey::tally_by_code_parallel(
+                    scale, scores, codes, n_groups, weights, metric, workers,
+                )
+            })
+        }
+        match self {
+            Codes::I8(c) => run(py, c, scale, scores, n_groups, weights, metric, workers),
+            Codes::I16(c) => run(py, c, scale, scores, n_groups, weights, metric, workers),
+            Codes::I32(c) => run(py, c, scale, scores, n_groups, weights, metric, workers),
+            Codes::I64(c) => run(py, c, scale, scores, n_groups, weights, metric, workers),
+            Codes::U8(c) => run(py, c, scale, scores, n_groups, weights, metric, workers),
+            Codes::U16(c) => run(py, c, scale, scores, n_groups, weights, metric, workers),
+            Codes::U32(c) => run(py, c, scale, scores, n_groups, weights, metric, workers),
+            Codes::U64(c) => run(py, c, scale, scores, n_groups, weights, metric, workers),
+        }
+    }
 }
 
 /// A streaming NPS accumulator: push answers (optionally weighted), merge

@@ -7,7 +7,10 @@ use crmkit::survey::{
 use serde_json::Value;
 
 fn corpus() -> Value {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/corpus/survey.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/corpus/survey.json"
+    );
     serde_json::from_str(&std::fs::read_to_string(path).expect("corpus file")).expect("corpus JSON")
 }
 
@@ -34,9 +37,14 @@ fn check(case: &Value, actual: &Value) {
     let name = case["name"].as_str().unwrap();
     let tol = case["tolerance"].as_f64().unwrap_or(1e-9);
     for (field, want) in case["expect"].as_object().unwrap() {
-        let got = actual[field].as_f64().unwrap_or_else(|| panic!("{name}: no field {field}"));
+        let got = actual[field]
+            .as_f64()
+            .unwrap_or_else(|| panic!("{name}: no field {field}"));
         let want = want.as_f64().unwrap();
-        assert!((got - want).abs() <= tol, "{name}: {field} = {got}, expected {want} ± {tol}");
+        assert!(
+            (got - want).abs() <= tol,
+            "{name}: {field} = {got}, expected {want} ± {tol}"
+        );
     }
 }
 
@@ -116,7 +124,11 @@ fn topic_impact_cases() {
             case["nps_topic"].as_f64().unwrap(),
         )
         .unwrap();
-        assert!((got - case["impact"].as_f64().unwrap()).abs() < 1e-9, "{}", case["name"]);
+        assert!(
+            (got - case["impact"].as_f64().unwrap()).abs() < 1e-9,
+            "{}",
+            case["name"]
+        );
     }
 }
 
@@ -126,13 +138,22 @@ fn error_cases() {
         let name = case["name"].as_str().unwrap();
         let err = match case["metric"].as_str().unwrap() {
             "nps" => nps_of(&case["answers"], &NpsOptions::default()).map(|_| ()),
-            "csat" => survey::csat(&expand(&case["answers"]).0, &CsatOptions::default()).map(|_| ()),
+            "csat" => {
+                survey::csat(&expand(&case["answers"]).0, &CsatOptions::default()).map(|_| ())
+            }
             other => panic!("{name}: unknown metric {other}"),
         }
         .expect_err(name);
-        assert_eq!(err.code().as_str(), case["code"].as_str().unwrap(), "{name}: {err}");
+        assert_eq!(
+            err.code().as_str(),
+            case["code"].as_str().unwrap(),
+            "{name}: {err}"
+        );
         if let Some(index) = case["index"].as_u64() {
-            assert!(err.to_string().contains(&format!("index {index}")), "{name}: {err}");
+            assert!(
+                err.to_string().contains(&format!("index {index}")),
+                "{name}: {err}"
+            );
         }
     }
 }

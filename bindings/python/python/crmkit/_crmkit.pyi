@@ -107,7 +107,7 @@ def drivers(scores: Any, topics: Sequence[Sequence[str]], confidence: float = 0.
 def grouped(
     metric: str,
     scores: Any,
-    codes: npt.NDArray[np.uint32],
+    codes: npt.NDArray[np.integer[Any]],
     n_groups: int,
     weights: Any = None,
     confidence: float = 0.95,
@@ -115,4 +115,5 @@ def grouped(
     scale: int = 0,
     threshold: int = 0,
     difficult_threshold: int = 0,
+    workers: int = 0,
 ) -> dict[str, list[Any]]: ...

@@ -236,16 +236,21 @@ def _group(frame: Any, kind: str, by: list) -> tuple:
             codes = col.cat.codes.to_numpy()
             cats = list(col.cat.categories)
             order = sorted(range(len(cats)), key=lambda i: cats[i])
-            remap = np.empty(len(cats) + 1, dtype=np.uint32)
-            for new, old in enumerate(order):
-                remap[old] = new
-            remap[-1] = len(cats)  # code -1: missing key
             keys = [[cats[i] for i in order]]
             n_groups = len(cats)
-            if (codes < 0).any():
+            has_missing = bool((codes < 0).any())
+            if order != list(range(len(cats))) or has_missing:
+                # re-number in key order, missing key (-1) last
+                remap = np.empty(len(cats) + 1, dtype=np.uint32)
+                for new, old in enumerate(order):
+                    remap[old] = new
+                remap[-1] = len(cats)
+                codes = remap[codes]
+            if has_missing:
                 keys[0].append(None)
                 n_groups += 1
-            return remap[codes], n_groups, keys
+            # categorical codes are small signed integers read in place by Rust
+            return codes, n_groups, keys
         codes = frame.groupby(by, sort=True, dropna=False, observed=True).ngroup().to_numpy()
         uniq = frame[by].drop_duplicates()
         uniq = uniq.sort_values(by, na_position="last")
@@ -316,7 +321,7 @@ def _grouped(metric: str, frame: Any, by: Union[str, Sequence[str]], score: str,
     result = _crmkit.grouped(
         metric,
         _scores(_column(frame, kind, score)),
-        np.ascontiguousarray(codes, dtype=np.uint32),
+        np.ascontiguousarray(codes),
         n_groups,
         None if weights is None else _scores(_column(frame, kind, weights)),
         **params,
@@ -334,6 +339,7 @@ def nps_by(
     weights: Optional[str] = None,
     confidence: float = 0.95,
     method: str = "wald",
+    workers: int = 0,
 ) -> Any:
     """NPS per segment of a pandas or polars DataFrame or a pyarrow Table.
 
@@ -348,7 +354,7 @@ def nps_by(
     >>> nps_by(df, "channel")[["channel", "n", "nps"]].to_dict("list")
     {'channel': ['app', 'web'], 'n': [1, 2], 'nps': [-100.0, 100.0]}
     """
-    return _grouped("nps", frame, by, score, weights, confidence=confidence, method=method)
+    return _grouped("nps", frame, by, score, weights, confidence=confidence, method=method, workers=workers)
 
 
 def csat_by(
@@ -360,10 +366,13 @@ def csat_by(
     scale: int = 5,
     threshold: int = 4,
     confidence: float = 0.95,
+    workers: int = 0,
 ) -> Any:
     """CSAT per segment; see :func:`nps_by`. Columns: ``n``, ``missing``,
     ``satisfied``, ``csat``, ``low``, ``high``, ``mean``, ``effective_n``."""
-    return _grouped("csat", frame, by, score, weights, confidence=confidence, scale=scale, threshold=threshold)
+    return _grouped(
+        "csat", frame, by, score, weights, confidence=confidence, scale=scale, threshold=threshold, workers=workers
+    )
 
 
 def ces_by(
@@ -376,6 +385,7 @@ def ces_by(
     easy_threshold: int = 5,
     difficult_threshold: int = 3,
     confidence: float = 0.95,
+    workers: int = 0,
 ) -> Any:
     """CES per segment; see :func:`nps_by`. Columns: ``n``, ``missing``,
     ``mean``, ``se``, ``low``, ``high``, ``easy_percent``,
@@ -390,4 +400,5 @@ def ces_by(
         scale=scale,
         threshold=easy_threshold,
         difficult_threshold=difficult_threshold,
+        workers=workers,
     )

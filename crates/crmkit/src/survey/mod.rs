@@ -49,7 +49,8 @@ pub use rating::{
     ces_weighted, csat, csat_from_counts, csat_weighted, happiness,
 };
 pub use segment::{
-    Segment, TrendPoint, group_codes, nps_by, nps_by_code, nps_trend, tally_by_code,
+    GroupCode, Segment, TrendPoint, group_codes, nps_by, nps_by_code, nps_trend, tally_by_code,
+    tally_by_code_parallel,
 };
 pub use tally::{Scale, Tally};
 

@@ -1,7 +1,31 @@
-use super::tally::check_lengths;
+use super::tally::{LANES, check_lengths};
 use super::{Answer, Nps, NpsDiff, NpsOptions, Position, Scale, SurveyError, Tally, nps_diff};
 use crate::error::{Error, Result};
 use std::collections::BTreeMap;
+
+/// A group code: a small non-negative integer naming a segment.
+/// Negative values are never valid codes.
+pub trait GroupCode: Copy {
+    /// The group index, or `None` for a negative code.
+    fn group(self) -> Option<usize>;
+    /// The code as a number, for error messages.
+    fn describe(self) -> i128;
+}
+
+macro_rules! group_code {
+    ($($t:ty),*) => {$(
+        impl GroupCode for $t {
+            #[inline]
+            fn group(self) -> Option<usize> {
+                usize::try_from(self).ok()
+            }
+            fn describe(self) -> i128 {
+                self as i128
+            }
+        }
+    )*};
+}
+group_code!(u8, u16, u32, u64, usize, i8, i16, i32, i64, isize);
 
 /// One segment's result: its key, how many answers it had, and the metric
 /// (`None` when every answer in the segment was missing).
@@ -43,10 +67,10 @@ pub fn group_codes<K: Ord + Clone>(keys: &[K]) -> (Vec<K>, Vec<u32>) {
 ///
 /// Errors: a code outside `0..n_groups` or an answer off the scale (naming
 /// its index), misaligned lengths.
-pub fn tally_by_code<A: Answer>(
+pub fn tally_by_code<A: Answer, C: GroupCode>(
     scale: Scale,
     scores: &[A],
-    codes: &[u32],
+    codes: &[C],
     n_groups: usize,
     weights: Option<&[f64]>,
     metric: &'static str,
@@ -63,34 +87,42 @@ pub fn tally_by_code<A: Answer>(
     if let Some(w) = weights {
         check_lengths(scores.len(), w.len())?;
     }
-    let bad_code = |i: usize, c: u32| {
+    let bad_code = |i: usize, c: i128| {
         Error::invalid_argument(
             "codes",
-            format!("a group code below {n_groups} at index {i}, got {c}"),
+            format!(
+                "a group code from 0 to {} at index {i}, got {c}",
+                n_groups as i128 - 1
+            ),
         )
     };
     if weights.is_some() {
         // the weighted path is rarer; reuse the per-answer checks of Tally
         let mut tallies = vec![Tally::new(scale); n_groups];
         let w = weights.unwrap_or_default();
-        for (i, ((a, &c), &wi)) in scores.iter().zip(codes).zip(w).enumerate() {
-            let t = tallies.get_mut(c as usize).ok_or_else(|| bad_code(i, c))?;
+        for (i, ((a, c), &wi)) in scores.iter().zip(codes).zip(w).enumerate() {
+            let t = c
+                .group()
+                .and_then(|g| tallies.get_mut(g))
+                .ok_or_else(|| bad_code(i, c.describe()))?;
             push_at(t, i, *a, Some(wi), scale, metric)?;
         }
         return Ok(tallies);
     }
     let levels = scale.levels();
-    let mut counts = vec![0u64; n_groups * levels];
-    let mut missing = vec![0u64; n_groups];
-    for (i, (a, &c)) in scores.iter().zip(codes).enumerate() {
-        let g = c as usize;
-        if g >= n_groups {
-            return Err(bad_code(i, c));
-        }
-        match a.value() {
-            None => missing[g] += 1,
+    // one row per group with a trailing slot for missing answers, in LANES
+    // interleaved copies so that repeated increments do not wait on each other
+    let stride = n_groups * (levels + 1);
+    let mut lanes = vec![0u64; LANES * stride];
+    for (i, (a, c)) in scores.iter().zip(codes).enumerate() {
+        let g = match c.group() {
+            Some(g) if g < n_groups => g,
+            _ => return Err(bad_code(i, c.describe())),
+        };
+        let slot = match a.value() {
+            None => levels,
             Some(v) => match scale.level_of(v) {
-                Some(level) => counts[g * levels + level] += 1,
+                Some(level) => level,
                 None => {
                     return Err(SurveyError::OutOfRange {
                         at: Position::Index(i),
@@ -102,18 +134,82 @@ pub fn tally_by_code<A: Answer>(
                     .into());
                 }
             },
+        };
+        lanes[(i % LANES) * stride + g * (levels + 1) + slot] += 1;
+    }
+    let mut counts = vec![0u64; stride];
+    for lane in lanes.chunks_exact(stride) {
+        for (c, l) in counts.iter_mut().zip(lane) {
+            *c += l;
         }
     }
     let mut tallies = Vec::with_capacity(n_groups);
-    for g in 0..n_groups {
+    for row in counts.chunks_exact(levels + 1) {
         let mut t = Tally::new(scale);
-        for (level, &count) in counts[g * levels..(g + 1) * levels].iter().enumerate() {
+        for (level, &count) in row[..levels].iter().enumerate() {
             t.add_count(scale.min + level as i32, count)?;
         }
-        t.add_missing(missing[g]);
+        t.add_missing(row[levels]);
         tallies.push(t);
     }
     Ok(tallies)
+}
+
+/// [`tally_by_code`] on up to `workers` threads (0: as many as the machine
+/// has). Inputs under a million answers are tallied on the calling thread.
+/// The result is the same as [`tally_by_code`]'s, errors included: on any
+/// error the input is re-read in order so that the first offending index is
+/// the one reported.
+pub fn tally_by_code_parallel<A: Answer + Sync, C: GroupCode + Sync>(
+    scale: Scale,
+    scores: &[A],
+    codes: &[C],
+    n_groups: usize,
+    weights: Option<&[f64]>,
+    metric: &'static str,
+    workers: usize,
+) -> Result<Vec<Tally>> {
+    const MIN_PER_WORKER: usize = 1 << 20;
+    let workers = if workers == 0 {
+        std::thread::available_parallelism().map_or(1, usize::from)
+    } else {
+        workers
+    };
+    let workers = workers.min(scores.len() / MIN_PER_WORKER).max(1);
+    let aligned = scores.len() == codes.len() && weights.is_none_or(|w| w.len() == scores.len());
+    if workers == 1 || !aligned {
+        return tally_by_code(scale, scores, codes, n_groups, weights, metric);
+    }
+    let chunk = scores.len().div_ceil(workers);
+    let parts: Vec<Result<Vec<Tally>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|k| {
+                let range = k * chunk..((k + 1) * chunk).min(scores.len());
+                let (s, c) = (&scores[range.clone()], &codes[range.clone()]);
+                let w = weights.map(|w| &w[range]);
+                scope.spawn(move || tally_by_code(scale, s, c, n_groups, w, metric))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
+    let mut total: Option<Vec<Tally>> = None;
+    for part in parts {
+        let Ok(part) = part else {
+            return tally_by_code(scale, scores, codes, n_groups, weights, metric);
+        };
+        match total.as_mut() {
+            None => total = Some(part),
+            Some(t) => {
+                for (a, b) in t.iter_mut().zip(&part) {
+                    a.merge(b)?;
+                }
+            }
+        }
+    }
+    Ok(total.unwrap_or_default())
 }
 
 fn push_at<A: Answer>(
@@ -147,9 +243,9 @@ fn push_at<A: Answer>(
 
 /// NPS per group code; see [`tally_by_code`]. A group whose answers are all
 /// missing gets `None`.
-pub fn nps_by_code<A: Answer>(
+pub fn nps_by_code<A: Answer, C: GroupCode>(
     scores: &[A],
-    codes: &[u32],
+    codes: &[C],
     n_groups: usize,
     weights: Option<&[f64]>,
     options: &NpsOptions,
@@ -322,6 +418,29 @@ mod tests {
         )
         .unwrap();
         assert!(weighted[1].is_none());
+    }
+
+    #[test]
+    fn parallel_equals_sequential() {
+        let n = 3 << 20;
+        let scores: Vec<f64> = (0..n)
+            .map(|i| {
+                if i % 17 == 0 {
+                    f64::NAN
+                } else {
+                    (i % 11) as f64
+                }
+            })
+            .collect();
+        let codes: Vec<u8> = (0..n).map(|i| (i % 7) as u8).collect();
+        let seq = tally_by_code(Scale::NPS, &scores, &codes, 7, None, "NPS").unwrap();
+        let par = tally_by_code_parallel(Scale::NPS, &scores, &codes, 7, None, "NPS", 3).unwrap();
+        assert_eq!(seq, par);
+        let mut bad = scores.clone();
+        bad[n - 5] = 12.0;
+        bad[2 << 20] = 13.0;
+        let e = tally_by_code_parallel(Scale::NPS, &bad, &codes, 7, None, "NPS", 3).unwrap_err();
+        assert!(e.to_string().contains(&format!("index {}", 2 << 20)), "{e}");
     }
 
     proptest! {

@@ -10,6 +10,9 @@ pub struct Scale {
     pub max: i32,
 }
 
+/// Interleaved histograms in the counting loops.
+pub(super) const LANES: usize = 4;
+
 /// The most levels a scale may have; keeps a tally's memory bounded.
 const MAX_LEVELS: i64 = 1001;
 
@@ -36,9 +39,12 @@ impl Scale {
     /// The level index of `value`, or `None` when it is not a whole number on the scale.
     #[inline]
     pub fn level_of(self, value: f64) -> Option<usize> {
-        let offset = value - f64::from(self.min);
-        let top = f64::from(self.max) - f64::from(self.min);
-        (offset >= 0.0 && offset <= top && offset.trunc() == offset).then_some(offset as usize)
+        // an integer round trip instead of `trunc`, which is a library call
+        // on baseline x86-64; NaN and infinities fail the round trip
+        let whole = value as i64;
+        let level = whole.wrapping_sub(i64::from(self.min));
+        let top = i64::from(self.max) - i64::from(self.min);
+        (whole as f64 == value && (0..=top).contains(&level)).then_some(level as usize)
     }
 
     fn out_of_range(self, at: Position, value: f64, metric: &'static str) -> SurveyError {
@@ -161,18 +167,29 @@ impl Tally {
         let mut tally = Tally::new(scale);
         match weights {
             None => {
+                let levels = scale.levels();
+                // LANES interleaved histograms: consecutive answers on the same
+                // level would otherwise wait on each other's increment
+                let mut lanes = vec![0u64; LANES * (levels + 1)];
                 for (i, a) in answers.iter().enumerate() {
-                    match a.value() {
-                        None => tally.missing += 1,
+                    let slot = match a.value() {
+                        None => levels,
                         Some(v) => match scale.level_of(v) {
-                            Some(level) => tally.counts[level] += 1,
+                            Some(level) => level,
                             None => {
                                 return Err(scale
                                     .out_of_range(Position::Index(i), v, metric)
                                     .into());
                             }
                         },
+                    };
+                    lanes[(i % LANES) * (levels + 1) + slot] += 1;
+                }
+                for lane in lanes.chunks_exact(levels + 1) {
+                    for (c, l) in tally.counts.iter_mut().zip(lane) {
+                        *c += l;
                     }
+                    tally.missing += lane[levels];
                 }
             }
             Some(w) => {

@@ -1,0 +1,78 @@
+//! The C ABI on arbitrary arrays and parameters: never a panic (a panic
+//! would surface as CRMKIT_PANIC, which this target treats as a failure),
+//! results within their documented ranges.
+#![no_main]
+
+use ffi::*;
+use libfuzzer_sys::fuzz_target;
+
+fn doubles(data: &[u8]) -> Vec<f64> {
+    data.chunks_exact(8)
+        .map(|c| {
+            let raw = f64::from_le_bytes(c.try_into().unwrap_or([0; 8]));
+            // mostly small whole numbers, sometimes anything at all
+            if raw.is_finite() && raw.abs() < 1e6 { raw.round() % 12.0 } else { raw }
+        })
+        .collect()
+}
+
+fuzz_target!(|data: &[u8]| {
+    if data.len() < 4 {
+        return;
+    }
+    let method = u32::from(data[0] % 3);
+    let confidence = f64::from(data[1]) / 255.0;
+    let split = usize::from(data[2]) % (data.len() - 3 + 1);
+    let body = &data[3..];
+    let (left, right) = body.split_at(split.min(body.len()));
+    let a = doubles(left);
+    let b = doubles(right);
+    let weights: Vec<f64> = b.iter().map(|x| x.abs()).collect();
+    let use_weights = data[0] & 0x80 != 0 && weights.len() >= a.len();
+
+    let mut nps = crmkit_nps::default();
+    let w = if use_weights { weights.as_ptr() } else { std::ptr::null() };
+    // SAFETY: pointers come from live vectors of the stated lengths.
+    let st = unsafe { crmkit_survey_nps(a.as_ptr(), a.len(), w, confidence, method, &mut nps) };
+    assert_ne!(st, crmkit_status::CRMKIT_PANIC);
+    if st == crmkit_status::CRMKIT_OK {
+        assert!((-100.0..=100.0).contains(&nps.nps) && nps.low <= nps.high);
+    }
+
+    let mut diff = crmkit_nps_diff::default();
+    // SAFETY: as above.
+    let st = unsafe { crmkit_survey_nps_diff(a.as_ptr(), a.len(), b.as_ptr(), b.len(), confidence, &mut diff) };
+    assert_ne!(st, crmkit_status::CRMKIT_PANIC);
+    if st == crmkit_status::CRMKIT_OK {
+        assert!(diff.p_value.is_nan() || (0.0..=1.0).contains(&diff.p_value));
+    }
+
+    let mut csat = crmkit_csat::default();
+    let scale = i32::from(data[1] % 12);
+    // SAFETY: as above.
+    let st = unsafe { crmkit_survey_csat(a.as_ptr(), a.len(), std::ptr::null(), scale, scale - 1, confidence, &mut csat) };
+    assert_ne!(st, crmkit_status::CRMKIT_PANIC);
+
+    let mut ces = crmkit_ces::default();
+    // SAFETY: as above.
+    let st = unsafe { crmkit_survey_ces(a.as_ptr(), a.len(), std::ptr::null(), scale, scale - 1, 1, confidence, &mut ces) };
+    assert_ne!(st, crmkit_status::CRMKIT_PANIC);
+
+    let acc = crmkit_nps_accumulator_new();
+    for x in &a {
+        // SAFETY: acc is live and used by this thread only.
+        let st = unsafe { crmkit_nps_accumulator_push(acc, *x, 1.0) };
+        assert_ne!(st, crmkit_status::CRMKIT_PANIC);
+    }
+    // SAFETY: acc is live; freed once.
+    unsafe {
+        let st = crmkit_nps_accumulator_finish(acc, confidence, method, &mut nps);
+        assert_ne!(st, crmkit_status::CRMKIT_PANIC);
+        crmkit_nps_accumulator_free(acc);
+    }
+    let mut buf = [0u8; 64];
+    let mut n = 0usize;
+    // SAFETY: buf is writable for its length.
+    let st = unsafe { crmkit_last_error_message(buf.as_mut_ptr(), buf.len(), &mut n) };
+    assert!(st == crmkit_status::CRMKIT_OK || st == crmkit_status::CRMKIT_INSUFFICIENT_SIZE);
+});
