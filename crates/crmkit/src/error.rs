@@ -100,6 +100,10 @@ error_codes! {
     SurveyIncompatibleAggregates = 205, "survey_incompatible_aggregates", Survey;
     /// A channel name other than `email` or `sms`.
     ContactUnknownChannel = 300, "contact_unknown_channel", Contact;
+    /// A region code unknown to the phone metadata.
+    ContactInvalidRegion = 301, "contact_invalid_region", Contact;
+    /// A user-supplied list (disposable domains, free providers, role names) is malformed.
+    ContactInvalidList = 302, "contact_invalid_list", Contact;
     /// A result buffer supplied by the caller is too small (C only).
     InsufficientSize = 900, "insufficient_size", Binding;
     /// An internal error was caught at a language boundary; please report it.

@@ -1,0 +1,1 @@
+//! Email addresses: parse, validate, normalize, dedup key, classify, suggest typo fixes.

@@ -1,0 +1,1 @@
+//! Phone numbers: pre-parse how people write numbers, then parse and validate with libphonenumber metadata.
