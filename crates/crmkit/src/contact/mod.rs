@@ -6,6 +6,8 @@
 //!   suggestions for email addresses.
 //! - [`phone`]: parse phone numbers as people write them, validate them with
 //!   libphonenumber metadata, format and type them.
+//! - [`score`]: the explainable validity score of a contact point and the
+//!   per-customer summary.
 //! - [`outcome`]: classifies SMTP replies, RFC 3463 enhanced status codes,
 //!   DSN text and SMS delivery reports into success / transient / permanent /
 //!   unknown with a reason.
@@ -13,6 +15,7 @@
 pub mod email;
 pub mod outcome;
 pub mod phone;
+pub mod score;
 
 use crate::error::ErrorCode;
 
