@@ -17,7 +17,7 @@
 //! | transient failures spanning ≥ 21 days | × 0.5; ≥ 60 days → passivate |
 //! | long-term failure (barred, deregistered SIM) | × 0.3 |
 //! | permanent failure not revived | × 0.01, capped at 0.01 → suppress, never resend |
-//! | permanent failure, later delivered to | × 0.6 → verify (recycled?) |
+//! | permanent failure, later delivered to | × 0.3 → verify (recycled?) |
 //! | permanent failure, later an inbound contact from it | × 0.9 |
 //! | mobile number silent ≥ 180 days (prepaid or plan unknown) | × 0.7 per 180 days → verify |
 //! | shared by n customers | × 1/n |

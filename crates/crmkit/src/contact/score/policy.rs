@@ -71,7 +71,8 @@ pub struct Policy {
     pub max_score: f64,
     /// Factor when a permanent failure was later followed by a delivery but
     /// not by an inbound contact: the address or number may now belong to
-    /// someone else (default 0.6; the action is "verify").
+    /// someone else (default 0.3: on mobiles this is mostly a recycled
+    /// number; the action is "verify").
     pub revived_by_delivery: f64,
     /// Factor when a permanent failure was later followed by an inbound
     /// contact from the point (default 0.9).
@@ -147,7 +148,7 @@ impl Default for Policy {
             suppressed_cap: 0.01,
             floor: 0.02,
             max_score: 0.99,
-            revived_by_delivery: 0.6,
+            revived_by_delivery: 0.3,
             revived_by_inbound: 0.9,
             recycle_risk_days: 180.0,
             recycle_factor: 0.7,
