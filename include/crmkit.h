@@ -73,6 +73,12 @@ enum crmkit_status
   CRMKIT_SURVEY_INVALID_SCALE = 204,
   // Two partial aggregates with different scales cannot be merged.
   CRMKIT_SURVEY_INCOMPATIBLE_AGGREGATES = 205,
+  // A channel name other than `email` or `sms`.
+  CRMKIT_CONTACT_UNKNOWN_CHANNEL = 300,
+  // A region code unknown to the phone metadata.
+  CRMKIT_CONTACT_INVALID_REGION = 301,
+  // A user-supplied list (domains, role names…) is malformed.
+  CRMKIT_CONTACT_INVALID_LIST = 302,
   // A caller-supplied buffer is too small; the needed size was written.
   CRMKIT_INSUFFICIENT_SIZE = 900,
   // An internal error was caught at the boundary; please report it.

@@ -35,6 +35,12 @@ pub enum crmkit_status {
     CRMKIT_SURVEY_INVALID_SCALE = 204,
     /// Two partial aggregates with different scales cannot be merged.
     CRMKIT_SURVEY_INCOMPATIBLE_AGGREGATES = 205,
+    /// A channel name other than `email` or `sms`.
+    CRMKIT_CONTACT_UNKNOWN_CHANNEL = 300,
+    /// A region code unknown to the phone metadata.
+    CRMKIT_CONTACT_INVALID_REGION = 301,
+    /// A user-supplied list (domains, role names…) is malformed.
+    CRMKIT_CONTACT_INVALID_LIST = 302,
     /// A caller-supplied buffer is too small; the needed size was written.
     CRMKIT_INSUFFICIENT_SIZE = 900,
     /// An internal error was caught at the boundary; please report it.
@@ -56,6 +62,9 @@ impl crmkit_status {
         crmkit_status::CRMKIT_SURVEY_NO_ANSWERS,
         crmkit_status::CRMKIT_SURVEY_INVALID_SCALE,
         crmkit_status::CRMKIT_SURVEY_INCOMPATIBLE_AGGREGATES,
+        crmkit_status::CRMKIT_CONTACT_UNKNOWN_CHANNEL,
+        crmkit_status::CRMKIT_CONTACT_INVALID_REGION,
+        crmkit_status::CRMKIT_CONTACT_INVALID_LIST,
         crmkit_status::CRMKIT_INSUFFICIENT_SIZE,
         crmkit_status::CRMKIT_PANIC,
     ];

@@ -12,7 +12,7 @@
 //! |---|---|
 //! | 100–199 | input and general errors |
 //! | 200–299 | survey metrics |
-//! | 300–399 | contact validity (reserved) |
+//! | 300–399 | contact validity |
 //! | 400–499 | identity resolution (reserved) |
 //! | 500–599 | complaints (reserved) |
 //! | 900–999 | errors that only a language binding can raise |
@@ -26,6 +26,7 @@
 //! assert!(err.to_string().contains("index 1"));
 //! ```
 
+use crate::contact::ContactError;
 use crate::survey::SurveyError;
 
 macro_rules! error_codes {
@@ -97,6 +98,12 @@ error_codes! {
     SurveyInvalidScale = 204, "survey_invalid_scale", Survey;
     /// Two partial aggregates that were built with different scales cannot be merged.
     SurveyIncompatibleAggregates = 205, "survey_incompatible_aggregates", Survey;
+    /// A channel name other than `email` or `sms`.
+    ContactUnknownChannel = 300, "contact_unknown_channel", Contact;
+    /// A region code unknown to the phone metadata.
+    ContactInvalidRegion = 301, "contact_invalid_region", Contact;
+    /// A user-supplied list (disposable domains, free providers, role names) is malformed.
+    ContactInvalidList = 302, "contact_invalid_list", Contact;
     /// A result buffer supplied by the caller is too small (C only).
     InsufficientSize = 900, "insufficient_size", Binding;
     /// An internal error was caught at a language boundary; please report it.
@@ -111,20 +118,27 @@ pub enum ErrorGroup {
     Input,
     /// Survey metric errors (`crmkit.SurveyError`).
     Survey,
+    /// Contact validity errors (`crmkit.ContactError`).
+    Contact,
     /// Errors raised by a language binding itself (`crmkit.BindingError`).
     Binding,
 }
 
 impl ErrorGroup {
     /// Every group.
-    pub const ALL: &'static [ErrorGroup] =
-        &[ErrorGroup::Input, ErrorGroup::Survey, ErrorGroup::Binding];
+    pub const ALL: &'static [ErrorGroup] = &[
+        ErrorGroup::Input,
+        ErrorGroup::Survey,
+        ErrorGroup::Contact,
+        ErrorGroup::Binding,
+    ];
 
     /// The Python exception class name of this group.
     pub const fn class_name(self) -> &'static str {
         match self {
             ErrorGroup::Input => "InputError",
             ErrorGroup::Survey => "SurveyError",
+            ErrorGroup::Contact => "ContactError",
             ErrorGroup::Binding => "BindingError",
         }
     }
@@ -199,6 +213,9 @@ pub enum Error {
     /// Survey metric errors.
     #[error(transparent)]
     Survey(#[from] SurveyError),
+    /// Contact validity errors.
+    #[error(transparent)]
+    Contact(#[from] ContactError),
 }
 
 impl Error {
@@ -207,6 +224,7 @@ impl Error {
         match self {
             Error::Input(e) => e.code(),
             Error::Survey(e) => e.code(),
+            Error::Contact(e) => e.code(),
         }
     }
 
@@ -268,6 +286,7 @@ mod tests {
             let expected = match code.value() / 100 {
                 1 => ErrorGroup::Input,
                 2 => ErrorGroup::Survey,
+                3 => ErrorGroup::Contact,
                 9 => ErrorGroup::Binding,
                 other => panic!("unexpected block {other}"),
             };

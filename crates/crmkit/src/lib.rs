@@ -10,6 +10,8 @@
 //! - [`survey`]: NPS, CSAT, CES and happiness scores with confidence
 //!   intervals, significance tests, weights, segments, trends, driver
 //!   analysis and mergeable partial aggregates.
+//! - [`contact`]: contact validity — delivery outcome classification (bounces,
+//!   DSNs, SMS delivery reports).
 //! - [`error`]: one error type with stable codes shared by the C and Python
 //!   bindings.
 //!
@@ -24,6 +26,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod contact;
 pub mod error;
 pub mod survey;
 pub mod text;
