@@ -10,6 +10,7 @@
 //! - [`survey`]: NPS, CSAT, CES and happiness scores with confidence
 //!   intervals, significance tests, weights, segments, trends, driver
 //!   analysis and mergeable partial aggregates.
+//! - [`complaint`]: complaint handling — tracking numbers so far.
 //! - [`error`]: one error type with stable codes shared by the C and Python
 //!   bindings.
 //!
@@ -24,6 +25,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod complaint;
 pub mod error;
 pub mod survey;
 pub mod text;
