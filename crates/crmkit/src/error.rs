@@ -14,7 +14,7 @@
 //! | 200–299 | survey metrics |
 //! | 300–399 | contact validity (reserved) |
 //! | 400–499 | identity resolution (reserved) |
-//! | 500–599 | complaints (reserved) |
+//! | 500–599 | complaints |
 //! | 900–999 | errors that only a language binding can raise |
 //!
 //! ```
@@ -26,6 +26,7 @@
 //! assert!(err.to_string().contains("index 1"));
 //! ```
 
+use crate::complaint::ComplaintError;
 use crate::survey::SurveyError;
 
 macro_rules! error_codes {
@@ -97,6 +98,14 @@ error_codes! {
     SurveyInvalidScale = 204, "survey_invalid_scale", Survey;
     /// Two partial aggregates that were built with different scales cannot be merged.
     SurveyIncompatibleAggregates = 205, "survey_incompatible_aggregates", Survey;
+    /// A routing or categorization rule set is malformed.
+    ComplaintInvalidRuleSet = 500, "complaint_invalid_rule_set", Complaint;
+    /// A classifier model file is malformed or of an unsupported version.
+    ComplaintInvalidModel = 501, "complaint_invalid_model", Complaint;
+    /// Classifier training data is unusable.
+    ComplaintInvalidTrainingData = 502, "complaint_invalid_training_data", Complaint;
+    /// A business calendar is malformed.
+    ComplaintInvalidCalendar = 503, "complaint_invalid_calendar", Complaint;
     /// A result buffer supplied by the caller is too small (C only).
     InsufficientSize = 900, "insufficient_size", Binding;
     /// An internal error was caught at a language boundary; please report it.
@@ -111,20 +120,27 @@ pub enum ErrorGroup {
     Input,
     /// Survey metric errors (`crmkit.SurveyError`).
     Survey,
+    /// Complaint handling errors (`crmkit.ComplaintError`).
+    Complaint,
     /// Errors raised by a language binding itself (`crmkit.BindingError`).
     Binding,
 }
 
 impl ErrorGroup {
     /// Every group.
-    pub const ALL: &'static [ErrorGroup] =
-        &[ErrorGroup::Input, ErrorGroup::Survey, ErrorGroup::Binding];
+    pub const ALL: &'static [ErrorGroup] = &[
+        ErrorGroup::Input,
+        ErrorGroup::Survey,
+        ErrorGroup::Complaint,
+        ErrorGroup::Binding,
+    ];
 
     /// The Python exception class name of this group.
     pub const fn class_name(self) -> &'static str {
         match self {
             ErrorGroup::Input => "InputError",
             ErrorGroup::Survey => "SurveyError",
+            ErrorGroup::Complaint => "ComplaintError",
             ErrorGroup::Binding => "BindingError",
         }
     }
@@ -199,6 +215,9 @@ pub enum Error {
     /// Survey metric errors.
     #[error(transparent)]
     Survey(#[from] SurveyError),
+    /// Complaint handling errors.
+    #[error(transparent)]
+    Complaint(#[from] ComplaintError),
 }
 
 impl Error {
@@ -207,6 +226,7 @@ impl Error {
         match self {
             Error::Input(e) => e.code(),
             Error::Survey(e) => e.code(),
+            Error::Complaint(e) => e.code(),
         }
     }
 
@@ -268,6 +288,7 @@ mod tests {
             let expected = match code.value() / 100 {
                 1 => ErrorGroup::Input,
                 2 => ErrorGroup::Survey,
+                5 => ErrorGroup::Complaint,
                 9 => ErrorGroup::Binding,
                 other => panic!("unexpected block {other}"),
             };

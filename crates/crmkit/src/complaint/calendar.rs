@@ -207,11 +207,7 @@ impl serde::Serialize for Calendar {
 const MAX_DAYS: i64 = 3 * 366;
 
 fn calendar_error(message: impl Into<String>) -> Error {
-    crate::error::InputError::Malformed {
-        location: "calendar".into(),
-        message: message.into(),
-    }
-    .into()
+    super::ComplaintError::InvalidCalendar(message.into()).into()
 }
 
 impl Calendar {

@@ -1,0 +1,1 @@
+//! A linear text classifier trained in Rust from labelled complaints.
