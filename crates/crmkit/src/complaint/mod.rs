@@ -7,6 +7,8 @@
 //! - [`categorize`]: keyword/phrase rule sets and high-precision flags.
 //! - [`classifier`]: a trainable linear text classifier.
 //! - [`routing`]: rule sets that route a complaint to a named person.
+//! - [`report`]: KPIs per department, category, channel or period, and a
+//!   Pareto of topics.
 //! - [`calendar`]: business calendars (time zone, working hours, holidays
 //!   and half days) for SLA due times.
 
@@ -14,6 +16,7 @@ pub mod calendar;
 pub mod categorize;
 pub mod classifier;
 pub mod intake;
+pub mod report;
 pub mod routing;
 pub mod tracking;
 
