@@ -9,6 +9,8 @@
 //! - [`routing`]: rule sets that route a complaint to a named person.
 //! - [`report`]: KPIs per department, category, channel or period, and a
 //!   Pareto of topics.
+//! - [`sla`]: SLA targets, notify-at-percent thresholds and escalations up
+//!   the chain owner → supervisor → manager.
 //! - [`calendar`]: business calendars (time zone, working hours, holidays
 //!   and half days) for SLA due times.
 
@@ -18,6 +20,7 @@ pub mod classifier;
 pub mod intake;
 pub mod report;
 pub mod routing;
+pub mod sla;
 pub mod tracking;
 
 use crate::error::ErrorCode;
