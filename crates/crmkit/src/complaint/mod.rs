@@ -11,9 +11,12 @@
 //!   Pareto of topics.
 //! - [`sla`]: SLA targets, notify-at-percent thresholds and escalations up
 //!   the chain owner → supervisor → manager.
+//! - [`aftercare`]: survey trigger and win-back recommendation after
+//!   resolution.
 //! - [`calendar`]: business calendars (time zone, working hours, holidays
 //!   and half days) for SLA due times.
 
+pub mod aftercare;
 pub mod calendar;
 pub mod categorize;
 pub mod classifier;
