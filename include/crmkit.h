@@ -79,6 +79,14 @@ enum crmkit_status
   CRMKIT_CONTACT_INVALID_REGION = 301,
   // A user-supplied list (domains, role names…) is malformed.
   CRMKIT_CONTACT_INVALID_LIST = 302,
+  // A routing or categorization rule set is malformed.
+  CRMKIT_COMPLAINT_INVALID_RULE_SET = 500,
+  // A classifier model file is malformed or of an unsupported version.
+  CRMKIT_COMPLAINT_INVALID_MODEL = 501,
+  // Classifier training data is unusable.
+  CRMKIT_COMPLAINT_INVALID_TRAINING_DATA = 502,
+  // A business calendar is malformed.
+  CRMKIT_COMPLAINT_INVALID_CALENDAR = 503,
   // A caller-supplied buffer is too small; the needed size was written.
   CRMKIT_INSUFFICIENT_SIZE = 900,
   // An internal error was caught at the boundary; please report it.

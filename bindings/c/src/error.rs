@@ -41,6 +41,14 @@ pub enum crmkit_status {
     CRMKIT_CONTACT_INVALID_REGION = 301,
     /// A user-supplied list (domains, role names…) is malformed.
     CRMKIT_CONTACT_INVALID_LIST = 302,
+    /// A routing or categorization rule set is malformed.
+    CRMKIT_COMPLAINT_INVALID_RULE_SET = 500,
+    /// A classifier model file is malformed or of an unsupported version.
+    CRMKIT_COMPLAINT_INVALID_MODEL = 501,
+    /// Classifier training data is unusable.
+    CRMKIT_COMPLAINT_INVALID_TRAINING_DATA = 502,
+    /// A business calendar is malformed.
+    CRMKIT_COMPLAINT_INVALID_CALENDAR = 503,
     /// A caller-supplied buffer is too small; the needed size was written.
     CRMKIT_INSUFFICIENT_SIZE = 900,
     /// An internal error was caught at the boundary; please report it.
@@ -65,6 +73,10 @@ impl crmkit_status {
         crmkit_status::CRMKIT_CONTACT_UNKNOWN_CHANNEL,
         crmkit_status::CRMKIT_CONTACT_INVALID_REGION,
         crmkit_status::CRMKIT_CONTACT_INVALID_LIST,
+        crmkit_status::CRMKIT_COMPLAINT_INVALID_RULE_SET,
+        crmkit_status::CRMKIT_COMPLAINT_INVALID_MODEL,
+        crmkit_status::CRMKIT_COMPLAINT_INVALID_TRAINING_DATA,
+        crmkit_status::CRMKIT_COMPLAINT_INVALID_CALENDAR,
         crmkit_status::CRMKIT_INSUFFICIENT_SIZE,
         crmkit_status::CRMKIT_PANIC,
     ];

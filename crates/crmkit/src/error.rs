@@ -14,7 +14,7 @@
 //! | 200–299 | survey metrics |
 //! | 300–399 | contact validity |
 //! | 400–499 | identity resolution (reserved) |
-//! | 500–599 | complaints (reserved) |
+//! | 500–599 | complaints |
 //! | 900–999 | errors that only a language binding can raise |
 //!
 //! ```
@@ -26,6 +26,7 @@
 //! assert!(err.to_string().contains("index 1"));
 //! ```
 
+use crate::complaint::ComplaintError;
 use crate::contact::ContactError;
 use crate::survey::SurveyError;
 
@@ -104,6 +105,14 @@ error_codes! {
     ContactInvalidRegion = 301, "contact_invalid_region", Contact;
     /// A user-supplied list (disposable domains, free providers, role names) is malformed.
     ContactInvalidList = 302, "contact_invalid_list", Contact;
+    /// A routing or categorization rule set is malformed.
+    ComplaintInvalidRuleSet = 500, "complaint_invalid_rule_set", Complaint;
+    /// A classifier model file is malformed or of an unsupported version.
+    ComplaintInvalidModel = 501, "complaint_invalid_model", Complaint;
+    /// Classifier training data is unusable.
+    ComplaintInvalidTrainingData = 502, "complaint_invalid_training_data", Complaint;
+    /// A business calendar is malformed.
+    ComplaintInvalidCalendar = 503, "complaint_invalid_calendar", Complaint;
     /// A result buffer supplied by the caller is too small (C only).
     InsufficientSize = 900, "insufficient_size", Binding;
     /// An internal error was caught at a language boundary; please report it.
@@ -120,6 +129,8 @@ pub enum ErrorGroup {
     Survey,
     /// Contact validity errors (`crmkit.ContactError`).
     Contact,
+    /// Complaint handling errors (`crmkit.ComplaintError`).
+    Complaint,
     /// Errors raised by a language binding itself (`crmkit.BindingError`).
     Binding,
 }
@@ -130,6 +141,7 @@ impl ErrorGroup {
         ErrorGroup::Input,
         ErrorGroup::Survey,
         ErrorGroup::Contact,
+        ErrorGroup::Complaint,
         ErrorGroup::Binding,
     ];
 
@@ -139,6 +151,7 @@ impl ErrorGroup {
             ErrorGroup::Input => "InputError",
             ErrorGroup::Survey => "SurveyError",
             ErrorGroup::Contact => "ContactError",
+            ErrorGroup::Complaint => "ComplaintError",
             ErrorGroup::Binding => "BindingError",
         }
     }
@@ -216,6 +229,9 @@ pub enum Error {
     /// Contact validity errors.
     #[error(transparent)]
     Contact(#[from] ContactError),
+    /// Complaint handling errors.
+    #[error(transparent)]
+    Complaint(#[from] ComplaintError),
 }
 
 impl Error {
@@ -225,6 +241,7 @@ impl Error {
             Error::Input(e) => e.code(),
             Error::Survey(e) => e.code(),
             Error::Contact(e) => e.code(),
+            Error::Complaint(e) => e.code(),
         }
     }
 
@@ -287,6 +304,7 @@ mod tests {
                 1 => ErrorGroup::Input,
                 2 => ErrorGroup::Survey,
                 3 => ErrorGroup::Contact,
+                5 => ErrorGroup::Complaint,
                 9 => ErrorGroup::Binding,
                 other => panic!("unexpected block {other}"),
             };

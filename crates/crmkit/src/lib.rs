@@ -12,6 +12,8 @@
 //!   analysis and mergeable partial aggregates.
 //! - [`contact`]: contact validity — delivery outcome classification (bounces,
 //!   DSNs, SMS delivery reports).
+//! - [`complaint`]: complaint handling — intake, tracking numbers, business
+//!   calendars, SLA and escalation, after-resolution policy and KPI reports.
 //! - [`error`]: one error type with stable codes shared by the C and Python
 //!   bindings.
 //!
@@ -26,6 +28,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod complaint;
 pub mod contact;
 pub mod error;
 pub mod survey;

@@ -2,6 +2,7 @@ from . import survey as survey
 from ._crmkit import (
     ERROR_CODES as ERROR_CODES,
     BindingError as BindingError,
+    ComplaintError as ComplaintError,
     ContactError as ContactError,
     CrmkitError as CrmkitError,
     InputError as InputError,

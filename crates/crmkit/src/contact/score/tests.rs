@@ -152,16 +152,20 @@ fn undated_points() {
 
 #[test]
 fn policy_validation_names_the_field() {
-    let mut p = Policy::default();
-    p.floor = 0.001;
+    let p = Policy {
+        floor: 0.001,
+        ..Policy::default()
+    };
     assert!(
         p.validate()
             .unwrap_err()
             .to_string()
             .contains("suppressed_cap")
     );
-    let mut p = Policy::default();
-    p.recycle_factor = 2.0;
+    let p = Policy {
+        recycle_factor: 2.0,
+        ..Policy::default()
+    };
     assert!(
         p.validate()
             .unwrap_err()

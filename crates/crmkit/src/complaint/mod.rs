@@ -1,0 +1,57 @@
+//! Complaints: intake, tracking numbers, SLA and escalation on business
+//! calendars, after-resolution policy and KPI reports.
+//!
+//! - [`intake`]: the complaint record and per-channel required fields.
+//! - [`tracking`]: tracking numbers that are short, unambiguous read aloud
+//!   and carry a check character.
+//! - [`report`]: KPIs per department, category, channel or period, and a
+//!   Pareto of topics.
+//! - [`sla`]: SLA targets, notify-at-percent thresholds and escalations up
+//!   the chain owner → supervisor → manager.
+//! - [`aftercare`]: survey trigger and win-back recommendation after
+//!   resolution.
+//! - [`calendar`]: business calendars (time zone, working hours, holidays
+//!   and half days) for SLA due times.
+
+pub mod aftercare;
+pub mod calendar;
+pub mod intake;
+pub mod report;
+pub mod sla;
+pub mod tracking;
+
+use crate::error::ErrorCode;
+
+/// Errors of the complaint functions.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ComplaintError {
+    /// A rule set (routing or categorization) is malformed.
+    #[error("rule set {source_name}: {message}")]
+    InvalidRuleSet {
+        /// The file or name of the rule set.
+        source_name: String,
+        /// What is wrong, naming the rule and field.
+        message: String,
+    },
+    /// A classifier model file is malformed or of an unsupported version.
+    #[error("classifier model: {0}")]
+    InvalidModel(String),
+    /// Training data is unusable (no labels, misaligned texts and labels…).
+    #[error("training data: {0}")]
+    InvalidTrainingData(String),
+    /// A calendar is malformed.
+    #[error("calendar: {0}")]
+    InvalidCalendar(String),
+}
+
+impl ComplaintError {
+    pub(crate) fn code(&self) -> ErrorCode {
+        match self {
+            ComplaintError::InvalidRuleSet { .. } => ErrorCode::ComplaintInvalidRuleSet,
+            ComplaintError::InvalidModel(_) => ErrorCode::ComplaintInvalidModel,
+            ComplaintError::InvalidTrainingData(_) => ErrorCode::ComplaintInvalidTrainingData,
+            ComplaintError::InvalidCalendar(_) => ErrorCode::ComplaintInvalidCalendar,
+        }
+    }
+}
