@@ -10,6 +10,8 @@
 //! - [`survey`]: NPS, CSAT, CES and happiness scores with confidence
 //!   intervals, significance tests, weights, segments, trends, driver
 //!   analysis and mergeable partial aggregates.
+//! - [`identity`]: identity resolution building blocks (string similarity,
+//!   TCKN, birth dates).
 //! - [`error`]: one error type with stable codes shared by the C and Python
 //!   bindings.
 //!
@@ -25,6 +27,7 @@
 #![warn(missing_docs)]
 
 pub mod error;
+pub mod identity;
 pub mod survey;
 pub mod text;
 
