@@ -11,9 +11,11 @@
 //!   intervals, significance tests, weights, segments, trends, driver
 //!   analysis and mergeable partial aggregates.
 //! - [`contact`]: contact validity — delivery outcome classification (bounces,
-//!   DSNs, SMS delivery reports).
+//!   DSNs, SMS delivery reports) and the explainable validity score.
 //! - [`complaint`]: complaint handling — intake, tracking numbers, business
 //!   calendars, SLA and escalation, after-resolution policy and KPI reports.
+//! - [`identity`]: identity resolution building blocks (string similarity,
+//!   TCKN, birth dates).
 //! - [`error`]: one error type with stable codes shared by the C and Python
 //!   bindings.
 //!
@@ -31,6 +33,7 @@
 pub mod complaint;
 pub mod contact;
 pub mod error;
+pub mod identity;
 pub mod survey;
 pub mod text;
 

@@ -1,0 +1,164 @@
+//! String similarity for comparing record fields: Jaro, Jaro–Winkler and a
+//! bounded Levenshtein distance, over Unicode scalar values.
+//!
+//! ```
+//! use crmkit::identity::similarity::{jaro_winkler, levenshtein_within};
+//! assert!((jaro_winkler("martha", "marhta") - 0.9611).abs() < 1e-4);
+//! assert_eq!(levenshtein_within("yilmaz", "yılmaz", 2), Some(1));
+//! assert_eq!(levenshtein_within("kaya", "demir", 2), None);
+//! ```
+
+/// Jaro similarity in [0, 1] (1 = equal; two empty strings are equal).
+pub fn jaro(a: &str, b: &str) -> f64 {
+    if a == b {
+        return 1.0;
+    }
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    jaro_chars(&a, &b)
+}
+
+fn jaro_chars(a: &[char], b: &[char]) -> f64 {
+    if a.is_empty() || b.is_empty() {
+        return if a.is_empty() && b.is_empty() {
+            1.0
+        } else {
+            0.0
+        };
+    }
+    let window = (a.len().max(b.len()) / 2).saturating_sub(1);
+    let mut b_used = vec![false; b.len()];
+    let mut a_matches = Vec::with_capacity(a.len().min(b.len()));
+    for (i, &ca) in a.iter().enumerate() {
+        let lo = i.saturating_sub(window);
+        let hi = (i + window + 1).min(b.len());
+        for j in lo..hi {
+            if !b_used[j] && b[j] == ca {
+                b_used[j] = true;
+                a_matches.push(ca);
+                break;
+            }
+        }
+    }
+    let m = a_matches.len();
+    if m == 0 {
+        return 0.0;
+    }
+    let b_matches = b.iter().zip(&b_used).filter(|(_, u)| **u).map(|(c, _)| *c);
+    let transpositions = a_matches
+        .iter()
+        .zip(b_matches)
+        .filter(|(x, y)| **x != *y)
+        .count()
+        / 2;
+    let m = m as f64;
+    (m / a.len() as f64 + m / b.len() as f64 + (m - transpositions as f64) / m) / 3.0
+}
+
+/// Jaro–Winkler similarity with the standard prefix scale 0.1 and a common
+/// prefix of at most 4 characters.
+pub fn jaro_winkler(a: &str, b: &str) -> f64 {
+    if a == b {
+        return 1.0;
+    }
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let j = jaro_chars(&a, &b);
+    let prefix = a.iter().zip(&b).take(4).take_while(|(x, y)| x == y).count() as f64;
+    j + prefix * 0.1 * (1.0 - j)
+}
+
+/// The Levenshtein distance between `a` and `b` if it is at most `max`,
+/// else `None`. Runs in O(len · max) with a banded dynamic programme.
+pub fn levenshtein_within(a: &str, b: &str, max: usize) -> Option<usize> {
+    if a == b {
+        return Some(0);
+    }
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) > max {
+        return None;
+    }
+    let inf = max + 1;
+    let mut prev: Vec<usize> = (0..=b.len())
+        .map(|j| if j <= max { j } else { inf })
+        .collect();
+    let mut cur = vec![inf; b.len() + 1];
+    for i in 1..=a.len() {
+        let lo = i.saturating_sub(max).max(1);
+        let hi = (i + max).min(b.len());
+        cur.fill(inf);
+        cur[0] = if i <= max { i } else { inf };
+        let mut row_min = cur[0];
+        for j in lo..=hi {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let v = (prev[j - 1] + cost)
+                .min(prev[j] + 1)
+                .min(cur[j - 1] + 1)
+                .min(inf);
+            cur[j] = v;
+            row_min = row_min.min(v);
+        }
+        if row_min > max {
+            return None;
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    let d = prev[b.len()];
+    (d <= max).then_some(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn known_values() {
+        assert!((jaro("dixon", "dicksonx") - 0.7667).abs() < 1e-4);
+        assert!((jaro_winkler("dwayne", "duane") - 0.84).abs() < 1e-4);
+        assert!((jaro_winkler("dixon", "dicksonx") - 0.8133).abs() < 1e-4);
+        assert_eq!(jaro("", ""), 1.0);
+        assert_eq!(jaro("a", ""), 0.0);
+        assert_eq!(levenshtein_within("kitten", "sitting", 3), Some(3));
+        assert_eq!(levenshtein_within("kitten", "sitting", 2), None);
+        assert_eq!(levenshtein_within("", "abc", 3), Some(3));
+    }
+
+    fn naive_levenshtein(a: &str, b: &str) -> usize {
+        let a: Vec<char> = a.chars().collect();
+        let b: Vec<char> = b.chars().collect();
+        let mut d: Vec<Vec<usize>> = (0..=a.len())
+            .map(|i| {
+                let mut row = vec![0; b.len() + 1];
+                row[0] = i;
+                row
+            })
+            .collect();
+        d[0] = (0..=b.len()).collect();
+        for i in 1..=a.len() {
+            for j in 1..=b.len() {
+                let cost = usize::from(a[i - 1] != b[j - 1]);
+                d[i][j] = (d[i - 1][j - 1] + cost)
+                    .min(d[i - 1][j] + 1)
+                    .min(d[i][j - 1] + 1);
+            }
+        }
+        d[a.len()][b.len()]
+    }
+
+    proptest! {
+        #[test]
+        fn banded_levenshtein_agrees_with_the_full_table(a in "[abcıi]{0,12}", b in "[abcıi]{0,12}", max in 0usize..6) {
+            let full = naive_levenshtein(&a, &b);
+            prop_assert_eq!(levenshtein_within(&a, &b, max), (full <= max).then_some(full));
+        }
+
+        #[test]
+        fn similarities_are_symmetric_and_bounded(a in "\\PC{0,16}", b in "\\PC{0,16}") {
+            let (x, y) = (jaro_winkler(&a, &b), jaro_winkler(&b, &a));
+            prop_assert!((0.0..=1.0).contains(&x));
+            prop_assert!((x - y).abs() < 1e-12);
+        }
+    }
+}
