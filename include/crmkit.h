@@ -119,10 +119,72 @@ typedef uint32_t crmkit_interval_method;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// The channel of a delivery outcome.
+enum crmkit_channel
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // Email: SMTP replies, RFC 3463 enhanced codes, DSNs, engagement events.
+  CRMKIT_CHANNEL_EMAIL = 0,
+  // SMS: delivery-report states and GSM error codes.
+  CRMKIT_CHANNEL_SMS = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum crmkit_channel crmkit_channel;
+#else
+typedef uint32_t crmkit_channel;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// What a delivery outcome says about the contact point.
+enum crmkit_outcome_class
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // The message arrived.
+  CRMKIT_OUTCOME_SUCCESS = 0,
+  // Temporary failure: retry later.
+  CRMKIT_OUTCOME_TRANSIENT = 1,
+  // The point does not work: never resend.
+  CRMKIT_OUTCOME_PERMANENT = 2,
+  // Says nothing about the point (policy blocks, pending reports...).
+  CRMKIT_OUTCOME_UNKNOWN = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum crmkit_outcome_class crmkit_outcome_class;
+#else
+typedef uint32_t crmkit_outcome_class;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
 // A streaming NPS accumulator. Create with `crmkit_nps_accumulator_new`,
 // free with `crmkit_nps_accumulator_free`. Not thread-safe: use one
 // accumulator per thread and merge them.
 typedef struct crmkit_nps_accumulator crmkit_nps_accumulator;
+
+// A classified delivery outcome. `reason` indexes the stable reason codes:
+// `crmkit_outcome_reason_name(reason)` gives its name ("user_unknown"...).
+// Absent numbers are 0 (no SMTP code, no GSM error).
+typedef struct {
+  // The class (a `crmkit_outcome_class` value).
+  uint32_t outcome_class;
+  // The reason (see `crmkit_outcome_reason_name`).
+  uint32_t reason;
+  // The basic SMTP reply code found, or 0.
+  uint16_t smtp_code;
+  // The GSM error code found, or 0 when none was found.
+  uint16_t gsm_error;
+  // Whether a GSM error code was found (0 is a valid code).
+  bool has_gsm_error;
+  // A transient failure expected to last (barred or deregistered SIM).
+  bool long_term;
+  // The enhanced status code found ("5.1.1"), NUL-terminated; empty if none.
+  char enhanced_code[16];
+} crmkit_outcome;
 
 // An NPS with its uncertainty. Shares and `variance` are fractions (0–1);
 // `nps`, `se`, `low`, `high` are points (−100 to 100). With weights, shares,
@@ -228,6 +290,56 @@ typedef struct {
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+// Writes the tracking number of `sequence` (with an optional prefix of
+// `prefix_len` bytes, NULL when 0) NUL-terminated into `buf`. On
+// `CRMKIT_OK`, `*out_n` is its length; if `buf` is NULL or too small,
+// `*out_n` is the size needed (including the NUL) and
+// `CRMKIT_INSUFFICIENT_SIZE` is returned. 32 bytes always suffice.
+// A prefix with characters outside the tracking alphabet (no 0, 1, I, L,
+// O) or longer than 6 gives `CRMKIT_INVALID_ARGUMENT`. Thread-safe.
+//
+// # Safety
+// `prefix` must point to `prefix_len` readable bytes or be NULL with 0;
+// `buf` must point to `len` writable bytes or be NULL; `out_n` writable.
+crmkit_status crmkit_complaint_tracking_number(uint64_t sequence,
+                                               const uint8_t *prefix,
+                                               size_t prefix_len,
+                                               uint8_t *buf,
+                                               size_t len,
+                                               size_t *out_n);
+
+// Validates a tracking number (`len` bytes of UTF-8; case, spaces and
+// hyphens are ignored). Returns `CRMKIT_OK` and writes the sequence number
+// to `*out_sequence` (when not NULL) if valid; otherwise
+// `CRMKIT_INVALID_ARGUMENT`, with the reason ("the check character does not
+// match...", "character 'O' at position 6...") in
+// `crmkit_last_error_message`. Thread-safe.
+//
+// # Safety
+// `text` must point to `len` readable bytes (NULL only with 0);
+// `out_sequence` must be writable or NULL.
+crmkit_status crmkit_complaint_validate_tracking_number(const uint8_t *text,
+                                                        size_t len,
+                                                        uint64_t *out_sequence);
+
+// The stable snake_case name of an outcome reason, as a static
+// NUL-terminated string; "unknown" for a value that is not a reason.
+// Never NULL; do not free. Thread-safe.
+const char *crmkit_outcome_reason_name(uint32_t reason);
+
+// Classifies a bounce, SMTP reply, enhanced status code or DSN (email), or
+// an SMS delivery report (`stat:UNDELIV err:001`, `DELIVRD`...), given as
+// `len` bytes of UTF-8 at `text`. `channel` is a `crmkit_channel` value.
+// Thread-safe.
+//
+// # Safety
+// `text` must point to `len` readable bytes (NULL only with `len == 0`);
+// `out` must point to a writable `crmkit_outcome`.
+crmkit_status crmkit_contact_classify_outcome(const uint8_t *text,
+                                              size_t len,
+                                              uint32_t channel,
+                                              crmkit_outcome *out);
 
 // The stable snake_case name of a status (`"ok"`, `"survey_out_of_range"`…)
 // as a static NUL-terminated string; `"unknown"` for a value that is not a

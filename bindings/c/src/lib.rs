@@ -14,10 +14,15 @@
 //! - Every `*_free` function accepts NULL.
 #![allow(non_camel_case_types)]
 
+mod complaint;
+mod contact;
 mod error;
 mod survey;
+mod text;
 mod version;
 
+pub use complaint::*;
+pub use contact::*;
 pub use error::{crmkit_last_error_message, crmkit_status, crmkit_status_name};
 pub use survey::*;
 pub use version::*;

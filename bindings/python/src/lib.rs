@@ -2,6 +2,8 @@
 //! with input conversion (lists, numpy, pandas, polars, pyarrow) and
 //! docstrings; see `python/crmkit/`.
 
+mod complaint;
+mod contact;
 mod errors;
 mod input;
 mod survey;
@@ -13,5 +15,7 @@ fn _crmkit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", crmkit::VERSION)?;
     errors::register(m)?;
     survey::register(m)?;
+    contact::register(m)?;
+    complaint::register(m)?;
     Ok(())
 }

@@ -15,7 +15,262 @@ pub(crate) const SEGMENTS: [&str; 5] =
 
 pub(crate) fn run() -> Result<(), Failure> {
     print!("{}", report()?);
+    print!("{}", contact_report()?);
+    print!("{}", complaint_report()?);
     Ok(())
+}
+
+fn heading(out: &mut String, title: &str) {
+    out.push_str(&format!(
+        "\n{title}\n{}\n",
+        "-".repeat(title.chars().count())
+    ));
+}
+
+fn ts(s: &str) -> Result<jiff::Timestamp, Failure> {
+    s.parse().map_err(|e| Failure {
+        message: format!("demo timestamp {s:?}: {e}"),
+        code: 1,
+    })
+}
+
+/// Contact validity on a few typical signals and contact points.
+pub(crate) fn contact_report() -> Result<String, Failure> {
+    use crmkit::contact::outcome::{Channel, classify};
+    use crmkit::contact::score::{ContactPoint, Evidence, EvidenceKind, PointClass, Policy, score};
+
+    let mut out = String::new();
+    heading(
+        &mut out,
+        "Contact validity: what bounces and SMS reports say",
+    );
+    let signals = [
+        (
+            "550 5.1.1 <ayse.yilmaz@example.com>: Recipient address rejected: User unknown",
+            Channel::Email,
+        ),
+        (
+            "452 4.2.2 The email account that you tried to reach is over quota",
+            Channel::Email,
+        ),
+        (
+            "550 5.7.1 Message rejected as spam by content filter",
+            Channel::Email,
+        ),
+        ("Posta kutusu dolu", Channel::Email),
+        (
+            "id:7731 sub:001 dlvrd:000 stat:UNDELIV err:001 text:Siparisiniz yolda",
+            Channel::Sms,
+        ),
+        (
+            "id:7732 sub:001 dlvrd:000 stat:UNDELIV err:027 text:Siparisiniz yolda",
+            Channel::Sms,
+        ),
+        (
+            "id:7733 sub:001 dlvrd:001 stat:DELIVRD err:000 text:Siparisiniz yolda",
+            Channel::Sms,
+        ),
+    ];
+    let mut t = Table::new(&["signal", "class", "reason"]);
+    for (text, channel) in signals {
+        let o = classify(text, channel);
+        let shown: String = text.chars().take(60).collect();
+        t.row(vec![
+            shown,
+            o.class.as_str().into(),
+            o.reason.as_str().into(),
+        ]);
+    }
+    out.push_str(&t.render());
+
+    heading(&mut out, "Contact validity: scores on 2026-11-22");
+    let now = ts("2026-11-22T12:00:00Z")?;
+    let point = |class, evidence: &[(&str, EvidenceKind)]| -> Result<ContactPoint, Failure> {
+        let mut p = ContactPoint::new(class);
+        for (at, kind) in evidence {
+            p.evidence.push(Evidence::new(ts(at)?, *kind));
+        }
+        Ok(p)
+    };
+    let examples = [
+        (
+            "gmail, opened last week",
+            point(
+                PointClass::Free,
+                &[("2026-11-15T10:00:00Z", EvidenceKind::Engaged)],
+            )?,
+        ),
+        (
+            "work address, last delivered 2022",
+            point(
+                PointClass::Corporate,
+                &[("2022-10-01T10:00:00Z", EvidenceKind::Delivered)],
+            )?,
+        ),
+        (
+            "mobile, silent for 14 months",
+            point(
+                PointClass::Mobile,
+                &[("2025-09-20T10:00:00Z", EvidenceKind::Delivered)],
+            )?,
+        ),
+        (
+            "hotmail, mailbox full for 5 weeks",
+            point(
+                PointClass::Free,
+                &[
+                    ("2026-09-01T10:00:00Z", EvidenceKind::Delivered),
+                    ("2026-10-10T10:00:00Z", EvidenceKind::Transient),
+                    ("2026-11-15T10:00:00Z", EvidenceKind::Transient),
+                ],
+            )?,
+        ),
+        (
+            "work address, hard bounce",
+            point(
+                PointClass::Corporate,
+                &[
+                    ("2026-06-01T10:00:00Z", EvidenceKind::Delivered),
+                    ("2026-11-10T10:00:00Z", EvidenceKind::Permanent),
+                ],
+            )?,
+        ),
+    ];
+    let policy = Policy::default();
+    let mut t = Table::new(&["contact point", "score", "band", "action", "main reason"]);
+    for (name, p) in &examples {
+        let s = score(p, &policy, now);
+        let band = serde_json::to_value(s.band)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        let action = serde_json::to_value(s.action)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        let reason = s
+            .reasons
+            .first()
+            .map(|r| format!("{} ({:+.2})", r.code, r.weight))
+            .unwrap_or_default();
+        t.row(vec![
+            (*name).into(),
+            format!("{:.2}", s.probability),
+            band,
+            action,
+            reason,
+        ]);
+    }
+    out.push_str(&t.render());
+    out.push_str(&format!(
+        "policy {}; the score is reachable x still alive x still the same owner.\n",
+        policy.version
+    ));
+    Ok(out)
+}
+
+/// Tracking numbers, SLA due times on the Türkiye calendar, and escalations.
+pub(crate) fn complaint_report() -> Result<String, Failure> {
+    use crmkit::complaint::calendar::Calendar;
+    use crmkit::complaint::sla::{OpenComplaint, Priority, SlaPolicy, escalations};
+    use crmkit::complaint::tracking::{tracking_number, validate};
+    use std::collections::BTreeMap;
+
+    let mut out = String::new();
+    heading(&mut out, "Complaints: tracking numbers");
+    let mut t = Table::new(&["sequence", "tracking number"]);
+    let mut numbers = Vec::new();
+    for (seq, prefix) in [(1u64, "WEB"), (48_213, "CC"), (1_234_567, "SK")] {
+        let n = tracking_number(seq, Some(prefix))?;
+        t.row(vec![seq.to_string(), n.clone()]);
+        numbers.push(n);
+    }
+    out.push_str(&t.render());
+    for typed in ["sk 3cfp sv", "SK-3CPF-SV", "SK-3CF0-SV"] {
+        let verdict = match validate(typed) {
+            Ok(v) => format!("valid, complaint {}", v.sequence),
+            Err(e) => e.to_string(),
+        };
+        out.push_str(&format!("{typed:<12} -> {verdict}\n"));
+    }
+
+    heading(
+        &mut out,
+        "Complaints: SLA and escalation (Türkiye calendar, 28-29 October 2026)",
+    );
+    let calendar = Calendar::turkey_2026_2027();
+    let policy = SlaPolicy::from_toml(
+        r#"
+        version = "demo-2026"
+        [default]
+        first_response_hours = 8
+        resolution_hours = 40
+        [[overrides]]
+        category = "fraud"
+        first_response_hours = 2
+        resolution_hours = 16
+        "#,
+    )?;
+    let org: BTreeMap<String, Option<String>> = [
+        ("ayse.demir", Some("mehmet.kaya")),
+        ("can.ozturk", Some("mehmet.kaya")),
+        ("mehmet.kaya", Some("zeynep.aydin")),
+        ("zeynep.aydin", None),
+    ]
+    .into_iter()
+    .map(|(p, s)| (p.to_owned(), s.map(str::to_owned)))
+    .collect();
+    let mut fraud = OpenComplaint::new(&numbers[2], "ayse.demir", ts("2026-10-27T13:00:00Z")?);
+    fraud.category = Some("fraud".into());
+    fraud.priority = Priority::Urgent;
+    let mut late = OpenComplaint::new(&numbers[1], "can.ozturk", ts("2026-10-26T07:30:00Z")?);
+    late.category = Some("late_delivery".into());
+    late.first_response_at = Some(ts("2026-10-26T09:00:00Z")?);
+    let now = ts("2026-10-30T08:00:00Z")?;
+    let open = [fraud, late];
+    let mut t = Table::new(&[
+        "complaint",
+        "owner",
+        "received (UTC)",
+        "resolution due (UTC)",
+    ]);
+    for c in &open {
+        let target = policy.targets(c.category.as_deref(), c.priority);
+        let hours = target.resolution_hours.unwrap_or_default();
+        let due = calendar.add_business_time(
+            c.received_at,
+            jiff::SignedDuration::from_secs_f64(hours * 3600.0),
+        )?;
+        t.row(vec![
+            c.id.clone(),
+            c.owner.clone(),
+            c.received_at.strftime("%a %d %b %H:%M").to_string(),
+            due.strftime("%a %d %b %H:%M").to_string(),
+        ]);
+    }
+    out.push_str(&t.render());
+    out.push_str("28 October is a half day (work stops at 13:00) and 29 October a holiday: neither counts.\n\n");
+    out.push_str(&format!(
+        "Escalations at {} (UTC):\n",
+        now.strftime("%a %d %b %H:%M")
+    ));
+    let told = escalations(&open, &org, &policy, &calendar, now)?;
+    let mut t = Table::new(&["complaint", "clock", "used", "step", "tell"]);
+    for n in &told {
+        let clock = serde_json::to_value(n.clock)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        t.row(vec![
+            n.complaint_id.clone(),
+            clock,
+            format!("{:.0}%", n.used_percent),
+            format!("{}%", n.threshold_percent),
+            n.recipients.join(" -> "),
+        ]);
+    }
+    out.push_str(&t.render());
+    Ok(out)
 }
 
 fn column(score: &str) -> ColumnSpec {
@@ -236,5 +491,9 @@ mod tests {
         let r = super::report().unwrap();
         assert!(r.contains("NPS by channel"));
         assert!(r.contains("Monthly trend"));
+        let c = super::contact_report().unwrap();
+        assert!(c.contains("user_unknown") && c.contains("suppress"));
+        let k = super::complaint_report().unwrap();
+        assert!(k.contains("SK-3CFP-SV") && k.contains("mehmet.kaya"));
     }
 }

@@ -1,6 +1,7 @@
 //! Plain aligned text tables for the terminal.
 
-/// A table with a header row; columns after the first are right-aligned.
+/// A table with a header row. Columns whose cells all look like numbers
+/// (digits, signs, intervals, p-values) are right-aligned, others left.
 #[derive(Debug, Default)]
 pub(crate) struct Table {
     header: Vec<String>,
@@ -29,6 +30,14 @@ impl Table {
                 .unwrap_or(0)
         };
         let widths: Vec<usize> = (0..self.header.len()).map(width).collect();
+        let numeric: Vec<bool> = (0..self.header.len())
+            .map(|c| {
+                c > 0
+                    && self.rows.iter().filter_map(|r| r.get(c)).all(|cell| {
+                        cell.starts_with(|ch: char| ch.is_ascii_digit() || "-+[<".contains(ch))
+                    })
+            })
+            .collect();
         let line = |cells: &[String]| {
             let mut out = String::new();
             for (i, w) in widths.iter().enumerate() {
@@ -37,7 +46,7 @@ impl Table {
                 if i > 0 {
                     out.push_str("  ");
                 }
-                if i == 0 {
+                if !numeric[i] {
                     out.push_str(cell);
                     out.push_str(&" ".repeat(pad));
                 } else {

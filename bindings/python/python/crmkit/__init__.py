@@ -4,6 +4,9 @@ Submodules mirror the Rust core:
 
 - :mod:`crmkit.survey` — NPS, CSAT and CES with confidence intervals,
   significance tests, weights, segments and driver analysis.
+- :mod:`crmkit.contact` — bounce and SMS delivery-report classification and
+  the explainable validity score of a contact point.
+- :mod:`crmkit.complaint` — tracking numbers customers can read aloud.
 
 Every error raised by crmkit is a :class:`CrmkitError` (a ``ValueError``)
 with a stable ``.code`` name and a numeric ``.code_value``; one subclass per
@@ -20,8 +23,8 @@ for _name in dir(_crmkit):
         globals()[_name] = _obj
 del _name, _obj
 
-from . import survey  # noqa: E402
+from . import complaint, contact, survey  # noqa: E402
 
-__all__ = ["ERROR_CODES", "__version__", "survey"] + sorted(
+__all__ = ["ERROR_CODES", "__version__", "complaint", "contact", "survey"] + sorted(
     {name for name, obj in globals().items() if isinstance(obj, type) and issubclass(obj, CrmkitError)}
 )

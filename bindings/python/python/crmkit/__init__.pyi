@@ -1,3 +1,5 @@
+from . import complaint as complaint
+from . import contact as contact
 from . import survey as survey
 from ._crmkit import (
     ERROR_CODES as ERROR_CODES,

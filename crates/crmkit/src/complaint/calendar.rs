@@ -202,6 +202,9 @@ impl serde::Serialize for Calendar {
     }
 }
 
+/// The TOML of [`Calendar::turkey_2026_2027`].
+pub const TURKEY_2026_2027: &str = include_str!("../../examples/calendars/tr-2026-2027.toml");
+
 /// The longest span the calendar walks when adding business time; a target
 /// further away than this is almost certainly a calendar without working hours.
 const MAX_DAYS: i64 = 3 * 366;
@@ -262,6 +265,14 @@ impl Calendar {
             hours,
             holidays: by_date,
         })
+    }
+
+    /// Türkiye's official holidays for 2026 and 2027 with their half-day
+    /// eves, weekdays 09:00–18:00, Europe/Istanbul (the file
+    /// `examples/calendars/tr-2026-2027.toml` of this crate).
+    pub fn turkey_2026_2027() -> Calendar {
+        // the embedded file is tested; failing here would be a build defect
+        Calendar::from_toml(TURKEY_2026_2027).expect("the embedded Türkiye calendar is valid")
     }
 
     /// Reads a calendar from TOML (see the [module documentation](self)).
@@ -389,7 +400,7 @@ mod tests {
     use proptest::prelude::*;
 
     fn tr() -> Calendar {
-        Calendar::from_toml(include_str!("../../examples/calendars/tr-2026-2027.toml")).unwrap()
+        Calendar::turkey_2026_2027()
     }
 
     fn ts(s: &str) -> Timestamp {

@@ -1,0 +1,137 @@
+use crate::error::{boundary, crmkit_status, fail, fail_with};
+use crate::text::utf8;
+use crmkit::contact::outcome::{self, Channel, OutcomeClass, Reason};
+use std::ffi::c_char;
+
+/// The channel of a delivery outcome.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum crmkit_channel {
+    /// Email: SMTP replies, RFC 3463 enhanced codes, DSNs, engagement events.
+    CRMKIT_CHANNEL_EMAIL = 0,
+    /// SMS: delivery-report states and GSM error codes.
+    CRMKIT_CHANNEL_SMS = 1,
+}
+
+/// What a delivery outcome says about the contact point.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum crmkit_outcome_class {
+    /// The message arrived.
+    CRMKIT_OUTCOME_SUCCESS = 0,
+    /// Temporary failure: retry later.
+    CRMKIT_OUTCOME_TRANSIENT = 1,
+    /// The point does not work: never resend.
+    CRMKIT_OUTCOME_PERMANENT = 2,
+    /// Says nothing about the point (policy blocks, pending reports...).
+    CRMKIT_OUTCOME_UNKNOWN = 3,
+}
+
+/// A classified delivery outcome. `reason` indexes the stable reason codes:
+/// `crmkit_outcome_reason_name(reason)` gives its name ("user_unknown"...).
+/// Absent numbers are 0 (no SMTP code, no GSM error).
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct crmkit_outcome {
+    /// The class (a `crmkit_outcome_class` value).
+    pub outcome_class: u32,
+    /// The reason (see `crmkit_outcome_reason_name`).
+    pub reason: u32,
+    /// The basic SMTP reply code found, or 0.
+    pub smtp_code: u16,
+    /// The GSM error code found, or 0 when none was found.
+    pub gsm_error: u16,
+    /// Whether a GSM error code was found (0 is a valid code).
+    pub has_gsm_error: bool,
+    /// A transient failure expected to last (barred or deregistered SIM).
+    pub long_term: bool,
+    /// The enhanced status code found ("5.1.1"), NUL-terminated; empty if none.
+    pub enhanced_code: [c_char; 16],
+}
+
+static REASON_NAMES: std::sync::LazyLock<Vec<Vec<u8>>> = std::sync::LazyLock::new(|| {
+    Reason::ALL
+        .iter()
+        .map(|r| {
+            let mut b = r.as_str().as_bytes().to_vec();
+            b.push(0);
+            b
+        })
+        .collect()
+});
+
+/// The stable snake_case name of an outcome reason, as a static
+/// NUL-terminated string; "unknown" for a value that is not a reason.
+/// Never NULL; do not free. Thread-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn crmkit_outcome_reason_name(reason: u32) -> *const c_char {
+    let unknown = c"unknown".as_ptr();
+    std::panic::catch_unwind(|| {
+        REASON_NAMES
+            .get(reason as usize)
+            .map_or(unknown, |n| n.as_ptr().cast())
+    })
+    .unwrap_or(unknown)
+}
+
+/// Classifies a bounce, SMTP reply, enhanced status code or DSN (email), or
+/// an SMS delivery report (`stat:UNDELIV err:001`, `DELIVRD`...), given as
+/// `len` bytes of UTF-8 at `text`. `channel` is a `crmkit_channel` value.
+/// Thread-safe.
+///
+/// # Safety
+/// `text` must point to `len` readable bytes (NULL only with `len == 0`);
+/// `out` must point to a writable `crmkit_outcome`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn crmkit_contact_classify_outcome(
+    text: *const u8,
+    len: usize,
+    channel: u32,
+    out: *mut crmkit_outcome,
+) -> crmkit_status {
+    boundary(|| {
+        if out.is_null() {
+            return fail_with(crmkit_status::CRMKIT_NULL_ARGUMENT, "`out` is NULL");
+        }
+        // SAFETY: forwarded caller guarantee.
+        let text = match unsafe { utf8(text, len, "text") } {
+            Ok(t) => t,
+            Err(st) => return st,
+        };
+        let channel = match channel {
+            0 => Channel::Email,
+            1 => Channel::Sms,
+            other => {
+                return fail(&crmkit::Error::invalid_argument(
+                    "channel",
+                    format!("CRMKIT_CHANNEL_EMAIL (0) or CRMKIT_CHANNEL_SMS (1), got {other}"),
+                ));
+            }
+        };
+        let o = outcome::classify(text, channel);
+        let mut enhanced = [0 as c_char; 16];
+        for (slot, b) in enhanced
+            .iter_mut()
+            .zip(o.enhanced_code.as_deref().unwrap_or("").bytes().take(15))
+        {
+            *slot = b as c_char;
+        }
+        let result = crmkit_outcome {
+            outcome_class: match o.class {
+                OutcomeClass::Success => crmkit_outcome_class::CRMKIT_OUTCOME_SUCCESS,
+                OutcomeClass::Transient => crmkit_outcome_class::CRMKIT_OUTCOME_TRANSIENT,
+                OutcomeClass::Permanent => crmkit_outcome_class::CRMKIT_OUTCOME_PERMANENT,
+                OutcomeClass::Unknown => crmkit_outcome_class::CRMKIT_OUTCOME_UNKNOWN,
+            } as u32,
+            reason: Reason::ALL.iter().position(|r| *r == o.reason).unwrap_or(0) as u32,
+            smtp_code: o.smtp_code.unwrap_or(0),
+            gsm_error: o.gsm_error.unwrap_or(0),
+            has_gsm_error: o.gsm_error.is_some(),
+            long_term: o.long_term,
+            enhanced_code: enhanced,
+        };
+        // SAFETY: out is non-null and writable (caller guarantee).
+        unsafe { out.write(result) };
+        crmkit_status::CRMKIT_OK
+    })
+}

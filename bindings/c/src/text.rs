@@ -1,0 +1,63 @@
+use crate::error::{crmkit_status, fail_with};
+
+/// Reads `len` bytes at `ptr` as UTF-8; NULL is allowed only with `len == 0`.
+///
+/// # Safety
+/// When non-NULL, `ptr` must point to `len` readable bytes that stay valid
+/// for the returned lifetime.
+pub(crate) unsafe fn utf8<'a>(
+    ptr: *const u8,
+    len: usize,
+    name: &str,
+) -> Result<&'a str, crmkit_status> {
+    if len == 0 {
+        return Ok("");
+    }
+    if ptr.is_null() {
+        return Err(fail_with(
+            crmkit_status::CRMKIT_NULL_ARGUMENT,
+            format!("`{name}` is NULL but its length is {len}"),
+        ));
+    }
+    // SAFETY: non-null and `len` readable bytes (caller guarantee).
+    let bytes = unsafe { std::slice::from_raw_parts(ptr, len) };
+    std::str::from_utf8(bytes).map_err(|e| {
+        fail_with(
+            crmkit_status::CRMKIT_INVALID_UTF8,
+            format!("`{name}` is not valid UTF-8: {e}"),
+        )
+    })
+}
+
+/// Writes `text` NUL-terminated into `buf` (the caller-buffer convention of
+/// `crmkit_last_error_message`).
+///
+/// # Safety
+/// `buf` must point to `len` writable bytes or be NULL; `out_n` must be
+/// writable or NULL (then `CRMKIT_NULL_ARGUMENT`).
+pub(crate) unsafe fn write_text(
+    text: &str,
+    buf: *mut u8,
+    len: usize,
+    out_n: *mut usize,
+) -> crmkit_status {
+    if out_n.is_null() {
+        return fail_with(crmkit_status::CRMKIT_NULL_ARGUMENT, "`out_n` is NULL");
+    }
+    let needed = text.len() + 1;
+    if buf.is_null() || len < needed {
+        // SAFETY: out_n is non-null and writable (caller guarantee).
+        unsafe { *out_n = needed };
+        return fail_with(
+            crmkit_status::CRMKIT_INSUFFICIENT_SIZE,
+            format!("the buffer holds {len} bytes; {needed} are needed"),
+        );
+    }
+    // SAFETY: buf has at least `needed` writable bytes, checked above.
+    unsafe {
+        std::ptr::copy_nonoverlapping(text.as_ptr(), buf, text.len());
+        *buf.add(text.len()) = 0;
+        *out_n = text.len();
+    }
+    crmkit_status::CRMKIT_OK
+}

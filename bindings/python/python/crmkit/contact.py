@@ -1,0 +1,122 @@
+"""Contact validity: delivery outcome classification and the explainable
+validity score of a contact point.
+
+>>> from crmkit import contact
+>>> o = contact.classify_outcome("550 5.1.1 <ayse@example.com>: User unknown")
+>>> o == "permanent", o.reason
+(True, 'user_unknown')
+>>> contact.classify_outcome("stat:UNDELIV err:027", channel="sms").reason
+'absent_subscriber'
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from typing import Any, Iterable, Optional
+
+from . import _crmkit
+
+__all__ = ["Outcome", "classify_outcome", "classify_outcomes", "score", "default_policy"]
+
+
+class Outcome(str):
+    """A classified delivery outcome: the string is the class
+    (``"success"``, ``"transient"``, ``"permanent"`` or ``"unknown"``), so
+    ``outcome == "permanent"`` works; the details are attributes."""
+
+    reason: str
+    """Stable reason code, e.g. ``"user_unknown"``, ``"mailbox_full"``, ``"policy"``."""
+    enhanced_code: Optional[str]
+    """The RFC 3463 enhanced status code found, e.g. ``"5.1.1"``."""
+    smtp_code: Optional[int]
+    """The basic SMTP reply code found, e.g. ``550``."""
+    sms_state: Optional[str]
+    """The SMS delivery-report state found, e.g. ``"UNDELIV"``."""
+    gsm_error: Optional[int]
+    """The GSM error code found."""
+    long_term: bool
+    """A transient failure expected to last (barred or deregistered SIM)."""
+
+    @property
+    def outcome(self) -> str:
+        """The class as a plain string."""
+        return str(self)
+
+    @classmethod
+    def _from(cls, parts: tuple) -> "Outcome":
+        o = cls(parts[0])
+        o.reason, o.enhanced_code, o.smtp_code, o.sms_state, o.gsm_error, o.long_term = parts[1:]
+        return o
+
+    def __repr__(self) -> str:
+        return f"Outcome({str(self)!r}, reason={self.reason!r})"
+
+
+def classify_outcome(text_or_code: Any, *, channel: str = "email") -> Outcome:
+    """Classifies a bounce, SMTP reply, enhanced status code or DSN
+    (``channel="email"``), or an SMS delivery report (``channel="sms"``),
+    into success / transient / permanent / unknown with a reason.
+
+    ``text_or_code`` may be text or a number (``550``, ``"5.2.2"``,
+    ``"stat:UNDELIV err:001"``). An unknown channel raises
+    :class:`crmkit.ContactError`.
+
+    >>> classify_outcome("452 4.2.2 Mailbox full").reason
+    'mailbox_full'
+    """
+    return Outcome._from(_crmkit.classify_outcome(str(text_or_code), channel))
+
+
+def classify_outcomes(texts: Iterable[Any], *, channel: str = "email") -> list:
+    """:func:`classify_outcome` for many texts (``None`` reads as empty),
+    computed with the GIL released."""
+    values = ["" if t is None else str(t) for t in texts]
+    return [Outcome._from(p) for p in _crmkit.classify_outcomes(values, channel)]
+
+
+def _timestamp(value: Any) -> str:
+    if isinstance(value, _dt.datetime):
+        if value.tzinfo is None:
+            raise ValueError("datetimes must be timezone-aware (e.g. datetime.now(timezone.utc))")
+        return value.astimezone(_dt.timezone.utc).isoformat().replace("+00:00", "Z")
+    return str(value)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, _dt.datetime):
+        return _timestamp(value)
+    return value
+
+
+def score(point: dict, *, now: Any, policy: Optional[dict] = None) -> dict:
+    """The probability that a contact point still reaches its customer at
+    ``now``, its band, the next action and the reasons, largest first.
+
+    ``point`` has ``channel`` (``"email"``/``"sms"``), ``class`` (``free``,
+    ``corporate``, ``role``, ``disposable``, ``education``, ``government``,
+    ``mobile``, ``fixed_line``, ``voip``, ``business``, ``other``) and
+    optionally ``syntax_valid``, ``prepaid``, ``first_seen``, ``shared_by``
+    and ``evidence``: a list of ``{"at": ..., "kind": ..., "source": ...}``
+    with kinds ``delivered``, ``engaged``, ``inbound``, ``transient``,
+    ``long_term``, ``permanent``. Times are timezone-aware datetimes or
+    RFC 3339 strings. ``policy`` overrides fields of :func:`default_policy`.
+
+    >>> s = score({"channel": "email", "class": "corporate",
+    ...            "evidence": [{"at": "2026-11-01T00:00:00Z", "kind": "permanent"}]},
+    ...           now="2026-11-22T00:00:00Z")
+    >>> s["action"], s["reasons"][0]["code"]
+    ('suppress', 'permanent_failure')
+    """
+    policy_json = None if policy is None else json.dumps(_jsonable(policy))
+    out = _crmkit.score_contact_json(json.dumps(_jsonable(point)), _timestamp(now), policy_json)
+    return json.loads(out)
+
+
+def default_policy() -> dict:
+    """The documented default validity policy (a copy to modify)."""
+    return json.loads(_crmkit.default_policy_json())

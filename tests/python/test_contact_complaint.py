@@ -1,0 +1,78 @@
+import datetime as dt
+import doctest
+
+import pytest
+
+import crmkit
+from crmkit import complaint, contact
+
+
+def test_classify_outcome_is_a_string_with_a_reason():
+    o = contact.classify_outcome("550 5.1.1 <a@example.com>: Recipient address rejected: User unknown")
+    assert o == "permanent" and o.reason == "user_unknown"
+    assert (o.enhanced_code, o.smtp_code) == ("5.1.1", 550)
+    assert contact.classify_outcome(552) == "transient"
+    assert contact.classify_outcome("5.7.1 spam").reason == "policy"
+    assert contact.classify_outcome("delivered") == "success"
+    sms = contact.classify_outcome("stat:UNDELIV err:013", channel="sms")
+    assert (sms, sms.reason, sms.gsm_error, sms.long_term) == ("transient", "barred", 13, True)
+    with pytest.raises(crmkit.ContactError) as info:
+        contact.classify_outcome("x", channel="fax")
+    assert info.value.code == "contact_unknown_channel"
+    batch = contact.classify_outcomes(["5.1.1", None, "4.2.2"])
+    assert [str(b) for b in batch] == ["permanent", "unknown", "transient"]
+
+
+def test_score_explains_itself():
+    now = dt.datetime(2026, 11, 22, tzinfo=dt.timezone.utc)
+    fresh = contact.score(
+        {"channel": "email", "class": "free", "evidence": [{"at": now - dt.timedelta(days=3), "kind": "engaged"}]},
+        now=now,
+    )
+    assert fresh["action"] == "keep" and fresh["band"] == "high"
+    bounced = contact.score(
+        {"channel": "email", "class": "free", "evidence": [{"at": "2026-11-20T00:00:00Z", "kind": "permanent", "source": "esp"}]},
+        now=now,
+    )
+    assert bounced["action"] == "suppress"
+    assert bounced["probability"] < fresh["probability"]
+    assert bounced["reasons"][0] == {
+        "code": "permanent_failure",
+        "weight": pytest.approx(-4.60517, abs=1e-4),
+        "evidence_at": "2026-11-20T00:00:00Z",
+        "source": "esp",
+    }
+    policy = contact.default_policy()
+    policy["classes"]["free"]["prior"] = 0.5
+    lower = contact.score({"channel": "email", "class": "free"}, now=now, policy=policy)
+    assert lower["probability"] < contact.score({"channel": "email", "class": "free"}, now=now)["probability"]
+    with pytest.raises(crmkit.InputError):
+        contact.score({"channel": "email", "class": "nonsense"}, now=now)
+    with pytest.raises(ValueError):
+        contact.score({"channel": "email", "class": "free"}, now=dt.datetime(2026, 1, 1))
+
+
+def test_tracking_numbers():
+    t = complaint.tracking_number(1234567, prefix="SK")
+    assert complaint.validate_tracking_number(t)
+    assert complaint.validate_tracking_number(t.lower().replace("-", " "))
+    assert complaint.parse_tracking_number(t)["sequence"] == 1234567
+    # every single substitution is caught
+    chars = t.replace("-", "")
+    alphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+    for i in range(len(chars)):
+        for c in alphabet:
+            if c != chars[i]:
+                assert not complaint.validate_tracking_number(chars[:i] + c + chars[i + 1 :], prefix="SK")
+    assert "did you mean" in complaint.tracking_number_error("SK-3CF0-SV")
+    assert complaint.tracking_number_error(t) is None
+    with pytest.raises(crmkit.InputError):
+        complaint.tracking_number(1, prefix="OIL")
+    with pytest.raises(ValueError):
+        complaint.parse_tracking_number("nope")
+
+
+def test_docstring_examples():
+    for module in (contact, complaint):
+        failures, _ = doctest.testmod(module, verbose=False)
+        assert failures == 0, module.__name__
