@@ -2,12 +2,15 @@
 //! kind is it, did the last message to it arrive, and how likely does it still
 //! reach this customer?
 //!
+//! - [`email`]: parse, validate, normalize, dedup key, classify and typo
+//!   suggestions for email addresses.
 //! - [`score`]: the explainable validity score of a contact point and the
 //!   per-customer summary.
 //! - [`outcome`]: classifies SMTP replies, RFC 3463 enhanced status codes,
 //!   DSN text and SMS delivery reports into success / transient / permanent /
 //!   unknown with a reason.
 
+pub mod email;
 pub mod outcome;
 pub mod score;
 

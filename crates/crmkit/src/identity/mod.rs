@@ -1,10 +1,8 @@
 //! Identity resolution: link the records of one customer across channels
-//! and systems.
+//! and systems. String similarity lives in [`crate::text::similarity`].
 //!
-//! - [`similarity`]: Jaro, Jaro–Winkler and bounded Levenshtein.
 //! - [`tckn`]: the Turkish national identity number and its check digits.
 //! - [`date`]: birth dates in the formats customer systems write.
 
 pub mod date;
-pub mod similarity;
 pub mod tckn;

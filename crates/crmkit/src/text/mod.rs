@@ -14,6 +14,9 @@
 //! 3. [`match_key`]: both of the above, and every character that is not a
 //!    letter or digit becomes a separator; [`tokens`] splits it into words.
 //!
+//! [`similarity`] holds the string distances (Jaro–Winkler, Levenshtein,
+//! optimal string alignment) that identity matching and typo suggestions use.
+//!
 //! Every function is total (any `&str` in, never a panic) and idempotent:
 //! applying it to its own output changes nothing.
 //!
@@ -27,6 +30,8 @@
 //! let words: Vec<&str> = text::tokens("gecikti, iade!").collect();
 //! assert_eq!(words, ["gecikti", "iade"]);
 //! ```
+
+pub mod similarity;
 
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;

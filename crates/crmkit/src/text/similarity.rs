@@ -1,11 +1,12 @@
-//! String similarity for comparing record fields: Jaro, Jaro–Winkler and a
-//! bounded Levenshtein distance, over Unicode scalar values.
+//! String similarity: Jaro, Jaro–Winkler, and bounded Levenshtein and
+//! optimal-string-alignment (Damerau) distances, over Unicode scalar values.
 //!
 //! ```
-//! use crmkit::identity::similarity::{jaro_winkler, levenshtein_within};
+//! use crmkit::text::similarity::{jaro_winkler, levenshtein_within, osa_within};
 //! assert!((jaro_winkler("martha", "marhta") - 0.9611).abs() < 1e-4);
 //! assert_eq!(levenshtein_within("yilmaz", "yılmaz", 2), Some(1));
 //! assert_eq!(levenshtein_within("kaya", "demir", 2), None);
+//! assert_eq!(osa_within("gmial.com", "gmail.com", 1), Some(1)); // one swap
 //! ```
 
 /// Jaro similarity in [0, 1] (1 = equal; two empty strings are equal).
@@ -108,6 +109,53 @@ pub fn levenshtein_within(a: &str, b: &str, max: usize) -> Option<usize> {
     (d <= max).then_some(d)
 }
 
+/// The optimal string alignment distance (Levenshtein plus swaps of two
+/// adjacent characters, each substring edited once) if it is at most
+/// `max`, else `None`.
+pub fn osa_within(a: &str, b: &str, max: usize) -> Option<usize> {
+    if a == b {
+        return Some(0);
+    }
+    if a.is_ascii() && b.is_ascii() {
+        return osa_slices(a.as_bytes(), b.as_bytes(), max);
+    }
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    osa_slices(&a, &b, max)
+}
+
+/// [`osa_within`] over any slices; stops as soon as a whole row exceeds `max`.
+pub fn osa_slices<T: PartialEq>(a: &[T], b: &[T], max: usize) -> Option<usize> {
+    if a.len().abs_diff(b.len()) > max {
+        return None;
+    }
+    // three rows: two back for the transposition
+    let mut two_back = vec![0usize; b.len() + 1];
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0usize; b.len() + 1];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        let mut row_min = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(two_back[j - 2] + 1);
+            }
+            cur[j] = v;
+            row_min = row_min.min(v);
+        }
+        // a transposition reaches back two rows, so both must be over budget
+        if row_min > max && prev.iter().min().is_some_and(|m| *m > max) {
+            return None;
+        }
+        std::mem::swap(&mut two_back, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    let d = prev[b.len()];
+    (d <= max).then_some(d)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,6 +171,10 @@ mod tests {
         assert_eq!(levenshtein_within("kitten", "sitting", 3), Some(3));
         assert_eq!(levenshtein_within("kitten", "sitting", 2), None);
         assert_eq!(levenshtein_within("", "abc", 3), Some(3));
+        assert_eq!(osa_within("ca", "ac", 1), Some(1));
+        assert_eq!(levenshtein_within("ca", "ac", 1), None);
+        assert_eq!(osa_within("hotmial.com", "hotmail.com", 1), Some(1));
+        assert_eq!(osa_within("abc", "xyz", 2), None);
     }
 
     fn naive_levenshtein(a: &str, b: &str) -> usize {
@@ -152,6 +204,15 @@ mod tests {
         fn banded_levenshtein_agrees_with_the_full_table(a in "[abcıi]{0,12}", b in "[abcıi]{0,12}", max in 0usize..6) {
             let full = naive_levenshtein(&a, &b);
             prop_assert_eq!(levenshtein_within(&a, &b, max), (full <= max).then_some(full));
+        }
+
+        #[test]
+        fn osa_is_symmetric_and_never_above_levenshtein(a in "[abcı]{0,10}", b in "[abcı]{0,10}") {
+            let full = naive_levenshtein(&a, &b);
+            let osa = osa_within(&a, &b, 20).unwrap();
+            prop_assert!(osa <= full);
+            prop_assert_eq!(osa_within(&b, &a, 20), Some(osa));
+            prop_assert_eq!(osa_within(&a, &b, 2), (osa <= 2).then_some(osa));
         }
 
         #[test]

@@ -1,0 +1,373 @@
+//! The lists behind classification: compiled into the library, extendable at
+//! run time from a user's file.
+
+use super::EmailKind;
+use crate::contact::ContactError;
+use crate::error::Result;
+use std::collections::HashSet;
+use std::io::BufRead;
+use std::sync::LazyLock;
+
+/// Which list an entry belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ListKind {
+    /// Free mailbox providers (domains).
+    Free,
+    /// Disposable-address providers (domains; subdomains count too).
+    Disposable,
+    /// Role local parts (`info`, `destek`…), compared without dots, dashes
+    /// and underscores, lower case and folded to ASCII.
+    Role,
+    /// Education domain suffixes (`edu.tr`, `k12.tr`…).
+    Education,
+    /// Government domain suffixes (`gov.tr`, `bel.tr`…).
+    Government,
+}
+
+const DISPOSABLE: &str = include_str!("data/disposable_domains.txt");
+
+/// Free mailbox providers, Turkish ones included.
+const FREE: &[&str] = &[
+    "gmail.com",
+    "googlemail.com",
+    "yahoo.com",
+    "yahoo.co.uk",
+    "yahoo.fr",
+    "yahoo.de",
+    "ymail.com",
+    "rocketmail.com",
+    "hotmail.com",
+    "hotmail.co.uk",
+    "hotmail.fr",
+    "hotmail.de",
+    "hotmail.it",
+    "hotmail.com.tr",
+    "outlook.com",
+    "outlook.com.tr",
+    "outlook.fr",
+    "outlook.de",
+    "live.com",
+    "live.co.uk",
+    "msn.com",
+    "windowslive.com",
+    "icloud.com",
+    "me.com",
+    "mac.com",
+    "aol.com",
+    "gmx.com",
+    "gmx.de",
+    "gmx.net",
+    "web.de",
+    "mail.com",
+    "mail.ru",
+    "inbox.ru",
+    "bk.ru",
+    "list.ru",
+    "yandex.com",
+    "yandex.ru",
+    "yandex.com.tr",
+    "ya.ru",
+    "proton.me",
+    "protonmail.com",
+    "pm.me",
+    "tutanota.com",
+    "tuta.io",
+    "zoho.com",
+    "fastmail.com",
+    "hey.com",
+    "qq.com",
+    "163.com",
+    "126.com",
+    "naver.com",
+    "daum.net",
+    "libero.it",
+    "orange.fr",
+    "wanadoo.fr",
+    "free.fr",
+    "laposte.net",
+    "t-online.de",
+    "seznam.cz",
+    "wp.pl",
+    "o2.pl",
+    "interia.pl",
+    "rediffmail.com",
+    "superonline.com",
+    "ttmail.com",
+    "turk.net",
+    "mynet.com",
+    "mynet.com.tr",
+    "turkcell.com.tr",
+    "ttnet.com.tr",
+    "e-kolay.net",
+    "isnet.net.tr",
+    "netbox.com.tr",
+    "yaani.com",
+    "yaanimail.com",
+];
+
+/// Role local parts, Turkish and international, in comparison form.
+const ROLE: &[&str] = &[
+    "info",
+    "bilgi",
+    "destek",
+    "support",
+    "satis",
+    "sales",
+    "muhasebe",
+    "accounting",
+    "accounts",
+    "iletisim",
+    "contact",
+    "ik",
+    "insankaynaklari",
+    "hr",
+    "admin",
+    "administrator",
+    "yonetim",
+    "noreply",
+    "donotreply",
+    "postmaster",
+    "hostmaster",
+    "webmaster",
+    "abuse",
+    "office",
+    "ofis",
+    "billing",
+    "fatura",
+    "siparis",
+    "order",
+    "orders",
+    "musterihizmetleri",
+    "customerservice",
+    "service",
+    "servis",
+    "hello",
+    "merhaba",
+    "team",
+    "ekip",
+    "marketing",
+    "pazarlama",
+    "press",
+    "basin",
+    "help",
+    "yardim",
+    "kvkk",
+    "privacy",
+    "legal",
+    "hukuk",
+    "finans",
+    "finance",
+    "careers",
+    "kariyer",
+    "jobs",
+    "sekreter",
+    "secretary",
+    "genelmudurluk",
+    "reception",
+    "resepsiyon",
+];
+
+const EDUCATION: &[&str] = &[
+    "edu", "edu.tr", "k12.tr", "ac.uk", "edu.au", "edu.cn", "ac.jp", "ac.in", "edu.in", "ac.kr",
+    "edu.pl", "ac.at", "ac.il", "ac.nz", "ac.za", "edu.br", "edu.mx", "edu.es", "edu.it",
+];
+
+const GOVERNMENT: &[&str] = &[
+    "gov",
+    "mil",
+    "gov.tr",
+    "bel.tr",
+    "pol.tr",
+    "tsk.tr",
+    "mil.tr",
+    "adalet.gov.tr",
+    "gov.uk",
+    "gouv.fr",
+    "gob.es",
+    "gov.it",
+    "bund.de",
+    "gv.at",
+    "admin.ch",
+    "gov.au",
+    "gc.ca",
+    "gov.in",
+    "europa.eu",
+];
+
+/// The lists used to classify addresses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmailLists {
+    free: HashSet<String>,
+    disposable: HashSet<String>,
+    role: HashSet<String>,
+    education: HashSet<String>,
+    government: HashSet<String>,
+}
+
+static BUILTIN: LazyLock<EmailLists> = LazyLock::new(|| EmailLists {
+    free: FREE.iter().map(|s| (*s).to_owned()).collect(),
+    disposable: DISPOSABLE
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_owned)
+        .collect(),
+    role: ROLE.iter().map(|s| (*s).to_owned()).collect(),
+    education: EDUCATION.iter().map(|s| (*s).to_owned()).collect(),
+    government: GOVERNMENT.iter().map(|s| (*s).to_owned()).collect(),
+});
+
+/// The comparison form of a role local part: the part before `+`, lower
+/// case, ASCII-folded, without dots, dashes and underscores
+/// (`Müşteri.Hizmetleri` → `musterihizmetleri`).
+fn role_key(local: &str) -> String {
+    let base = local.split('+').next().unwrap_or(local);
+    if base.is_ascii() {
+        // the common case, without the Unicode pipeline
+        return base
+            .bytes()
+            .filter(u8::is_ascii_alphanumeric)
+            .map(|b| char::from(b.to_ascii_lowercase()))
+            .collect();
+    }
+    crate::text::match_key(base).replace(' ', "")
+}
+
+/// The domain and each of its parent domains: `a.b.c`, `b.c`, `c`.
+fn suffixes(domain: &str) -> impl Iterator<Item = &str> {
+    std::iter::successors(Some(domain), |d| d.split_once('.').map(|(_, rest)| rest))
+}
+
+impl EmailLists {
+    /// The lists compiled into the library: about 10,000 disposable domains
+    /// (the CC0 disposable-email-domains list), free providers including
+    /// Turkish ones, role names including Turkish ones, and education and
+    /// government suffixes.
+    pub fn builtin() -> &'static EmailLists {
+        &BUILTIN
+    }
+
+    /// Whether `value` is on the list (domains in ASCII, lower case).
+    pub fn contains(&self, kind: ListKind, value: &str) -> bool {
+        let trimmed = value.trim();
+        let v = if trimmed.bytes().any(|b| b.is_ascii_uppercase()) {
+            std::borrow::Cow::Owned(trimmed.to_ascii_lowercase())
+        } else {
+            std::borrow::Cow::Borrowed(trimmed)
+        };
+        let v = v.as_ref();
+        match kind {
+            ListKind::Free => self.free.contains(v),
+            ListKind::Disposable => self.is_disposable(v),
+            ListKind::Role => self.role.contains(&role_key(value)),
+            ListKind::Education => suffixes(v).any(|s| self.education.contains(s)),
+            ListKind::Government => suffixes(v).any(|s| self.government.contains(s)),
+        }
+    }
+
+    fn is_disposable(&self, domain: &str) -> bool {
+        // the domain or any parent domain on the list (a bare TLD never is)
+        suffixes(domain)
+            .filter(|d| d.contains('.'))
+            .any(|d| self.disposable.contains(d))
+    }
+
+    /// Adds one entry; the error says what a valid entry looks like.
+    pub fn insert(&mut self, kind: ListKind, value: &str) -> std::result::Result<(), String> {
+        let v = value.trim().to_ascii_lowercase();
+        let domain_like = |s: &str| {
+            !s.is_empty()
+                && s.split('.').all(|l| {
+                    !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                })
+        };
+        match kind {
+            ListKind::Role => {
+                let key = role_key(value);
+                if key.is_empty() || key.contains('@') {
+                    return Err(format!("{value:?} is not a local part such as \"destek\""));
+                }
+                self.role.insert(key);
+            }
+            _ if !domain_like(&v) => {
+                return Err(format!(
+                    "{value:?} is not a domain in ASCII form such as \"example.com.tr\" (use punycode for IDN)"
+                ));
+            }
+            ListKind::Free => {
+                self.free.insert(v);
+            }
+            ListKind::Disposable => {
+                self.disposable.insert(v);
+            }
+            ListKind::Education => {
+                self.education.insert(v);
+            }
+            ListKind::Government => {
+                self.government.insert(v);
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds the entries of a text file: one per line, `#` starts a comment,
+    /// blank lines are skipped. Errors name the source and line. Returns
+    /// how many entries were added.
+    ///
+    /// ```
+    /// use crmkit::contact::email::{EmailLists, ListKind};
+    /// let mut lists = EmailLists::builtin().clone();
+    /// let n = lists.extend_from_reader(ListKind::Free, "# ours\nfirmamail.com.tr\n".as_bytes(), "free.txt").unwrap();
+    /// assert_eq!(n, 1);
+    /// assert!(lists.contains(ListKind::Free, "firmamail.com.tr"));
+    /// let err = lists.extend_from_reader(ListKind::Free, "ok.com\nnot a domain\n".as_bytes(), "free.txt").unwrap_err();
+    /// assert!(err.to_string().starts_with("free.txt, line 2:"));
+    /// ```
+    pub fn extend_from_reader<R: BufRead>(
+        &mut self,
+        kind: ListKind,
+        reader: R,
+        source_name: &str,
+    ) -> Result<usize> {
+        let mut added = 0;
+        for (i, line) in reader.lines().enumerate() {
+            let line = line.map_err(|e| ContactError::InvalidList {
+                source_name: source_name.to_owned(),
+                line: i as u64 + 1,
+                message: e.to_string(),
+            })?;
+            let entry = line.split('#').next().unwrap_or("").trim();
+            if entry.is_empty() {
+                continue;
+            }
+            self.insert(kind, entry)
+                .map_err(|message| ContactError::InvalidList {
+                    source_name: source_name.to_owned(),
+                    line: i as u64 + 1,
+                    message,
+                })?;
+            added += 1;
+        }
+        Ok(added)
+    }
+
+    /// The primary kind of a valid address (see [`EmailKind`] for the precedence).
+    pub(crate) fn classify(&self, local: &str, ascii_domain: &str) -> EmailKind {
+        // ASCII domains come lower-cased from validation
+        let domain = ascii_domain;
+        if self.is_disposable(domain) {
+            EmailKind::Disposable
+        } else if self.role.contains(&role_key(local)) {
+            EmailKind::Role
+        } else if suffixes(domain).any(|s| self.education.contains(s)) {
+            EmailKind::Education
+        } else if suffixes(domain).any(|s| self.government.contains(s)) {
+            EmailKind::Government
+        } else if self.free.contains(domain) {
+            EmailKind::Free
+        } else {
+            EmailKind::Corporate
+        }
+    }
+}
