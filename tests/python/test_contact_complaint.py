@@ -76,3 +76,34 @@ def test_docstring_examples():
     for module in (contact, complaint):
         failures, _ = doctest.testmod(module, verbose=False)
         assert failures == 0, module.__name__
+
+
+def test_parse_email_acceptance_names():
+    e = contact.parse_email("Zeynep.Kaya+fatura@gmail.com")
+    assert e.valid and e.error is None
+    assert e.normalized == "Zeynep.Kaya+fatura@gmail.com"
+    assert e.ascii_email == "Zeynep.Kaya+fatura@gmail.com"
+    assert e.dedup_key == "zeynepkaya@gmail.com"
+    assert e.kind == "free"
+    assert e.suggestion is None
+    assert contact.parse_email("destek@firma.com.tr").kind == "role"
+    assert contact.parse_email("x@mailinator.com").kind == "disposable"
+    assert contact.parse_email("ogr@metu.edu.tr").kind == "education"
+    assert contact.parse_email("a@ankara.bel.tr").kind == "government"
+    assert contact.parse_email("a@firma.com.tr").kind == "corporate"
+    typo = contact.parse_email("ayse@gmaıl.com")
+    assert typo.suggestion == "ayse@gmail.com"
+    bad = contact.parse_email("ayse.yilmaz")
+    assert (bad.valid, bad.error, bool(bad)) == (False, "missing_at", False)
+    quoted = contact.parse_email('"ali veli"@x.com', allow_quoted_local=True)
+    assert quoted.valid
+    assert contact.parse_email('"ali veli"@x.com').error == "quoted_local_not_allowed"
+
+
+def test_parse_emails_batches():
+    pd = pytest.importorskip("pandas")
+    s = pd.Series(["a@gmail.com", None, "b@@x.com", float("nan")])
+    out = contact.parse_emails(s)
+    assert [e.valid for e in out] == [True, False, False, False]
+    assert out[1].error == "empty"
+    assert [e.valid for e in contact.parse_emails(["a@b.com", "c@d.com"])] == [True, True]

@@ -2,6 +2,7 @@
 //! validity score.
 
 use crate::errors::{guard, to_py};
+use crmkit::contact::email::{self, EmailAddress, EmailLists, EmailOptions};
 use crmkit::contact::outcome::{self, Channel, Outcome};
 use crmkit::contact::score::{self, ContactPoint, Policy};
 use crmkit::error::InputError;
@@ -73,6 +74,116 @@ fn malformed(py: Python<'_>, what: &str, e: impl std::fmt::Display) -> PyErr {
     )
 }
 
+/// A parsed email address.
+#[pyclass(name = "EmailResult", module = "crmkit.contact", frozen, get_all)]
+#[derive(Debug, Clone)]
+pub struct PyEmail {
+    input: String,
+    valid: bool,
+    normalized: Option<String>,
+    local_part: Option<String>,
+    domain: Option<String>,
+    ascii_domain: Option<String>,
+    ascii_email: Option<String>,
+    smtputf8: bool,
+    display_name: Option<String>,
+    dedup_key: Option<String>,
+    kind: Option<&'static str>,
+    suggestion: Option<String>,
+    error: Option<&'static str>,
+    message: Option<&'static str>,
+}
+
+impl From<EmailAddress> for PyEmail {
+    fn from(e: EmailAddress) -> Self {
+        PyEmail {
+            input: e.input,
+            valid: e.valid,
+            normalized: e.normalized,
+            local_part: e.local_part,
+            domain: e.domain,
+            ascii_domain: e.ascii_domain,
+            ascii_email: e.ascii_email,
+            smtputf8: e.smtputf8,
+            display_name: e.display_name,
+            dedup_key: e.dedup_key,
+            kind: e.kind.map(|k| k.as_str()),
+            suggestion: e.suggestion,
+            error: e.error.map(|i| i.as_str()),
+            message: e.error.map(|i| i.message()),
+        }
+    }
+}
+
+#[pymethods]
+impl PyEmail {
+    fn __repr__(&self) -> String {
+        match self.error {
+            None => format!(
+                "EmailResult(valid=True, normalized={:?}, kind={:?}, dedup_key={:?}, suggestion={:?})",
+                self.normalized.as_deref().unwrap_or(""),
+                self.kind.unwrap_or(""),
+                self.dedup_key.as_deref().unwrap_or(""),
+                self.suggestion
+            ),
+            Some(e) => format!(
+                "EmailResult(valid=False, error={e:?}, suggestion={:?})",
+                self.suggestion
+            ),
+        }
+    }
+
+    fn __bool__(&self) -> bool {
+        self.valid
+    }
+}
+
+fn email_options(options: Option<&str>) -> Result<EmailOptions, String> {
+    match options {
+        None => Ok(EmailOptions::default()),
+        Some(json) => serde_json::from_str(json).map_err(|e| e.to_string()),
+    }
+}
+
+/// Parses one address (`options_json`: email-validator style options as JSON).
+#[pyfunction]
+#[pyo3(signature = (text, options_json=None))]
+fn parse_email(py: Python<'_>, text: &str, options_json: Option<&str>) -> PyResult<PyEmail> {
+    guard(py, || {
+        let o = email_options(options_json).map_err(|e| malformed(py, "email options", e))?;
+        Ok(PyEmail::from(email::parse_with(
+            text,
+            &o,
+            EmailLists::builtin(),
+        )))
+    })
+}
+
+/// Parses many addresses with the GIL released (`None` parses as empty).
+#[pyfunction]
+#[pyo3(signature = (texts, options_json=None))]
+fn parse_emails(
+    py: Python<'_>,
+    texts: Vec<Option<String>>,
+    options_json: Option<&str>,
+) -> PyResult<Vec<PyEmail>> {
+    guard(py, || {
+        let o = email_options(options_json).map_err(|e| malformed(py, "email options", e))?;
+        Ok(py.detach(|| {
+            texts
+                .iter()
+                .map(|t| {
+                    PyEmail::from(email::parse_with(
+                        t.as_deref().unwrap_or(""),
+                        &o,
+                        EmailLists::builtin(),
+                    ))
+                })
+                .collect()
+        }))
+    })
+}
+
 /// Scores a contact point given as JSON; returns the score as JSON.
 #[pyfunction]
 #[pyo3(signature = (point_json, now, policy_json=None))]
@@ -107,6 +218,9 @@ fn default_policy_json() -> PyResult<String> {
 }
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyEmail>()?;
+    m.add_function(wrap_pyfunction!(parse_email, m)?)?;
+    m.add_function(wrap_pyfunction!(parse_emails, m)?)?;
     m.add_function(wrap_pyfunction!(classify_outcome, m)?)?;
     m.add_function(wrap_pyfunction!(classify_outcomes, m)?)?;
     m.add_function(wrap_pyfunction!(score_contact_json, m)?)?;

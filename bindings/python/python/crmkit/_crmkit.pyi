@@ -132,3 +132,23 @@ def tracking_number(sequence: int, prefix: Optional[str] = None) -> str: ...
 def check_tracking_number(
     text: str, prefix: Optional[str] = None
 ) -> tuple[Optional[tuple[str, int, Optional[str]]], Optional[str]]: ...
+
+class EmailResult:
+    input: str
+    valid: bool
+    normalized: Optional[str]
+    local_part: Optional[str]
+    domain: Optional[str]
+    ascii_domain: Optional[str]
+    ascii_email: Optional[str]
+    smtputf8: bool
+    display_name: Optional[str]
+    dedup_key: Optional[str]
+    kind: Optional[str]
+    suggestion: Optional[str]
+    error: Optional[str]
+    message: Optional[str]
+    def __bool__(self) -> bool: ...
+
+def parse_email(text: str, options_json: Optional[str] = None) -> EmailResult: ...
+def parse_emails(texts: Sequence[Optional[str]], options_json: Optional[str] = None) -> list[EmailResult]: ...

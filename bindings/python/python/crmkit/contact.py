@@ -1,7 +1,12 @@
-"""Contact validity: delivery outcome classification and the explainable
-validity score of a contact point.
+"""Contact validity: email parsing and classification, delivery outcome
+classification and the explainable validity score of a contact point.
 
 >>> from crmkit import contact
+>>> e = contact.parse_email("Ayse.Yilmaz+kampanya@GoogleMail.com")
+>>> e.valid, e.normalized, e.dedup_key, e.kind
+(True, 'Ayse.Yilmaz+kampanya@googlemail.com', 'ayseyilmaz@gmail.com', 'free')
+>>> contact.parse_email("mehmet@gmial.com").suggestion
+'mehmet@gmail.com'
 >>> o = contact.classify_outcome("550 5.1.1 <ayse@example.com>: User unknown")
 >>> o == "permanent", o.reason
 (True, 'user_unknown')
@@ -17,7 +22,56 @@ from typing import Any, Iterable, Optional
 
 from . import _crmkit
 
-__all__ = ["Outcome", "classify_outcome", "classify_outcomes", "score", "default_policy"]
+from ._crmkit import EmailResult
+
+__all__ = [
+    "EmailResult",
+    "parse_email",
+    "parse_emails",
+    "Outcome",
+    "classify_outcome",
+    "classify_outcomes",
+    "score",
+    "default_policy",
+]
+
+
+def _email_options(options: dict) -> Optional[str]:
+    return json.dumps(options) if options else None
+
+
+def parse_email(text: str, **options: Any) -> EmailResult:
+    """Parses and validates an email address the way Python
+    ``email-validator`` does (without DNS), and classifies it.
+
+    The result has ``valid``, ``normalized``, ``ascii_email``, ``dedup_key``
+    (Gmail dots and ``+tag`` and other documented provider rules),
+    ``kind`` (``"free"``, ``"disposable"``, ``"role"``, ``"corporate"``,
+    ``"education"``, ``"government"``), ``suggestion`` (a corrected address
+    for a likely typo such as ``gmial.com``, ``gmaıl.com``, ``gmail.com.tr``)
+    and ``error`` (a stable code such as ``"missing_at"``, or ``None``).
+    Keyword options are those of email-validator: ``allow_smtputf8``,
+    ``allow_quoted_local``, ``allow_domain_literal``, ``allow_display_name``,
+    ``strict``, ``test_environment``, ``globally_deliverable``.
+
+    >>> parse_email("ali@@example.com").error
+    'invalid_local_character'
+    """
+    return _crmkit.parse_email(text, _email_options(options))
+
+
+def parse_emails(texts: Iterable[Any], **options: Any) -> list:
+    """:func:`parse_email` for a sequence (list, pandas/polars Series,
+    pyarrow array); ``None`` and NaN parse as empty (``error="empty"``).
+    Runs with the GIL released."""
+    if hasattr(texts, "to_pylist"):
+        texts = texts.to_pylist()
+    elif hasattr(texts, "to_list"):
+        texts = texts.to_list()
+    elif hasattr(texts, "tolist"):
+        texts = texts.tolist()
+    values = [t if isinstance(t, str) else None for t in texts]
+    return _crmkit.parse_emails(values, _email_options(options))
 
 
 class Outcome(str):
