@@ -4,6 +4,8 @@
 //!
 //! - [`email`]: parse, validate, normalize, dedup key, classify and typo
 //!   suggestions for email addresses.
+//! - [`phone`]: parse phone numbers as people write them, validate, type and
+//!   format them with libphonenumber metadata.
 //! - [`score`]: the explainable validity score of a contact point and the
 //!   per-customer summary.
 //! - [`outcome`]: classifies SMTP replies, RFC 3463 enhanced status codes,
@@ -12,6 +14,7 @@
 
 pub mod email;
 pub mod outcome;
+pub mod phone;
 pub mod score;
 
 use crate::error::ErrorCode;
