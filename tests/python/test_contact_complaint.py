@@ -107,3 +107,20 @@ def test_parse_emails_batches():
     assert [e.valid for e in out] == [True, False, False, False]
     assert out[1].error == "empty"
     assert [e.valid for e in contact.parse_emails(["a@b.com", "c@d.com"])] == [True, True]
+
+
+def test_parse_phone_acceptance_names():
+    p = contact.parse_phone("Cep: +90 (532) 123-4567", region="TR")
+    assert (p.valid, p.e164, p.type, p.region, p.sms_capable) == (True, "+905321234567", "mobile", "TR", True)
+    assert p.error is None and p.suggestion is None and p.extension is None
+    assert contact.parse_phone("0850 123 45 67").type == "voip"
+    assert contact.parse_phone("444 1 444").type == "uan"
+    assert contact.parse_phone("+1 202 555 0173", region="US").region == "US"
+    o = contact.parse_phone("0532 123 45 6O")
+    assert (o.valid, o.error, o.suggestion) == (False, "letter_in_number", "+905321234560")
+    with pytest.raises(crmkit.ContactError) as info:
+        contact.parse_phone("0532 123 45 67", region="XX")
+    assert info.value.code == "contact_invalid_region"
+    batch = contact.parse_phones(["0532 123 45 67", None, "12"], region="TR")
+    assert [b.valid for b in batch] == [True, False, False]
+    assert batch[1].error == "empty"

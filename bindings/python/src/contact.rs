@@ -4,6 +4,7 @@
 use crate::errors::{guard, to_py};
 use crmkit::contact::email::{self, EmailAddress, EmailLists, EmailOptions};
 use crmkit::contact::outcome::{self, Channel, Outcome};
+use crmkit::contact::phone::{self, PhoneNumber};
 use crmkit::contact::score::{self, ContactPoint, Policy};
 use crmkit::error::InputError;
 use pyo3::prelude::*;
@@ -184,6 +185,97 @@ fn parse_emails(
     })
 }
 
+/// A parsed phone number.
+#[pyclass(name = "PhoneResult", module = "crmkit.contact", frozen, get_all)]
+#[derive(Debug, Clone)]
+pub struct PyPhone {
+    input: String,
+    valid: bool,
+    possible: bool,
+    e164: Option<String>,
+    region: Option<String>,
+    country_code: Option<u32>,
+    national_number: Option<String>,
+    #[pyo3(name = "type")]
+    phone_type: &'static str,
+    national_format: Option<String>,
+    international_format: Option<String>,
+    extension: Option<String>,
+    sms_capable: bool,
+    multiple_numbers: bool,
+    suggestion: Option<String>,
+    error: Option<&'static str>,
+}
+
+impl From<PhoneNumber> for PyPhone {
+    fn from(p: PhoneNumber) -> Self {
+        PyPhone {
+            input: p.input,
+            valid: p.valid,
+            possible: p.possible,
+            e164: p.e164,
+            region: p.region,
+            country_code: p.country_code,
+            national_number: p.national_number,
+            phone_type: p.phone_type.as_str(),
+            national_format: p.national_format,
+            international_format: p.international_format,
+            extension: p.extension,
+            sms_capable: p.sms_capable,
+            multiple_numbers: p.multiple_numbers,
+            suggestion: p.suggestion,
+            error: p.error.map(|e| e.as_str()),
+        }
+    }
+}
+
+#[pymethods]
+impl PyPhone {
+    fn __repr__(&self) -> String {
+        format!(
+            "PhoneResult(valid={}, e164={:?}, type={:?}, extension={:?}, error={:?})",
+            if self.valid { "True" } else { "False" },
+            self.e164,
+            self.phone_type,
+            self.extension,
+            self.error
+        )
+    }
+
+    fn __bool__(&self) -> bool {
+        self.valid
+    }
+}
+
+/// Parses one number with a default region.
+#[pyfunction]
+#[pyo3(signature = (text, region="TR"))]
+fn parse_phone(py: Python<'_>, text: &str, region: &str) -> PyResult<PyPhone> {
+    guard(py, || {
+        let r = phone::region(region).map_err(|e| to_py(py, e))?;
+        Ok(PyPhone::from(phone::parse_in(text, Some(r))))
+    })
+}
+
+/// Parses many numbers with the GIL released (`None` parses as empty).
+#[pyfunction]
+#[pyo3(signature = (texts, region="TR"))]
+fn parse_phones(
+    py: Python<'_>,
+    texts: Vec<Option<String>>,
+    region: &str,
+) -> PyResult<Vec<PyPhone>> {
+    guard(py, || {
+        let r = phone::region(region).map_err(|e| to_py(py, e))?;
+        Ok(py.detach(|| {
+            texts
+                .iter()
+                .map(|t| PyPhone::from(phone::parse_in(t.as_deref().unwrap_or(""), Some(r))))
+                .collect()
+        }))
+    })
+}
+
 /// Scores a contact point given as JSON; returns the score as JSON.
 #[pyfunction]
 #[pyo3(signature = (point_json, now, policy_json=None))]
@@ -219,6 +311,9 @@ fn default_policy_json() -> PyResult<String> {
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyEmail>()?;
+    m.add_class::<PyPhone>()?;
+    m.add_function(wrap_pyfunction!(parse_phone, m)?)?;
+    m.add_function(wrap_pyfunction!(parse_phones, m)?)?;
     m.add_function(wrap_pyfunction!(parse_email, m)?)?;
     m.add_function(wrap_pyfunction!(parse_emails, m)?)?;
     m.add_function(wrap_pyfunction!(classify_outcome, m)?)?;

@@ -152,3 +152,24 @@ class EmailResult:
 
 def parse_email(text: str, options_json: Optional[str] = None) -> EmailResult: ...
 def parse_emails(texts: Sequence[Optional[str]], options_json: Optional[str] = None) -> list[EmailResult]: ...
+
+class PhoneResult:
+    input: str
+    valid: bool
+    possible: bool
+    e164: Optional[str]
+    region: Optional[str]
+    country_code: Optional[int]
+    national_number: Optional[str]
+    type: str
+    national_format: Optional[str]
+    international_format: Optional[str]
+    extension: Optional[str]
+    sms_capable: bool
+    multiple_numbers: bool
+    suggestion: Optional[str]
+    error: Optional[str]
+    def __bool__(self) -> bool: ...
+
+def parse_phone(text: str, region: str = "TR") -> PhoneResult: ...
+def parse_phones(texts: Sequence[Optional[str]], region: str = "TR") -> list[PhoneResult]: ...

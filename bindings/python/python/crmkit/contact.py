@@ -22,12 +22,15 @@ from typing import Any, Iterable, Optional
 
 from . import _crmkit
 
-from ._crmkit import EmailResult
+from ._crmkit import EmailResult, PhoneResult
 
 __all__ = [
     "EmailResult",
     "parse_email",
     "parse_emails",
+    "PhoneResult",
+    "parse_phone",
+    "parse_phones",
     "Outcome",
     "classify_outcome",
     "classify_outcomes",
@@ -64,14 +67,7 @@ def parse_emails(texts: Iterable[Any], **options: Any) -> list:
     """:func:`parse_email` for a sequence (list, pandas/polars Series,
     pyarrow array); ``None`` and NaN parse as empty (``error="empty"``).
     Runs with the GIL released."""
-    if hasattr(texts, "to_pylist"):
-        texts = texts.to_pylist()
-    elif hasattr(texts, "to_list"):
-        texts = texts.to_list()
-    elif hasattr(texts, "tolist"):
-        texts = texts.tolist()
-    values = [t if isinstance(t, str) else None for t in texts]
-    return _crmkit.parse_emails(values, _email_options(options))
+    return _crmkit.parse_emails(_texts(texts), _email_options(options))
 
 
 class Outcome(str):
@@ -127,6 +123,44 @@ def classify_outcomes(texts: Iterable[Any], *, channel: str = "email") -> list:
     computed with the GIL released."""
     values = ["" if t is None else str(t) for t in texts]
     return [Outcome._from(p) for p in _crmkit.classify_outcomes(values, channel)]
+
+
+def _texts(values: Iterable[Any]) -> list:
+    if hasattr(values, "to_pylist"):
+        values = values.to_pylist()
+    elif hasattr(values, "to_list"):
+        values = values.to_list()
+    elif hasattr(values, "tolist"):
+        values = values.tolist()
+    return [v if isinstance(v, str) else None for v in values]
+
+
+def parse_phone(text: str, region: str = "TR") -> PhoneResult:
+    """Parses a phone number as people write it (labels such as ``Tel:`` or
+    ``cep``, extensions such as ``dahili 12`` or ``/12``, ``0090``,
+    full-width digits) and validates it with libphonenumber metadata.
+
+    The result has ``valid``, ``e164``, ``type`` (``"mobile"``,
+    ``"fixed_line"``, ``"toll_free"``, ``"premium_rate"``, ``"voip"``,
+    ``"uan"``, ``"pager"``, ...), ``region``, ``extension``,
+    ``national_format``, ``international_format``, ``sms_capable``,
+    ``suggestion`` (when a letter O or l stands for a digit — never applied
+    silently) and ``error``. An unknown ``region`` raises
+    :class:`crmkit.ContactError`.
+
+    >>> p = parse_phone("0212 123 45 67 dahili 12")
+    >>> p.e164, p.type, p.extension
+    ('+902121234567', 'fixed_line', '12')
+    >>> parse_phone("0532 123 45 6O").suggestion
+    '+905321234560'
+    """
+    return _crmkit.parse_phone(text, region)
+
+
+def parse_phones(texts: Iterable[Any], region: str = "TR") -> list:
+    """:func:`parse_phone` for a sequence (list, pandas/polars Series,
+    pyarrow array); ``None`` parses as empty. Runs with the GIL released."""
+    return _crmkit.parse_phones(_texts(texts), region)
 
 
 def _timestamp(value: Any) -> str:
