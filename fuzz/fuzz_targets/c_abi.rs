@@ -36,7 +36,7 @@ fuzz_target!(|data: &[u8]| {
     let st = unsafe { crmkit_survey_nps(a.as_ptr(), a.len(), w, confidence, method, &mut nps) };
     assert_ne!(st, crmkit_status::CRMKIT_PANIC);
     if st == crmkit_status::CRMKIT_OK {
-        assert!((-100.0..=100.0).contains(&nps.nps) && nps.low <= nps.high);
+        assert!((-100.0..=100.0).contains(&nps.nps) && nps.low <= nps.high, "{nps:?} from {a:?} weights {use_weights}");
     }
 
     let mut diff = crmkit_nps_diff::default();

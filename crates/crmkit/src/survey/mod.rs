@@ -52,7 +52,7 @@ pub use segment::{
     GroupCode, Segment, TrendPoint, group_codes, nps_by, nps_by_code, nps_trend, tally_by_code,
     tally_by_code_parallel,
 };
-pub use tally::{Scale, Tally};
+pub use tally::{Scale, Tally, WEIGHT_RANGE};
 
 use crate::error::ErrorCode;
 
@@ -100,8 +100,8 @@ pub enum SurveyError {
         /// Highest valid answer.
         max: i32,
     },
-    /// A weight is negative, infinite or NaN.
-    #[error("weight at {at} is {weight}; expected a finite number >= 0")]
+    /// A weight is negative, infinite, NaN, or outside 1e-100..=1e100.
+    #[error("weight at {at} is {weight}; expected 0 or a number from 1e-100 to 1e100")]
     InvalidWeight {
         /// Where the weight stands.
         at: Position,

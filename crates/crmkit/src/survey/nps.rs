@@ -140,8 +140,9 @@ impl Nps {
             }
         };
         Ok(Nps {
-            // (P − D)/n rather than P/n − D/n: exact for whole counts
-            nps: 100.0 * (wp - wd) / total,
+            // (P − D)/n rather than P/n − D/n: exact for whole counts; the
+            // clamp only absorbs rounding of extreme weights
+            nps: (100.0 * ((wp - wd) / total)).clamp(-100.0, 100.0),
             se: 100.0 * se,
             low: (100.0 * (center - half)).max(-100.0),
             high: (100.0 * (center + half)).min(100.0),

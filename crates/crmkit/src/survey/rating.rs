@@ -110,7 +110,9 @@ impl Csat {
         let Some((mean, _)) = tally.mean_and_variance().filter(|_| n_eff > 0.0) else {
             return Err(no_answers("CSAT", tally).into());
         };
-        let p = tally.weight_between(options.threshold, options.scale.max) / total;
+        // a partial sum of weights can round above the total
+        let p =
+            (tally.weight_between(options.threshold, options.scale.max) / total).clamp(0.0, 1.0);
         let (low, high) = wilson(p, n_eff, z);
         Ok(Csat {
             csat: 100.0 * p,
@@ -288,9 +290,11 @@ impl Ces {
             se,
             low: (mean - z * se).max(f64::from(s.min)),
             high: (mean + z * se).min(f64::from(s.max)),
-            easy_percent: 100.0 * tally.weight_between(options.easy_threshold, s.max) / total,
-            difficult_percent: 100.0 * tally.weight_between(s.min, options.difficult_threshold)
-                / total,
+            easy_percent: (100.0 * (tally.weight_between(options.easy_threshold, s.max) / total))
+                .clamp(0.0, 100.0),
+            difficult_percent: (100.0
+                * (tally.weight_between(s.min, options.difficult_threshold) / total))
+                .clamp(0.0, 100.0),
             n: tally.n(),
             missing: tally.missing(),
             effective_n: n_eff,

@@ -133,8 +133,12 @@ impl TryFrom<TallyRepr> for Tally {
     }
 }
 
+/// Weights are 0 or within this range: the squares that the Kish effective
+/// sample size sums must neither overflow nor vanish.
+pub const WEIGHT_RANGE: std::ops::RangeInclusive<f64> = 1e-100..=1e100;
+
 fn check_weight(at: Position, weight: f64) -> Result<f64, SurveyError> {
-    if weight.is_finite() && weight >= 0.0 {
+    if weight == 0.0 || WEIGHT_RANGE.contains(&weight) {
         Ok(weight)
     } else {
         Err(SurveyError::InvalidWeight { at, weight })
@@ -484,6 +488,16 @@ mod tests {
         assert!(err.to_string().contains("weight at index 1"));
         let err = Tally::from_answers(Scale::NPS, &[1.0], Some(&[1.0, 1.0]), "NPS").unwrap_err();
         assert_eq!(err.code(), crate::ErrorCode::LengthMismatch);
+    }
+
+    #[test]
+    fn extreme_weights_are_rejected() {
+        for w in [1e300, 1e-300, f64::INFINITY, f64::NAN, -1.0] {
+            let e = Tally::from_answers(Scale::NPS, &[9.0], Some(&[w]), "NPS").unwrap_err();
+            assert_eq!(e.code(), crate::ErrorCode::SurveyInvalidWeight, "{w}");
+        }
+        let t = Tally::from_answers(Scale::NPS, &[9.0, 0.0], Some(&[1e100, 0.0]), "NPS").unwrap();
+        assert_eq!(t.effective_n(), 1.0);
     }
 
     #[test]
