@@ -364,7 +364,7 @@ crmkit_status crmkit_last_error_message(uint8_t *buf, size_t len, size_t *out_n)
 // `scores`: answers; NaN is a missing answer (counted in `missing`). An
 // answer that is not a whole number from 0 to 10 fails with
 // `CRMKIT_SURVEY_OUT_OF_RANGE` and a message naming its index.
-// `weights`: NULL for unweighted, else `len` weights (finite, >= 0).
+// `weights`: NULL for unweighted, else `len` weights (0, or from 1e-100 to 1e100).
 // `confidence`: strictly between 0 and 1, e.g. 0.95.
 // `method`: a `crmkit_interval_method` value.
 // `out`: receives the result on `CRMKIT_OK`; untouched on failure.

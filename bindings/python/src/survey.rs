@@ -664,7 +664,7 @@ impl PyNpsAccumulator {
         })
     }
 
-    /// Adds one answer with a weight (finite, >= 0).
+    /// Adds one answer with a weight (0, or from 1e-100 to 1e100).
     fn push_weighted(&mut self, py: Python<'_>, score: Option<f64>, weight: f64) -> PyResult<()> {
         guard(py, || {
             self.inner

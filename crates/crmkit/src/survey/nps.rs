@@ -185,7 +185,7 @@ pub fn nps<A: Answer>(scores: &[A], options: &NpsOptions) -> Result<Nps> {
     )
 }
 
-/// The weighted NPS: each answer counts with its weight (finite, >= 0); the
+/// The weighted NPS: each answer counts with its weight (0, or from 1e-100 to 1e100); the
 /// standard error uses the Kish effective sample size.
 ///
 /// ```

@@ -241,7 +241,7 @@ impl Tally {
         Ok(())
     }
 
-    /// Adds one answer with a weight (finite, >= 0). A missing answer ignores its weight.
+    /// Adds one answer with a weight (0, or from 1e-100 to 1e100). A missing answer ignores its weight.
     pub fn push_weighted<A: Answer>(&mut self, answer: A, weight: f64) -> Result<(), SurveyError> {
         let at = Position::Index(self.rows() as usize);
         match answer.value() {
