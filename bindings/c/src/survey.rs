@@ -171,6 +171,15 @@ unsafe fn doubles<'a>(ptr: *const f64, len: usize, name: &str) -> Result<&'a [f6
     Ok(unsafe { std::slice::from_raw_parts(ptr, len) })
 }
 
+/// The optional weights array: NULL means unweighted.
+///
+/// # Safety
+/// When non-NULL, `weights` must point to `len` readable doubles.
+unsafe fn optional_weights<'a>(weights: *const f64, len: usize) -> Option<&'a [f64]> {
+    // SAFETY: non-null weights point to `len` doubles (caller guarantee).
+    (!weights.is_null()).then(|| unsafe { std::slice::from_raw_parts(weights, len) })
+}
+
 fn method(value: u32) -> Result<IntervalMethod, crmkit_status> {
     match value {
         0 => Ok(IntervalMethod::Wald),
@@ -243,12 +252,10 @@ pub unsafe extern "C" fn crmkit_survey_nps(
             },
             Err(st) => return st,
         };
-        let result = if weights.is_null() {
-            survey::nps(scores, &options)
-        } else {
-            // SAFETY: non-null weights point to `len` doubles.
-            let w = unsafe { std::slice::from_raw_parts(weights, len) };
-            survey::nps_weighted(scores, w, &options)
+        // SAFETY: forwarded caller guarantee.
+        let result = match unsafe { optional_weights(weights, len) } {
+            None => survey::nps(scores, &options),
+            Some(w) => survey::nps_weighted(scores, w, &options),
         };
         finish(result, out)
     })
@@ -335,12 +342,10 @@ pub unsafe extern "C" fn crmkit_survey_csat(
             threshold,
             confidence,
         };
-        let result = if weights.is_null() {
-            survey::csat(scores, &options)
-        } else {
-            // SAFETY: non-null weights point to `len` doubles.
-            let w = unsafe { std::slice::from_raw_parts(weights, len) };
-            survey::csat_weighted(scores, w, &options)
+        // SAFETY: forwarded caller guarantee.
+        let result = match unsafe { optional_weights(weights, len) } {
+            None => survey::csat(scores, &options),
+            Some(w) => survey::csat_weighted(scores, w, &options),
         };
         finish(
             result.map(|r| crmkit_csat {
@@ -396,12 +401,10 @@ pub unsafe extern "C" fn crmkit_survey_ces(
             difficult_threshold,
             confidence,
         };
-        let result = if weights.is_null() {
-            survey::ces(scores, &options)
-        } else {
-            // SAFETY: non-null weights point to `len` doubles.
-            let w = unsafe { std::slice::from_raw_parts(weights, len) };
-            survey::ces_weighted(scores, w, &options)
+        // SAFETY: forwarded caller guarantee.
+        let result = match unsafe { optional_weights(weights, len) } {
+            None => survey::ces(scores, &options),
+            Some(w) => survey::ces_weighted(scores, w, &options),
         };
         finish(
             result.map(|r| crmkit_ces {

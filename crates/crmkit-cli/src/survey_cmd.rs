@@ -158,7 +158,7 @@ type Row<R> = (String, u64, u64, Option<R>);
 /// Computes a metric per tally; a segment with no answers gets `None`.
 fn each<R>(
     tallies: &[(String, Tally)],
-    f: impl Fn(&Tally) -> crmkit::Result<R>,
+    f: &dyn Fn(&Tally) -> crmkit::Result<R>,
 ) -> Result<Vec<Row<R>>, Failure> {
     tallies
         .iter()
@@ -181,58 +181,84 @@ fn to_json<R: serde::Serialize>(
     serde_json::json!({ "segment": key, "n": n, "missing": missing, "result": r })
 }
 
+/// What differs between the metric commands: the metric, its columns and
+/// a closing line; reading, segmenting, JSON and the table are shared.
+struct Metric<'a, R> {
+    scale: Scale,
+    name: &'static str,
+    finish: &'a dyn Fn(&Tally) -> crmkit::Result<R>,
+    columns: &'a [&'a str],
+    cells: &'a dyn Fn(&R) -> Vec<String>,
+    footer: Option<String>,
+}
+
+fn run<R: serde::Serialize>(common: &Common, metric: Metric<'_, R>) -> Result<(), Failure> {
+    let t = read(common)?;
+    let (overall, by) = tallies(&t, common, metric.scale, metric.name)?;
+    let mut rows = each(&[("all".to_owned(), overall)], metric.finish)?;
+    rows.extend(each(&by, metric.finish)?);
+    if common.json {
+        let mut it = rows.iter().map(|(k, n, m, r)| to_json(k, *n, *m, r));
+        let overall = it.next().unwrap_or_default();
+        return print_json(overall, it.collect());
+    }
+    let title = segment_title(common);
+    let header: Vec<&str> = [title.as_str(), "n", "missing"]
+        .into_iter()
+        .chain(metric.columns.iter().copied())
+        .collect();
+    let mut table = Table::new(&header);
+    for (k, n, m, r) in &rows {
+        let cells = match r {
+            Some(r) => (metric.cells)(r),
+            None => vec!["-".into(); metric.columns.len()],
+        };
+        table.row([vec![k.clone(), n.to_string(), m.to_string()], cells].concat());
+    }
+    print!("{}", table.render());
+    if let Some(footer) = metric.footer {
+        println!("{footer}");
+    }
+    Ok(())
+}
+
 pub(crate) fn nps(args: &NpsArgs) -> Result<(), Failure> {
     let common = &args.common;
     let options = NpsOptions {
         confidence: common.confidence,
         method: IntervalMethod::parse(&args.method)?,
     };
-    let t = read(common)?;
-    let (overall, by) = tallies(&t, common, Scale::NPS, "NPS")?;
-    let rows = each(&[("all".to_owned(), overall)], |t| {
-        Nps::from_tally(t, &options)
-    })?;
-    let rows: Vec<_> = rows
-        .into_iter()
-        .chain(each(&by, |t| Nps::from_tally(t, &options))?)
-        .collect();
-    if common.json {
-        let mut it = rows.iter().map(|(k, n, m, r)| to_json(k, *n, *m, r));
-        let overall = it.next().unwrap_or_default();
-        return print_json(overall, it.collect());
-    }
-    let mut table = Table::new(&[
-        &segment_title(common),
-        "n",
-        "missing",
-        "promoters",
-        "passives",
-        "detractors",
-        "NPS",
-        "SE",
-        "interval",
-    ]);
-    for (k, n, m, r) in &rows {
-        let cells = match r {
-            Some(r) => vec![
-                pct(r.promoter_share),
-                pct(r.passive_share),
-                pct(r.detractor_share),
-                f1(r.nps),
-                f1(r.se),
-                interval(r.low, r.high),
+    run(
+        common,
+        Metric {
+            scale: Scale::NPS,
+            name: "NPS",
+            finish: &|t| Nps::from_tally(t, &options),
+            columns: &[
+                "promoters",
+                "passives",
+                "detractors",
+                "NPS",
+                "SE",
+                "interval",
             ],
-            None => vec!["-".into(); 6],
-        };
-        table.row([vec![k.clone(), n.to_string(), m.to_string()], cells].concat());
-    }
-    print!("{}", table.render());
-    println!(
-        "{:.0}% {} intervals; promoters answer 9-10, passives 7-8, detractors 0-6",
-        100.0 * common.confidence,
-        options.method.as_str().replace('_', " ")
-    );
-    Ok(())
+            cells: &|r: &Nps| {
+                vec![
+                    pct(r.promoter_share),
+                    pct(r.passive_share),
+                    pct(r.detractor_share),
+                    f1(r.nps),
+                    f1(r.se),
+                    interval(r.low, r.high),
+                ]
+            },
+            footer: Some(format!(
+                "{:.0}% {} intervals; promoters answer 9-10, passives 7-8, detractors 0-6",
+                100.0 * common.confidence,
+                options.method.as_str().replace('_', " ")
+            )),
+        },
+    )
 }
 
 pub(crate) fn csat(args: &CsatArgs) -> Result<(), Failure> {
@@ -242,48 +268,29 @@ pub(crate) fn csat(args: &CsatArgs) -> Result<(), Failure> {
         threshold: args.threshold,
         confidence: common.confidence,
     };
-    let t = read(common)?;
-    let (overall, by) = tallies(&t, common, options.scale, "CSAT")?;
-    let rows = each(&[("all".to_owned(), overall)], |t| {
-        Csat::from_tally(t, &options)
-    })?;
-    let rows: Vec<_> = rows
-        .into_iter()
-        .chain(each(&by, |t| Csat::from_tally(t, &options))?)
-        .collect();
-    if common.json {
-        let mut it = rows.iter().map(|(k, n, m, r)| to_json(k, *n, *m, r));
-        let overall = it.next().unwrap_or_default();
-        return print_json(overall, it.collect());
-    }
-    let mut table = Table::new(&[
-        &segment_title(common),
-        "n",
-        "missing",
-        "CSAT %",
-        "interval",
-        "mean",
-    ]);
-    for (k, n, m, r) in &rows {
-        let cells = match r {
-            Some(r) => vec![
-                f1(r.csat),
-                interval(r.low, r.high),
-                format!("{:.2}", r.mean),
-            ],
-            None => vec!["-".into(); 3],
-        };
-        table.row([vec![k.clone(), n.to_string(), m.to_string()], cells].concat());
-    }
-    print!("{}", table.render());
-    println!(
-        "CSAT = share of answers {}-{} on 1-{}; {:.0}% Wilson intervals",
-        args.threshold,
-        args.scale,
-        args.scale,
-        100.0 * common.confidence
-    );
-    Ok(())
+    run(
+        common,
+        Metric {
+            scale: options.scale,
+            name: "CSAT",
+            finish: &|t| Csat::from_tally(t, &options),
+            columns: &["CSAT %", "interval", "mean"],
+            cells: &|r: &Csat| {
+                vec![
+                    f1(r.csat),
+                    interval(r.low, r.high),
+                    format!("{:.2}", r.mean),
+                ]
+            },
+            footer: Some(format!(
+                "CSAT = share of answers {}-{} on 1-{}; {:.0}% Wilson intervals",
+                args.threshold,
+                args.scale,
+                args.scale,
+                100.0 * common.confidence
+            )),
+        },
+    )
 }
 
 pub(crate) fn ces(args: &CesArgs) -> Result<(), Failure> {
@@ -294,41 +301,22 @@ pub(crate) fn ces(args: &CesArgs) -> Result<(), Failure> {
         difficult_threshold: args.difficult_threshold,
         confidence: common.confidence,
     };
-    let t = read(common)?;
-    let (overall, by) = tallies(&t, common, options.scale, "CES")?;
-    let rows = each(&[("all".to_owned(), overall)], |t| {
-        Ces::from_tally(t, &options)
-    })?;
-    let rows: Vec<_> = rows
-        .into_iter()
-        .chain(each(&by, |t| Ces::from_tally(t, &options))?)
-        .collect();
-    if common.json {
-        let mut it = rows.iter().map(|(k, n, m, r)| to_json(k, *n, *m, r));
-        let overall = it.next().unwrap_or_default();
-        return print_json(overall, it.collect());
-    }
-    let mut table = Table::new(&[
-        &segment_title(common),
-        "n",
-        "missing",
-        "mean CES",
-        "interval",
-        "easy %",
-        "difficult %",
-    ]);
-    for (k, n, m, r) in &rows {
-        let cells = match r {
-            Some(r) => vec![
-                format!("{:.2}", r.mean),
-                format!("[{:.2}, {:.2}]", r.low, r.high),
-                f1(r.easy_percent),
-                f1(r.difficult_percent),
-            ],
-            None => vec!["-".into(); 4],
-        };
-        table.row([vec![k.clone(), n.to_string(), m.to_string()], cells].concat());
-    }
-    print!("{}", table.render());
-    Ok(())
+    run(
+        common,
+        Metric {
+            scale: options.scale,
+            name: "CES",
+            finish: &|t| Ces::from_tally(t, &options),
+            columns: &["mean CES", "interval", "easy %", "difficult %"],
+            cells: &|r: &Ces| {
+                vec![
+                    format!("{:.2}", r.mean),
+                    format!("[{:.2}, {:.2}]", r.low, r.high),
+                    f1(r.easy_percent),
+                    f1(r.difficult_percent),
+                ]
+            },
+            footer: None,
+        },
+    )
 }
