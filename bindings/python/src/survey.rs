@@ -452,39 +452,31 @@ fn grouped<'py>(
             "missing",
             tallies.iter().map(Tally::missing).collect::<Vec<_>>(),
         )?;
-        let column = |results: Vec<Option<Vec<(&str, f64)>>>, names: &[&str]| -> PyResult<()> {
+        // one column per name; a segment without answers gets NaN
+        let columns = |names: &[&str],
+                       metric_of: &dyn Fn(&Tally) -> crmkit::Result<Vec<f64>>|
+         -> PyResult<()> {
+            let mut rows = Vec::with_capacity(tallies.len());
+            for t in &tallies {
+                rows.push(match metric_of(t) {
+                    Ok(values) => Some(values),
+                    Err(e) if e.code() == crmkit::ErrorCode::SurveyNoAnswers => None,
+                    Err(e) => return Err(to_py(py, e)),
+                });
+            }
             for (i, name) in names.iter().enumerate() {
-                let values: Vec<f64> = results
+                let values: Vec<f64> = rows
                     .iter()
-                    .map(|r| r.as_ref().map_or(f64::NAN, |v| v[i].1))
+                    .map(|r| r.as_ref().map_or(f64::NAN, |v| v[i]))
                     .collect();
                 out.set_item(*name, values)?;
             }
             Ok(())
         };
-        let no_answers = |e: &crmkit::Error| e.code() == crmkit::ErrorCode::SurveyNoAnswers;
         match metric {
             "nps" => {
                 let o = options(confidence, method).map_err(|e| to_py(py, e))?;
-                let mut rows = Vec::with_capacity(tallies.len());
-                for t in &tallies {
-                    rows.push(match Nps::from_tally(t, &o) {
-                        Ok(r) => Some(vec![
-                            ("promoters", r.promoters as f64),
-                            ("passives", r.passives as f64),
-                            ("detractors", r.detractors as f64),
-                            ("nps", r.nps),
-                            ("se", r.se),
-                            ("low", r.low),
-                            ("high", r.high),
-                            ("effective_n", r.effective_n),
-                        ]),
-                        Err(e) if no_answers(&e) => None,
-                        Err(e) => return Err(to_py(py, e)),
-                    });
-                }
-                column(
-                    rows,
+                columns(
                     &[
                         "promoters",
                         "passives",
@@ -495,6 +487,19 @@ fn grouped<'py>(
                         "high",
                         "effective_n",
                     ],
+                    &|t| {
+                        let r = Nps::from_tally(t, &o)?;
+                        Ok(vec![
+                            r.promoters as f64,
+                            r.passives as f64,
+                            r.detractors as f64,
+                            r.nps,
+                            r.se,
+                            r.low,
+                            r.high,
+                            r.effective_n,
+                        ])
+                    },
                 )?;
             }
             "csat" => {
@@ -503,24 +508,19 @@ fn grouped<'py>(
                     threshold,
                     confidence,
                 };
-                let mut rows = Vec::with_capacity(tallies.len());
-                for t in &tallies {
-                    rows.push(match Csat::from_tally(t, &o) {
-                        Ok(r) => Some(vec![
-                            ("satisfied", r.satisfied as f64),
-                            ("csat", r.csat),
-                            ("low", r.low),
-                            ("high", r.high),
-                            ("mean", r.mean),
-                            ("effective_n", r.effective_n),
-                        ]),
-                        Err(e) if no_answers(&e) => None,
-                        Err(e) => return Err(to_py(py, e)),
-                    });
-                }
-                column(
-                    rows,
+                columns(
                     &["satisfied", "csat", "low", "high", "mean", "effective_n"],
+                    &|t| {
+                        let r = Csat::from_tally(t, &o)?;
+                        Ok(vec![
+                            r.satisfied as f64,
+                            r.csat,
+                            r.low,
+                            r.high,
+                            r.mean,
+                            r.effective_n,
+                        ])
+                    },
                 )?;
             }
             _ => {
@@ -530,24 +530,7 @@ fn grouped<'py>(
                     difficult_threshold,
                     confidence,
                 };
-                let mut rows = Vec::with_capacity(tallies.len());
-                for t in &tallies {
-                    rows.push(match Ces::from_tally(t, &o) {
-                        Ok(r) => Some(vec![
-                            ("mean", r.mean),
-                            ("se", r.se),
-                            ("low", r.low),
-                            ("high", r.high),
-                            ("easy_percent", r.easy_percent),
-                            ("difficult_percent", r.difficult_percent),
-                            ("effective_n", r.effective_n),
-                        ]),
-                        Err(e) if no_answers(&e) => None,
-                        Err(e) => return Err(to_py(py, e)),
-                    });
-                }
-                column(
-                    rows,
+                columns(
                     &[
                         "mean",
                         "se",
@@ -557,6 +540,18 @@ fn grouped<'py>(
                         "difficult_percent",
                         "effective_n",
                     ],
+                    &|t| {
+                        let r = Ces::from_tally(t, &o)?;
+                        Ok(vec![
+                            r.mean,
+                            r.se,
+                            r.low,
+                            r.high,
+                            r.easy_percent,
+                            r.difficult_percent,
+                            r.effective_n,
+                        ])
+                    },
                 )?;
             }
         }
