@@ -1,6 +1,7 @@
 //! The `crmkit` command: survey metrics on CSV files, and a demo of every
 //! capability on embedded sample data.
 
+mod contacts_cmd;
 mod demo;
 mod survey_cmd;
 mod table;
@@ -25,6 +26,8 @@ enum Command {
     Csat(survey_cmd::CsatArgs),
     /// Customer Effort Score of a CSV column, overall and per segment.
     Ces(survey_cmd::CesArgs),
+    /// Adds parsed, normalized and classified email and phone columns to a CSV file.
+    Contacts(contacts_cmd::ContactsArgs),
 }
 
 /// A failure and the exit code it maps to: 2 for bad input, 1 otherwise.
@@ -36,10 +39,11 @@ pub(crate) struct Failure {
 
 impl From<crmkit::Error> for Failure {
     fn from(e: crmkit::Error) -> Self {
-        let input = matches!(
-            e.code().group(),
-            crmkit::ErrorGroup::Input | crmkit::ErrorGroup::Survey
-        ) && e.code() != crmkit::ErrorCode::Io;
+        // everything but I/O and internal errors is about the input
+        let input = !matches!(
+            e.code(),
+            crmkit::ErrorCode::Io | crmkit::ErrorCode::Panic | crmkit::ErrorCode::InsufficientSize
+        );
         Failure {
             message: e.to_string(),
             code: if input { 2 } else { 1 },
@@ -54,6 +58,7 @@ fn main() -> ExitCode {
         Command::Nps(a) => survey_cmd::nps(&a),
         Command::Csat(a) => survey_cmd::csat(&a),
         Command::Ces(a) => survey_cmd::ces(&a),
+        Command::Contacts(a) => contacts_cmd::contacts(&a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -157,3 +157,46 @@ fn bad_input_names_the_line_and_exits_2() {
     let out = crmkit(&["nps", "/no/such/file.csv"]);
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[test]
+fn contacts_adds_parsed_columns() {
+    let path = temp_csv(
+        "contacts.csv",
+        "id,email,phone,country\n1,Ayse.Yilmaz+x@GoogleMail.com,0532 123 45 67,TR\n2,ali@@x.com,0532 123 45 6O,TR\n3,,+1 202 555 0173,US\n",
+    );
+    let out = crmkit(&[
+        "contacts",
+        path.to_str().unwrap(),
+        "--region-column",
+        "country",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut rdr = csv::Reader::from_reader(out.stdout.as_slice());
+    let headers = rdr.headers().unwrap().clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 3, "no row may be dropped");
+    assert_eq!(&rows[0][col("email_dedup_key")], "ayseyilmaz@gmail.com");
+    assert_eq!(&rows[0][col("phone_e164")], "+905321234567");
+    assert_eq!(&rows[1][col("email_error")], "invalid_local_character");
+    assert_eq!(&rows[1][col("phone_suggestion")], "+905321234560");
+    assert_eq!(&rows[2][col("email_error")], "empty");
+    assert_eq!(&rows[2][col("phone_type")], "fixed_line_or_mobile");
+
+    let out = crmkit(&[
+        "contacts",
+        path.to_str().unwrap(),
+        "--email-column",
+        "mail",
+        "--phone-column",
+        "tel",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = crmkit(&["contacts", path.to_str().unwrap(), "--region", "XX"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown region"));
+}
