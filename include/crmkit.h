@@ -341,6 +341,47 @@ crmkit_status crmkit_contact_classify_outcome(const uint8_t *text,
                                               uint32_t channel,
                                               crmkit_outcome *out);
 
+// Parses and classifies an email address (`len` bytes of UTF-8) and writes
+// the result as NUL-terminated JSON into `buf`: the fields `valid`,
+// `normalized`, `local_part`, `ascii_local_part`, `domain`, `ascii_domain`,
+// `ascii_email`, `smtputf8`, `display_name`, `dedup_key`, `kind`,
+// `suggestion` and `error` (a stable code or null) — the same names as the
+// Rust and Python results. An invalid address is a result (`"valid":
+// false`), not a failure. Buffer convention as `crmkit_last_error_message`:
+// when `buf` is NULL or too small, `*out_n` receives the size needed and
+// `CRMKIT_INSUFFICIENT_SIZE` is returned (1024 bytes suffice for any
+// address of legal length). Thread-safe.
+//
+// # Safety
+// `text` must point to `len` readable bytes (NULL only with 0); `buf` to
+// `buf_len` writable bytes or NULL; `out_n` must be writable.
+crmkit_status crmkit_contact_parse_email(const uint8_t *text,
+                                         size_t len,
+                                         uint8_t *buf,
+                                         size_t buf_len,
+                                         size_t *out_n);
+
+// Parses a phone number (`len` bytes of UTF-8) with a default region (an
+// ISO 3166-1 alpha-2 code of `region_len` bytes, e.g. "TR") and writes the
+// result as NUL-terminated JSON into `buf`: `valid`, `possible`, `e164`,
+// `region`, `country_code`, `national_number`, `type` ("mobile",
+// "fixed_line", "voip", "uan"...), `national_format`,
+// `international_format`, `extension`, `sms_capable`, `multiple_numbers`,
+// `suggestion` and `error`. An unknown region gives
+// `CRMKIT_CONTACT_INVALID_REGION`; a bad number is a result. Buffer
+// convention as `crmkit_contact_parse_email`. Thread-safe.
+//
+// # Safety
+// As for `crmkit_contact_parse_email`; `region` must point to `region_len`
+// readable bytes.
+crmkit_status crmkit_contact_parse_phone(const uint8_t *text,
+                                         size_t len,
+                                         const uint8_t *region,
+                                         size_t region_len,
+                                         uint8_t *buf,
+                                         size_t buf_len,
+                                         size_t *out_n);
+
 // The stable snake_case name of a status (`"ok"`, `"survey_out_of_range"`…)
 // as a static NUL-terminated string; `"unknown"` for a value that is not a
 // status. Never NULL; do not free. Thread-safe.

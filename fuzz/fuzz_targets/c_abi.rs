@@ -11,7 +11,11 @@ fn doubles(data: &[u8]) -> Vec<f64> {
         .map(|c| {
             let raw = f64::from_le_bytes(c.try_into().unwrap_or([0; 8]));
             // mostly small whole numbers, sometimes anything at all
-            if raw.is_finite() && raw.abs() < 1e6 { raw.round() % 12.0 } else { raw }
+            if raw.is_finite() && raw.abs() < 1e6 {
+                raw.round() % 12.0
+            } else {
+                raw
+            }
         })
         .collect()
 }
@@ -31,17 +35,33 @@ fuzz_target!(|data: &[u8]| {
     let use_weights = data[0] & 0x80 != 0 && weights.len() >= a.len();
 
     let mut nps = crmkit_nps::default();
-    let w = if use_weights { weights.as_ptr() } else { std::ptr::null() };
+    let w = if use_weights {
+        weights.as_ptr()
+    } else {
+        std::ptr::null()
+    };
     // SAFETY: pointers come from live vectors of the stated lengths.
     let st = unsafe { crmkit_survey_nps(a.as_ptr(), a.len(), w, confidence, method, &mut nps) };
     assert_ne!(st, crmkit_status::CRMKIT_PANIC);
     if st == crmkit_status::CRMKIT_OK {
-        assert!((-100.0..=100.0).contains(&nps.nps) && nps.low <= nps.high, "{nps:?} from {a:?} weights {use_weights}");
+        assert!(
+            (-100.0..=100.0).contains(&nps.nps) && nps.low <= nps.high,
+            "{nps:?} from {a:?} weights {use_weights}"
+        );
     }
 
     let mut diff = crmkit_nps_diff::default();
     // SAFETY: as above.
-    let st = unsafe { crmkit_survey_nps_diff(a.as_ptr(), a.len(), b.as_ptr(), b.len(), confidence, &mut diff) };
+    let st = unsafe {
+        crmkit_survey_nps_diff(
+            a.as_ptr(),
+            a.len(),
+            b.as_ptr(),
+            b.len(),
+            confidence,
+            &mut diff,
+        )
+    };
     assert_ne!(st, crmkit_status::CRMKIT_PANIC);
     if st == crmkit_status::CRMKIT_OK {
         assert!(diff.p_value.is_nan() || (0.0..=1.0).contains(&diff.p_value));
@@ -50,12 +70,33 @@ fuzz_target!(|data: &[u8]| {
     let mut csat = crmkit_csat::default();
     let scale = i32::from(data[1] % 12);
     // SAFETY: as above.
-    let st = unsafe { crmkit_survey_csat(a.as_ptr(), a.len(), std::ptr::null(), scale, scale - 1, confidence, &mut csat) };
+    let st = unsafe {
+        crmkit_survey_csat(
+            a.as_ptr(),
+            a.len(),
+            std::ptr::null(),
+            scale,
+            scale - 1,
+            confidence,
+            &mut csat,
+        )
+    };
     assert_ne!(st, crmkit_status::CRMKIT_PANIC);
 
     let mut ces = crmkit_ces::default();
     // SAFETY: as above.
-    let st = unsafe { crmkit_survey_ces(a.as_ptr(), a.len(), std::ptr::null(), scale, scale - 1, 1, confidence, &mut ces) };
+    let st = unsafe {
+        crmkit_survey_ces(
+            a.as_ptr(),
+            a.len(),
+            std::ptr::null(),
+            scale,
+            scale - 1,
+            1,
+            confidence,
+            &mut ces,
+        )
+    };
     assert_ne!(st, crmkit_status::CRMKIT_PANIC);
 
     let acc = crmkit_nps_accumulator_new();
@@ -70,6 +111,42 @@ fuzz_target!(|data: &[u8]| {
         assert_ne!(st, crmkit_status::CRMKIT_PANIC);
         crmkit_nps_accumulator_free(acc);
     }
+    // text entry points on the raw bytes (often not UTF-8)
+    let mut out = [0u8; 2048];
+    let mut written = 0usize;
+    let mut outcome = std::mem::MaybeUninit::<crmkit_outcome>::uninit();
+    let mut sequence = 0u64;
+    // SAFETY: every pointer is to a live buffer of the stated length.
+    unsafe {
+        for st in [
+            crmkit_contact_parse_email(
+                data.as_ptr(),
+                data.len(),
+                out.as_mut_ptr(),
+                out.len(),
+                &mut written,
+            ),
+            crmkit_contact_parse_phone(
+                data.as_ptr(),
+                data.len(),
+                b"TR".as_ptr(),
+                2,
+                out.as_mut_ptr(),
+                out.len(),
+                &mut written,
+            ),
+            crmkit_contact_classify_outcome(
+                data.as_ptr(),
+                data.len(),
+                u32::from(data[0] & 1),
+                outcome.as_mut_ptr(),
+            ),
+            crmkit_complaint_validate_tracking_number(data.as_ptr(), data.len(), &mut sequence),
+        ] {
+            assert_ne!(st, crmkit_status::CRMKIT_PANIC);
+        }
+    }
+
     let mut buf = [0u8; 64];
     let mut n = 0usize;
     // SAFETY: buf is writable for its length.

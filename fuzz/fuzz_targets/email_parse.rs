@@ -25,8 +25,19 @@ fuzz_target!(|data: &[u8]| {
     let e = parse_with(text, &options, lists);
     if let (true, Some(n)) = (e.valid, &e.normalized) {
         assert!(e.dedup_key.is_some() && e.kind.is_some());
-        let again = parse_with(n, &EmailOptions { allow_display_name: false, ..options }, lists);
-        assert!(again.valid, "{text:?} normalized to {n:?}, which is not valid: {:?}", again.error);
+        let again = parse_with(
+            n,
+            &EmailOptions {
+                allow_display_name: false,
+                ..options
+            },
+            lists,
+        );
+        assert!(
+            again.valid,
+            "{text:?} normalized to {n:?}, which is not valid: {:?}",
+            again.error
+        );
         assert_eq!(again.normalized.as_ref(), Some(n));
     }
 });

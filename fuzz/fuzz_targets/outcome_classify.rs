@@ -10,7 +10,10 @@ fuzz_target!(|data: &[u8]| {
     for channel in [Channel::Email, Channel::Sms] {
         let o = classify(&text, channel);
         if o.class == OutcomeClass::Success {
-            assert!(matches!(o.reason.as_str(), "delivered" | "engaged"), "{o:?}");
+            assert!(
+                matches!(o.reason.as_str(), "delivered" | "engaged"),
+                "{o:?}"
+            );
         }
         assert_eq!(o.channel, channel);
     }

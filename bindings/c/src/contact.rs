@@ -135,3 +135,82 @@ pub unsafe extern "C" fn crmkit_contact_classify_outcome(
         crmkit_status::CRMKIT_OK
     })
 }
+
+/// Parses and classifies an email address (`len` bytes of UTF-8) and writes
+/// the result as NUL-terminated JSON into `buf`: the fields `valid`,
+/// `normalized`, `local_part`, `ascii_local_part`, `domain`, `ascii_domain`,
+/// `ascii_email`, `smtputf8`, `display_name`, `dedup_key`, `kind`,
+/// `suggestion` and `error` (a stable code or null) — the same names as the
+/// Rust and Python results. An invalid address is a result (`"valid":
+/// false`), not a failure. Buffer convention as `crmkit_last_error_message`:
+/// when `buf` is NULL or too small, `*out_n` receives the size needed and
+/// `CRMKIT_INSUFFICIENT_SIZE` is returned (1024 bytes suffice for any
+/// address of legal length). Thread-safe.
+///
+/// # Safety
+/// `text` must point to `len` readable bytes (NULL only with 0); `buf` to
+/// `buf_len` writable bytes or NULL; `out_n` must be writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn crmkit_contact_parse_email(
+    text: *const u8,
+    len: usize,
+    buf: *mut u8,
+    buf_len: usize,
+    out_n: *mut usize,
+) -> crmkit_status {
+    boundary(|| {
+        // SAFETY: forwarded caller guarantee.
+        let text = match unsafe { utf8(text, len, "text") } {
+            Ok(t) => t,
+            Err(st) => return st,
+        };
+        let parsed = crmkit::contact::email::parse(text);
+        match serde_json::to_string(&parsed) {
+            // SAFETY: forwarded caller guarantee.
+            Ok(json) => unsafe { crate::text::write_text(&json, buf, buf_len, out_n) },
+            Err(e) => fail_with(crmkit_status::CRMKIT_PANIC, format!("internal error: {e}")),
+        }
+    })
+}
+
+/// Parses a phone number (`len` bytes of UTF-8) with a default region (an
+/// ISO 3166-1 alpha-2 code of `region_len` bytes, e.g. "TR") and writes the
+/// result as NUL-terminated JSON into `buf`: `valid`, `possible`, `e164`,
+/// `region`, `country_code`, `national_number`, `type` ("mobile",
+/// "fixed_line", "voip", "uan"...), `national_format`,
+/// `international_format`, `extension`, `sms_capable`, `multiple_numbers`,
+/// `suggestion` and `error`. An unknown region gives
+/// `CRMKIT_CONTACT_INVALID_REGION`; a bad number is a result. Buffer
+/// convention as `crmkit_contact_parse_email`. Thread-safe.
+///
+/// # Safety
+/// As for `crmkit_contact_parse_email`; `region` must point to `region_len`
+/// readable bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn crmkit_contact_parse_phone(
+    text: *const u8,
+    len: usize,
+    region: *const u8,
+    region_len: usize,
+    buf: *mut u8,
+    buf_len: usize,
+    out_n: *mut usize,
+) -> crmkit_status {
+    boundary(|| {
+        // SAFETY: forwarded caller guarantee.
+        let (text, region) =
+            match unsafe { (utf8(text, len, "text"), utf8(region, region_len, "region")) } {
+                (Ok(t), Ok(r)) => (t, r),
+                (Err(st), _) | (_, Err(st)) => return st,
+            };
+        let parsed = match crmkit::contact::phone::parse(text, region) {
+            Ok(p) => p,
+            Err(e) => return fail(&e),
+        };
+        match serde_json::to_string(&parsed) {
+            // SAFETY: forwarded caller guarantee.
+            Ok(json) => unsafe { crate::text::write_text(&json, buf, buf_len, out_n) },
+            Err(e) => fail_with(crmkit_status::CRMKIT_PANIC, format!("internal error: {e}")),
+        }
+    })
+}
