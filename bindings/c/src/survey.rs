@@ -1,6 +1,7 @@
 use crate::error::{boundary, crmkit_status, fail, fail_with};
 use crmkit::survey::{
-    self, CesOptions, CsatOptions, IntervalMethod, Nps, NpsAccumulator, NpsOptions, Scale,
+    self, Ces, CesOptions, Csat, CsatOptions, IntervalMethod, Nps, NpsAccumulator, NpsOptions,
+    Scale,
 };
 
 /// Interval method of an NPS: pass one of these as the `method` argument.
@@ -118,6 +119,22 @@ pub struct crmkit_csat {
     pub missing: u64,
 }
 
+impl From<Csat> for crmkit_csat {
+    fn from(r: Csat) -> Self {
+        crmkit_csat {
+            csat: r.csat,
+            low: r.low,
+            high: r.high,
+            mean: r.mean,
+            effective_n: r.effective_n,
+            confidence: r.confidence,
+            satisfied: r.satisfied,
+            n: r.n,
+            missing: r.missing,
+        }
+    }
+}
+
 /// A Customer Effort Score: mean with an interval, % easy and % difficult.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -142,6 +159,23 @@ pub struct crmkit_ces {
     pub n: u64,
     /// Missing answers.
     pub missing: u64,
+}
+
+impl From<Ces> for crmkit_ces {
+    fn from(r: Ces) -> Self {
+        crmkit_ces {
+            mean: r.mean,
+            se: r.se,
+            low: r.low,
+            high: r.high,
+            easy_percent: r.easy_percent,
+            difficult_percent: r.difficult_percent,
+            effective_n: r.effective_n,
+            confidence: r.confidence,
+            n: r.n,
+            missing: r.missing,
+        }
+    }
 }
 
 /// A streaming NPS accumulator. Create with `crmkit_nps_accumulator_new`,
@@ -193,6 +227,32 @@ fn method(value: u32) -> Result<IntervalMethod, crmkit_status> {
     }
 }
 
+/// The shared body of the metric functions: checks `out`, reads the
+/// answers and the optional weights, computes, and writes the result.
+///
+/// # Safety
+/// `scores` (and `weights` when non-NULL) must point to `len` doubles; `out`
+/// must be NULL or point to a writable result.
+unsafe fn metric<T, U: From<T>>(
+    scores: *const f64,
+    len: usize,
+    weights: *const f64,
+    out: *mut U,
+    compute: impl FnOnce(&[f64], Option<&[f64]>) -> crmkit::Result<T>,
+) -> crmkit_status {
+    if out.is_null() {
+        return null_out("out");
+    }
+    // SAFETY: forwarded caller guarantees.
+    let scores = match unsafe { doubles(scores, len, "scores") } {
+        Ok(s) => s,
+        Err(st) => return st,
+    };
+    // SAFETY: forwarded caller guarantee.
+    let weights = unsafe { optional_weights(weights, len) };
+    finish(compute(scores, weights), out)
+}
+
 fn null_out(name: &str) -> crmkit_status {
     fail_with(
         crmkit_status::CRMKIT_NULL_ARGUMENT,
@@ -237,14 +297,6 @@ pub unsafe extern "C" fn crmkit_survey_nps(
     out: *mut crmkit_nps,
 ) -> crmkit_status {
     boundary(|| {
-        if out.is_null() {
-            return null_out("out");
-        }
-        // SAFETY: forwarded caller guarantees.
-        let scores = match unsafe { doubles(scores, len, "scores") } {
-            Ok(s) => s,
-            Err(st) => return st,
-        };
         let options = match self::method(method) {
             Ok(m) => NpsOptions {
                 confidence,
@@ -252,12 +304,13 @@ pub unsafe extern "C" fn crmkit_survey_nps(
             },
             Err(st) => return st,
         };
-        // SAFETY: forwarded caller guarantee.
-        let result = match unsafe { optional_weights(weights, len) } {
-            None => survey::nps(scores, &options),
-            Some(w) => survey::nps_weighted(scores, w, &options),
-        };
-        finish(result, out)
+        // SAFETY: forwarded caller guarantees.
+        unsafe {
+            metric(scores, len, weights, out, |s, w| match w {
+                None => survey::nps(s, &options),
+                Some(w) => survey::nps_weighted(s, w, &options),
+            })
+        }
     })
 }
 
@@ -326,14 +379,6 @@ pub unsafe extern "C" fn crmkit_survey_csat(
     out: *mut crmkit_csat,
 ) -> crmkit_status {
     boundary(|| {
-        if out.is_null() {
-            return null_out("out");
-        }
-        // SAFETY: forwarded caller guarantees.
-        let scores = match unsafe { doubles(scores, len, "scores") } {
-            Ok(s) => s,
-            Err(st) => return st,
-        };
         let options = CsatOptions {
             scale: Scale {
                 min: 1,
@@ -342,25 +387,13 @@ pub unsafe extern "C" fn crmkit_survey_csat(
             threshold,
             confidence,
         };
-        // SAFETY: forwarded caller guarantee.
-        let result = match unsafe { optional_weights(weights, len) } {
-            None => survey::csat(scores, &options),
-            Some(w) => survey::csat_weighted(scores, w, &options),
-        };
-        finish(
-            result.map(|r| crmkit_csat {
-                csat: r.csat,
-                low: r.low,
-                high: r.high,
-                mean: r.mean,
-                effective_n: r.effective_n,
-                confidence: r.confidence,
-                satisfied: r.satisfied,
-                n: r.n,
-                missing: r.missing,
-            }),
-            out,
-        )
+        // SAFETY: forwarded caller guarantees.
+        unsafe {
+            metric(scores, len, weights, out, |s, w| match w {
+                None => survey::csat(s, &options),
+                Some(w) => survey::csat_weighted(s, w, &options),
+            })
+        }
     })
 }
 
@@ -384,14 +417,6 @@ pub unsafe extern "C" fn crmkit_survey_ces(
     out: *mut crmkit_ces,
 ) -> crmkit_status {
     boundary(|| {
-        if out.is_null() {
-            return null_out("out");
-        }
-        // SAFETY: forwarded caller guarantees.
-        let scores = match unsafe { doubles(scores, len, "scores") } {
-            Ok(s) => s,
-            Err(st) => return st,
-        };
         let options = CesOptions {
             scale: Scale {
                 min: 1,
@@ -401,26 +426,13 @@ pub unsafe extern "C" fn crmkit_survey_ces(
             difficult_threshold,
             confidence,
         };
-        // SAFETY: forwarded caller guarantee.
-        let result = match unsafe { optional_weights(weights, len) } {
-            None => survey::ces(scores, &options),
-            Some(w) => survey::ces_weighted(scores, w, &options),
-        };
-        finish(
-            result.map(|r| crmkit_ces {
-                mean: r.mean,
-                se: r.se,
-                low: r.low,
-                high: r.high,
-                easy_percent: r.easy_percent,
-                difficult_percent: r.difficult_percent,
-                effective_n: r.effective_n,
-                confidence: r.confidence,
-                n: r.n,
-                missing: r.missing,
-            }),
-            out,
-        )
+        // SAFETY: forwarded caller guarantees.
+        unsafe {
+            metric(scores, len, weights, out, |s, w| match w {
+                None => survey::ces(s, &options),
+                Some(w) => survey::ces_weighted(s, w, &options),
+            })
+        }
     })
 }
 
