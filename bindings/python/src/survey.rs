@@ -265,6 +265,24 @@ fn weights_of<'py>(weights: Option<&Bound<'py, PyAny>>) -> PyResult<Option<Float
     weights.filter(|w| !w.is_none()).map(floats).transpose()
 }
 
+/// Reads the answers and optional weights, computes with the GIL released,
+/// and converts the result or the error.
+fn metric<T: Send, R: From<T>>(
+    py: Python<'_>,
+    scores: &Bound<'_, PyAny>,
+    weights: Option<&Bound<'_, PyAny>>,
+    compute: impl FnOnce(&[f64], Option<&[f64]>) -> crmkit::Result<T> + Send,
+) -> PyResult<R> {
+    guard(py, || {
+        let s = floats(scores)?;
+        let w = weights_of(weights)?;
+        let (s, w) = (s.as_slice(), w.as_ref().map(Floats::as_slice));
+        py.detach(|| compute(s, w))
+            .map(R::from)
+            .map_err(|e| to_py(py, e))
+    })
+}
+
 #[pyfunction]
 #[pyo3(signature = (scores, weights=None, confidence=0.95, method="wald"))]
 fn nps(
@@ -274,16 +292,10 @@ fn nps(
     confidence: f64,
     method: &str,
 ) -> PyResult<PyNps> {
-    guard(py, || {
-        let s = floats(scores)?;
-        let w = weights_of(weights)?;
-        let o = options(confidence, method).map_err(|e| to_py(py, e))?;
-        let (s, w) = (s.as_slice(), w.as_ref().map(Floats::as_slice));
-        let r = py.detach(|| match w {
-            None => survey::nps(s, &o),
-            Some(w) => survey::nps_weighted(s, w, &o),
-        });
-        r.map(PyNps::from).map_err(|e| to_py(py, e))
+    let o = options(confidence, method).map_err(|e| to_py(py, e))?;
+    metric::<_, PyNps>(py, scores, weights, |s, w| match w {
+        None => survey::nps(s, &o),
+        Some(w) => survey::nps_weighted(s, w, &o),
     })
 }
 
@@ -321,20 +333,14 @@ fn csat(
     threshold: i32,
     confidence: f64,
 ) -> PyResult<PyCsat> {
-    guard(py, || {
-        let s = floats(scores)?;
-        let w = weights_of(weights)?;
-        let o = CsatOptions {
-            scale: Scale { min: 1, max: scale },
-            threshold,
-            confidence,
-        };
-        let (s, w) = (s.as_slice(), w.as_ref().map(Floats::as_slice));
-        let r = py.detach(|| match w {
-            None => survey::csat(s, &o),
-            Some(w) => survey::csat_weighted(s, w, &o),
-        });
-        r.map(PyCsat::from).map_err(|e| to_py(py, e))
+    let o = CsatOptions {
+        scale: Scale { min: 1, max: scale },
+        threshold,
+        confidence,
+    };
+    metric::<_, PyCsat>(py, scores, weights, |s, w| match w {
+        None => survey::csat(s, &o),
+        Some(w) => survey::csat_weighted(s, w, &o),
     })
 }
 
@@ -349,21 +355,15 @@ fn ces(
     difficult_threshold: i32,
     confidence: f64,
 ) -> PyResult<PyCes> {
-    guard(py, || {
-        let s = floats(scores)?;
-        let w = weights_of(weights)?;
-        let o = CesOptions {
-            scale: Scale { min: 1, max: scale },
-            easy_threshold,
-            difficult_threshold,
-            confidence,
-        };
-        let (s, w) = (s.as_slice(), w.as_ref().map(Floats::as_slice));
-        let r = py.detach(|| match w {
-            None => survey::ces(s, &o),
-            Some(w) => survey::ces_weighted(s, w, &o),
-        });
-        r.map(PyCes::from).map_err(|e| to_py(py, e))
+    let o = CesOptions {
+        scale: Scale { min: 1, max: scale },
+        easy_threshold,
+        difficult_threshold,
+        confidence,
+    };
+    metric::<_, PyCes>(py, scores, weights, |s, w| match w {
+        None => survey::ces(s, &o),
+        Some(w) => survey::ces_weighted(s, w, &o),
     })
 }
 
