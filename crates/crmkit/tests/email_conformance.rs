@@ -5,28 +5,11 @@
 use crmkit::contact::email::{EmailLists, EmailOptions, parse_with};
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
-/// Rows of a JSONL file; rows that are not valid JSON for Rust (a lone
-/// UTF-16 surrogate cannot be a Rust string, nor reach the library through
-/// C or Python) come back as `Value::Null`.
+mod common;
+
 fn data(name: &str) -> Option<Vec<Value>> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data/contact")
-        .join(name);
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        eprintln!(
-            "skipping: {} is not available (the shared data sets sit next to the repository)",
-            path.display()
-        );
-        return None;
-    };
-    Some(
-        text.lines()
-            .filter(|l| !l.trim().is_empty())
-            .map(|l| serde_json::from_str(l).unwrap_or(Value::Null))
-            .collect(),
-    )
+    common::shared_rows("contact", name)
 }
 
 /// The email-validator keyword arguments of a row as our options.

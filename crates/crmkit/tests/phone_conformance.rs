@@ -5,25 +5,11 @@
 
 use crmkit::contact::phone::{PhoneType, parse_in, region};
 use serde_json::Value;
-use std::path::PathBuf;
+
+mod common;
 
 fn data(name: &str) -> Option<Vec<Value>> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data/contact")
-        .join(name);
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        eprintln!(
-            "skipping: {} is not available (the shared data sets sit next to the repository)",
-            path.display()
-        );
-        return None;
-    };
-    Some(
-        text.lines()
-            .filter(|l| !l.trim().is_empty())
-            .map(|l| serde_json::from_str(l).expect("JSON line"))
-            .collect(),
-    )
+    common::shared_rows("contact", name)
 }
 
 /// libphonenumber's upper-case type names in our lower-case vocabulary.
