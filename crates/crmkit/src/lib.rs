@@ -41,3 +41,8 @@ pub use error::{Error, ErrorCode, ErrorGroup, Result};
 
 /// The version of this crate, as in its `Cargo.toml`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+// The README's Rust examples run as doctests, so they cannot go stale.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeDoctests;
