@@ -22,6 +22,8 @@ enum Command {
     Demo,
     /// Net Promoter Score of a CSV column, overall and per segment.
     Nps(survey_cmd::NpsArgs),
+    /// Tests whether the NPS of one CSV file differs from another's.
+    NpsDiff(survey_cmd::NpsDiffArgs),
     /// CSAT (top-box share) of a CSV column, overall and per segment.
     Csat(survey_cmd::CsatArgs),
     /// Customer Effort Score of a CSV column, overall and per segment.
@@ -56,6 +58,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Demo => demo::run(),
         Command::Nps(a) => survey_cmd::nps(&a),
+        Command::NpsDiff(a) => survey_cmd::nps_diff(&a),
         Command::Csat(a) => survey_cmd::csat(&a),
         Command::Ces(a) => survey_cmd::ces(&a),
         Command::Contacts(a) => contacts_cmd::contacts(&a),

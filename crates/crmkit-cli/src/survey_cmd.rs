@@ -320,3 +320,83 @@ pub(crate) fn ces(args: &CesArgs) -> Result<(), Failure> {
         },
     )
 }
+
+#[derive(Debug, Args)]
+pub(crate) struct NpsDiffArgs {
+    /// The first CSV file (e.g. this period); `-` reads standard input.
+    a: String,
+    /// The second CSV file (e.g. the previous period).
+    b: String,
+    /// The column holding the answers (in both files).
+    #[arg(long, default_value = "score")]
+    score_column: String,
+    /// An optional column of weights (in both files).
+    #[arg(long)]
+    weight_column: Option<String>,
+    /// Confidence level of the intervals.
+    #[arg(long, default_value_t = 0.95)]
+    confidence: f64,
+    /// Field delimiter.
+    #[arg(long, default_value = ",")]
+    delimiter: char,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+/// `crmkit nps-diff A.csv B.csv`: is the NPS of A different from B's?
+pub(crate) fn nps_diff(args: &NpsDiffArgs) -> Result<(), Failure> {
+    let options = NpsOptions {
+        confidence: args.confidence,
+        method: IntervalMethod::Wald,
+    };
+    let side = |file: &str| -> Result<Nps, Failure> {
+        let common = Common {
+            file: file.to_owned(),
+            score_column: args.score_column.clone(),
+            by: Vec::new(),
+            weight_column: args.weight_column.clone(),
+            confidence: args.confidence,
+            delimiter: args.delimiter,
+            json: false,
+        };
+        let t = read(&common)?;
+        let tally = Tally::from_answers(Scale::NPS, &t.scores, t.weights.as_deref(), "NPS")
+            .map_err(|e| Failure::from(t.locate(e)).prefixed(file))?;
+        Nps::from_tally(&tally, &options).map_err(|e| Failure::from(e).prefixed(file))
+    };
+    let (a, b) = (side(&args.a)?, side(&args.b)?);
+    let d = survey::nps_diff(&a, &b, args.confidence)?;
+    if args.json {
+        let doc = serde_json::json!({ "a": a, "b": b, "difference": d });
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&doc).map_err(|e| Failure {
+                message: e.to_string(),
+                code: 1
+            })?
+        );
+        return Ok(());
+    }
+    let mut table = Table::new(&["file", "n", "missing", "NPS", "interval"]);
+    for (file, r) in [(&args.a, &a), (&args.b, &b)] {
+        table.row(vec![
+            file.clone(),
+            r.n.to_string(),
+            r.missing.to_string(),
+            f1(r.nps),
+            interval(r.low, r.high),
+        ]);
+    }
+    print!("{}", table.render());
+    println!(
+        "difference {:+.1} points, {:.0}% interval [{:.1}, {:.1}], z = {:.2}, two-sided p = {}",
+        d.difference,
+        100.0 * args.confidence,
+        d.low,
+        d.high,
+        d.z,
+        crate::table::p(d.p_value)
+    );
+    Ok(())
+}

@@ -200,3 +200,41 @@ fn contacts_adds_parsed_columns() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown region"));
 }
+
+#[test]
+fn nps_diff_compares_two_files() {
+    let mut a = String::from("score\n");
+    let mut b = String::from("score\n");
+    for (v, n) in [(10, 50), (8, 30), (3, 20)] {
+        a.push_str(&format!("{v}\n").repeat(n));
+    }
+    for (v, n) in [(10, 40), (8, 30), (3, 30)] {
+        b.push_str(&format!("{v}\n").repeat(n));
+    }
+    let (pa, pb) = (temp_csv("a.csv", &a), temp_csv("b.csv", &b));
+    let out = crmkit(&[
+        "nps-diff",
+        pa.to_str().unwrap(),
+        pb.to_str().unwrap(),
+        "--json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let d = &doc["difference"];
+    assert!((d["difference"].as_f64().unwrap() - 20.0).abs() < 1e-9);
+    assert!((d["p_value"].as_f64().unwrap() - 0.0794).abs() < 5e-5);
+    let out = crmkit(&["nps-diff", pa.to_str().unwrap(), pb.to_str().unwrap()]);
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .contains("difference +20.0 points")
+    );
+    let bad = temp_csv("bad-diff.csv", "score\n10\n12\n");
+    let out = crmkit(&["nps-diff", pa.to_str().unwrap(), bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("line 3"));
+}
