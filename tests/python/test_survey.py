@@ -274,3 +274,16 @@ def test_gil_is_released_during_computation():
 def test_docstring_examples():
     failures, _ = doctest.testmod(survey, verbose=False)
     assert failures == 0
+
+
+def test_happiness_scale():
+    r = survey.happiness([4, 3, 0, 4, None])
+    assert (r["score"], r["positive_percent"], r["n"], r["missing"]) == (68.75, 75.0, 4, 1)
+    three = [("sad", 0, False), ("ok", 50, False), ("glad", 100, True)]
+    r = survey.happiness(["glad", "sad", "glad"], levels=three)
+    assert r["counts"] == [1, 0, 2]
+    with pytest.raises(crmkit.SurveyError) as info:
+        survey.happiness(["glad", "furious"], levels=three)
+    assert info.value.code == "survey_not_a_number" and "index 1" in str(info.value)
+    with pytest.raises(crmkit.SurveyError):
+        survey.happiness([7])

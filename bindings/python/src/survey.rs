@@ -409,6 +409,39 @@ fn drivers(
     })
 }
 
+/// Happiness score on a configurable scale (`scale_json`: the serde form of
+/// `HappinessScale`, default five faces); returns
+/// (score, positive_percent, counts, n, missing).
+#[pyfunction]
+#[pyo3(signature = (answers, scale_json=None))]
+fn happiness(
+    py: Python<'_>,
+    answers: &Bound<'_, PyAny>,
+    scale_json: Option<&str>,
+) -> PyResult<(f64, f64, Vec<u64>, u64, u64)> {
+    guard(py, || {
+        let scale: survey::HappinessScale = match scale_json {
+            Some(j) => serde_json::from_str(j).map_err(|e| {
+                to_py(
+                    py,
+                    crmkit::error::InputError::Malformed {
+                        location: "happiness scale".into(),
+                        message: e.to_string(),
+                    }
+                    .into(),
+                )
+            })?,
+            None => survey::HappinessScale::default(),
+        };
+        let a = floats(answers)?;
+        let a = a.as_slice();
+        let r = py
+            .detach(|| survey::happiness(a, &scale))
+            .map_err(|e| to_py(py, e))?;
+        Ok((r.score, r.positive_percent, r.counts, r.n, r.missing))
+    })
+}
+
 /// Per-group metric columns for the grouped functions: one pass over the
 /// data in Rust, the columns as lists for the frame library to assemble.
 #[pyfunction]
@@ -740,6 +773,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(nps_sample_size, m)?)?;
     m.add_function(wrap_pyfunction!(recency_weights, m)?)?;
     m.add_function(wrap_pyfunction!(drivers, m)?)?;
+    m.add_function(wrap_pyfunction!(happiness, m)?)?;
     m.add_function(wrap_pyfunction!(grouped, m)?)?;
     Ok(())
 }

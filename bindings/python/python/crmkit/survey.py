@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from typing import Any, Optional, Sequence, Union
 
+import json
+
 import numpy as np
 
 from . import _crmkit
@@ -41,6 +43,7 @@ __all__ = [
     "nps_sample_size",
     "recency_weights",
     "drivers",
+    "happiness",
     "NpsAccumulator",
     "NpsResult",
     "NpsDiffResult",
@@ -210,6 +213,37 @@ def drivers(scores: Scores, topics: Sequence[Sequence[str]], *, confidence: floa
     ('delivery', -100.0)
     """
     return _crmkit.drivers(_scores(scores), [list(t) for t in topics], confidence)
+
+
+DEFAULT_FACES = [
+    ("very unhappy", 0.0, False),
+    ("unhappy", 25.0, False),
+    ("neutral", 50.0, False),
+    ("happy", 75.0, True),
+    ("very happy", 100.0, True),
+]
+"""The default happiness scale: (label, value, positive) per face."""
+
+
+def happiness(answers: Scores, *, levels: Optional[Sequence[tuple]] = None) -> dict:
+    """Happiness/smiley score on a configurable scale.
+
+    ``levels`` lists ``(label, value, positive)`` from least to most happy
+    (default :data:`DEFAULT_FACES`: five faces valued 0-100, the two happiest
+    positive). Answers are level indices (0 = first level) or labels; ``None``
+    is missing. Returns ``score`` (mean value), ``positive_percent``,
+    ``counts`` per level, ``n`` and ``missing``.
+
+    >>> happiness(["very happy", "happy", "very unhappy", 4])["score"]
+    68.75
+    """
+    levels = list(levels) if levels is not None else DEFAULT_FACES
+    index = {label: i for i, (label, _, _) in enumerate(levels)}
+    if isinstance(answers, (list, tuple)):
+        answers = [index.get(a, a) if isinstance(a, str) else a for a in answers]
+    scale = json.dumps({"levels": [{"label": l, "value": float(v), "positive": bool(p)} for l, v, p in levels]})
+    score, positive, counts, n, missing = _crmkit.happiness(_scores(answers), scale)
+    return {"score": score, "positive_percent": positive, "counts": counts, "n": n, "missing": missing}
 
 
 # --- grouped forms over data frames -----------------------------------------
