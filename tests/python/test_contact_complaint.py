@@ -124,3 +124,30 @@ def test_parse_phone_acceptance_names():
     batch = contact.parse_phones(["0532 123 45 67", None, "12"], region="TR")
     assert [b.valid for b in batch] == [True, False, False]
     assert batch[1].error == "empty"
+
+
+def test_classifier_train_predict_save_load(tmp_path):
+    import pickle
+
+    texts = ["kargom gelmedi", "kargo gecikti", "siparis gelmedi", "iade istiyorum", "param iade edilmedi", "iade yapilmadi"]
+    labels = ["delivery", "delivery", "delivery", "refund", "refund", "refund"]
+    m = complaint.Classifier.train(texts, labels)
+    assert m.labels == ["delivery", "refund"]
+    assert m.predict(["KARGOM HALA GELMEDİ", "iadem yatmadi"]) == ["delivery", "refund"]
+    proba = m.predict_proba(["kargo"])[0]
+    assert set(proba) == {"delivery", "refund"} and abs(sum(proba.values()) - 1) < 1e-9
+    explained = m.explain("param iade edilmedi")
+    assert explained["label"] == "refund" and explained["features"]
+    path = tmp_path / "model.bin"
+    m.save(str(path))
+    back = complaint.Classifier.load(str(path))
+    assert back.predict(texts) == m.predict(texts)
+    assert pickle.loads(pickle.dumps(m)).predict(["kargo gecikti"]) == ["delivery"]
+    strict = complaint.Classifier.train(texts, labels, abstain_below=0.99)
+    assert strict.predict(["merhaba dunya"]) == [None]
+    path.write_bytes(b"garbage")
+    with pytest.raises(crmkit.ComplaintError) as info:
+        complaint.Classifier.load(str(path))
+    assert info.value.code == "complaint_invalid_model"
+    with pytest.raises(crmkit.ComplaintError):
+        complaint.Classifier.train(["a"], ["x"])

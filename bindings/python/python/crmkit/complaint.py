@@ -1,4 +1,5 @@
-"""Complaint handling: tracking numbers customers can read aloud.
+"""Complaint handling: a text classifier trained in Rust, and tracking
+numbers customers can read aloud.
 
 Tracking numbers use the 31 symbols ``23456789ABCDEFGHJKMNPQRSTUVWXYZ``
 (no 0/O, no 1/I/L) and end with a check character that catches every
@@ -16,11 +17,85 @@ single-character error and every swap of two adjacent characters.
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Iterable, Optional
 
 from . import _crmkit
 
-__all__ = ["tracking_number", "validate_tracking_number", "tracking_number_error", "parse_tracking_number"]
+__all__ = [
+    "Classifier",
+    "tracking_number",
+    "validate_tracking_number",
+    "tracking_number_error",
+    "parse_tracking_number",
+]
+
+
+class Classifier:
+    """A linear complaint classifier: hashed word 1-2-grams and character
+    2-5-grams (Turkish-aware normalization, ASCII folding), TF-IDF, one linear
+    SVM per label, calibrated softmax probabilities; abstains below
+    ``abstain_below`` so the complaint goes to human triage.
+
+    >>> m = Classifier.train(["kargom gelmedi", "kargo gecikti", "iade istiyorum", "param iade edilmedi"],
+    ...                      ["delivery", "delivery", "refund", "refund"])
+    >>> m.predict(["KARGOM HALA GELMEDI", "iade"])
+    ['delivery', 'refund']
+    """
+
+    def __init__(self, inner: "_crmkit.Classifier") -> None:
+        self._inner = inner
+
+    @classmethod
+    def train(cls, texts: Iterable[str], labels: Iterable[Any], **options: Any) -> "Classifier":
+        """Trains on texts and labels (lists, pandas/polars Series...).
+        Options: ``c`` (1.0), ``epochs`` (12), ``hash_bits`` (20),
+        ``min_char_df`` (2), ``abstain_below`` (0.0), ``seed`` (0)."""
+        texts = [str(t) for t in _as_list(texts)]
+        labels = [str(l) for l in _as_list(labels)]
+        return cls(_crmkit.Classifier.train(texts, labels, **options))
+
+    def predict(self, texts: Iterable[str]) -> list:
+        """One label per text; ``None`` where the model abstains."""
+        return self._inner.predict([str(t) for t in _as_list(texts)])
+
+    def predict_proba(self, texts: Iterable[str]) -> list:
+        """For each text, a dict label -> probability (most likely first)."""
+        return [dict(p) for p in self._inner.predict_proba([str(t) for t in _as_list(texts)])]
+
+    def explain(self, text: str) -> dict:
+        """The label (or None), the top five labels with probabilities, and
+        the n-grams of the text that weighed most for the top label."""
+        label, top, features = self._inner.explain(text)
+        return {"label": label, "top": top, "features": features}
+
+    @property
+    def labels(self) -> list:
+        """The labels, sorted."""
+        return self._inner.labels
+
+    def save(self, path: str) -> None:
+        """Writes the model file."""
+        with open(path, "wb") as f:
+            f.write(self._inner.to_bytes())
+
+    @classmethod
+    def load(cls, path: str) -> "Classifier":
+        """Reads a model file; a malformed one raises :class:`crmkit.ComplaintError`."""
+        with open(path, "rb") as f:
+            return cls(_crmkit.Classifier.from_bytes(f.read()))
+
+    def __getstate__(self) -> bytes:
+        return self._inner.to_bytes()
+
+    def __setstate__(self, state: bytes) -> None:
+        self._inner = _crmkit.Classifier.from_bytes(state)
+
+
+def _as_list(values: Any) -> list:
+    for method in ("to_pylist", "to_list", "tolist"):
+        if hasattr(values, method):
+            return getattr(values, method)()
+    return list(values)
 
 
 def tracking_number(sequence: int, *, prefix: Optional[str] = None) -> str:

@@ -10,11 +10,14 @@
 //!   the chain owner → supervisor → manager.
 //! - [`aftercare`]: survey trigger and win-back recommendation after
 //!   resolution.
+//! - [`classifier`]: a linear text classifier trained in Rust, with
+//!   probabilities, explanations and abstention.
 //! - [`calendar`]: business calendars (time zone, working hours, holidays
 //!   and half days) for SLA due times.
 
 pub mod aftercare;
 pub mod calendar;
+pub mod classifier;
 pub mod intake;
 pub mod report;
 pub mod sla;
