@@ -151,3 +151,21 @@ def test_classifier_train_predict_save_load(tmp_path):
     assert info.value.code == "complaint_invalid_model"
     with pytest.raises(crmkit.ComplaintError):
         complaint.Classifier.train(["a"], ["x"])
+
+
+def test_category_rules():
+    rules = complaint.CategoryRules.from_str(
+        'version = "1"\n[[categories]]\nid = "late"\nany = ["gecik"]\n[[categories]]\nid = "refund"\nany = ["iade"]\npriority = 3\n'
+    )
+    r = rules.categorize("Kargom GECİKTİ, iadesini istiyorum; BTK'ya yazacağım")
+    assert [c["id"] for c in r["categories"]] == ["refund", "late"]
+    assert [f["id"] for f in r["flags"]] == ["regulator"]
+    text = "Kargom GECİKTİ"
+    span = rules.categorize(text)["categories"][0]["spans"][0]
+    assert text.encode()[span["start"]:span["end"]].decode() == "GECİKTİ"
+    assert len(rules.categorize_many(["a", "iade"])) == 2
+    with pytest.raises(crmkit.ComplaintError) as info:
+        complaint.CategoryRules.from_str('version = "1"\n[[categories]]\nid = "x"\nany = []\n')
+    assert info.value.code == "complaint_invalid_rule_set"
+    with pytest.raises(crmkit.InputError):
+        complaint.CategoryRules.from_str("", format="yaml")

@@ -35,6 +35,7 @@ fn check_tracking_number(py: Python<'_>, text: &str, prefix: Option<&str>) -> Py
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyClassifier>()?;
+    m.add_class::<PyCategoryRules>()?;
     m.add_function(wrap_pyfunction!(tracking_number, m)?)?;
     m.add_function(wrap_pyfunction!(check_tracking_number, m)?)?;
     Ok(())
@@ -148,5 +149,47 @@ impl PyClassifier {
 
     fn __repr__(&self) -> String {
         format!("Classifier({} labels)", self.inner.labels().len())
+    }
+}
+
+/// A compiled category rule set (immutable; shareable across threads).
+#[pyclass(name = "CategoryRules", module = "crmkit.complaint", frozen)]
+#[derive(Debug, Clone)]
+pub struct PyCategoryRules {
+    inner: crmkit::complaint::categorize::CategoryRules,
+}
+
+#[pymethods]
+impl PyCategoryRules {
+    /// Compiles a rule file given as text (`format`: "toml" or "json").
+    #[staticmethod]
+    #[pyo3(signature = (text, format="toml"))]
+    fn from_str(py: Python<'_>, text: &str, format: &str) -> PyResult<PyCategoryRules> {
+        guard(py, || {
+            use crmkit::complaint::categorize::CategoryRules;
+            let compiled = match format {
+                "toml" => CategoryRules::from_toml(text),
+                "json" => CategoryRules::from_json(text),
+                other => Err(crmkit::Error::invalid_argument(
+                    "format",
+                    format!("\"toml\" or \"json\", got {other:?}"),
+                )),
+            };
+            Ok(PyCategoryRules {
+                inner: compiled.map_err(|e| to_py(py, e))?,
+            })
+        })
+    }
+
+    /// The categorization of each text, as JSON (categories and flags with spans).
+    fn categorize_json(&self, py: Python<'_>, texts: Vec<String>) -> PyResult<Vec<String>> {
+        guard(py, || {
+            Ok(py.detach(|| {
+                texts
+                    .iter()
+                    .map(|t| serde_json::to_string(&self.inner.categorize(t)).unwrap_or_default())
+                    .collect()
+            }))
+        })
     }
 }

@@ -17,17 +17,65 @@ single-character error and every swap of two adjacent characters.
 
 from __future__ import annotations
 
+import json
 from typing import Any, Iterable, Optional
 
 from . import _crmkit
 
 __all__ = [
+    "CategoryRules",
     "Classifier",
     "tracking_number",
     "validate_tracking_number",
     "tracking_number_error",
     "parse_tracking_number",
 ]
+
+
+class CategoryRules:
+    """Keyword and phrase rule sets for complaint categories, matched on
+    Turkish-aware text (case, Turkish letters optional, suffix-tolerant:
+    ``iade`` matches ``iadesi``), plus built-in high-precision flags
+    (``legal_threat``, ``regulator``, ``fraud``, ``data_leak``,
+    ``cancellation_intent``, ``public_complaint_threat``).
+
+    >>> rules = CategoryRules.from_str('''
+    ... version = "1"
+    ... [[categories]]
+    ... id = "refund"
+    ... any = ["iade", "param yatmadi"]
+    ... ''')
+    >>> r = rules.categorize("İADEMİ istiyorum, avukatıma gideceğim")
+    >>> [c["id"] for c in r["categories"]], [f["id"] for f in r["flags"]]
+    (['refund'], ['legal_threat'])
+    >>> r["categories"][0]["spans"][0]["text"]
+    'İADEMİ'
+    """
+
+    def __init__(self, inner: "_crmkit.CategoryRules") -> None:
+        self._inner = inner
+
+    @classmethod
+    def from_str(cls, text: str, format: str = "toml") -> "CategoryRules":
+        """Compiles a rule file given as text; ``format`` is ``"toml"`` or
+        ``"json"``. A bad file raises :class:`crmkit.ComplaintError` naming
+        the rule."""
+        return cls(_crmkit.CategoryRules.from_str(text, format))
+
+    @classmethod
+    def from_file(cls, path: str) -> "CategoryRules":
+        """Compiles a ``.toml`` or ``.json`` rule file."""
+        with open(path, encoding="utf-8") as f:
+            return cls.from_str(f.read(), "json" if path.endswith(".json") else "toml")
+
+    def categorize(self, text: str) -> dict:
+        """Categories (highest priority first) and flags, each with the
+        matched spans of the original text."""
+        return json.loads(self._inner.categorize_json([text])[0])
+
+    def categorize_many(self, texts: Iterable[str]) -> list:
+        """:meth:`categorize` for many texts, with the GIL released."""
+        return [json.loads(r) for r in self._inner.categorize_json([str(t) for t in _as_list(texts)])]
 
 
 class Classifier:

@@ -10,6 +10,8 @@
 //!   the chain owner → supervisor → manager.
 //! - [`aftercare`]: survey trigger and win-back recommendation after
 //!   resolution.
+//! - [`categorize`]: keyword and phrase rule sets on Turkish-aware text,
+//!   with matched spans and high-precision flags.
 //! - [`classifier`]: a linear text classifier trained in Rust, with
 //!   probabilities, explanations and abstention.
 //! - [`calendar`]: business calendars (time zone, working hours, holidays
@@ -17,6 +19,7 @@
 
 pub mod aftercare;
 pub mod calendar;
+pub mod categorize;
 pub mod classifier;
 pub mod intake;
 pub mod report;

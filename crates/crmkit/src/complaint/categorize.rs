@@ -1,0 +1,566 @@
+//! Rule-based categorization: keyword and phrase sets matched on
+//! Turkish-aware normalized text, compiled into one multi-pattern matcher,
+//! with the matched spans for explanation, and built-in high-precision flags.
+//!
+//! Matching works on words folded by [`crate::text`]: case-correct
+//! (`GECİKTİ` matches `gecikti`), Turkish letters optional (`iade edilmedi`
+//! matches `İADE EDİLMEDİ` and `iade edilmedi`), and suffix-tolerant: the
+//! last word of a pattern matches that word followed by up to
+//! [`MAX_SUFFIX`] more letters (`iade` matches `iadesi`, `iademi`,
+//! `iadelerimiz`), which covers Turkish inflection and possessives. A
+//! pattern starting with `=` matches whole words only (`=ik` does not match
+//! `ikinci`). An apostrophe before a suffix (`Trendyol'dan`) separates words,
+//! so `trendyol` matches too.
+//!
+//! A rule file (TOML or JSON):
+//!
+//! ```toml
+//! version = "2026-11"
+//!
+//! [[categories]]
+//! id = "late_delivery"
+//! any = ["gecik", "gelmedi", "kargo hala", "teslim edilmedi"]
+//! none = ["iade"]          # optional: any of these vetoes the category
+//! priority = 10            # higher wins when several match
+//! ```
+//!
+//! ```
+//! use crmkit::complaint::categorize::CategoryRules;
+//!
+//! let rules = CategoryRules::from_toml(r#"
+//!     version = "1"
+//!     [[categories]]
+//!     id = "late_delivery"
+//!     any = ["gecik", "teslim edilmedi"]
+//!     [[categories]]
+//!     id = "refund"
+//!     any = ["iade"]
+//! "#).unwrap();
+//! let r = rules.categorize("Siparişim GECİKTİ, iadesini istiyorum. Avukatıma danışacağım!");
+//! assert_eq!(r.categories[0].id, "late_delivery");
+//! assert_eq!(r.categories[1].id, "refund");
+//! assert_eq!(r.categories[1].spans[0].text, "iadesini");
+//! assert!(r.flags.iter().any(|f| f.id == "legal_threat"));
+//! ```
+
+use super::ComplaintError;
+use crate::error::Result;
+use aho_corasick::{AhoCorasick, MatchKind};
+use std::sync::Arc;
+
+/// How many letters may follow the last word of a pattern.
+pub const MAX_SUFFIX: usize = 8;
+
+/// One category of a rule file.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CategoryRule {
+    /// The category id.
+    pub id: String,
+    /// Patterns; any one matching selects the category.
+    #[serde(default)]
+    pub any: Vec<String>,
+    /// Patterns that veto the category when they match.
+    #[serde(default)]
+    pub none: Vec<String>,
+    /// Higher priority first when several categories match.
+    #[serde(default)]
+    pub priority: i32,
+}
+
+/// The file form of a rule set.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleFile {
+    /// The rule set's version.
+    pub version: String,
+    /// Categories.
+    #[serde(default)]
+    pub categories: Vec<CategoryRule>,
+    /// Extra flag patterns by flag id, added to the built-in ones.
+    #[serde(default)]
+    pub flags: Vec<CategoryRule>,
+    /// Leave out the built-in flags.
+    #[serde(default)]
+    pub no_builtin_flags: bool,
+}
+
+/// Where a pattern matched in the original text.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Span {
+    /// Byte offset of the start in the original text.
+    pub start: usize,
+    /// Byte offset of the end.
+    pub end: usize,
+    /// The original text of the span.
+    pub text: String,
+    /// The pattern that matched.
+    pub pattern: String,
+}
+
+/// A matched category or flag.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Hit {
+    /// The category or flag id.
+    pub id: String,
+    /// Its priority (flags: 0).
+    pub priority: i32,
+    /// The spans that selected it, in text order.
+    pub spans: Vec<Span>,
+}
+
+/// The categories (highest priority first, then by first match position)
+/// and flags (by id) of a text.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Categorization {
+    /// Matched categories.
+    pub categories: Vec<Hit>,
+    /// Matched flags.
+    pub flags: Vec<Hit>,
+}
+
+/// High-precision flags: phrases that rarely appear without the intent.
+const BUILTIN_FLAGS: &[(&str, &[&str])] = &[
+    (
+        "legal_threat",
+        &[
+            "avukat",
+            "dava aca",
+            "dava edece",
+            "mahkeme",
+            "tuketici hakem heyeti",
+            "hakem heyeti",
+            "icra",
+            "savcilik",
+            "suc duyurusu",
+            "yasal yollara",
+            "lawyer",
+            "sue you",
+            "legal action",
+        ],
+    ),
+    (
+        "regulator",
+        &[
+            "=btk",
+            "=bddk",
+            "=spk",
+            "=epdk",
+            "=cimer",
+            "rekabet kurumu",
+            "ticaret bakanligi",
+            "tuketici haklari",
+            "=rtuk",
+            "ombudsman",
+        ],
+    ),
+    (
+        "fraud",
+        &[
+            "dolandiri",
+            "izinsiz cekim",
+            "habersiz cekim",
+            "kartimdan habersiz",
+            "sahte",
+            "hesabim ele gecir",
+            "fraud",
+            "scam",
+            "unauthorized charge",
+        ],
+    ),
+    (
+        "data_leak",
+        &[
+            "=kvkk",
+            "kisisel veri",
+            "verilerim",
+            "veri ihlali",
+            "sizdiril",
+            "=gdpr",
+            "data breach",
+            "personal data",
+        ],
+    ),
+    (
+        "cancellation_intent",
+        &[
+            "aboneligimi iptal",
+            "uyeligimi iptal",
+            "hattimi tasi",
+            "numara tasima",
+            "hesabimi kapat",
+            "bir daha alisveris yapmayaca",
+            "bir daha almayaca",
+            "cancel my account",
+            "close my account",
+        ],
+    ),
+    (
+        "public_complaint_threat",
+        &[
+            "sikayetvar",
+            "sosyal medyada paylas",
+            "eksi sozluk",
+            "twitterda",
+            "=basina",
+            "herkese duyura",
+            "go public",
+        ],
+    ),
+];
+
+#[derive(Debug)]
+struct Pattern {
+    /// Index of the owning rule (categories first, then flags).
+    rule: usize,
+    /// A veto pattern (`none`).
+    veto: bool,
+    /// Whole words only.
+    exact: bool,
+    text: String,
+}
+
+#[derive(Debug)]
+struct Compiled {
+    file: RuleFile,
+    /// (id, priority, is_flag) per rule.
+    rules: Vec<(String, i32, bool)>,
+    patterns: Vec<Pattern>,
+    matcher: AhoCorasick,
+}
+
+/// A compiled rule set: immutable, `Send + Sync`, cheap to clone (shared).
+#[derive(Debug, Clone)]
+pub struct CategoryRules {
+    inner: Arc<Compiled>,
+}
+
+/// The folded form of a pattern or text: words joined by single spaces.
+fn fold(s: &str) -> String {
+    crate::text::match_key(s)
+}
+
+fn invalid(message: String) -> crate::Error {
+    ComplaintError::InvalidRuleSet {
+        source_name: "category rules".into(),
+        message,
+    }
+    .into()
+}
+
+impl CategoryRules {
+    /// Reads a TOML rule file.
+    pub fn from_toml(text: &str) -> Result<CategoryRules> {
+        let file: RuleFile = toml::from_str(text).map_err(|e| invalid(e.to_string()))?;
+        CategoryRules::compile(file)
+    }
+
+    /// Reads a JSON rule file.
+    pub fn from_json(text: &str) -> Result<CategoryRules> {
+        let file: RuleFile = serde_json::from_str(text).map_err(|e| invalid(e.to_string()))?;
+        CategoryRules::compile(file)
+    }
+
+    /// Compiles a rule file; errors name the rule and the pattern.
+    pub fn compile(file: RuleFile) -> Result<CategoryRules> {
+        let mut rules = Vec::new();
+        let mut patterns = Vec::new();
+        let mut add =
+            |id: &str, priority: i32, flag: bool, any: &[String], none: &[String]| -> Result<()> {
+                if id.trim().is_empty() {
+                    return Err(invalid("a rule without an id".into()));
+                }
+                let rule = rules.len();
+                rules.push((id.to_owned(), priority, flag));
+                for (list, veto) in [(any, false), (none, true)] {
+                    for p in list {
+                        let exact = p.starts_with('=');
+                        let text = fold(p.trim_start_matches('='));
+                        if text.is_empty() {
+                            return Err(invalid(format!(
+                                "rule {id:?}: pattern {p:?} has no letters or digits"
+                            )));
+                        }
+                        patterns.push(Pattern {
+                            rule,
+                            veto,
+                            exact,
+                            text,
+                        });
+                    }
+                }
+                Ok(())
+            };
+        let mut seen = std::collections::HashSet::new();
+        for c in &file.categories {
+            if !seen.insert(c.id.clone()) {
+                return Err(invalid(format!("category {:?} is defined twice", c.id)));
+            }
+            if c.any.is_empty() {
+                return Err(invalid(format!(
+                    "category {:?}: `any` lists no pattern",
+                    c.id
+                )));
+            }
+            add(&c.id, c.priority, false, &c.any, &c.none)?;
+        }
+        if !file.no_builtin_flags {
+            for (id, list) in BUILTIN_FLAGS {
+                let list: Vec<String> = list.iter().map(|s| (*s).to_owned()).collect();
+                add(id, 0, true, &list, &[])?;
+            }
+        }
+        for f in &file.flags {
+            add(&f.id, 0, true, &f.any, &f.none)?;
+        }
+        let matcher = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .build(patterns.iter().map(|p| p.text.as_str()))
+            .map_err(|e| invalid(e.to_string()))?;
+        Ok(CategoryRules {
+            inner: Arc::new(Compiled {
+                file,
+                rules,
+                patterns,
+                matcher,
+            }),
+        })
+    }
+
+    /// The rule file this set was compiled from.
+    pub fn source(&self) -> &RuleFile {
+        &self.inner.file
+    }
+
+    /// Categorizes a text.
+    pub fn categorize(&self, text: &str) -> Categorization {
+        // words of the original text with their byte spans, and the folded
+        // key with each word's offset in it
+        let mut words: Vec<(usize, usize)> = Vec::new();
+        let mut start = None;
+        for (i, c) in text.char_indices() {
+            match (c.is_alphanumeric(), start) {
+                (true, None) => start = Some(i),
+                (false, Some(s)) => {
+                    words.push((s, i));
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        if let Some(s) = start {
+            words.push((s, text.len()));
+        }
+        let mut key = String::new();
+        let mut key_words: Vec<(usize, usize)> = Vec::with_capacity(words.len());
+        for &(s, e) in &words {
+            let folded = fold(&text[s..e]).replace(' ', "");
+            if !key.is_empty() {
+                key.push(' ');
+            }
+            key_words.push((key.len(), key.len() + folded.len()));
+            key.push_str(&folded);
+        }
+        let word_at = |pos: usize| {
+            key_words
+                .iter()
+                .position(|&(s, e)| s <= pos && pos < e.max(s + 1))
+        };
+        let c = &self.inner;
+        let mut hits: Vec<Option<Hit>> = vec![None; c.rules.len()];
+        let mut vetoed = vec![false; c.rules.len()];
+        for m in c.matcher.find_overlapping_iter(&key) {
+            let p = &c.patterns[m.pattern().as_usize()];
+            // the match must start a word and end inside the last word with
+            // at most MAX_SUFFIX letters to go (none for exact patterns)
+            let Some(first) = word_at(m.start()) else {
+                continue;
+            };
+            if key_words[first].0 != m.start() {
+                continue;
+            }
+            let Some(last) = word_at(m.end().saturating_sub(1)) else {
+                continue;
+            };
+            let rest = key_words[last].1 - m.end();
+            if (p.exact && rest > 0) || rest > MAX_SUFFIX {
+                continue;
+            }
+            if p.veto {
+                vetoed[p.rule] = true;
+                continue;
+            }
+            let (s, e) = (words[first].0, words[last].1);
+            let (id, priority, _) = &c.rules[p.rule];
+            let hit = hits[p.rule].get_or_insert_with(|| Hit {
+                id: id.clone(),
+                priority: *priority,
+                spans: Vec::new(),
+            });
+            hit.spans.push(Span {
+                start: s,
+                end: e,
+                text: text[s..e].to_owned(),
+                pattern: p.text.clone(),
+            });
+        }
+        let mut categories = Vec::new();
+        let mut flags = Vec::new();
+        for (i, hit) in hits.into_iter().enumerate() {
+            let Some(mut hit) = hit else { continue };
+            if vetoed[i] {
+                continue;
+            }
+            hit.spans.sort_by_key(|s| (s.start, s.end));
+            hit.spans
+                .dedup_by(|a, b| a.start == b.start && a.end == b.end);
+            if c.rules[i].2 {
+                flags.push(hit);
+            } else {
+                categories.push(hit);
+            }
+        }
+        categories.sort_by(|a, b| {
+            b.priority
+                .cmp(&a.priority)
+                .then_with(|| a.spans[0].start.cmp(&b.spans[0].start))
+        });
+        flags.sort_by(|a, b| a.id.cmp(&b.id));
+        Categorization { categories, flags }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn rules() -> CategoryRules {
+        CategoryRules::from_toml(
+            r#"
+            version = "t"
+            [[categories]]
+            id = "late_delivery"
+            any = ["gecik", "gelmedi", "teslim edilmedi"]
+            none = ["iade edildi"]
+            [[categories]]
+            id = "refund"
+            any = ["iade", "param yatmadi"]
+            priority = 5
+            [[categories]]
+            id = "hr"
+            any = ["=ik"]
+            "#,
+        )
+        .unwrap()
+    }
+
+    fn ids(c: &Categorization) -> Vec<&str> {
+        c.categories.iter().map(|h| h.id.as_str()).collect()
+    }
+
+    #[test]
+    fn case_letters_and_suffixes() {
+        let r = rules();
+        for text in [
+            "Kargo GECİKTİ",
+            "kargo gecikti",
+            "KARGO GECIKTI",
+            "kargom gecikmeli geldi",
+        ] {
+            assert_eq!(ids(&r.categorize(text)), ["late_delivery"], "{text}");
+        }
+        for text in [
+            "iadesi yapılmadı",
+            "iademi istiyorum",
+            "İADELERİMİZ",
+            "Trendyol'dan iade",
+        ] {
+            assert_eq!(ids(&r.categorize(text)), ["refund"], "{text}");
+        }
+        // the refund category has the higher priority
+        assert_eq!(
+            ids(&r.categorize("ürün gelmedi, iade istiyorum")),
+            ["refund", "late_delivery"]
+        );
+        // a veto pattern removes the category
+        assert!(ids(&r.categorize("ürün gelmedi ama sonra iade edildi")).contains(&"refund"));
+        assert!(
+            !ids(&r.categorize("ürün gelmedi ama sonra iade edildi")).contains(&"late_delivery")
+        );
+        // exact patterns match whole words only
+        assert_eq!(ids(&r.categorize("İK birimine yazdım")), ["hr"]);
+        assert!(ids(&r.categorize("ikinci kez yazıyorum")).is_empty());
+        // a word in the middle of another is no match
+        assert!(ids(&r.categorize("tahliye")).is_empty());
+    }
+
+    #[test]
+    fn spans_point_into_the_original_text() {
+        let text = "Sayın yetkili, PARAM YATMADI ve kargom GECİKTİ!";
+        let c = rules().categorize(text);
+        for hit in &c.categories {
+            for s in &hit.spans {
+                assert_eq!(&text[s.start..s.end], s.text);
+            }
+        }
+        assert_eq!(c.categories[0].spans[0].text, "PARAM YATMADI");
+    }
+
+    #[test]
+    fn builtin_flags() {
+        let r = rules();
+        let flags = |t: &str| {
+            r.categorize(t)
+                .flags
+                .into_iter()
+                .map(|h| h.id)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            flags("Tüketici Hakem Heyeti'ne başvuracağım"),
+            ["legal_threat"]
+        );
+        assert_eq!(flags("BTK'ya şikayet edeceğim"), ["regulator"]);
+        assert_eq!(
+            flags("kartımdan habersiz çekim yapıldı, dolandırıldım"),
+            ["fraud"]
+        );
+        assert_eq!(flags("KVKK kapsamında verilerim silinsin"), ["data_leak"]);
+        assert_eq!(flags("aboneliğimi iptal edin"), ["cancellation_intent"]);
+        assert_eq!(flags("şikayetvar'a yazacağım"), ["public_complaint_threat"]);
+        assert!(flags("siparişimi iptal ettim, iade bekliyorum").is_empty());
+    }
+
+    #[test]
+    fn bad_rule_files_name_the_rule() {
+        let e = CategoryRules::from_toml("version = 'x'\n[[categories]]\nid = 'a'\nany = ['!!']")
+            .unwrap_err();
+        assert!(e.to_string().contains("\"a\""), "{e}");
+        assert!(
+            CategoryRules::from_toml("version = 'x'\n[[categories]]\nid = 'a'\nany = []").is_err()
+        );
+        assert!(CategoryRules::from_toml("version = 'x'\nsurprise = 1").is_err());
+        let dup = "version = 'x'\n[[categories]]\nid = 'a'\nany = ['b']\n[[categories]]\nid = 'a'\nany = ['c']";
+        assert!(CategoryRules::from_toml(dup).is_err());
+        assert!(
+            CategoryRules::from_json(
+                r#"{"version": "x", "categories": [{"id": "a", "any": ["b"]}]}"#
+            )
+            .is_ok()
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn any_text_categorizes_and_spans_are_exact(text in "\\PC{0,60}") {
+            let c = rules().categorize(&text);
+            for hit in c.categories.iter().chain(&c.flags) {
+                for s in &hit.spans {
+                    prop_assert!(text.is_char_boundary(s.start) && text.is_char_boundary(s.end));
+                    prop_assert_eq!(&text[s.start..s.end], s.text.as_str());
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,29 @@
+//! Any text as a category rule file, and any text categorized by a fixed
+//! rule set: errors, never panics; spans always point into the text.
+#![no_main]
+
+use crmkit::complaint::categorize::CategoryRules;
+use libfuzzer_sys::fuzz_target;
+use std::sync::OnceLock;
+
+static RULES: OnceLock<CategoryRules> = OnceLock::new();
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let _ = CategoryRules::from_toml(text);
+    let _ = CategoryRules::from_json(text);
+    let rules = RULES.get_or_init(|| {
+        CategoryRules::from_toml(
+            "version = 'f'\n[[categories]]\nid = 'a'\nany = ['gecik', 'iade', '=ik', 'teslim edilmedi']\nnone = ['iptal']\n",
+        )
+        .expect("the fixed rule set compiles")
+    });
+    let c = rules.categorize(text);
+    for hit in c.categories.iter().chain(&c.flags) {
+        for s in &hit.spans {
+            assert_eq!(&text[s.start..s.end], s.text);
+        }
+    }
+});
