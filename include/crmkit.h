@@ -13,8 +13,8 @@
  * - Arrays are passed as (pointer, length); the pointer may be NULL only
  *   when the length is 0.
  * - Functions are thread-safe unless their documentation says otherwise;
- *   handles (crmkit_nps_accumulator) must not be used from two threads at
- *   once.
+ *   crmkit_nps_accumulator handles must not be used from two threads at
+ *   once; crmkit_category_rules handles are immutable and may be.
  * - Every *_free function accepts NULL.
  */
 
@@ -160,6 +160,29 @@ typedef enum crmkit_outcome_class crmkit_outcome_class;
 typedef uint32_t crmkit_outcome_class;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
+
+// Rule file formats.
+enum crmkit_rules_format
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // TOML.
+  CRMKIT_RULES_TOML = 0,
+  // JSON.
+  CRMKIT_RULES_JSON = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum crmkit_rules_format crmkit_rules_format;
+#else
+typedef uint32_t crmkit_rules_format;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// A compiled category rule set. Immutable after creation: one handle may
+// be used from many threads at once. Free with `crmkit_category_rules_free`.
+typedef struct crmkit_category_rules crmkit_category_rules;
 
 // A streaming NPS accumulator. Create with `crmkit_nps_accumulator_new`,
 // free with `crmkit_nps_accumulator_free`. Not thread-safe: use one
@@ -322,6 +345,40 @@ crmkit_status crmkit_complaint_tracking_number(uint64_t sequence,
 crmkit_status crmkit_complaint_validate_tracking_number(const uint8_t *text,
                                                         size_t len,
                                                         uint64_t *out_sequence);
+
+// Compiles a category rule file (`len` bytes of UTF-8 in `format`, a
+// `crmkit_rules_format` value) into `*out`. A malformed file gives
+// `CRMKIT_COMPLAINT_INVALID_RULE_SET` with the rule named in
+// `crmkit_last_error_message`.
+//
+// # Safety
+// `text` must point to `len` readable bytes; `out` must be writable.
+crmkit_status crmkit_category_rules_new(const uint8_t *text,
+                                        size_t len,
+                                        uint32_t format,
+                                        crmkit_category_rules **out);
+
+// Categorizes a text (`len` bytes of UTF-8) and writes JSON into `buf`:
+// `{"categories": [...], "flags": [...]}`, each hit with `id`,
+// `priority` and `spans` (`start`, `end` byte offsets into the text,
+// `text`, `pattern`). Buffer convention as `crmkit_last_error_message`.
+// Thread-safe.
+//
+// # Safety
+// `rules` must be a live handle; `text` must point to `len` readable bytes;
+// `buf` to `buf_len` writable bytes or NULL; `out_n` writable.
+crmkit_status crmkit_category_rules_categorize(const crmkit_category_rules *rules,
+                                               const uint8_t *text,
+                                               size_t len,
+                                               uint8_t *buf,
+                                               size_t buf_len,
+                                               size_t *out_n);
+
+// Frees a rule set; NULL is allowed.
+//
+// # Safety
+// `rules` must be NULL or a live handle, not used afterwards.
+void crmkit_category_rules_free(crmkit_category_rules *rules);
 
 // The stable snake_case name of an outcome reason, as a static
 // NUL-terminated string; "unknown" for a value that is not a reason.

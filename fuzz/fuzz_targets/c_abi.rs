@@ -4,6 +4,10 @@
 #![no_main]
 
 use ffi::*;
+
+/// A rule set made once through the C ABI, kept as an address (handles are
+/// immutable and shareable).
+static FIXED_RULES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
 use libfuzzer_sys::fuzz_target;
 
 fn doubles(data: &[u8]) -> Vec<f64> {
@@ -145,6 +149,29 @@ fuzz_target!(|data: &[u8]| {
         ] {
             assert_ne!(st, crmkit_status::CRMKIT_PANIC);
         }
+        // the bytes as a rule file (some of the time: compiling is slow),
+        // and categorized by a fixed rule set compiled once
+        if data[0] & 0x40 != 0 {
+            let mut rules: *mut crmkit_category_rules = std::ptr::null_mut();
+            let st = crmkit_category_rules_new(data.as_ptr(), data.len(), u32::from(data[0] & 1), &mut rules);
+            assert_ne!(st, crmkit_status::CRMKIT_PANIC);
+            crmkit_category_rules_free(rules);
+        }
+        let fixed = *FIXED_RULES.get_or_init(|| {
+            let text = b"version = 'f'\n[[categories]]\nid = 'a'\nany = ['iade', '=ik']\n";
+            let mut rules: *mut crmkit_category_rules = std::ptr::null_mut();
+            assert_eq!(crmkit_category_rules_new(text.as_ptr(), text.len(), 0, &mut rules), crmkit_status::CRMKIT_OK);
+            rules as usize
+        });
+        let st = crmkit_category_rules_categorize(
+            fixed as *const crmkit_category_rules,
+            data.as_ptr(),
+            data.len(),
+            out.as_mut_ptr(),
+            out.len(),
+            &mut written,
+        );
+        assert_ne!(st, crmkit_status::CRMKIT_PANIC);
     }
 
     let mut buf = [0u8; 64];
