@@ -14,12 +14,27 @@ pub fn jaro(a: &str, b: &str) -> f64 {
     if a == b {
         return 1.0;
     }
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    jaro_chars(&a, &b)
+    with_units(a, b, |a, b| jaro_units(a, b), |a, b| jaro_units(a, b))
 }
 
-fn jaro_chars(a: &[char], b: &[char]) -> f64 {
+/// Runs `bytes` on ASCII input (no decoding, no allocation) and `chars` on
+/// the decoded scalar values otherwise.
+fn with_units<R>(
+    a: &str,
+    b: &str,
+    bytes: impl FnOnce(&[u8], &[u8]) -> R,
+    chars: impl FnOnce(&[char], &[char]) -> R,
+) -> R {
+    if a.is_ascii() && b.is_ascii() {
+        bytes(a.as_bytes(), b.as_bytes())
+    } else {
+        let a: Vec<char> = a.chars().collect();
+        let b: Vec<char> = b.chars().collect();
+        chars(&a, &b)
+    }
+}
+
+fn jaro_units<T: Copy + PartialEq>(a: &[T], b: &[T]) -> f64 {
     if a.is_empty() || b.is_empty() {
         return if a.is_empty() && b.is_empty() {
             1.0
@@ -27,6 +42,68 @@ fn jaro_chars(a: &[char], b: &[char]) -> f64 {
             0.0
         };
     }
+    if b.len() <= 64 {
+        jaro_small(a, b)
+    } else {
+        jaro_large(a, b)
+    }
+}
+
+/// Jaro with `b` of at most 64 units: matches kept as bit masks.
+fn jaro_small<T: Copy + PartialEq>(a: &[T], b: &[T]) -> f64 {
+    let window = (a.len().max(b.len()) / 2).saturating_sub(1);
+    let mut b_used = 0u64;
+    let mut a_used: Vec<bool> = Vec::new();
+    let small_a = a.len() <= 64;
+    let mut a_mask = 0u64;
+    if !small_a {
+        a_used = vec![false; a.len()];
+    }
+    let mut m = 0usize;
+    for (i, &ca) in a.iter().enumerate() {
+        let lo = i.saturating_sub(window);
+        let hi = (i + window + 1).min(b.len());
+        for j in lo..hi {
+            if b_used & (1 << j) == 0 && b[j] == ca {
+                b_used |= 1 << j;
+                if small_a {
+                    a_mask |= 1 << i;
+                } else {
+                    a_used[i] = true;
+                }
+                m += 1;
+                break;
+            }
+        }
+    }
+    if m == 0 {
+        return 0.0;
+    }
+    let a_is = |i: usize| {
+        if small_a {
+            a_mask & (1 << i) != 0
+        } else {
+            a_used[i]
+        }
+    };
+    let mut transposed = 0usize;
+    let mut j = 0usize;
+    for (i, &ca) in a.iter().enumerate() {
+        if !a_is(i) {
+            continue;
+        }
+        while b_used & (1 << j) == 0 {
+            j += 1;
+        }
+        if b[j] != ca {
+            transposed += 1;
+        }
+        j += 1;
+    }
+    jaro_formula(m, transposed / 2, a.len(), b.len())
+}
+
+fn jaro_large<T: Copy + PartialEq>(a: &[T], b: &[T]) -> f64 {
     let window = (a.len().max(b.len()) / 2).saturating_sub(1);
     let mut b_used = vec![false; b.len()];
     let mut a_matches = Vec::with_capacity(a.len().min(b.len()));
@@ -52,8 +129,12 @@ fn jaro_chars(a: &[char], b: &[char]) -> f64 {
         .filter(|(x, y)| **x != *y)
         .count()
         / 2;
+    jaro_formula(m, transpositions, a.len(), b.len())
+}
+
+fn jaro_formula(m: usize, transpositions: usize, la: usize, lb: usize) -> f64 {
     let m = m as f64;
-    (m / a.len() as f64 + m / b.len() as f64 + (m - transpositions as f64) / m) / 3.0
+    (m / la as f64 + m / lb as f64 + (m - transpositions as f64) / m) / 3.0
 }
 
 /// Jaro–Winkler similarity with the standard prefix scale 0.1 and a common
@@ -62,11 +143,12 @@ pub fn jaro_winkler(a: &str, b: &str) -> f64 {
     if a == b {
         return 1.0;
     }
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let j = jaro_chars(&a, &b);
-    let prefix = a.iter().zip(&b).take(4).take_while(|(x, y)| x == y).count() as f64;
-    j + prefix * 0.1 * (1.0 - j)
+    fn jw<T: Copy + PartialEq>(a: &[T], b: &[T]) -> f64 {
+        let j = jaro_units(a, b);
+        let prefix = a.iter().zip(b).take(4).take_while(|(x, y)| x == y).count() as f64;
+        j + prefix * 0.1 * (1.0 - j)
+    }
+    with_units(a, b, jw, jw)
 }
 
 /// The Levenshtein distance between `a` and `b` if it is at most `max`,
@@ -200,6 +282,18 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn bit_mask_jaro_agrees_with_the_vector_version(a in "[abcıi]{0,70}", b in "[abcıi]{0,64}") {
+            let (ca, cb): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+            prop_assume!(!ca.is_empty() && !cb.is_empty());
+            let small = jaro_small(&ca, &cb);
+            prop_assert!((small - jaro_large(&ca, &cb)).abs() < 1e-12);
+            // ASCII input takes the byte path and must give the same value
+            let (fa, fb) = (a.replace('ı', "x"), b.replace('ı', "x"));
+            let chars = jaro_units(&fa.chars().collect::<Vec<_>>(), &fb.chars().collect::<Vec<_>>());
+            prop_assert!((jaro(&fa, &fb) - chars).abs() < 1e-12);
+        }
+
         #[test]
         fn banded_levenshtein_agrees_with_the_full_table(a in "[abcıi]{0,12}", b in "[abcıi]{0,12}", max in 0usize..6) {
             let full = naive_levenshtein(&a, &b);

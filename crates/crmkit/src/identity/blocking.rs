@@ -1,0 +1,550 @@
+//! Blocking: which pairs are worth comparing.
+//!
+//! A [`BlockingRule`] is a list of key parts; two records are a candidate
+//! pair when they share the whole key under at least one rule (a union of
+//! rules, each pair kept once). Key parts are written as strings:
+//! `first_name`, `last_name`, `name_set` (first and last name in either
+//! order), `date_of_birth`, `birth_year`, `email`, `phone`, `national_id`,
+//! `customer_number`, `address`, `city`, `postcode`, and a prefix of any
+//! text part as `last_name:4`. A rule with a missing part makes no key.
+//!
+//! Blocks larger than [`BlockingOptions::max_block_size`] (a very common
+//! name, a shared company phone) are not compared all-to-all: their records
+//! are sorted by name and birth date and each is compared with its
+//! [`BlockingOptions::window`] next neighbours, and the block is listed in
+//! the report.
+//!
+//! ```
+//! use crmkit::identity::blocking::BlockingRule;
+//! let rule: BlockingRule = serde_json::from_str(r#"["last_name:4", "date_of_birth"]"#).unwrap();
+//! assert_eq!(rule.to_string(), "last_name:4 + date_of_birth");
+//! assert!(serde_json::from_str::<BlockingRule>(r#"["shoe_size"]"#).is_err());
+//! ```
+
+use std::collections::HashMap;
+use std::fmt;
+use std::hash::{Hash, Hasher};
+
+use rayon::prelude::*;
+
+use super::standardize::{NONE, Prepared, Sym, Vocabulary};
+
+/// One part of a blocking key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum KeyPart {
+    /// The first name, or its first `n` characters.
+    FirstName(Option<usize>),
+    /// The last name, or its first `n` characters.
+    LastName(Option<usize>),
+    /// First and last name as an unordered pair.
+    NameSet,
+    /// The birth date.
+    DateOfBirth,
+    /// The birth year.
+    BirthYear,
+    /// Any email key (one key per address).
+    Email,
+    /// Any phone key.
+    Phone,
+    /// The national id.
+    NationalId,
+    /// Any customer number.
+    CustomerNumber,
+    /// The address, or its first `n` characters.
+    Address(Option<usize>),
+    /// The city.
+    City,
+    /// The postcode, or its first `n` characters.
+    Postcode(Option<usize>),
+}
+
+impl KeyPart {
+    fn parse(s: &str) -> Result<KeyPart, String> {
+        let (name, prefix) = match s.split_once(':') {
+            Some((n, p)) => {
+                let p: usize =
+                    p.trim().parse().ok().filter(|p| *p > 0).ok_or_else(|| {
+                        format!("`{s}`: the prefix length must be a positive number")
+                    })?;
+                (n.trim(), Some(p))
+            }
+            None => (s.trim(), None),
+        };
+        let part = match name {
+            "first_name" => KeyPart::FirstName(prefix),
+            "last_name" => KeyPart::LastName(prefix),
+            "address" => KeyPart::Address(prefix),
+            "postcode" => KeyPart::Postcode(prefix),
+            _ if prefix.is_some() => {
+                return Err(format!(
+                    "`{s}`: only first_name, last_name, address and postcode take a prefix length"
+                ));
+            }
+            "name_set" => KeyPart::NameSet,
+            "date_of_birth" => KeyPart::DateOfBirth,
+            "birth_year" => KeyPart::BirthYear,
+            "email" => KeyPart::Email,
+            "phone" => KeyPart::Phone,
+            "national_id" => KeyPart::NationalId,
+            "customer_number" => KeyPart::CustomerNumber,
+            "city" => KeyPart::City,
+            _ => {
+                return Err(format!(
+                    "unknown key part `{s}`; expected first_name, last_name, name_set, \
+                     date_of_birth, birth_year, email, phone, national_id, customer_number, \
+                     address, city or postcode (text parts may take a prefix, e.g. last_name:4)"
+                ));
+            }
+        };
+        Ok(part)
+    }
+}
+
+impl fmt::Display for KeyPart {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (name, prefix) = match *self {
+            KeyPart::FirstName(p) => ("first_name", p),
+            KeyPart::LastName(p) => ("last_name", p),
+            KeyPart::NameSet => ("name_set", None),
+            KeyPart::DateOfBirth => ("date_of_birth", None),
+            KeyPart::BirthYear => ("birth_year", None),
+            KeyPart::Email => ("email", None),
+            KeyPart::Phone => ("phone", None),
+            KeyPart::NationalId => ("national_id", None),
+            KeyPart::CustomerNumber => ("customer_number", None),
+            KeyPart::Address(p) => ("address", p),
+            KeyPart::City => ("city", None),
+            KeyPart::Postcode(p) => ("postcode", p),
+        };
+        match prefix {
+            Some(p) => write!(f, "{name}:{p}"),
+            None => f.write_str(name),
+        }
+    }
+}
+
+/// A blocking rule: records sharing every part are compared.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlockingRule {
+    /// The key parts.
+    pub parts: Vec<KeyPart>,
+}
+
+impl BlockingRule {
+    /// Parses a rule from its parts (`["last_name:4", "date_of_birth"]`).
+    pub fn parse<S: AsRef<str>>(parts: &[S]) -> Result<BlockingRule, String> {
+        if parts.is_empty() {
+            return Err("a blocking rule needs at least one key part".into());
+        }
+        let parts = parts
+            .iter()
+            .map(|p| KeyPart::parse(p.as_ref()))
+            .collect::<Result<_, _>>()?;
+        Ok(BlockingRule { parts })
+    }
+}
+
+impl fmt::Display for BlockingRule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, p) in self.parts.iter().enumerate() {
+            if i > 0 {
+                f.write_str(" + ")?;
+            }
+            write!(f, "{p}")?;
+        }
+        Ok(())
+    }
+}
+
+impl serde::Serialize for BlockingRule {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.parts.iter().map(ToString::to_string))
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BlockingRule {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let parts = Vec::<String>::deserialize(d)?;
+        BlockingRule::parse(&parts).map_err(serde::de::Error::custom)
+    }
+}
+
+/// The default rules: every strong identifier alone, names with birth
+/// date or postcode, birth date with postcode, and name prefixes.
+pub fn default_rules() -> Vec<BlockingRule> {
+    [
+        &["email"][..],
+        &["phone"],
+        &["national_id"],
+        &["customer_number"],
+        &["name_set"],
+        &["first_name", "date_of_birth"],
+        &["last_name", "date_of_birth"],
+        &["date_of_birth", "postcode"],
+        &["first_name", "postcode"],
+        &["last_name", "postcode"],
+        &["first_name:3", "last_name:4"],
+        &["address", "last_name:2"],
+    ]
+    .iter()
+    .map(|p| BlockingRule::parse(p).expect("default rules parse"))
+    .collect()
+}
+
+/// Limits on block sizes.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct BlockingOptions {
+    /// Blocks with more records are compared by sorted neighbourhood only.
+    pub max_block_size: usize,
+    /// Neighbours each record of an oversized block is compared with.
+    pub window: usize,
+}
+
+impl Default for BlockingOptions {
+    fn default() -> Self {
+        BlockingOptions {
+            max_block_size: 500,
+            window: 10,
+        }
+    }
+}
+
+/// What blocking produced, per rule.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct BlockingReport {
+    /// One entry per rule, in order.
+    pub rules: Vec<RuleReport>,
+    /// Distinct candidate pairs over all rules.
+    pub pairs: u64,
+    /// Pairs all-to-all comparison would need.
+    pub all_pairs: u64,
+    /// The largest blocks over all rules, largest first.
+    pub largest_blocks: Vec<BlockReport>,
+}
+
+/// One rule's share of the candidate pairs.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RuleReport {
+    /// The rule as written.
+    pub rule: String,
+    /// Blocks with at least two records.
+    pub blocks: u64,
+    /// Pairs the rule generated.
+    pub pairs: u64,
+    /// Pairs no earlier rule generated.
+    pub new_pairs: u64,
+    /// Blocks above the size cap (compared by sorted neighbourhood).
+    pub oversized_blocks: u64,
+}
+
+/// One large block.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct BlockReport {
+    /// The rule.
+    pub rule: String,
+    /// The key, as the first record of the block shows it.
+    pub key: String,
+    /// Records in the block.
+    pub size: u64,
+}
+
+fn prefix(s: &str, n: Option<usize>) -> &str {
+    match n {
+        Some(n) => s.char_indices().nth(n).map_or(s, |(i, _)| &s[..i]),
+        None => s,
+    }
+}
+
+/// The values a key part takes for a record (empty when missing).
+fn part_values(part: KeyPart, p: &Prepared, v: &Vocabulary) -> Vec<String> {
+    let one = |s: &str| {
+        if s.is_empty() {
+            vec![]
+        } else {
+            vec![s.to_owned()]
+        }
+    };
+    let many = |ids: &[Sym], i: &super::standardize::Interner| {
+        ids.iter().map(|&x| i.value(x).to_owned()).collect()
+    };
+    match part {
+        KeyPart::FirstName(n) => one(prefix(v.first.value(p.first), n)),
+        KeyPart::LastName(n) => one(prefix(v.last.value(p.last), n)),
+        KeyPart::NameSet => {
+            if p.first == NONE || p.last == NONE {
+                return vec![];
+            }
+            let (a, b) = (v.first.value(p.first), v.last.value(p.last));
+            vec![if a <= b {
+                format!("{a}|{b}")
+            } else {
+                format!("{b}|{a}")
+            }]
+        }
+        KeyPart::DateOfBirth => match p.dob {
+            0 => vec![],
+            d => vec![d.to_string()],
+        },
+        KeyPart::BirthYear => match p.dob {
+            0 => vec![],
+            d => vec![(d / 10_000).to_string()],
+        },
+        KeyPart::Email => many(&p.emails, &v.email),
+        KeyPart::Phone => many(&p.phones, &v.phone),
+        KeyPart::NationalId => one(v.national_id.value(p.national_id)),
+        KeyPart::CustomerNumber => many(&p.customer_numbers, &v.customer_number),
+        KeyPart::Address(n) => one(prefix(v.address.value(p.address), n)),
+        KeyPart::City => one(v.city.value(p.city)),
+        KeyPart::Postcode(n) => one(prefix(v.postcode.value(p.postcode), n)),
+    }
+}
+
+/// The keys of one record under one rule (several when a part has several
+/// values), as readable strings.
+pub fn rule_keys(rule: &BlockingRule, p: &Prepared, v: &Vocabulary) -> Vec<String> {
+    let mut keys = vec![String::new()];
+    for part in &rule.parts {
+        let values = part_values(*part, p, v);
+        if values.is_empty() {
+            return vec![];
+        }
+        let mut next = Vec::with_capacity(keys.len() * values.len());
+        for k in &keys {
+            for val in &values {
+                let mut s = k.clone();
+                if !s.is_empty() {
+                    s.push('\u{1f}');
+                }
+                s.push_str(val);
+                next.push(s);
+            }
+        }
+        keys = next;
+    }
+    keys
+}
+
+fn hash_key(rule: usize, key: &str) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    rule.hash(&mut h);
+    key.hash(&mut h);
+    h.finish()
+}
+
+/// Candidate pairs `(i, j)` with `i < j`, sorted and distinct, packed as
+/// `i << 32 | j`.
+#[derive(Debug, Clone, Default)]
+pub struct Candidates {
+    /// The pairs.
+    pub pairs: Vec<u64>,
+    /// How they came about.
+    pub report: BlockingReport,
+}
+
+/// Unpacks a candidate pair.
+pub fn unpack(pair: u64) -> (usize, usize) {
+    ((pair >> 32) as usize, (pair & 0xffff_ffff) as usize)
+}
+
+fn pack(i: usize, j: usize) -> u64 {
+    let (i, j) = if i < j { (i, j) } else { (j, i) };
+    ((i as u64) << 32) | j as u64
+}
+
+/// Generates the candidate pairs of `records` under `rules`. With `groups`
+/// (link mode), only records of different groups are paired.
+pub fn candidates(
+    records: &[Prepared],
+    vocab: &Vocabulary,
+    rules: &[BlockingRule],
+    options: &BlockingOptions,
+    groups: Option<&[u32]>,
+) -> Candidates {
+    let n = records.len() as u64;
+    let mut report = BlockingReport {
+        all_pairs: match groups {
+            None => n * n.saturating_sub(1) / 2,
+            Some(g) => {
+                let mut sizes: HashMap<u32, u64> = HashMap::new();
+                for &x in g {
+                    *sizes.entry(x).or_default() += 1;
+                }
+                let total: u64 = sizes.values().sum();
+                sizes.values().map(|s| s * (total - s)).sum::<u64>() / 2
+            }
+        },
+        ..BlockingReport::default()
+    };
+    let sort_key = |i: usize| {
+        let p = &records[i];
+        (
+            vocab.last.value(p.last),
+            vocab.first.value(p.first),
+            p.dob,
+            i,
+        )
+    };
+    let mut all: Vec<u64> = Vec::new();
+    let mut largest: Vec<BlockReport> = Vec::new();
+    for (r, rule) in rules.iter().enumerate() {
+        let keyed: Vec<(u64, u32)> = records
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(i, p)| {
+                rule_keys(rule, p, vocab)
+                    .into_iter()
+                    .map(move |k| (hash_key(r, &k), i as u32))
+            })
+            .collect();
+        let mut blocks: HashMap<u64, Vec<u32>> = HashMap::new();
+        for (k, i) in keyed {
+            blocks.entry(k).or_default().push(i);
+        }
+        let blocks: Vec<Vec<u32>> = blocks.into_values().filter(|b| b.len() > 1).collect();
+        let mut rr = RuleReport {
+            rule: rule.to_string(),
+            blocks: blocks.len() as u64,
+            ..RuleReport::default()
+        };
+        for b in &blocks {
+            if b.len() > options.max_block_size {
+                rr.oversized_blocks += 1;
+            }
+            if largest.len() < 10 || b.len() as u64 > largest.last().map_or(0, |l| l.size) {
+                let key = rule_keys(rule, &records[b[0] as usize], vocab)
+                    .into_iter()
+                    .next()
+                    .unwrap_or_default()
+                    .replace('\u{1f}', " + ");
+                largest.push(BlockReport {
+                    rule: rule.to_string(),
+                    key,
+                    size: b.len() as u64,
+                });
+                largest.sort_by_key(|b| std::cmp::Reverse(b.size));
+                largest.truncate(10);
+            }
+        }
+        let cross = |i: u32, j: u32| groups.is_none_or(|g| g[i as usize] != g[j as usize]);
+        let mut pairs: Vec<u64> = blocks
+            .par_iter()
+            .flat_map_iter(|b| {
+                let mut out = Vec::new();
+                if b.len() <= options.max_block_size {
+                    for (x, &i) in b.iter().enumerate() {
+                        for &j in &b[x + 1..] {
+                            if i != j && cross(i, j) {
+                                out.push(pack(i as usize, j as usize));
+                            }
+                        }
+                    }
+                } else {
+                    let mut sorted = b.clone();
+                    sorted.sort_by(|&x, &y| sort_key(x as usize).cmp(&sort_key(y as usize)));
+                    for (x, &i) in sorted.iter().enumerate() {
+                        for &j in sorted[x + 1..].iter().take(options.window) {
+                            if i != j && cross(i, j) {
+                                out.push(pack(i as usize, j as usize));
+                            }
+                        }
+                    }
+                }
+                out
+            })
+            .collect();
+        pairs.par_sort_unstable();
+        pairs.dedup();
+        rr.pairs = pairs.len() as u64;
+        let before = all.len();
+        all = merge_sorted(&all, &pairs);
+        rr.new_pairs = (all.len() - before) as u64;
+        report.rules.push(rr);
+    }
+    report.pairs = all.len() as u64;
+    report.largest_blocks = largest;
+    Candidates { pairs: all, report }
+}
+
+fn merge_sorted(a: &[u64], b: &[u64]) -> Vec<u64> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => {
+                out.push(a[i]);
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                out.push(b[j]);
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                out.push(a[i]);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::identity::record::Record;
+    use crate::identity::standardize::keys;
+
+    #[test]
+    fn rules_round_trip_and_pairs_are_unique() {
+        let rules = default_rules();
+        let json = serde_json::to_string(&rules).unwrap();
+        let back: Vec<BlockingRule> = serde_json::from_str(&json).unwrap();
+        assert_eq!(rules, back);
+        let mk = |id: &str, f: &str, l: &str, e: &str| Record {
+            id: id.into(),
+            first_name: Some(f.into()),
+            last_name: Some(l.into()),
+            emails: vec![e.into()],
+            ..Record::default()
+        };
+        let recs = [
+            mk("1", "Ali", "Kaya", "ali@x.com"),
+            mk("2", "Ali", "Kaya", "ali@x.com"),
+            mk("3", "Veli", "Kaya", "veli@x.com"),
+        ];
+        let mut v = Vocabulary::default();
+        let p: Vec<_> = recs.iter().map(|r| v.intern(keys(r, None))).collect();
+        let c = candidates(&p, &v, &rules, &BlockingOptions::default(), None);
+        assert_eq!(c.pairs, vec![pack(0, 1)]);
+        assert_eq!(c.report.rules[0].new_pairs, 1);
+        assert_eq!(c.report.rules[4].new_pairs, 0);
+        assert_eq!(c.report.all_pairs, 3);
+    }
+
+    #[test]
+    fn oversized_blocks_use_a_window() {
+        let recs: Vec<Record> = (0..50)
+            .map(|i| Record {
+                id: i.to_string(),
+                first_name: Some(format!("name{i:02}")),
+                last_name: Some("yilmaz".into()),
+                postcode: Some("34000".into()),
+                ..Record::default()
+            })
+            .collect();
+        let mut v = Vocabulary::default();
+        let p: Vec<_> = recs.iter().map(|r| v.intern(keys(r, None))).collect();
+        let rules = vec![BlockingRule::parse(&["last_name", "postcode"]).unwrap()];
+        let opts = BlockingOptions {
+            max_block_size: 10,
+            window: 3,
+        };
+        let c = candidates(&p, &v, &rules, &opts, None);
+        assert_eq!(c.report.rules[0].oversized_blocks, 1);
+        assert_eq!(c.pairs.len(), 47 * 3 + 2 + 1);
+        assert_eq!(c.report.largest_blocks[0].size, 50);
+    }
+}

@@ -1,0 +1,396 @@
+//! Comparison levels: how two standardized records agree, field by field.
+//!
+//! Each [`Comparison`] has ordered levels, best first; level 0 means "one
+//! side is missing" and is neutral evidence. The levels of a pair form its
+//! comparison vector ([`Gamma`]), the input of the Fellegi–Sunter model.
+
+use super::standardize::{NONE, Prepared, Sym, Vocabulary};
+use crate::text::similarity::{jaro_winkler, osa_within};
+
+/// The compared fields, in the order of a comparison vector.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Comparison {
+    /// First name (with swapped first/last names recognized).
+    FirstName,
+    /// Last name.
+    LastName,
+    /// Birth date.
+    DateOfBirth,
+    /// Email dedup keys (best over all pairs of addresses).
+    Email,
+    /// Phone numbers in E.164 (best over all pairs).
+    Phone,
+    /// National identity number.
+    NationalId,
+    /// Customer or account numbers (best over all pairs).
+    CustomerNumber,
+    /// Street address.
+    Address,
+    /// City.
+    City,
+    /// Postcode.
+    Postcode,
+}
+
+/// Number of comparisons in a vector.
+pub const N: usize = 10;
+
+/// Levels of every comparison for one pair: 0 = missing on a side, 1 = best.
+pub type Gamma = [u8; N];
+
+impl Comparison {
+    /// Every comparison, in vector order.
+    pub const ALL: [Comparison; N] = [
+        Comparison::FirstName,
+        Comparison::LastName,
+        Comparison::DateOfBirth,
+        Comparison::Email,
+        Comparison::Phone,
+        Comparison::NationalId,
+        Comparison::CustomerNumber,
+        Comparison::Address,
+        Comparison::City,
+        Comparison::Postcode,
+    ];
+
+    /// The snake_case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Comparison::FirstName => "first_name",
+            Comparison::LastName => "last_name",
+            Comparison::DateOfBirth => "date_of_birth",
+            Comparison::Email => "email",
+            Comparison::Phone => "phone",
+            Comparison::NationalId => "national_id",
+            Comparison::CustomerNumber => "customer_number",
+            Comparison::Address => "address",
+            Comparison::City => "city",
+            Comparison::Postcode => "postcode",
+        }
+    }
+
+    /// Labels of levels 1, 2, …
+    pub fn levels(self) -> &'static [&'static str] {
+        match self {
+            Comparison::FirstName | Comparison::LastName => &[
+                "exact",
+                "jaro_winkler >= 0.92",
+                "jaro_winkler >= 0.80 or a shared word",
+                "different",
+            ],
+            Comparison::DateOfBirth => &[
+                "exact",
+                "one digit or day/month swapped",
+                "two digits",
+                "different",
+            ],
+            Comparison::Email => &[
+                "exact",
+                "same user part or jaro_winkler >= 0.92",
+                "different",
+            ],
+            Comparison::Phone => &["exact", "last 7 digits or one digit", "different"],
+            Comparison::NationalId | Comparison::CustomerNumber | Comparison::Postcode => {
+                &["exact", "one character", "different"]
+            }
+            Comparison::Address => &[
+                "exact",
+                "jaro_winkler >= 0.90 or 80% of words",
+                "half of the words",
+                "different",
+            ],
+            Comparison::City => &["exact", "jaro_winkler >= 0.90", "different"],
+        }
+    }
+
+    /// Whether the exact level is weighted by how common the value is.
+    pub fn term_frequency(self) -> bool {
+        matches!(
+            self,
+            Comparison::FirstName | Comparison::LastName | Comparison::City | Comparison::Postcode
+        )
+    }
+
+    /// Whether agreement on this field is evidence about the person rather
+    /// than the household (a shared last name, address or city is not).
+    pub fn person_level(self) -> bool {
+        matches!(
+            self,
+            Comparison::FirstName
+                | Comparison::DateOfBirth
+                | Comparison::Email
+                | Comparison::Phone
+                | Comparison::NationalId
+                | Comparison::CustomerNumber
+        )
+    }
+
+    /// The position in a comparison vector.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// A compared pair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Compared {
+    /// The comparison vector.
+    pub gamma: Gamma,
+    /// First and last names matched crosswise.
+    pub swapped: bool,
+    /// Two different valid TCKNs: the records cannot be the same person.
+    pub cannot_link: bool,
+}
+
+fn name_level(a: &str, b: &str) -> u8 {
+    if a.is_empty() || b.is_empty() {
+        return 0;
+    }
+    if a == b {
+        return 1;
+    }
+    let jw = jaro_winkler(a, b);
+    if jw >= 0.92 {
+        return 2;
+    }
+    if jw >= 0.80
+        || a.split(' ')
+            .any(|w| w.len() > 1 && b.split(' ').any(|v| v == w))
+    {
+        return 3;
+    }
+    4
+}
+
+fn date_level(a: u32, b: u32) -> u8 {
+    if a == 0 || b == 0 {
+        return 0;
+    }
+    if a == b {
+        return 1;
+    }
+    let (sa, sb) = (a.to_string(), b.to_string());
+    let swapped = a / 10_000 == b / 10_000 && (a % 100) * 100 + (a / 100 % 100) == b % 10_000;
+    match osa_within(&sa, &sb, 2) {
+        Some(1) => 2,
+        _ if swapped => 2,
+        Some(2) => 3,
+        _ => 4,
+    }
+}
+
+fn code_level(va: &str, vb: &str) -> u8 {
+    if va == vb {
+        1
+    } else if osa_within(va, vb, 1).is_some() {
+        2
+    } else {
+        3
+    }
+}
+
+fn best<F: Fn(Sym, Sym) -> u8>(a: &[Sym], b: &[Sym], f: F) -> u8 {
+    if a.is_empty() || b.is_empty() {
+        return 0;
+    }
+    let mut level = u8::MAX;
+    for &x in a {
+        for &y in b {
+            level = level.min(if x == y { 1 } else { f(x, y) });
+            if level == 1 {
+                return 1;
+            }
+        }
+    }
+    level
+}
+
+fn words_overlap(a: &str, b: &str) -> f64 {
+    let wa: Vec<&str> = a.split(' ').collect();
+    let wb: Vec<&str> = b.split(' ').collect();
+    let shared = wa.iter().filter(|w| wb.contains(w)).count();
+    shared as f64 / wa.len().max(wb.len()) as f64
+}
+
+/// Compares two standardized records.
+pub fn compare(a: &Prepared, b: &Prepared, v: &Vocabulary) -> Compared {
+    let mut g = [0u8; N];
+    let (fa, la, fb, lb) = (
+        v.first.value(a.first),
+        v.last.value(a.last),
+        v.first.value(b.first),
+        v.last.value(b.last),
+    );
+    let direct = (name_level(fa, fb), name_level(la, lb));
+    let mut swapped = false;
+    g[0] = direct.0;
+    g[1] = direct.1;
+    if direct.0 != 1 || direct.1 != 1 {
+        let cross = (name_level(fa, lb), name_level(la, fb));
+        let score = |(x, y): (u8, u8)| {
+            // missing counts as neither good nor bad
+            let s = |l: u8| if l == 0 { 2.5 } else { f64::from(l) };
+            s(x) + s(y)
+        };
+        // a real swap agrees on both names
+        if cross.0 != 0
+            && cross.0 <= 3
+            && cross.1 != 0
+            && cross.1 <= 3
+            && score(cross) + 1.0 < score(direct)
+        {
+            swapped = true;
+            g[0] = cross.0;
+            g[1] = cross.1;
+        }
+    }
+    g[2] = date_level(a.dob, b.dob);
+    g[3] = best(&a.emails, &b.emails, |x, y| {
+        let (ex, ey) = (v.email.value(x), v.email.value(y));
+        let same_user = ex.split('@').next() == ey.split('@').next();
+        if same_user || jaro_winkler(ex, ey) >= 0.92 {
+            2
+        } else {
+            3
+        }
+    });
+    g[4] = best(&a.phones, &b.phones, |x, y| {
+        let (px, py) = (v.phone.value(x), v.phone.value(y));
+        fn tail(p: &str) -> &str {
+            p.get(p.len().saturating_sub(7)..).unwrap_or(p)
+        }
+        if (px.len() >= 7 && py.len() >= 7 && tail(px) == tail(py))
+            || osa_within(px, py, 1).is_some()
+        {
+            2
+        } else {
+            3
+        }
+    });
+    let mut cannot_link = false;
+    if a.national_id != NONE && b.national_id != NONE {
+        g[5] = if a.national_id == b.national_id {
+            1
+        } else if a.tckn_valid && b.tckn_valid {
+            cannot_link = true;
+            3
+        } else {
+            code_level(
+                v.national_id.value(a.national_id),
+                v.national_id.value(b.national_id),
+            )
+        };
+    }
+    g[6] = best(&a.customer_numbers, &b.customer_numbers, |x, y| {
+        code_level(v.customer_number.value(x), v.customer_number.value(y))
+    });
+    if a.address != NONE && b.address != NONE {
+        g[7] = if a.address == b.address {
+            1
+        } else {
+            let (sa, sb) = (v.address.value(a.address), v.address.value(b.address));
+            let overlap = words_overlap(sa, sb);
+            if overlap >= 0.8 || jaro_winkler(sa, sb) >= 0.90 {
+                2
+            } else if overlap >= 0.5 {
+                3
+            } else {
+                4
+            }
+        };
+    }
+    if a.city != NONE && b.city != NONE {
+        g[8] = if a.city == b.city {
+            1
+        } else if jaro_winkler(v.city.value(a.city), v.city.value(b.city)) >= 0.90 {
+            2
+        } else {
+            3
+        };
+    }
+    if a.postcode != NONE && b.postcode != NONE {
+        g[9] = code_level(v.postcode.value(a.postcode), v.postcode.value(b.postcode));
+    }
+    Compared {
+        gamma: g,
+        swapped,
+        cannot_link,
+    }
+}
+
+/// Whether a pair can at most be the same household, never the same
+/// person: it agrees on nothing about the person ([`person_agreement`]), or
+/// its first names differ with no agreeing birth date and no shared email,
+/// national id or customer number (a shared phone, last name or address is
+/// what households have in common).
+pub fn household_only(g: &Gamma) -> bool {
+    let strong_id = g[3] == 1 || (g[5] != 0 && g[5] <= 2) || (g[6] != 0 && g[6] <= 2);
+    let dob_agrees = g[2] != 0 && g[2] <= 2;
+    (g[0] == 4 && !dob_agrees && !strong_id) || !person_agreement(g)
+}
+
+/// Whether the pair agrees on anything about the person (first name close,
+/// birth date close, same email or phone, national id or customer number
+/// equal or one character apart).
+pub fn person_agreement(g: &Gamma) -> bool {
+    (g[0] != 0 && g[0] <= 3)
+        || (g[2] != 0 && g[2] <= 2)
+        || g[3] == 1
+        || g[4] == 1
+        || (g[5] != 0 && g[5] <= 2)
+        || (g[6] != 0 && g[6] <= 2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::identity::record::Record;
+    use crate::identity::standardize::keys;
+
+    fn prep(recs: &[Record]) -> (Vec<Prepared>, Vocabulary) {
+        let mut v = Vocabulary::default();
+        let p = recs.iter().map(|r| v.intern(keys(r, None))).collect();
+        (p, v)
+    }
+
+    fn rec(first: &str, last: &str, dob: &str) -> Record {
+        Record {
+            first_name: Some(first.into()),
+            last_name: Some(last.into()),
+            date_of_birth: Some(dob.into()),
+            country: Some("TR".into()),
+            ..Record::default()
+        }
+    }
+
+    #[test]
+    fn levels() {
+        let (p, v) = prep(&[
+            rec("Semra", "DEMİREL", "03.06.1964"),
+            rec("Serma", "Demirel", "1964-06-03"),
+            rec("Demirel", "Semra", "06.03.1964"),
+            rec("Ahmet", "Demirel", "01.01.1990"),
+        ]);
+        let c = compare(&p[0], &p[1], &v);
+        assert_eq!(&c.gamma[..3], &[2, 1, 1]);
+        let c = compare(&p[0], &p[2], &v);
+        assert!(c.swapped);
+        assert_eq!(&c.gamma[..3], &[1, 1, 2]);
+        let c = compare(&p[0], &p[3], &v);
+        assert_eq!(&c.gamma[..3], &[4, 1, 4]);
+        assert!(household_only(&c.gamma));
+        assert!(!person_agreement(&c.gamma));
+    }
+
+    #[test]
+    fn different_valid_tckn_cannot_link() {
+        let mut a = rec("Ali", "Kaya", "");
+        let mut b = a.clone();
+        a.national_id = Some("10000000146".into());
+        b.national_id = Some("10000000078".into());
+        assert!(crate::identity::tckn::is_valid_tckn("10000000078"));
+        let (p, v) = prep(&[a, b]);
+        assert!(compare(&p[0], &p[1], &v).cannot_link);
+    }
+}

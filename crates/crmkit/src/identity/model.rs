@@ -1,0 +1,573 @@
+//! The Fellegi–Sunter model: match weights from m- and u-probabilities,
+//! trained without labels.
+//!
+//! For each comparison level, `m` is the probability of the level among
+//! true matches and `u` among non-matches; a level adds `log2(m/u)` to the
+//! pair's match weight, and the prior adds `log2(λ/(1−λ))`, where λ is the
+//! probability that two random records match. A missing value adds nothing.
+//! Exact agreement on a first name, last name, city or postcode is weighted
+//! by how common the value is (`log2(m/f)` with `f` the value's share), so a
+//! shared "Yılmaz" is weak evidence and a shared rare surname strong.
+//!
+//! Training ([`train`]):
+//! - `u` comes from random pairs (exact levels of single-valued fields from
+//!   the value frequencies, which is exact rather than sampled);
+//! - `m` is anchored on strong evidence: for each comparison, it is
+//!   estimated on candidate pairs that the *other* comparisons already make
+//!   near-certain matches **and** that agree on a person-level identifier
+//!   other than the one being estimated (birth date, first name, email,
+//!   national id or customer number; a shared phone or address is not
+//!   enough, since households share them). Excluding the field itself keeps
+//!   the estimate unbiased; requiring person-level agreement keeps
+//!   households out of the match class, the failure of unanchored EM, which
+//!   learns "same household" instead of "same person";
+//! - the procedure is repeated a few times, then λ is found by the EM
+//!   fixed point on the candidate pairs with `m` and `u` held;
+//! - learned values are sanity-checked: too few anchors falls back to the
+//!   documented defaults, exact agreement must count for a match and each
+//!   level may not weigh more than the one above it. Every correction is
+//!   listed in [`TrainingReport::warnings`].
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+use super::compare::{Compared, Comparison, Gamma, N};
+use super::standardize::{Prepared, Sym, Vocabulary};
+
+/// m- and u-probabilities of one comparison, level 1 first.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Parameters {
+    /// The comparison.
+    pub comparison: Comparison,
+    /// P(level | match).
+    pub m: Vec<f64>,
+    /// P(level | non-match).
+    pub u: Vec<f64>,
+}
+
+impl Parameters {
+    /// `log2(m/u)` of each level.
+    pub fn weights(&self) -> Vec<f64> {
+        self.m
+            .iter()
+            .zip(&self.u)
+            .map(|(m, u)| (m / u).log2())
+            .collect()
+    }
+}
+
+/// A trained model; serializes to JSON and can be reused on other data.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Model {
+    /// Format version of this structure.
+    pub version: u32,
+    /// λ: the probability that two random records are the same person.
+    pub prior: f64,
+    /// One entry per comparison, in [`Comparison::ALL`] order.
+    pub parameters: Vec<Parameters>,
+    /// How training went.
+    #[serde(default)]
+    pub training: TrainingReport,
+}
+
+/// How the parameters were obtained.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct TrainingReport {
+    /// Random pairs used for `u`.
+    pub u_pairs: u64,
+    /// Candidate pairs seen.
+    pub candidate_pairs: u64,
+    /// Anchor pairs per comparison (same order as the parameters).
+    pub anchors: Vec<u64>,
+    /// Labelled matching pairs used.
+    pub labelled_matches: u64,
+    /// Corrections made to implausible estimates.
+    pub warnings: Vec<String>,
+}
+
+fn default_m(c: Comparison) -> Vec<f64> {
+    match c {
+        Comparison::FirstName | Comparison::LastName => vec![0.80, 0.10, 0.05, 0.05],
+        Comparison::DateOfBirth => vec![0.85, 0.08, 0.02, 0.05],
+        Comparison::Email => vec![0.70, 0.10, 0.20],
+        Comparison::Phone => vec![0.70, 0.05, 0.25],
+        Comparison::NationalId => vec![0.95, 0.03, 0.02],
+        Comparison::CustomerNumber => vec![0.90, 0.05, 0.05],
+        Comparison::Address => vec![0.60, 0.20, 0.10, 0.10],
+        Comparison::City | Comparison::Postcode => vec![0.85, 0.05, 0.10],
+    }
+}
+
+fn default_u(c: Comparison) -> Vec<f64> {
+    match c {
+        Comparison::FirstName | Comparison::LastName => vec![0.005, 0.005, 0.04, 0.95],
+        Comparison::DateOfBirth => vec![0.0001, 0.002, 0.01, 0.9879],
+        Comparison::Email | Comparison::Phone => vec![1e-6, 1e-5, 0.999_989],
+        Comparison::NationalId | Comparison::CustomerNumber => vec![1e-6, 1e-5, 0.999_989],
+        Comparison::Address => vec![1e-5, 1e-4, 0.005, 0.994_89],
+        Comparison::City => vec![0.02, 0.01, 0.97],
+        Comparison::Postcode => vec![0.001, 0.005, 0.994],
+    }
+}
+
+impl Default for Model {
+    /// The documented defaults, used for fields without enough data.
+    fn default() -> Self {
+        Model {
+            version: 1,
+            prior: 1e-4,
+            parameters: Comparison::ALL
+                .iter()
+                .map(|&c| Parameters {
+                    comparison: c,
+                    m: default_m(c),
+                    u: default_u(c),
+                })
+                .collect(),
+            training: TrainingReport::default(),
+        }
+    }
+}
+
+/// Log2 odds to probability.
+pub fn probability(weight: f64) -> f64 {
+    let odds = weight.exp2();
+    if odds.is_infinite() {
+        1.0
+    } else {
+        odds / (1.0 + odds)
+    }
+}
+
+fn log2_odds(p: f64) -> f64 {
+    (p / (1.0 - p)).log2()
+}
+
+/// A scored pair.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PairScore {
+    /// Total match weight (log2 odds): prior plus every field's weight.
+    pub weight: f64,
+    /// Match probability, after hard rules.
+    pub probability: f64,
+    /// The hard rule that decided the pair, if any.
+    pub rule: Option<HardRule>,
+}
+
+/// Rules that override the weights.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HardRule {
+    /// Both records carry the same valid TCKN: the same person.
+    SameNationalId,
+    /// Two different valid TCKNs: never the same person.
+    DifferentNationalIds,
+    /// First names and birth dates both differ with no shared email or id:
+    /// at most the same household.
+    PersonConflict,
+}
+
+impl HardRule {
+    /// The snake_case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HardRule::SameNationalId => "same_national_id",
+            HardRule::DifferentNationalIds => "different_national_ids",
+            HardRule::PersonConflict => "person_conflict",
+        }
+    }
+}
+
+/// The weight of one field of one pair.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FieldWeight {
+    /// The comparison.
+    pub comparison: Comparison,
+    /// The level reached (0 = a value is missing).
+    pub level: u8,
+    /// Its label.
+    pub label: String,
+    /// Its weight in log2 odds (term-frequency adjusted where it applies).
+    pub weight: f64,
+}
+
+impl Model {
+    fn level_weight(&self, c: usize, level: u8) -> f64 {
+        if level == 0 {
+            return 0.0;
+        }
+        let p = &self.parameters[c];
+        let l = usize::from(level - 1);
+        (p.m[l] / p.u[l]).log2()
+    }
+
+    /// Term-frequency adjusted weight of exact agreement on a value with
+    /// share `freq`.
+    fn tf_weight(&self, c: usize, freq: f64) -> f64 {
+        if freq <= 0.0 {
+            return self.level_weight(c, 1);
+        }
+        (self.parameters[c].m[0] / freq).log2()
+    }
+
+    /// The weight of each field for a compared pair.
+    pub fn field_weights(
+        &self,
+        cmp: &Compared,
+        a: &Prepared,
+        b: &Prepared,
+        v: &Vocabulary,
+    ) -> [f64; N] {
+        let _ = b;
+        let mut w = [0.0; N];
+        for (c, slot) in w.iter_mut().enumerate() {
+            let level = cmp.gamma[c];
+            *slot = if level == 1 && Comparison::ALL[c].term_frequency() {
+                let freq = match (Comparison::ALL[c], cmp.swapped) {
+                    (Comparison::FirstName, false) => v.first.frequency(a.first),
+                    (Comparison::FirstName, true) => cross_frequency(v, a.first, true),
+                    (Comparison::LastName, false) => v.last.frequency(a.last),
+                    (Comparison::LastName, true) => cross_frequency(v, a.last, false),
+                    (Comparison::City, _) => v.city.frequency(a.city),
+                    (_, _) => v.postcode.frequency(a.postcode),
+                };
+                self.tf_weight(c, freq)
+            } else {
+                self.level_weight(c, level)
+            };
+        }
+        w
+    }
+
+    /// Scores a compared pair.
+    pub fn score(&self, cmp: &Compared, a: &Prepared, b: &Prepared, v: &Vocabulary) -> PairScore {
+        let weight = log2_odds(self.prior) + self.field_weights(cmp, a, b, v).iter().sum::<f64>();
+        let (probability, rule) = if cmp.cannot_link {
+            (0.0, Some(HardRule::DifferentNationalIds))
+        } else if a.tckn_valid && b.tckn_valid && a.national_id == b.national_id {
+            (1.0, Some(HardRule::SameNationalId))
+        } else if super::compare::household_only(&cmp.gamma) {
+            (0.0, Some(HardRule::PersonConflict))
+        } else {
+            (probability(weight), None)
+        };
+        PairScore {
+            weight,
+            probability,
+            rule,
+        }
+    }
+
+    /// The score of a pattern without term frequencies (for training).
+    fn pattern_weight(&self, g: &Gamma, skip: Option<usize>) -> f64 {
+        (0..N)
+            .filter(|&c| Some(c) != skip)
+            .map(|c| self.level_weight(c, g[c]))
+            .sum()
+    }
+}
+
+/// The share of a first name among last names (or the reverse), for a
+/// swapped-name agreement.
+fn cross_frequency(v: &Vocabulary, id: Sym, first_to_last: bool) -> f64 {
+    let (from, to) = if first_to_last {
+        (&v.first, &v.last)
+    } else {
+        (&v.last, &v.first)
+    };
+    to.get(from.value(id))
+        .map_or_else(|| from.frequency(id), |x| to.frequency(x))
+}
+
+/// Estimates `u` from `samples` random pairs (deterministic for a `seed`).
+/// With `groups`, only pairs across groups are drawn.
+pub fn estimate_u(
+    records: &[Prepared],
+    vocab: &Vocabulary,
+    groups: Option<&[u32]>,
+    samples: usize,
+    seed: u64,
+) -> (Vec<Vec<f64>>, u64) {
+    let n = records.len();
+    let mut counts: Vec<Vec<u64>> = Comparison::ALL
+        .iter()
+        .map(|c| vec![0; c.levels().len()])
+        .collect();
+    let add = |counts: &mut Vec<Vec<u64>>, i: usize, j: usize| {
+        let cmp = super::compare::compare(&records[i], &records[j], vocab);
+        for (c, &level) in cmp.gamma.iter().enumerate() {
+            if level > 0 {
+                counts[c][usize::from(level - 1)] += 1;
+            }
+        }
+    };
+    let all_pairs = (n as u64) * (n as u64).saturating_sub(1) / 2;
+    let mut drawn = 0u64;
+    if all_pairs <= samples as u64 {
+        // few records: every pair, exactly
+        for i in 0..n {
+            for j in i + 1..n {
+                if groups.is_none_or(|g| g[i] != g[j]) {
+                    add(&mut counts, i, j);
+                    drawn += 1;
+                }
+            }
+        }
+    } else {
+        const CHUNK: usize = 25_000;
+        let chunks = samples.div_ceil(CHUNK);
+        let parts: Vec<(Vec<Vec<u64>>, u64)> = (0..chunks)
+            .into_par_iter()
+            .map(|k| {
+                let mut local: Vec<Vec<u64>> = counts.iter().map(|c| vec![0; c.len()]).collect();
+                let mut rng = SplitMix(seed ^ 0x5eed_1d3e ^ (k as u64).wrapping_mul(0x9e37_79b9));
+                let want = CHUNK.min(samples - k * CHUNK);
+                let (mut got, mut attempts) = (0usize, 0usize);
+                while got < want && attempts < want * 8 {
+                    attempts += 1;
+                    let i = (rng.next() % n as u64) as usize;
+                    let j = (rng.next() % n as u64) as usize;
+                    if i == j || groups.is_some_and(|g| g[i] == g[j]) {
+                        continue;
+                    }
+                    got += 1;
+                    add(&mut local, i, j);
+                }
+                (local, got as u64)
+            })
+            .collect();
+        for (local, got) in parts {
+            drawn += got;
+            for (c, l) in counts.iter_mut().zip(local) {
+                c.iter_mut().zip(l).for_each(|(a, b)| *a += b);
+            }
+        }
+    }
+    let exact = [
+        Some(&vocab.first),
+        Some(&vocab.last),
+        None,
+        None,
+        None,
+        Some(&vocab.national_id),
+        None,
+        Some(&vocab.address),
+        Some(&vocab.city),
+        Some(&vocab.postcode),
+    ];
+    let u = Comparison::ALL
+        .iter()
+        .enumerate()
+        .map(|(c, &comp)| {
+            let total: u64 = counts[c].iter().sum();
+            let levels = counts[c].len();
+            if total < 100 {
+                return default_u(comp);
+            }
+            // add-half smoothing keeps every level possible
+            let mut u: Vec<f64> = counts[c]
+                .iter()
+                .map(|&k| (k as f64 + 0.5) / (total as f64 + 0.5 * levels as f64))
+                .collect();
+            if let Some(interner) = exact[c] {
+                let sum_sq: f64 = (0..interner.len() as Sym)
+                    .map(|id| interner.frequency(id).powi(2))
+                    .sum();
+                if sum_sq > 0.0 {
+                    let rest: f64 = u[1..].iter().sum();
+                    let scale = (1.0 - sum_sq) / rest;
+                    u[0] = sum_sq;
+                    u[1..].iter_mut().for_each(|x| *x *= scale);
+                }
+            }
+            u
+        })
+        .collect();
+    (u, drawn)
+}
+
+/// Whether the pattern agrees on an independent person-level identifier
+/// (birth date, phone, national id, customer number) other than comparison
+/// `skip`.
+///
+/// Names and emails do not count: emails are often made from names, so
+/// namesakes share them. A pair that conflicts on another person-level
+/// field (different first names, clearly different birth dates) is never
+/// an anchor; under conditional independence this selection does not bias
+/// the estimate of the field itself.
+fn person_evidence(g: &Gamma, skip: usize) -> bool {
+    let ok = |c: usize, max: u8| c != skip && g[c] != 0 && g[c] <= max;
+    let conflict = (skip != 0 && g[0] == 4) || (skip != 2 && g[2] >= 3);
+    !conflict && (ok(2, 2) || ok(4, 1) || ok(5, 1) || ok(6, 1))
+}
+
+/// Trains a model: `u` given, `m` anchored on the candidate pairs'
+/// comparison `patterns` (pattern → count), λ by the EM fixed point.
+/// `labelled` are comparison vectors of known matches. `all_pairs` is the
+/// number of pairs all-to-all comparison would make.
+pub fn train(
+    u: Vec<Vec<f64>>,
+    patterns: &HashMap<Gamma, u64>,
+    labelled: &[Gamma],
+    all_pairs: u64,
+) -> Model {
+    let mut model = Model::default();
+    for (p, u) in model.parameters.iter_mut().zip(u) {
+        p.u = u;
+    }
+    let candidates: u64 = patterns.values().sum();
+    model.training.candidate_pairs = candidates;
+    model.training.labelled_matches = labelled.len() as u64;
+    let patterns: Vec<(&Gamma, u64)> = patterns.iter().map(|(g, &n)| (g, n)).collect();
+    // prior odds among candidate pairs, re-estimated each round
+    let mut candidate_prior = 0.1f64;
+    let mut anchors = vec![0u64; N];
+    for _round in 0..4 {
+        let mut next = model.parameters.clone();
+        for c in 0..N {
+            let levels = next[c].m.len();
+            let mut counts = vec![0f64; levels];
+            let mut total = 0u64;
+            for &(g, n) in &patterns {
+                if g[c] == 0 || !person_evidence(g, c) {
+                    continue;
+                }
+                let w = log2_odds(candidate_prior) + model.pattern_weight(g, Some(c));
+                if probability(w) >= 0.99 {
+                    counts[usize::from(g[c] - 1)] += n as f64;
+                    total += n;
+                }
+            }
+            for g in labelled {
+                if g[c] > 0 {
+                    counts[usize::from(g[c] - 1)] += 1.0;
+                    total += 1;
+                }
+            }
+            anchors[c] = total;
+            if total >= 20 {
+                let prior = default_m(Comparison::ALL[c]);
+                // one pseudo-pair of the defaults keeps empty levels possible
+                next[c].m = counts
+                    .iter()
+                    .zip(&prior)
+                    .map(|(k, p)| (k + p) / (total as f64 + 1.0))
+                    .collect();
+            }
+        }
+        model.parameters = next;
+        // candidate prior: expected share of matches among candidates
+        for _ in 0..20 {
+            let lo = log2_odds(candidate_prior);
+            let expected: f64 = patterns
+                .iter()
+                .map(|&(g, n)| n as f64 * probability(lo + model.pattern_weight(g, None)))
+                .sum();
+            candidate_prior = (expected / candidates.max(1) as f64).clamp(1e-6, 0.999);
+        }
+    }
+    sanity_check(&mut model, &anchors);
+    model.training.anchors = anchors;
+    // λ over all pairs: the EM fixed point with m and u held
+    let mut lambda =
+        (candidates as f64 * candidate_prior / all_pairs.max(1) as f64).clamp(1e-12, 0.5);
+    for _ in 0..50 {
+        let lo = log2_odds(lambda);
+        let expected: f64 = patterns
+            .iter()
+            .map(|&(g, n)| {
+                let p = if super::compare::household_only(g) {
+                    0.0
+                } else {
+                    probability(lo + model.pattern_weight(g, None))
+                };
+                n as f64 * p
+            })
+            .sum();
+        let next = (expected / all_pairs.max(1) as f64).clamp(1e-12, 0.5);
+        if (next - lambda).abs() <= lambda * 1e-6 {
+            lambda = next;
+            break;
+        }
+        lambda = next;
+    }
+    model.prior = lambda;
+    model
+}
+
+fn sanity_check(model: &mut Model, anchors: &[u64]) {
+    for (c, p) in model.parameters.iter_mut().enumerate() {
+        let name = p.comparison.as_str();
+        if anchors[c] < 20 {
+            if anchors[c] > 0 {
+                model.training.warnings.push(format!(
+                    "{name}: only {} anchor pairs; using the default m-probabilities",
+                    anchors[c]
+                ));
+            }
+            p.m = default_m(p.comparison);
+        }
+        if p.m[0] <= p.u[0] {
+            model.training.warnings.push(format!(
+                "{name}: exact agreement came out as evidence against a match \
+                 (m {:.4} ≤ u {:.4}); using the default m-probabilities",
+                p.m[0], p.u[0]
+            ));
+            p.m = default_m(p.comparison);
+        }
+        // weights may not increase down the levels
+        let mut adjusted = false;
+        for l in 1..p.m.len() {
+            let (above, here) = (p.m[l - 1] / p.u[l - 1], p.m[l] / p.u[l]);
+            if here > above {
+                p.m[l] = above * p.u[l];
+                adjusted = true;
+            }
+        }
+        if adjusted {
+            let total: f64 = p.m.iter().sum();
+            p.m.iter_mut().for_each(|m| *m /= total);
+            model.training.warnings.push(format!(
+                "{name}: a weaker level weighed more than a stronger one; capped"
+            ));
+        }
+    }
+}
+
+/// A small deterministic generator (SplitMix64).
+#[derive(Debug, Clone)]
+pub(crate) struct SplitMix(pub u64);
+
+impl SplitMix {
+    pub(crate) fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn probability_is_monotone_and_bounded() {
+        assert_eq!(probability(0.0), 0.5);
+        assert!(probability(2000.0) <= 1.0);
+        assert!(probability(-2000.0) >= 0.0);
+        assert!(probability(1.0) > probability(0.5));
+    }
+
+    #[test]
+    fn defaults_favour_agreement() {
+        let m = Model::default();
+        for p in &m.parameters {
+            let w = p.weights();
+            assert!(w[0] > 0.0, "{:?}", p.comparison);
+            assert!(w.windows(2).all(|x| x[0] >= x[1]), "{:?}", p.comparison);
+        }
+    }
+}

@@ -1,0 +1,309 @@
+//! Customer records as they arrive, and reading them from CSV.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+
+use crate::error::{Error, InputError, Result};
+
+/// One customer record from one system, before standardization.
+///
+/// Every field is optional except `id`; empty strings count as missing.
+/// Several emails, phones and customer numbers may be given.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct Record {
+    /// Unique id of the record (unique within one input).
+    pub id: String,
+    /// The system the record came from (`web`, `call_center`, `branch`…).
+    pub source: Option<String>,
+    /// Given name(s).
+    pub first_name: Option<String>,
+    /// Family name.
+    pub last_name: Option<String>,
+    /// The whole name, used when `first_name`/`last_name` are missing: the
+    /// last word is the family name.
+    pub full_name: Option<String>,
+    /// Email addresses.
+    pub emails: Vec<String>,
+    /// Phone numbers, in any format people write.
+    pub phones: Vec<String>,
+    /// Birth date in any format [`crate::identity::date`] reads.
+    pub date_of_birth: Option<String>,
+    /// National identity number (a Turkish TCKN is validated by its
+    /// checksum; other values are compared as written).
+    pub national_id: Option<String>,
+    /// Customer, loyalty or account numbers, and other identifiers.
+    pub customer_numbers: Vec<String>,
+    /// Street address in one line.
+    pub address: Option<String>,
+    /// City or district.
+    pub city: Option<String>,
+    /// Postal code.
+    pub postcode: Option<String>,
+    /// ISO 3166 country code, used as the default region for phone numbers
+    /// and to read ambiguous dates (`US` is month first).
+    pub country: Option<String>,
+    /// When the record was last updated (ISO 8601 date or timestamp), for
+    /// "most recent" survivorship.
+    pub updated_at: Option<String>,
+    /// Any other columns, kept for golden records.
+    pub attributes: BTreeMap<String, String>,
+}
+
+/// The canonical fields a column can be mapped to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    /// `id`
+    Id,
+    /// `source`
+    Source,
+    /// `first_name`
+    FirstName,
+    /// `last_name`
+    LastName,
+    /// `full_name`
+    FullName,
+    /// `email` (repeatable)
+    Email,
+    /// `phone` (repeatable)
+    Phone,
+    /// `date_of_birth`
+    DateOfBirth,
+    /// `national_id`
+    NationalId,
+    /// `customer_number` (repeatable)
+    CustomerNumber,
+    /// `address` (repeatable: parts are joined with a space)
+    Address,
+    /// `city`
+    City,
+    /// `postcode`
+    Postcode,
+    /// `country`
+    Country,
+    /// `updated_at`
+    UpdatedAt,
+}
+
+impl Field {
+    /// Recognizes a canonical column name and its common spellings
+    /// (`email2`, `phone_2`, `mobile`, `dob`, `tckn`, `zip`…).
+    pub fn from_column(name: &str) -> Option<Field> {
+        let n = name.trim().to_ascii_lowercase().replace([' ', '-'], "_");
+        let base = n.trim_end_matches(|c: char| c.is_ascii_digit() || c == '_');
+        Some(match base {
+            "id" | "record_id" | "rec_id" | "customer_id" => Field::Id,
+            "source" | "system" | "channel" => Field::Source,
+            "first_name" | "given_name" | "firstname" | "forename" | "ad" => Field::FirstName,
+            "last_name" | "surname" | "lastname" | "family_name" | "soyad" => Field::LastName,
+            "full_name" | "name" | "fullname" | "ad_soyad" => Field::FullName,
+            "email" | "e_mail" | "mail" | "email_address" | "eposta" | "e_posta" => Field::Email,
+            "phone" | "phone_number" | "mobile" | "gsm" | "telephone" | "tel" | "telefon" => {
+                Field::Phone
+            }
+            "date_of_birth" | "dob" | "birth_date" | "birthdate" | "dogum_tarihi" => {
+                Field::DateOfBirth
+            }
+            "national_id" | "tckn" | "tc_kimlik_no" | "ssn" | "soc_sec_id" => Field::NationalId,
+            "customer_number" | "customer_no" | "account_number" | "loyalty_number" => {
+                Field::CustomerNumber
+            }
+            "address" | "street" | "address_line" | "adres" => Field::Address,
+            "city" | "town" | "il" | "sehir" | "suburb" => Field::City,
+            "postcode" | "postal_code" | "zip" | "zipcode" | "posta_kodu" => Field::Postcode,
+            "country" | "country_code" | "ulke" => Field::Country,
+            "updated_at" | "last_updated" | "modified_at" => Field::UpdatedAt,
+            _ => return None,
+        })
+    }
+}
+
+impl Record {
+    /// Sets `field` from a column value; repeatable fields accumulate.
+    /// Empty (after trimming) values are ignored.
+    pub fn set(&mut self, field: Field, value: &str) {
+        let v = value.trim();
+        if v.is_empty() {
+            return;
+        }
+        let one = |slot: &mut Option<String>| *slot = Some(v.to_owned());
+        match field {
+            Field::Id => self.id = v.to_owned(),
+            Field::Source => one(&mut self.source),
+            Field::FirstName => one(&mut self.first_name),
+            Field::LastName => one(&mut self.last_name),
+            Field::FullName => one(&mut self.full_name),
+            Field::Email => self.emails.push(v.to_owned()),
+            Field::Phone => self.phones.push(v.to_owned()),
+            Field::DateOfBirth => one(&mut self.date_of_birth),
+            Field::NationalId => one(&mut self.national_id),
+            Field::CustomerNumber => self.customer_numbers.push(v.to_owned()),
+            Field::Address => match &mut self.address {
+                Some(a) => {
+                    a.push(' ');
+                    a.push_str(v);
+                }
+                None => one(&mut self.address),
+            },
+            Field::City => one(&mut self.city),
+            Field::Postcode => one(&mut self.postcode),
+            Field::Country => one(&mut self.country),
+            Field::UpdatedAt => one(&mut self.updated_at),
+        }
+    }
+}
+
+/// How CSV columns map to record fields.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct ColumnMap {
+    /// The id column, when it is not called `id` (or `record_id`, `rec_id`…).
+    pub id_column: Option<String>,
+    /// Extra column → field mappings, applied before name recognition
+    /// (e.g. `street_number → address`).
+    pub columns: BTreeMap<String, Field>,
+    /// Columns to ignore entirely (they are not kept as attributes either).
+    pub ignore: Vec<String>,
+    /// Field delimiter (default `,`).
+    pub delimiter: Option<char>,
+}
+
+/// Records read from a file, with the header that produced them.
+#[derive(Debug, Clone)]
+pub struct RecordTable {
+    /// The records, in file order.
+    pub records: Vec<Record>,
+    /// The mapping used for each column (`None`: kept as a free attribute).
+    pub columns: Vec<(String, Option<Field>)>,
+}
+
+/// Reads records from CSV with a header row. Columns are mapped by
+/// [`ColumnMap::columns`], then by [`Field::from_column`]; the rest are kept
+/// as attributes. Errors name the line and column; duplicate or empty ids
+/// are errors, since every record must come out in exactly one cluster.
+///
+/// ```
+/// use crmkit::identity::record::{read_csv, ColumnMap};
+/// let csv = "id,first_name,last_name,email,phone,country\n\
+///            1,Ayşe,Yılmaz,ayse@example.com,0532 123 45 67,TR\n";
+/// let t = read_csv(csv.as_bytes(), &ColumnMap::default()).unwrap();
+/// assert_eq!(t.records[0].last_name.as_deref(), Some("Yılmaz"));
+/// assert_eq!(t.records[0].phones, ["0532 123 45 67"]);
+/// ```
+pub fn read_csv<R: Read>(reader: R, map: &ColumnMap) -> Result<RecordTable> {
+    let delimiter = map.delimiter.unwrap_or(',');
+    if !delimiter.is_ascii() {
+        return Err(Error::invalid_argument(
+            "delimiter",
+            "a single ASCII character",
+        ));
+    }
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(delimiter as u8)
+        .flexible(false)
+        .from_reader(reader);
+    let malformed = |location: String, message: String| {
+        Error::from(InputError::Malformed { location, message })
+    };
+    let headers = rdr
+        .headers()
+        .map_err(|e| malformed("line 1".into(), format!("cannot read the header: {e}")))?
+        .clone();
+    let mut columns = Vec::with_capacity(headers.len());
+    for h in headers.iter() {
+        let name = h.trim_start_matches('\u{feff}').trim();
+        let field = if map.ignore.iter().any(|c| c == name) {
+            None
+        } else if map.id_column.as_deref() == Some(name) {
+            Some(Field::Id)
+        } else if let Some(f) = map.columns.get(name) {
+            Some(*f)
+        } else if map.id_column.is_some() && Field::from_column(name) == Some(Field::Id) {
+            None
+        } else {
+            Field::from_column(name)
+        };
+        columns.push((name.to_owned(), field));
+    }
+    let id_columns = columns
+        .iter()
+        .filter(|(_, f)| *f == Some(Field::Id))
+        .count();
+    if id_columns != 1 {
+        let wanted = map.id_column.as_deref().unwrap_or("id");
+        return Err(malformed(
+            "line 1".into(),
+            if id_columns == 0 {
+                format!("no id column (looked for `{wanted}`; pass the id column's name)")
+            } else {
+                "several columns look like the id; pass the id column's name".into()
+            },
+        ));
+    }
+    let mut records = Vec::new();
+    let mut seen = std::collections::HashMap::new();
+    for (i, row) in rdr.records().enumerate() {
+        let line = i + 2;
+        let row = row.map_err(|e| malformed(format!("line {line}"), e.to_string()))?;
+        let mut rec = Record::default();
+        for ((name, field), value) in columns.iter().zip(row.iter()) {
+            match field {
+                Some(f) => rec.set(*f, value),
+                None if !map.ignore.iter().any(|c| c == name) && !value.trim().is_empty() => {
+                    rec.attributes.insert(name.clone(), value.trim().to_owned());
+                }
+                None => {}
+            }
+        }
+        if rec.id.is_empty() {
+            return Err(malformed(
+                format!("line {line}"),
+                "the id is empty; every record needs a unique id".into(),
+            ));
+        }
+        if let Some(first) = seen.insert(rec.id.clone(), line) {
+            return Err(malformed(
+                format!("line {line}"),
+                format!("id `{}` already used on line {first}", rec.id),
+            ));
+        }
+        records.push(rec);
+    }
+    Ok(RecordTable { records, columns })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_by_name_and_mapping() {
+        let csv = "rec_id,given_name,surname,street_number,address_1,suburb,email2,extra\n\
+                   r1,ali,kaya,12,ataturk cad,kadikoy,a@b.co,x\n";
+        let mut map = ColumnMap::default();
+        map.columns.insert("street_number".into(), Field::Address);
+        map.columns.insert("address_1".into(), Field::Address);
+        let t = read_csv(csv.as_bytes(), &map).unwrap();
+        let r = &t.records[0];
+        assert_eq!(r.id, "r1");
+        assert_eq!(r.first_name.as_deref(), Some("ali"));
+        assert_eq!(r.address.as_deref(), Some("12 ataturk cad"));
+        assert_eq!(r.city.as_deref(), Some("kadikoy"));
+        assert_eq!(r.emails, ["a@b.co"]);
+        assert_eq!(r.attributes["extra"], "x");
+    }
+
+    #[test]
+    fn errors_name_the_line() {
+        let err = read_csv("id,name\n1,a\n1,b\n".as_bytes(), &ColumnMap::default()).unwrap_err();
+        assert!(err.to_string().contains("line 3"), "{err}");
+        assert!(err.to_string().contains("line 2"), "{err}");
+        let err = read_csv("name\na\n".as_bytes(), &ColumnMap::default()).unwrap_err();
+        assert!(err.to_string().contains("no id column"), "{err}");
+        let err = read_csv("id,name\n,a\n".as_bytes(), &ColumnMap::default()).unwrap_err();
+        assert!(err.to_string().contains("empty"), "{err}");
+        let err = read_csv("id,name\n1,a,b\n".as_bytes(), &ColumnMap::default()).unwrap_err();
+        assert!(err.to_string().contains("line 2"), "{err}");
+    }
+}
