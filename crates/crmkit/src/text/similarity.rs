@@ -14,7 +14,7 @@ pub fn jaro(a: &str, b: &str) -> f64 {
     if a == b {
         return 1.0;
     }
-    with_units(a, b, |a, b| jaro_units(a, b), |a, b| jaro_units(a, b))
+    with_units(a, b, jaro_units, jaro_units)
 }
 
 /// Runs `bytes` on ASCII input (no decoding, no allocation) and `chars` on
@@ -63,8 +63,8 @@ fn jaro_small<T: Copy + PartialEq>(a: &[T], b: &[T]) -> f64 {
     for (i, &ca) in a.iter().enumerate() {
         let lo = i.saturating_sub(window);
         let hi = (i + window + 1).min(b.len());
-        for j in lo..hi {
-            if b_used & (1 << j) == 0 && b[j] == ca {
+        for (j, &cb) in b.iter().enumerate().take(hi).skip(lo) {
+            if b_used & (1 << j) == 0 && cb == ca {
                 b_used |= 1 << j;
                 if small_a {
                     a_mask |= 1 << i;
