@@ -27,7 +27,9 @@ use std::hash::{Hash, Hasher};
 
 use rayon::prelude::*;
 
-use super::standardize::{NONE, Prepared, Sym, Vocabulary};
+#[cfg(test)]
+use super::standardize::Vocabulary;
+use super::standardize::{Kind, NONE, Prepared, Sym, Values};
 
 /// One part of a blocking key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -257,7 +259,7 @@ fn prefix(s: &str, n: Option<usize>) -> &str {
 }
 
 /// The values a key part takes for a record (empty when missing).
-fn part_values(part: KeyPart, p: &Prepared, v: &Vocabulary) -> Vec<String> {
+fn part_values<V: Values + ?Sized>(part: KeyPart, p: &Prepared, v: &V) -> Vec<String> {
     let one = |s: &str| {
         if s.is_empty() {
             vec![]
@@ -265,17 +267,15 @@ fn part_values(part: KeyPart, p: &Prepared, v: &Vocabulary) -> Vec<String> {
             vec![s.to_owned()]
         }
     };
-    let many = |ids: &[Sym], i: &super::standardize::Interner| {
-        ids.iter().map(|&x| i.value(x).to_owned()).collect()
-    };
+    let many = |ids: &[Sym], kind: Kind| ids.iter().map(|&x| v.text(kind, x).to_owned()).collect();
     match part {
-        KeyPart::FirstName(n) => one(prefix(v.first.value(p.first), n)),
-        KeyPart::LastName(n) => one(prefix(v.last.value(p.last), n)),
+        KeyPart::FirstName(n) => one(prefix(v.text(Kind::First, p.first), n)),
+        KeyPart::LastName(n) => one(prefix(v.text(Kind::Last, p.last), n)),
         KeyPart::NameSet => {
             if p.first == NONE || p.last == NONE {
                 return vec![];
             }
-            let (a, b) = (v.first.value(p.first), v.last.value(p.last));
+            let (a, b) = (v.text(Kind::First, p.first), v.text(Kind::Last, p.last));
             vec![if a <= b {
                 format!("{a}|{b}")
             } else {
@@ -290,19 +290,19 @@ fn part_values(part: KeyPart, p: &Prepared, v: &Vocabulary) -> Vec<String> {
             0 => vec![],
             d => vec![(d / 10_000).to_string()],
         },
-        KeyPart::Email => many(&p.emails, &v.email),
-        KeyPart::Phone => many(&p.phones, &v.phone),
-        KeyPart::NationalId => one(v.national_id.value(p.national_id)),
-        KeyPart::CustomerNumber => many(&p.customer_numbers, &v.customer_number),
-        KeyPart::Address(n) => one(prefix(v.address.value(p.address), n)),
-        KeyPart::City => one(v.city.value(p.city)),
-        KeyPart::Postcode(n) => one(prefix(v.postcode.value(p.postcode), n)),
+        KeyPart::Email => many(&p.emails, Kind::Email),
+        KeyPart::Phone => many(&p.phones, Kind::Phone),
+        KeyPart::NationalId => one(v.text(Kind::NationalId, p.national_id)),
+        KeyPart::CustomerNumber => many(&p.customer_numbers, Kind::CustomerNumber),
+        KeyPart::Address(n) => one(prefix(v.text(Kind::Address, p.address), n)),
+        KeyPart::City => one(v.text(Kind::City, p.city)),
+        KeyPart::Postcode(n) => one(prefix(v.text(Kind::Postcode, p.postcode), n)),
     }
 }
 
 /// The keys of one record under one rule (several when a part has several
 /// values), as readable strings.
-pub fn rule_keys(rule: &BlockingRule, p: &Prepared, v: &Vocabulary) -> Vec<String> {
+pub fn rule_keys<V: Values + ?Sized>(rule: &BlockingRule, p: &Prepared, v: &V) -> Vec<String> {
     let mut keys = vec![String::new()];
     for part in &rule.parts {
         let values = part_values(*part, p, v);
@@ -356,7 +356,7 @@ fn pack(i: usize, j: usize) -> u64 {
 /// (link mode), only records of different groups are paired.
 pub fn candidates(
     records: &[Prepared],
-    vocab: &Vocabulary,
+    vocab: &super::standardize::Vocabulary,
     rules: &[BlockingRule],
     options: &BlockingOptions,
     groups: Option<&[u32]>,

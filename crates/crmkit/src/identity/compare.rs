@@ -4,7 +4,9 @@
 //! side is missing" and is neutral evidence. The levels of a pair form its
 //! comparison vector ([`Gamma`]), the input of the Fellegi–Sunter model.
 
-use super::standardize::{NONE, Prepared, Sym, Vocabulary};
+#[cfg(test)]
+use super::standardize::Vocabulary;
+use super::standardize::{Kind, NONE, Prepared, Sym, Values};
 use crate::text::similarity::{jaro_winkler, osa_within};
 
 /// The compared fields, in the order of a comparison vector.
@@ -214,13 +216,13 @@ fn words_overlap(a: &str, b: &str) -> f64 {
 }
 
 /// Compares two standardized records.
-pub fn compare(a: &Prepared, b: &Prepared, v: &Vocabulary) -> Compared {
+pub fn compare<V: Values + ?Sized>(a: &Prepared, b: &Prepared, v: &V) -> Compared {
     let mut g = [0u8; N];
     let (fa, la, fb, lb) = (
-        v.first.value(a.first),
-        v.last.value(a.last),
-        v.first.value(b.first),
-        v.last.value(b.last),
+        v.text(Kind::First, a.first),
+        v.text(Kind::Last, a.last),
+        v.text(Kind::First, b.first),
+        v.text(Kind::Last, b.last),
     );
     let direct = (name_level(fa, fb), name_level(la, lb));
     let mut swapped = false;
@@ -247,7 +249,7 @@ pub fn compare(a: &Prepared, b: &Prepared, v: &Vocabulary) -> Compared {
     }
     g[2] = date_level(a.dob, b.dob);
     g[3] = best(&a.emails, &b.emails, |x, y| {
-        let (ex, ey) = (v.email.value(x), v.email.value(y));
+        let (ex, ey) = (v.text(Kind::Email, x), v.text(Kind::Email, y));
         let same_user = ex.split('@').next() == ey.split('@').next();
         if same_user || jaro_winkler(ex, ey) >= 0.92 {
             2
@@ -256,7 +258,7 @@ pub fn compare(a: &Prepared, b: &Prepared, v: &Vocabulary) -> Compared {
         }
     });
     g[4] = best(&a.phones, &b.phones, |x, y| {
-        let (px, py) = (v.phone.value(x), v.phone.value(y));
+        let (px, py) = (v.text(Kind::Phone, x), v.text(Kind::Phone, y));
         fn tail(p: &str) -> &str {
             p.get(p.len().saturating_sub(7)..).unwrap_or(p)
         }
@@ -277,19 +279,25 @@ pub fn compare(a: &Prepared, b: &Prepared, v: &Vocabulary) -> Compared {
             3
         } else {
             code_level(
-                v.national_id.value(a.national_id),
-                v.national_id.value(b.national_id),
+                v.text(Kind::NationalId, a.national_id),
+                v.text(Kind::NationalId, b.national_id),
             )
         };
     }
     g[6] = best(&a.customer_numbers, &b.customer_numbers, |x, y| {
-        code_level(v.customer_number.value(x), v.customer_number.value(y))
+        code_level(
+            v.text(Kind::CustomerNumber, x),
+            v.text(Kind::CustomerNumber, y),
+        )
     });
     if a.address != NONE && b.address != NONE {
         g[7] = if a.address == b.address {
             1
         } else {
-            let (sa, sb) = (v.address.value(a.address), v.address.value(b.address));
+            let (sa, sb) = (
+                v.text(Kind::Address, a.address),
+                v.text(Kind::Address, b.address),
+            );
             let overlap = words_overlap(sa, sb);
             if overlap >= 0.8 || jaro_winkler(sa, sb) >= 0.90 {
                 2
@@ -303,14 +311,17 @@ pub fn compare(a: &Prepared, b: &Prepared, v: &Vocabulary) -> Compared {
     if a.city != NONE && b.city != NONE {
         g[8] = if a.city == b.city {
             1
-        } else if jaro_winkler(v.city.value(a.city), v.city.value(b.city)) >= 0.90 {
+        } else if jaro_winkler(v.text(Kind::City, a.city), v.text(Kind::City, b.city)) >= 0.90 {
             2
         } else {
             3
         };
     }
     if a.postcode != NONE && b.postcode != NONE {
-        g[9] = code_level(v.postcode.value(a.postcode), v.postcode.value(b.postcode));
+        g[9] = code_level(
+            v.text(Kind::Postcode, a.postcode),
+            v.text(Kind::Postcode, b.postcode),
+        );
     }
     Compared {
         gamma: g,
@@ -319,15 +330,21 @@ pub fn compare(a: &Prepared, b: &Prepared, v: &Vocabulary) -> Compared {
     }
 }
 
-/// Whether a pair can at most be the same household, never the same
-/// person: it agrees on nothing about the person ([`person_agreement`]), or
-/// its first names differ with no agreeing birth date and no shared email,
-/// national id or customer number (a shared phone, last name or address is
-/// what households have in common).
-pub fn household_only(g: &Gamma) -> bool {
+/// Whether a pair contradicts itself at the person level: first names
+/// differ with no agreeing birth date and no shared email, national id or
+/// customer number (a shared phone, last name or address is what households
+/// have in common). Such records are never put in one cluster.
+pub fn person_conflict(g: &Gamma) -> bool {
     let strong_id = g[3] == 1 || (g[5] != 0 && g[5] <= 2) || (g[6] != 0 && g[6] <= 2);
     let dob_agrees = g[2] != 0 && g[2] <= 2;
-    (g[0] == 4 && !dob_agrees && !strong_id) || !person_agreement(g)
+    g[0] == 4 && !dob_agrees && !strong_id
+}
+
+/// Whether a pair can at most be the same household, never the same
+/// person: a [`person_conflict`], or no agreement about the person at all
+/// ([`person_agreement`]); merging two records needs one.
+pub fn household_only(g: &Gamma) -> bool {
+    person_conflict(g) || !person_agreement(g)
 }
 
 /// Whether the pair agrees on anything about the person (first name close,

@@ -17,6 +17,8 @@ pub mod cluster;
 pub mod compare;
 pub mod date;
 pub mod eval;
+pub mod golden;
+pub mod index;
 pub mod model;
 pub mod record;
 mod resolve;

@@ -22,7 +22,9 @@
 //!   households out of the match class, the failure of unanchored EM, which
 //!   learns "same household" instead of "same person";
 //! - the procedure is repeated a few times, then λ is found by the EM
-//!   fixed point on the candidate pairs with `m` and `u` held;
+//!   fixed point on the candidate pairs with `m` and `u` held (with fewer
+//!   than [`MIN_CANDIDATES_FOR_PRIOR`] candidate pairs the default 1e-4 is
+//!   kept);
 //! - learned values are sanity-checked: too few anchors falls back to the
 //!   documented defaults, exact agreement must count for a match and each
 //!   level may not weigh more than the one above it. Every correction is
@@ -33,7 +35,7 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 
 use super::compare::{Compared, Comparison, Gamma, N};
-use super::standardize::{Prepared, Sym, Vocabulary};
+use super::standardize::{Kind, Prepared, Sym, Values, Vocabulary};
 
 /// m- and u-probabilities of one comparison, level 1 first.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -163,9 +165,10 @@ pub enum HardRule {
     SameNationalId,
     /// Two different valid TCKNs: never the same person.
     DifferentNationalIds,
-    /// First names and birth dates both differ with no shared email or id:
+    /// Nothing about the person agrees, or first names differ with no
+    /// agreeing birth date or shared email or id ([`super::compare::household_only`]):
     /// at most the same household.
-    PersonConflict,
+    HouseholdOnly,
 }
 
 impl HardRule {
@@ -174,7 +177,7 @@ impl HardRule {
         match self {
             HardRule::SameNationalId => "same_national_id",
             HardRule::DifferentNationalIds => "different_national_ids",
-            HardRule::PersonConflict => "person_conflict",
+            HardRule::HouseholdOnly => "household_only",
         }
     }
 }
@@ -212,12 +215,12 @@ impl Model {
     }
 
     /// The weight of each field for a compared pair.
-    pub fn field_weights(
+    pub fn field_weights<V: Values + ?Sized>(
         &self,
         cmp: &Compared,
         a: &Prepared,
         b: &Prepared,
-        v: &Vocabulary,
+        v: &V,
     ) -> [f64; N] {
         let _ = b;
         let mut w = [0.0; N];
@@ -225,12 +228,12 @@ impl Model {
             let level = cmp.gamma[c];
             *slot = if level == 1 && Comparison::ALL[c].term_frequency() {
                 let freq = match (Comparison::ALL[c], cmp.swapped) {
-                    (Comparison::FirstName, false) => v.first.frequency(a.first),
+                    (Comparison::FirstName, false) => v.frequency(Kind::First, a.first),
                     (Comparison::FirstName, true) => cross_frequency(v, a.first, true),
-                    (Comparison::LastName, false) => v.last.frequency(a.last),
+                    (Comparison::LastName, false) => v.frequency(Kind::Last, a.last),
                     (Comparison::LastName, true) => cross_frequency(v, a.last, false),
-                    (Comparison::City, _) => v.city.frequency(a.city),
-                    (_, _) => v.postcode.frequency(a.postcode),
+                    (Comparison::City, _) => v.frequency(Kind::City, a.city),
+                    (_, _) => v.frequency(Kind::Postcode, a.postcode),
                 };
                 self.tf_weight(c, freq)
             } else {
@@ -241,14 +244,20 @@ impl Model {
     }
 
     /// Scores a compared pair.
-    pub fn score(&self, cmp: &Compared, a: &Prepared, b: &Prepared, v: &Vocabulary) -> PairScore {
+    pub fn score<V: Values + ?Sized>(
+        &self,
+        cmp: &Compared,
+        a: &Prepared,
+        b: &Prepared,
+        v: &V,
+    ) -> PairScore {
         let weight = log2_odds(self.prior) + self.field_weights(cmp, a, b, v).iter().sum::<f64>();
         let (probability, rule) = if cmp.cannot_link {
             (0.0, Some(HardRule::DifferentNationalIds))
         } else if a.tckn_valid && b.tckn_valid && a.national_id == b.national_id {
             (1.0, Some(HardRule::SameNationalId))
         } else if super::compare::household_only(&cmp.gamma) {
-            (0.0, Some(HardRule::PersonConflict))
+            (0.0, Some(HardRule::HouseholdOnly))
         } else {
             (probability(weight), None)
         };
@@ -270,14 +279,14 @@ impl Model {
 
 /// The share of a first name among last names (or the reverse), for a
 /// swapped-name agreement.
-fn cross_frequency(v: &Vocabulary, id: Sym, first_to_last: bool) -> f64 {
+fn cross_frequency<V: Values + ?Sized>(v: &V, id: Sym, first_to_last: bool) -> f64 {
     let (from, to) = if first_to_last {
-        (&v.first, &v.last)
+        (Kind::First, Kind::Last)
     } else {
-        (&v.last, &v.first)
+        (Kind::Last, Kind::First)
     };
-    to.get(from.value(id))
-        .map_or_else(|| from.frequency(id), |x| to.frequency(x))
+    v.find(to, v.text(from, id))
+        .map_or_else(|| v.frequency(from, id), |x| v.frequency(to, x))
 }
 
 /// Estimates `u` from `samples` random pairs (deterministic for a `seed`).
@@ -492,9 +501,22 @@ pub fn train(
         }
         lambda = next;
     }
-    model.prior = lambda;
+    if candidates < MIN_CANDIDATES_FOR_PRIOR {
+        // too few pairs to estimate λ: keep the documented default
+        if candidates > 0 {
+            model.training.warnings.push(format!(
+                "only {candidates} candidate pairs; using the default prior {:e}",
+                model.prior
+            ));
+        }
+    } else {
+        model.prior = lambda;
+    }
     model
 }
+
+/// Below this many candidate pairs the prior λ keeps its default (1e-4).
+pub const MIN_CANDIDATES_FOR_PRIOR: u64 = 500;
 
 fn sanity_check(model: &mut Model, anchors: &[u64]) {
     for (c, p) in model.parameters.iter_mut().enumerate() {

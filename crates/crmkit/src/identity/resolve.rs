@@ -411,7 +411,7 @@ pub fn resolve_with(
         .iter()
         .zip(&compared)
         .filter(|(s, c)| {
-            s.rule == Some(HardRule::PersonConflict)
+            s.rule == Some(HardRule::HouseholdOnly)
                 && c.gamma[1] != 0
                 && c.gamma[1] <= 2
                 && ((c.gamma[7] != 0 && c.gamma[7] <= 2) || c.gamma[4] == 1)
@@ -457,7 +457,7 @@ pub fn resolve_with(
             let conflict = ma.iter().take(16).any(|&x| {
                 mb.iter().take(16).any(|&y| {
                     let c = compare::compare(&prepared[x as usize], &prepared[y as usize], &vocab);
-                    c.cannot_link || compare::household_only(&c.gamma)
+                    c.cannot_link || compare::person_conflict(&c.gamma)
                 })
             });
             if conflict {

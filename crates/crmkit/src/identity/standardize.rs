@@ -72,10 +72,10 @@ impl Interner {
 
     /// The share of non-missing values equal to `id`.
     pub fn frequency(&self, id: Sym) -> f64 {
-        if id == NONE || self.total == 0 {
-            return 0.0;
+        match self.counts.get(id as usize) {
+            Some(&c) if self.total > 0 => f64::from(c) / self.total as f64,
+            _ => 0.0,
         }
-        f64::from(self.counts[id as usize]) / self.total as f64
     }
 
     /// Number of distinct values.
@@ -234,6 +234,189 @@ pub struct Vocabulary {
     pub city: Interner,
     /// Postcodes.
     pub postcode: Interner,
+}
+
+/// The fields whose values are interned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// First names.
+    First,
+    /// Last names.
+    Last,
+    /// Email keys.
+    Email,
+    /// Phone keys.
+    Phone,
+    /// National ids.
+    NationalId,
+    /// Customer numbers.
+    CustomerNumber,
+    /// Addresses.
+    Address,
+    /// Cities.
+    City,
+    /// Postcodes.
+    Postcode,
+}
+
+impl Kind {
+    /// Every kind.
+    pub const ALL: [Kind; 9] = [
+        Kind::First,
+        Kind::Last,
+        Kind::Email,
+        Kind::Phone,
+        Kind::NationalId,
+        Kind::CustomerNumber,
+        Kind::Address,
+        Kind::City,
+        Kind::Postcode,
+    ];
+}
+
+/// Where comparisons read interned values: a [`Vocabulary`], or an
+/// [`Overlay`] of one with a query's new values.
+pub trait Values: Sync {
+    /// The text of a value (empty for [`NONE`]).
+    fn text(&self, kind: Kind, id: Sym) -> &str;
+    /// The share of records with this value (0 when unknown).
+    fn frequency(&self, kind: Kind, id: Sym) -> f64;
+    /// The id of a text, when known.
+    fn find(&self, kind: Kind, s: &str) -> Option<Sym>;
+}
+
+impl Vocabulary {
+    /// The interner of one kind.
+    pub fn interner(&self, kind: Kind) -> &Interner {
+        match kind {
+            Kind::First => &self.first,
+            Kind::Last => &self.last,
+            Kind::Email => &self.email,
+            Kind::Phone => &self.phone,
+            Kind::NationalId => &self.national_id,
+            Kind::CustomerNumber => &self.customer_number,
+            Kind::Address => &self.address,
+            Kind::City => &self.city,
+            Kind::Postcode => &self.postcode,
+        }
+    }
+
+    fn interner_mut(&mut self, kind: Kind) -> &mut Interner {
+        match kind {
+            Kind::First => &mut self.first,
+            Kind::Last => &mut self.last,
+            Kind::Email => &mut self.email,
+            Kind::Phone => &mut self.phone,
+            Kind::NationalId => &mut self.national_id,
+            Kind::CustomerNumber => &mut self.customer_number,
+            Kind::Address => &mut self.address,
+            Kind::City => &mut self.city,
+            Kind::Postcode => &mut self.postcode,
+        }
+    }
+}
+
+impl Values for Vocabulary {
+    fn text(&self, kind: Kind, id: Sym) -> &str {
+        self.interner(kind).value(id)
+    }
+    fn frequency(&self, kind: Kind, id: Sym) -> f64 {
+        self.interner(kind).frequency(id)
+    }
+    fn find(&self, kind: Kind, s: &str) -> Option<Sym> {
+        self.interner(kind).get(s)
+    }
+}
+
+/// A read-only [`Vocabulary`] plus the values of one query that it does not
+/// hold; new values get ids past the base's, so they never equal a base id.
+#[derive(Debug)]
+pub struct Overlay<'a> {
+    base: &'a Vocabulary,
+    extra: Vocabulary,
+}
+
+impl<'a> Overlay<'a> {
+    /// Interns a query's keys over `base` without changing it.
+    pub fn prepare(base: &'a Vocabulary, k: Keys) -> (Prepared, Overlay<'a>) {
+        let mut o = Overlay {
+            base,
+            extra: Vocabulary::default(),
+        };
+        let mut one = |kind: Kind, s: Option<String>| match s {
+            None => NONE,
+            Some(s) => o.sym(kind, s),
+        };
+        let first = one(Kind::First, k.first);
+        let last = one(Kind::Last, k.last);
+        let address = one(Kind::Address, k.address);
+        let city = one(Kind::City, k.city);
+        let postcode = one(Kind::Postcode, k.postcode);
+        let (national_id, tckn_valid) = match k.national_id {
+            Some((s, valid)) => (o.sym(Kind::NationalId, s), valid),
+            None => (NONE, false),
+        };
+        let emails = k
+            .emails
+            .into_iter()
+            .map(|s| o.sym(Kind::Email, s))
+            .collect();
+        let phones = k
+            .phones
+            .into_iter()
+            .map(|s| o.sym(Kind::Phone, s))
+            .collect();
+        let customer_numbers = k
+            .customer_numbers
+            .into_iter()
+            .map(|s| o.sym(Kind::CustomerNumber, s))
+            .collect();
+        let p = Prepared {
+            first,
+            last,
+            dob: k.dob,
+            emails,
+            phones,
+            national_id,
+            tckn_valid,
+            customer_numbers,
+            address,
+            city,
+            postcode,
+        };
+        (p, o)
+    }
+
+    fn sym(&mut self, kind: Kind, s: String) -> Sym {
+        let base = self.base.interner(kind);
+        match base.get(&s) {
+            Some(id) => id,
+            None => base.len() as Sym + self.extra.interner_mut(kind).intern(s),
+        }
+    }
+}
+
+impl Values for Overlay<'_> {
+    fn text(&self, kind: Kind, id: Sym) -> &str {
+        let base = self.base.interner(kind);
+        if id == NONE || (id as usize) < base.len() {
+            base.value(id)
+        } else {
+            self.extra.interner(kind).value(id - base.len() as Sym)
+        }
+    }
+    fn frequency(&self, kind: Kind, id: Sym) -> f64 {
+        self.base.interner(kind).frequency(id)
+    }
+    fn find(&self, kind: Kind, s: &str) -> Option<Sym> {
+        let base = self.base.interner(kind);
+        base.get(s).or_else(|| {
+            self.extra
+                .interner(kind)
+                .get(s)
+                .map(|id| id + base.len() as Sym)
+        })
+    }
 }
 
 /// The standardized strings of one record, before interning.

@@ -1,0 +1,580 @@
+//! Online matching: an index of resolved records that answers
+//! [`Index::match_record`] with candidate customers and probabilities, and
+//! keeps entity ids stable through [`Index::insert`], [`Index::update`] and
+//! [`Index::delete`], reporting merges and splits as [`Event`]s.
+//!
+//! An entity id is given once and kept: a record joining a customer takes
+//! its id; when a record links two customers, the merged customer keeps the
+//! smaller id; when deleting a record splits a customer, the largest part
+//! keeps the id. [`carry_entity_ids`] keeps ids across batch runs too.
+//!
+//! ```
+//! use crmkit::identity::{index::Index, Record, Settings};
+//! let rec = |id: &str, first: &str, email: &str| Record {
+//!     id: id.into(), first_name: Some(first.into()), last_name: Some("Kaya".into()),
+//!     emails: vec![email.into()], ..Record::default()
+//! };
+//! let mut index = Index::build(vec![rec("1", "Ali", "ali.kaya@gmail.com"),
+//!                                   rec("2", "Veli", "veli@firma.com.tr")], Settings::default()).unwrap();
+//! let hits = index.match_record(&rec("q", "ALİ", "alikaya@gmail.com"));
+//! assert_eq!(hits[0].entity_id, "1");
+//! let change = index.insert(rec("3", "Ali", "ali.kaya@gmail.com")).unwrap();
+//! assert_eq!(change.entity_id, "1");
+//! assert_eq!(index.entity_of("3"), Some("1"));
+//! ```
+
+use std::collections::{BTreeSet, HashMap};
+
+use super::blocking::{BlockingRule, rule_keys};
+use super::cluster::{Clusters, id_order};
+use super::compare::{compare, person_conflict};
+use super::model::Model;
+use super::record::Record;
+use super::resolve::{Resolution, Settings, resolve};
+use super::standardize::{Overlay, Prepared, Values, Vocabulary, keys};
+use crate::error::{Error, Result};
+
+/// A customer that a query may be.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Candidate {
+    /// The entity (customer) id.
+    pub entity_id: String,
+    /// Match probability with the entity's best-matching record.
+    pub probability: f64,
+    /// Match weight (log2 odds) of that pair.
+    pub weight: f64,
+    /// The best-matching record.
+    pub record_id: String,
+}
+
+/// What a change did to entities.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum Event {
+    /// A new entity was created for a record.
+    Created {
+        /// The new entity.
+        entity_id: String,
+    },
+    /// A record joined an existing entity.
+    Joined {
+        /// The entity.
+        entity_id: String,
+        /// The record.
+        record_id: String,
+    },
+    /// Entities were merged into one.
+    Merged {
+        /// The surviving entity.
+        entity_id: String,
+        /// Entities that no longer exist.
+        absorbed: Vec<String>,
+    },
+    /// An entity was split.
+    Split {
+        /// The entity that kept its id.
+        entity_id: String,
+        /// New entities made from its other parts.
+        new_entity_ids: Vec<String>,
+    },
+    /// An entity lost its last record.
+    Removed {
+        /// The entity.
+        entity_id: String,
+    },
+}
+
+/// The result of a change.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Change {
+    /// The entity the record now belongs to (for a delete: the entity it
+    /// belonged to).
+    pub entity_id: String,
+    /// What happened, in order.
+    pub events: Vec<Event>,
+}
+
+#[derive(Debug, Clone)]
+struct Slot {
+    record: Record,
+    prepared: Prepared,
+    keys: Vec<u64>,
+    entity: usize,
+    live: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Entity {
+    id: String,
+    members: Vec<usize>,
+}
+
+/// An online matching index. `Sync`: share it behind an `RwLock` for
+/// concurrent queries and occasional writes.
+#[derive(Debug, Clone)]
+pub struct Index {
+    settings: Settings,
+    model: Model,
+    vocab: Vocabulary,
+    slots: Vec<Slot>,
+    by_id: HashMap<String, usize>,
+    blocks: HashMap<u64, Vec<usize>>,
+    entities: Vec<Entity>,
+    entity_by_id: HashMap<String, usize>,
+}
+
+fn key_hashes<V: Values + ?Sized>(rules: &[BlockingRule], p: &Prepared, v: &V) -> Vec<u64> {
+    use std::hash::{Hash, Hasher};
+    let mut out = Vec::new();
+    for (r, rule) in rules.iter().enumerate() {
+        for k in rule_keys(rule, p, v) {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            r.hash(&mut h);
+            k.hash(&mut h);
+            out.push(h.finish());
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+impl Index {
+    /// Resolves `records` in batch and indexes the result; entity ids are
+    /// the cluster ids.
+    pub fn build(records: Vec<Record>, settings: Settings) -> Result<Index> {
+        let resolution = resolve(&records, &settings)?;
+        Ok(Index::from_resolution(records, resolution, settings))
+    }
+
+    /// Indexes an existing resolution of `records` (the same records, in
+    /// the same order).
+    pub fn from_resolution(
+        records: Vec<Record>,
+        resolution: Resolution,
+        settings: Settings,
+    ) -> Index {
+        let Resolution {
+            ids,
+            cluster_of,
+            model,
+            prepared,
+            vocabulary,
+            ..
+        } = resolution;
+        let mut index = Index {
+            settings,
+            model,
+            vocab: vocabulary,
+            slots: Vec::with_capacity(records.len()),
+            by_id: HashMap::with_capacity(records.len()),
+            blocks: HashMap::new(),
+            entities: Vec::new(),
+            entity_by_id: HashMap::new(),
+        };
+        let mut entity_of_rep: HashMap<usize, usize> = HashMap::new();
+        for (i, (record, prepared)) in records.into_iter().zip(prepared).enumerate() {
+            let rep = cluster_of[i];
+            let entity = *entity_of_rep.entry(rep).or_insert_with(|| {
+                index.entities.push(Entity {
+                    id: ids[rep].clone(),
+                    members: vec![],
+                });
+                index
+                    .entity_by_id
+                    .insert(ids[rep].clone(), index.entities.len() - 1);
+                index.entities.len() - 1
+            });
+            index.add_slot(record, prepared, entity);
+        }
+        index
+    }
+
+    /// An empty index that scores with a trained `model`.
+    pub fn with_model(model: Model, settings: Settings) -> Index {
+        Index {
+            settings,
+            model,
+            vocab: Vocabulary::default(),
+            slots: vec![],
+            by_id: HashMap::new(),
+            blocks: HashMap::new(),
+            entities: vec![],
+            entity_by_id: HashMap::new(),
+        }
+    }
+
+    fn add_slot(&mut self, record: Record, prepared: Prepared, entity: usize) -> usize {
+        let keys = key_hashes(&self.settings.blocking, &prepared, &self.vocab);
+        let slot = self.slots.len();
+        for &k in &keys {
+            self.blocks.entry(k).or_default().push(slot);
+        }
+        self.by_id.insert(record.id.clone(), slot);
+        self.entities[entity].members.push(slot);
+        self.slots.push(Slot {
+            record,
+            prepared,
+            keys,
+            entity,
+            live: true,
+        });
+        slot
+    }
+
+    /// Live records.
+    pub fn len(&self) -> usize {
+        self.by_id.len()
+    }
+
+    /// Whether no record is indexed.
+    pub fn is_empty(&self) -> bool {
+        self.by_id.is_empty()
+    }
+
+    /// The model used for scoring.
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
+    /// The entity of a record.
+    pub fn entity_of(&self, record_id: &str) -> Option<&str> {
+        self.by_id
+            .get(record_id)
+            .map(|&s| self.entities[self.slots[s].entity].id.as_str())
+    }
+
+    /// Record ids of an entity.
+    pub fn members(&self, entity_id: &str) -> Option<Vec<&str>> {
+        let e = &self.entities[*self.entity_by_id.get(entity_id)?];
+        Some(
+            e.members
+                .iter()
+                .map(|&s| self.slots[s].record.id.as_str())
+                .collect(),
+        )
+    }
+
+    /// `(record id, entity id)` of every live record, for
+    /// [`carry_entity_ids`] in a later run.
+    pub fn assignments(&self) -> Vec<(String, String)> {
+        self.slots
+            .iter()
+            .filter(|s| s.live)
+            .map(|s| (s.record.id.clone(), self.entities[s.entity].id.clone()))
+            .collect()
+    }
+
+    fn scored_slots<V: Values + ?Sized>(
+        &self,
+        p: &Prepared,
+        hashes: &[u64],
+        v: &V,
+        skip: Option<usize>,
+    ) -> Vec<(usize, f64, f64)> {
+        let mut seen = BTreeSet::new();
+        for h in hashes {
+            if let Some(b) = self.blocks.get(h)
+                && b.len() <= self.settings.blocking_options.max_block_size
+            {
+                seen.extend(
+                    b.iter()
+                        .copied()
+                        .filter(|&s| Some(s) != skip && self.slots[s].live),
+                );
+            }
+        }
+        seen.into_iter()
+            .map(|s| {
+                let q = &self.slots[s].prepared;
+                let c = compare(p, q, v);
+                let score = self.model.score(&c, p, q, v);
+                (s, score.probability, score.weight)
+            })
+            .collect()
+    }
+
+    fn candidates_from(&self, scored: Vec<(usize, f64, f64)>) -> Vec<Candidate> {
+        let mut best: HashMap<usize, (usize, f64, f64)> = HashMap::new();
+        for (s, p, w) in scored {
+            let e = self.slots[s].entity;
+            let entry = best.entry(e).or_insert((s, p, w));
+            if (p, w) > (entry.1, entry.2) {
+                *entry = (s, p, w);
+            }
+        }
+        let mut out: Vec<Candidate> = best
+            .into_iter()
+            .filter(|(_, (_, p, _))| *p >= self.settings.keep_pairs_above)
+            .map(|(e, (s, p, w))| Candidate {
+                entity_id: self.entities[e].id.clone(),
+                probability: p,
+                weight: w,
+                record_id: self.slots[s].record.id.clone(),
+            })
+            .collect();
+        out.sort_by(|a, b| {
+            b.probability
+                .total_cmp(&a.probability)
+                .then(b.weight.total_cmp(&a.weight))
+                .then_with(|| id_order(&a.entity_id, &b.entity_id))
+        });
+        out
+    }
+
+    /// Candidate customers for a record (not inserted), best first, with
+    /// probability at least the settings' `keep_pairs_above`.
+    pub fn match_record(&self, record: &Record) -> Vec<Candidate> {
+        let k = keys(record, self.settings.default_country.as_deref());
+        let (p, overlay) = Overlay::prepare(&self.vocab, k);
+        let hashes = key_hashes(&self.settings.blocking, &p, &overlay);
+        self.candidates_from(self.scored_slots(&p, &hashes, &overlay, None))
+    }
+
+    fn conflicts(&self, slot: usize, entity: usize) -> bool {
+        let p = &self.slots[slot].prepared;
+        self.entities[entity].members.iter().take(16).any(|&m| {
+            let c = compare(p, &self.slots[m].prepared, &self.vocab);
+            c.cannot_link || person_conflict(&c.gamma)
+        })
+    }
+
+    fn new_entity(&mut self, wanted: &str) -> usize {
+        let mut id = wanted.to_owned();
+        let mut n = 2;
+        while self.entity_by_id.contains_key(&id) {
+            id = format!("{wanted}#{n}");
+            n += 1;
+        }
+        self.entities.push(Entity {
+            id: id.clone(),
+            members: vec![],
+        });
+        self.entity_by_id.insert(id, self.entities.len() - 1);
+        self.entities.len() - 1
+    }
+
+    /// Adds a record: it joins the customer it matches at or above the
+    /// threshold (merging customers it links), or becomes a new one.
+    pub fn insert(&mut self, record: Record) -> Result<Change> {
+        if record.id.is_empty() {
+            return Err(Error::invalid_argument("record.id", "a non-empty id"));
+        }
+        if self.by_id.contains_key(&record.id) {
+            return Err(Error::invalid_argument(
+                "record.id",
+                format!("`{}` is already indexed; use update", record.id),
+            ));
+        }
+        let k = keys(&record, self.settings.default_country.as_deref());
+        let p = self.vocab.intern(k);
+        let hashes = key_hashes(&self.settings.blocking, &p, &self.vocab);
+        let scored = self.scored_slots(&p, &hashes, &self.vocab, None);
+        let mut linked: Vec<usize> = Vec::new();
+        for (s, prob, _) in scored {
+            let e = self.slots[s].entity;
+            if prob >= self.settings.threshold && !linked.contains(&e) {
+                linked.push(e);
+            }
+        }
+        // the record's slot first joins no entity; it is placed below
+        let tmp = self.new_entity(&record.id);
+        let record_id = record.id.clone();
+        let slot = self.add_slot(record, p, tmp);
+        linked.retain(|&e| !self.conflicts(slot, e));
+        linked.sort_by(|&a, &b| id_order(&self.entities[a].id, &self.entities[b].id));
+        let mut events = Vec::new();
+        let Some(&target) = linked.first() else {
+            events.push(Event::Created {
+                entity_id: self.entities[tmp].id.clone(),
+            });
+            return Ok(Change {
+                entity_id: self.entities[tmp].id.clone(),
+                events,
+            });
+        };
+        self.move_members(tmp, target);
+        self.retire(tmp);
+        events.push(Event::Joined {
+            entity_id: self.entities[target].id.clone(),
+            record_id,
+        });
+        let mut absorbed = Vec::new();
+        for &e in &linked[1..] {
+            let size = self.entities[target].members.len() + self.entities[e].members.len();
+            if size > self.settings.max_cluster_size {
+                continue;
+            }
+            absorbed.push(self.entities[e].id.clone());
+            self.move_members(e, target);
+            self.retire(e);
+        }
+        if !absorbed.is_empty() {
+            events.push(Event::Merged {
+                entity_id: self.entities[target].id.clone(),
+                absorbed,
+            });
+        }
+        Ok(Change {
+            entity_id: self.entities[target].id.clone(),
+            events,
+        })
+    }
+
+    fn move_members(&mut self, from: usize, to: usize) {
+        let moved = std::mem::take(&mut self.entities[from].members);
+        for &s in &moved {
+            self.slots[s].entity = to;
+        }
+        self.entities[to].members.extend(moved);
+    }
+
+    fn retire(&mut self, e: usize) {
+        let id = std::mem::take(&mut self.entities[e].id);
+        self.entity_by_id.remove(&id);
+    }
+
+    /// Removes a record. If its customer falls apart without it, the
+    /// largest part keeps the id and the others become new customers.
+    pub fn delete(&mut self, record_id: &str) -> Result<Change> {
+        let slot = *self.by_id.get(record_id).ok_or_else(|| {
+            Error::invalid_argument("record_id", format!("`{record_id}` is not indexed"))
+        })?;
+        self.by_id.remove(record_id);
+        let s = &mut self.slots[slot];
+        s.live = false;
+        for k in std::mem::take(&mut s.keys) {
+            if let Some(b) = self.blocks.get_mut(&k) {
+                b.retain(|&x| x != slot);
+            }
+        }
+        let e = self.slots[slot].entity;
+        self.entities[e].members.retain(|&x| x != slot);
+        let entity_id = self.entities[e].id.clone();
+        if self.entities[e].members.is_empty() {
+            self.retire(e);
+            return Ok(Change {
+                entity_id: entity_id.clone(),
+                events: vec![Event::Removed { entity_id }],
+            });
+        }
+        let members = self.entities[e].members.clone();
+        let mut parts = Clusters::new(members.len());
+        for (i, &a) in members.iter().enumerate() {
+            for (j, &b) in members.iter().enumerate().skip(i + 1) {
+                let (pa, pb) = (&self.slots[a].prepared, &self.slots[b].prepared);
+                let c = compare(pa, pb, &self.vocab);
+                if self.model.score(&c, pa, pb, &self.vocab).probability >= self.settings.threshold
+                {
+                    let (ra, rb) = (parts.find(i), parts.find(j));
+                    parts.union(ra, rb);
+                }
+            }
+        }
+        let reps = parts.representatives(|x, y| x.cmp(&y));
+        let mut groups: Vec<Vec<usize>> = Vec::new();
+        let mut group_of: HashMap<usize, usize> = HashMap::new();
+        for (i, &r) in reps.iter().enumerate() {
+            let g = *group_of.entry(r).or_insert_with(|| {
+                groups.push(vec![]);
+                groups.len() - 1
+            });
+            groups[g].push(members[i]);
+        }
+        if groups.len() == 1 {
+            return Ok(Change {
+                entity_id,
+                events: vec![],
+            });
+        }
+        let min_id = |g: &Vec<usize>| {
+            g.iter()
+                .map(|&s| self.slots[s].record.id.clone())
+                .min_by(|a, b| id_order(a, b))
+                .unwrap_or_default()
+        };
+        groups.sort_by(|a, b| {
+            b.len()
+                .cmp(&a.len())
+                .then_with(|| id_order(&min_id(a), &min_id(b)))
+        });
+        let names: Vec<String> = groups.iter().map(min_id).collect();
+        self.entities[e].members = groups[0].clone();
+        let mut new_ids = Vec::new();
+        for (g, name) in groups.iter().zip(&names).skip(1) {
+            let ne = self.new_entity(name);
+            for &s in g {
+                self.slots[s].entity = ne;
+            }
+            self.entities[ne].members = g.clone();
+            new_ids.push(self.entities[ne].id.clone());
+        }
+        Ok(Change {
+            entity_id: entity_id.clone(),
+            events: vec![Event::Split {
+                entity_id,
+                new_entity_ids: new_ids,
+            }],
+        })
+    }
+
+    /// Replaces a record with a new version (same id): removed, then
+    /// inserted again. The events of both steps are reported.
+    pub fn update(&mut self, record: Record) -> Result<Change> {
+        let removed = self.delete(&record.id)?;
+        let mut added = self.insert(record)?;
+        let mut events = removed.events;
+        events.append(&mut added.events);
+        Ok(Change {
+            entity_id: added.entity_id,
+            events,
+        })
+    }
+}
+
+/// Keeps entity ids across runs: each new cluster takes the previous
+/// entity id most of its records had (ties: the smaller id), unless a
+/// larger cluster already took it; clusters without one keep their new id.
+/// `previous` maps record id → entity id; returns the entity id per record.
+pub fn carry_entity_ids(
+    ids: &[String],
+    cluster_ids: &[&str],
+    previous: &HashMap<String, String>,
+) -> Vec<String> {
+    let mut clusters: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, c) in cluster_ids.iter().enumerate() {
+        clusters.entry(c).or_default().push(i);
+    }
+    let mut order: Vec<(&str, Vec<usize>)> = clusters.into_iter().collect();
+    order.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| id_order(a.0, b.0)));
+    let mut taken: std::collections::HashSet<String> = Default::default();
+    let mut out = vec![String::new(); ids.len()];
+    for (cluster, members) in &order {
+        let mut votes: HashMap<&str, usize> = HashMap::new();
+        for &i in members {
+            if let Some(p) = previous.get(&ids[i]) {
+                *votes.entry(p.as_str()).or_default() += 1;
+            }
+        }
+        let mut ranked: Vec<(&str, usize)> = votes.into_iter().collect();
+        ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| id_order(a.0, b.0)));
+        let chosen = ranked
+            .into_iter()
+            .map(|(id, _)| id.to_owned())
+            .find(|id| !taken.contains(id))
+            .unwrap_or_else(|| {
+                let mut id = (*cluster).to_owned();
+                let mut n = 2;
+                while taken.contains(&id) {
+                    id = format!("{cluster}#{n}");
+                    n += 1;
+                }
+                id
+            });
+        taken.insert(chosen.clone());
+        for &i in members {
+            out[i] = chosen.clone();
+        }
+    }
+    out
+}
