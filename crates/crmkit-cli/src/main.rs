@@ -3,6 +3,7 @@
 
 mod contacts_cmd;
 mod demo;
+mod resolve_cmd;
 mod survey_cmd;
 mod table;
 
@@ -30,6 +31,8 @@ enum Command {
     Ces(survey_cmd::CesArgs),
     /// Adds parsed, normalized and classified email and phone columns to a CSV file.
     Contacts(contacts_cmd::ContactsArgs),
+    /// Finds the records of one customer (deduplication, or linking two files) and writes `id,cluster_id`.
+    Resolve(resolve_cmd::ResolveArgs),
 }
 
 /// A failure and the exit code it maps to: 2 for bad input, 1 otherwise.
@@ -62,6 +65,7 @@ fn main() -> ExitCode {
         Command::Csat(a) => survey_cmd::csat(&a),
         Command::Ces(a) => survey_cmd::ces(&a),
         Command::Contacts(a) => contacts_cmd::contacts(&a),
+        Command::Resolve(a) => resolve_cmd::resolve(&a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -29,5 +29,5 @@ pub use model::Model;
 pub use record::Record;
 pub use resolve::{
     Explanation, RefusedMerges, Resolution, ScoredPair, Settings, Stage, link, prepare, resolve,
-    resolve_with,
+    resolve_labelled, resolve_with,
 };

@@ -210,37 +210,8 @@ pub fn read_csv<R: Read>(reader: R, map: &ColumnMap) -> Result<RecordTable> {
         .headers()
         .map_err(|e| malformed("line 1".into(), format!("cannot read the header: {e}")))?
         .clone();
-    let mut columns = Vec::with_capacity(headers.len());
-    for h in headers.iter() {
-        let name = h.trim_start_matches('\u{feff}').trim();
-        let field = if map.ignore.iter().any(|c| c == name) {
-            None
-        } else if map.id_column.as_deref() == Some(name) {
-            Some(Field::Id)
-        } else if let Some(f) = map.columns.get(name) {
-            Some(*f)
-        } else if map.id_column.is_some() && Field::from_column(name) == Some(Field::Id) {
-            None
-        } else {
-            Field::from_column(name)
-        };
-        columns.push((name.to_owned(), field));
-    }
-    let id_columns = columns
-        .iter()
-        .filter(|(_, f)| *f == Some(Field::Id))
-        .count();
-    if id_columns != 1 {
-        let wanted = map.id_column.as_deref().unwrap_or("id");
-        return Err(malformed(
-            "line 1".into(),
-            if id_columns == 0 {
-                format!("no id column (looked for `{wanted}`; pass the id column's name)")
-            } else {
-                "several columns look like the id; pass the id column's name".into()
-            },
-        ));
-    }
+    let names: Vec<&str> = headers.iter().collect();
+    let columns = map_columns(&names, map)?;
     let mut records = Vec::new();
     let mut seen = std::collections::HashMap::new();
     for (i, row) in rdr.records().enumerate() {
@@ -271,6 +242,117 @@ pub fn read_csv<R: Read>(reader: R, map: &ColumnMap) -> Result<RecordTable> {
         records.push(rec);
     }
     Ok(RecordTable { records, columns })
+}
+
+/// Maps column names to fields: [`ColumnMap::columns`] first, then
+/// [`Field::from_column`]; exactly one column must be the id.
+pub fn map_columns(names: &[&str], map: &ColumnMap) -> Result<Vec<(String, Option<Field>)>> {
+    let malformed = |message: String| {
+        Error::from(InputError::Malformed {
+            location: "header".into(),
+            message,
+        })
+    };
+    let mut columns = Vec::with_capacity(names.len());
+    for h in names {
+        let name = h.trim_start_matches('\u{feff}').trim();
+        let field = if map.ignore.iter().any(|c| c == name) {
+            None
+        } else if map.id_column.as_deref() == Some(name) {
+            Some(Field::Id)
+        } else if let Some(f) = map.columns.get(name) {
+            Some(*f)
+        } else if map.id_column.is_some() && Field::from_column(name) == Some(Field::Id) {
+            None
+        } else {
+            Field::from_column(name)
+        };
+        columns.push((name.to_owned(), field));
+    }
+    let id_columns = columns
+        .iter()
+        .filter(|(_, f)| *f == Some(Field::Id))
+        .count();
+    if id_columns != 1 {
+        let wanted = map.id_column.as_deref().unwrap_or("id");
+        return Err(malformed(if id_columns == 0 {
+            format!("no id column (looked for `{wanted}`; pass the id column's name)")
+        } else {
+            "several columns look like the id; pass the id column's name".into()
+        }));
+    }
+    Ok(columns)
+}
+
+/// Builds records from columns (`columns[c][row]`, `None` = missing), with
+/// the same mapping and checks as [`read_csv`]; errors name the row
+/// (counting from 0) and column.
+///
+/// ```
+/// use crmkit::identity::record::{records_from_columns, ColumnMap};
+/// let names = ["customer_id", "name", "mobile"];
+/// let cols = vec![
+///     vec![Some("a".to_string()), Some("b".to_string())],
+///     vec![Some("Ali Kaya".to_string()), None],
+///     vec![None, Some("0532 000 00 00".to_string())],
+/// ];
+/// let recs = records_from_columns(&names, &cols, &ColumnMap::default()).unwrap();
+/// assert_eq!(recs[0].full_name.as_deref(), Some("Ali Kaya"));
+/// assert_eq!(recs[1].phones.len(), 1);
+/// ```
+pub fn records_from_columns<S: AsRef<str>>(
+    names: &[&str],
+    columns: &[Vec<Option<S>>],
+    map: &ColumnMap,
+) -> Result<Vec<Record>> {
+    if names.len() != columns.len() {
+        return Err(InputError::LengthMismatch {
+            left: "names",
+            left_len: names.len(),
+            right: "columns",
+            right_len: columns.len(),
+        }
+        .into());
+    }
+    let mapped = map_columns(names, map)?;
+    let rows = columns.first().map_or(0, Vec::len);
+    if let Some((c, col)) = columns.iter().enumerate().find(|(_, c)| c.len() != rows) {
+        return Err(Error::invalid_argument(
+            "columns",
+            format!("column `{}` has {} rows, the first has {rows}", names[c], col.len()),
+        ));
+    }
+    let mut records = vec![Record::default(); rows];
+    for ((name, field), col) in mapped.iter().zip(columns) {
+        for (rec, v) in records.iter_mut().zip(col) {
+            let Some(v) = v.as_ref().map(AsRef::as_ref) else {
+                continue;
+            };
+            match field {
+                Some(f) => rec.set(*f, v),
+                None if !v.trim().is_empty() => {
+                    rec.attributes.insert(name.clone(), v.trim().to_owned());
+                }
+                None => {}
+            }
+        }
+    }
+    let mut seen = std::collections::HashMap::new();
+    for (row, r) in records.iter().enumerate() {
+        if r.id.is_empty() {
+            return Err(Error::from(InputError::Malformed {
+                location: format!("row {row}"),
+                message: "the id is empty; every record needs a unique id".into(),
+            }));
+        }
+        if let Some(first) = seen.insert(r.id.clone(), row) {
+            return Err(Error::from(InputError::Malformed {
+                location: format!("row {row}"),
+                message: format!("id `{}` already used in row {first}", r.id),
+            }));
+        }
+    }
+    Ok(records)
 }
 
 #[cfg(test)]

@@ -349,8 +349,37 @@ pub fn resolve_with(
     settings: &Settings,
     progress: &(dyn Fn(Stage) + Sync),
 ) -> Result<Resolution> {
+    resolve_labelled::<&str>(records, groups, &[], settings, progress)
+}
+
+/// [`resolve_with`] plus pairs of record ids known to be the same person:
+/// their comparisons are added to the anchor pairs that estimate the
+/// m-probabilities (a model given in the settings is used as is).
+pub fn resolve_labelled<S: AsRef<str>>(
+    records: &[Record],
+    groups: Option<&[u32]>,
+    labels: &[(S, S)],
+    settings: &Settings,
+    progress: &(dyn Fn(Stage) + Sync),
+) -> Result<Resolution> {
     settings.validate()?;
     check_ids(records)?;
+    let mut labelled_idx = Vec::with_capacity(labels.len());
+    if !labels.is_empty() {
+        let pos: HashMap<&str, usize> =
+            records.iter().enumerate().map(|(i, r)| (r.id.as_str(), i)).collect();
+        for (n, (a, b)) in labels.iter().enumerate() {
+            let find = |id: &str| {
+                pos.get(id).copied().ok_or_else(|| {
+                    Error::invalid_argument(
+                        "labels",
+                        format!("label {n} names `{id}`, which is not a record id"),
+                    )
+                })
+            };
+            labelled_idx.push((find(a.as_ref())?, find(b.as_ref())?));
+        }
+    }
     if let Some(g) = groups
         && g.len() != records.len()
     {
@@ -385,7 +414,11 @@ pub fn resolve_with(
             }
             let (u, drawn) =
                 model::estimate_u(&prepared, &vocab, groups, settings.u_samples, settings.seed);
-            let mut m = model::train(u, &patterns, &[], cands.report.all_pairs);
+            let labelled: Vec<Gamma> = labelled_idx
+                .iter()
+                .map(|&(i, j)| compare::compare(&prepared[i], &prepared[j], &vocab).gamma)
+                .collect();
+            let mut m = model::train(u, &patterns, &labelled, cands.report.all_pairs);
             m.training.u_pairs = drawn;
             m
         }

@@ -1,0 +1,319 @@
+//! `crmkit resolve IN.csv --out OUT.csv`: finds the records of one customer
+//! and writes `id,cluster_id`; with two files and `--link`, links across them.
+
+use std::io::Write;
+use std::time::Instant;
+
+use clap::Args;
+use crmkit::identity::golden::{GoldenSettings, golden_records};
+use crmkit::identity::record::{ColumnMap, Field, RecordTable, read_csv};
+use crmkit::identity::{Model, Resolution, Settings, Stage, resolve_with};
+
+use crate::Failure;
+
+#[derive(Debug, Args)]
+pub(crate) struct ResolveArgs {
+    /// CSV file(s) with a header row; canonical column names (`id`,
+    /// `first_name`, `last_name`, `email`, `phone`, `date_of_birth`,
+    /// `national_id`, `address`, `city`, `postcode`, `country`, `source`,
+    /// `updated_at`…) are recognized; other columns are kept as attributes.
+    #[arg(required = true, num_args = 1..=2)]
+    files: Vec<String>,
+    /// Link two files: only pairs across them are compared.
+    #[arg(long)]
+    link: bool,
+    /// Write `id,cluster_id` here (default: standard output).
+    #[arg(long)]
+    out: Option<String>,
+    /// Write one golden record per cluster here.
+    #[arg(long)]
+    golden: Option<String>,
+    /// The id column, when it is not recognized by name.
+    #[arg(long)]
+    id_column: Option<String>,
+    /// Map a column to a field, e.g. `--map soc_sec_id=national_id`
+    /// (repeatable; several columns may map to `address`).
+    #[arg(long = "map", value_name = "COLUMN=FIELD")]
+    maps: Vec<String>,
+    /// Link pairs at or above this match probability (default 0.5).
+    #[arg(long)]
+    threshold: Option<f64>,
+    /// Country for records without a `country` column (phone region, date
+    /// order), e.g. TR.
+    #[arg(long)]
+    country: Option<String>,
+    /// Settings as JSON (blocking rules, caps, threshold…).
+    #[arg(long)]
+    settings: Option<String>,
+    /// Use a model saved by `--save-model` instead of training.
+    #[arg(long)]
+    model: Option<String>,
+    /// Save the trained model as JSON.
+    #[arg(long)]
+    save_model: Option<String>,
+    /// Explain the pair of records with these ids (per-field weights).
+    #[arg(long, num_args = 2, value_names = ["ID1", "ID2"])]
+    explain: Option<Vec<String>>,
+    /// Print blocking, model and cluster-size statistics.
+    #[arg(long)]
+    report: bool,
+    /// Field delimiter.
+    #[arg(long, default_value = ",")]
+    delimiter: char,
+    /// No progress on standard error.
+    #[arg(long)]
+    quiet: bool,
+}
+
+fn fail(message: impl Into<String>, code: u8) -> Failure {
+    Failure {
+        message: message.into(),
+        code,
+    }
+}
+
+fn column_map(args: &ResolveArgs) -> Result<ColumnMap, Failure> {
+    let mut map = ColumnMap {
+        id_column: args.id_column.clone(),
+        delimiter: Some(args.delimiter),
+        ..ColumnMap::default()
+    };
+    for m in &args.maps {
+        let (col, field) = m
+            .split_once('=')
+            .ok_or_else(|| fail(format!("--map {m:?}: expected COLUMN=FIELD"), 2))?;
+        let f: Field = serde_json::from_value(serde_json::Value::String(field.trim().into()))
+            .map_err(|_| {
+                fail(
+                    format!(
+                        "--map {m:?}: unknown field `{field}`; expected one of id, source, \
+                         first_name, last_name, full_name, email, phone, date_of_birth, \
+                         national_id, customer_number, address, city, postcode, country, updated_at"
+                    ),
+                    2,
+                )
+            })?;
+        map.columns.insert(col.trim().to_owned(), f);
+    }
+    Ok(map)
+}
+
+fn read(path: &str, map: &ColumnMap) -> Result<RecordTable, Failure> {
+    let located = |e: crmkit::Error| {
+        let mut f = Failure::from(e);
+        f.message = format!("{path}: {}", f.message);
+        f
+    };
+    if path == "-" {
+        return read_csv(std::io::stdin().lock(), map).map_err(located);
+    }
+    let file = std::fs::File::open(path).map_err(|e| fail(format!("{path}: {e}"), 2))?;
+    read_csv(std::io::BufReader::new(file), map).map_err(located)
+}
+
+fn settings(args: &ResolveArgs) -> Result<Settings, Failure> {
+    let mut s = match &args.settings {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| fail(format!("{path}: {e}"), 2))?;
+            serde_json::from_str(&text).map_err(|e| fail(format!("{path}: {e}"), 2))?
+        }
+        None => Settings::default(),
+    };
+    if let Some(t) = args.threshold {
+        s.threshold = t;
+    }
+    if args.country.is_some() {
+        s.default_country = args.country.clone();
+    }
+    if let Some(path) = &args.model {
+        let text = std::fs::read_to_string(path).map_err(|e| fail(format!("{path}: {e}"), 2))?;
+        let m: Model = serde_json::from_str(&text).map_err(|e| fail(format!("{path}: {e}"), 2))?;
+        s.model = Some(m);
+    }
+    Ok(s)
+}
+
+fn writer(path: Option<&str>) -> Result<Box<dyn Write>, Failure> {
+    Ok(match path {
+        None | Some("-") => Box::new(std::io::stdout().lock()),
+        Some(p) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(p).map_err(|e| fail(format!("{p}: {e}"), 1))?,
+        )),
+    })
+}
+
+pub(crate) fn resolve(args: &ResolveArgs) -> Result<(), Failure> {
+    if args.files.len() == 2 && !args.link {
+        return Err(fail("two files given: add --link to link them", 2));
+    }
+    if args.link && args.files.len() != 2 {
+        return Err(fail("--link needs exactly two files", 2));
+    }
+    let map = column_map(args)?;
+    let settings = settings(args)?;
+    let start = Instant::now();
+    let quiet = args.quiet;
+    let say = |what: &str| {
+        if !quiet {
+            eprintln!("[{:>7.2}s] {what}", start.elapsed().as_secs_f64());
+        }
+    };
+    say("read");
+    let mut records = Vec::new();
+    let mut groups = Vec::new();
+    for (g, path) in args.files.iter().enumerate() {
+        let t = read(path, &map)?;
+        groups.extend(std::iter::repeat_n(g as u32, t.records.len()));
+        records.extend(t.records);
+    }
+    if args.link {
+        let mut seen = std::collections::HashSet::new();
+        for r in &records {
+            if !seen.insert(r.id.as_str()) {
+                return Err(fail(
+                    format!(
+                        "id `{}` appears in both files; ids must be unique across linked files",
+                        r.id
+                    ),
+                    2,
+                ));
+            }
+        }
+    }
+    let progress = |s: Stage| say(s.as_str());
+    let res = resolve_with(
+        &records,
+        args.link.then_some(groups.as_slice()),
+        &settings,
+        &progress,
+    )?;
+    say(&format!(
+        "done: {} records, {} clusters",
+        records.len(),
+        res.cluster_count()
+    ));
+    let mut out = writer(args.out.as_deref())?;
+    let mut w = csv::Writer::from_writer(&mut out);
+    let io = |e: csv::Error| fail(format!("writing clusters: {e}"), 1);
+    w.write_record(["id", "cluster_id"]).map_err(io)?;
+    for (id, c) in res.ids.iter().zip(res.cluster_ids()) {
+        w.write_record([id.as_str(), c]).map_err(io)?;
+    }
+    w.flush().map_err(|e| fail(format!("writing clusters: {e}"), 1))?;
+    drop(w);
+    drop(out);
+    if let Some(path) = &args.golden {
+        write_golden(path, &records, &res)?;
+    }
+    if let Some(path) = &args.save_model {
+        let json = serde_json::to_string_pretty(&res.model).map_err(|e| fail(e.to_string(), 1))?;
+        std::fs::write(path, json).map_err(|e| fail(format!("{path}: {e}"), 1))?;
+    }
+    // statistics go where the clusters do not
+    let mut info: Box<dyn Write> = if args.out.is_some() {
+        Box::new(std::io::stdout().lock())
+    } else {
+        Box::new(std::io::stderr().lock())
+    };
+    if args.report {
+        report(&mut info, &res).map_err(|e| fail(e.to_string(), 1))?;
+    }
+    if let Some(pair) = &args.explain {
+        explain(&mut info, &res, &pair[0], &pair[1])?;
+    }
+    Ok(())
+}
+
+fn write_golden(path: &str, records: &[crmkit::identity::Record], res: &Resolution) -> Result<(), Failure> {
+    let golden = golden_records(records, &res.cluster_ids(), &GoldenSettings::default())?;
+    const FIELDS: [&str; 8] = [
+        "first_name",
+        "last_name",
+        "date_of_birth",
+        "national_id",
+        "address",
+        "city",
+        "postcode",
+        "country",
+    ];
+    let mut w = csv::Writer::from_writer(writer(Some(path))?);
+    let io = |e: csv::Error| fail(format!("{path}: {e}"), 1);
+    let mut header = vec!["cluster_id".to_owned(), "record_ids".to_owned()];
+    header.extend(FIELDS.iter().map(|f| (*f).to_owned()));
+    header.extend(["emails".to_owned(), "phones".to_owned()]);
+    header.extend(FIELDS.iter().map(|f| format!("{f}_from")));
+    w.write_record(&header).map_err(io)?;
+    for g in &golden {
+        let mut row = vec![g.cluster_id.clone(), g.record_ids.join(";")];
+        row.extend(FIELDS.iter().map(|f| g.field(f).map(|v| v.value.clone()).unwrap_or_default()));
+        row.push(g.emails.iter().map(|e| e.value.as_str()).collect::<Vec<_>>().join(";"));
+        row.push(g.phones.iter().map(|e| e.value.as_str()).collect::<Vec<_>>().join(";"));
+        row.extend(FIELDS.iter().map(|f| g.field(f).map(|v| v.record_id.clone()).unwrap_or_default()));
+        w.write_record(&row).map_err(io)?;
+    }
+    w.flush().map_err(|e| fail(format!("{path}: {e}"), 1))
+}
+
+fn report(out: &mut dyn Write, res: &Resolution) -> std::io::Result<()> {
+    let b = &res.blocking;
+    writeln!(out, "blocking: {} candidate pairs of {} possible", b.pairs, b.all_pairs)?;
+    writeln!(out, "  {:<34} {:>9} {:>11} {:>11} {:>9}", "rule", "blocks", "pairs", "new pairs", "oversized")?;
+    for r in &b.rules {
+        writeln!(out, "  {:<34} {:>9} {:>11} {:>11} {:>9}", r.rule, r.blocks, r.pairs, r.new_pairs, r.oversized_blocks)?;
+    }
+    writeln!(out, "largest blocks:")?;
+    for l in b.largest_blocks.iter().take(5) {
+        writeln!(out, "  {:>7}  {}  [{}]", l.size, l.key, l.rule)?;
+    }
+    let m = &res.model;
+    writeln!(out, "model: prior λ = {:.3e}; {} u-pairs; {} candidate pairs", m.prior, m.training.u_pairs, m.training.candidate_pairs)?;
+    for p in &m.parameters {
+        let levels = p.comparison.levels();
+        let parts: Vec<String> = p
+            .weights()
+            .iter()
+            .zip(levels)
+            .map(|(w, l)| format!("{l}: {w:+.1}"))
+            .collect();
+        writeln!(out, "  {:<16} {}", p.comparison.as_str(), parts.join(" | "))?;
+    }
+    for w in &m.training.warnings {
+        writeln!(out, "  warning: {w}")?;
+    }
+    writeln!(out, "clusters: {} ({} records)", res.cluster_count(), res.ids.len())?;
+    for (size, n) in res.size_histogram() {
+        writeln!(out, "  size {size:>3}: {n}")?;
+    }
+    writeln!(
+        out,
+        "refused merges: {} conflicting, {} over the size cap; household links: {}",
+        res.refused_merges.conflict,
+        res.refused_merges.size,
+        res.households.len()
+    )
+}
+
+fn explain(out: &mut dyn Write, res: &Resolution, a: &str, b: &str) -> Result<(), Failure> {
+    let find = |id: &str| {
+        res.index_of(id)
+            .ok_or_else(|| fail(format!("--explain: no record with id `{id}`"), 2))
+    };
+    let (ia, ib) = (find(a)?, find(b)?);
+    let e = res.explain(ia, ib);
+    let io = |e: std::io::Error| fail(e.to_string(), 1);
+    writeln!(out, "{a} ~ {b}").map_err(io)?;
+    writeln!(out, "  {:<16} {:>8}", "prior", format!("{:+.2}", e.prior)).map_err(io)?;
+    for f in &e.fields {
+        writeln!(out, "  {:<16} {:>8}  {}", f.comparison.as_str(), format!("{:+.2}", f.weight), f.label).map_err(io)?;
+    }
+    writeln!(out, "  {:<16} {:>8}  probability {:.4}", "total", format!("{:+.2}", e.weight), e.probability).map_err(io)?;
+    if let Some(rule) = e.rule {
+        writeln!(out, "  decided by the rule `{}`", rule.as_str()).map_err(io)?;
+    }
+    if e.swapped_names {
+        writeln!(out, "  (first and last names matched crosswise)").map_err(io)?;
+    }
+    let same = res.cluster_of[ia] == res.cluster_of[ib];
+    writeln!(out, "  same cluster: {}", if same { "yes" } else { "no" }).map_err(io)?;
+    Ok(())
+}
