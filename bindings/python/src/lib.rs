@@ -5,6 +5,7 @@
 mod complaint;
 mod contact;
 mod errors;
+mod identity;
 mod input;
 mod survey;
 
@@ -17,5 +18,6 @@ fn _crmkit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     survey::register(m)?;
     contact::register(m)?;
     complaint::register(m)?;
+    identity::register(m)?;
     Ok(())
 }

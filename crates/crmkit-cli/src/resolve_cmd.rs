@@ -114,7 +114,8 @@ fn read(path: &str, map: &ColumnMap) -> Result<RecordTable, Failure> {
 fn settings(args: &ResolveArgs) -> Result<Settings, Failure> {
     let mut s = match &args.settings {
         Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| fail(format!("{path}: {e}"), 2))?;
+            let text =
+                std::fs::read_to_string(path).map_err(|e| fail(format!("{path}: {e}"), 2))?;
             serde_json::from_str(&text).map_err(|e| fail(format!("{path}: {e}"), 2))?
         }
         None => Settings::default(),
@@ -199,7 +200,8 @@ pub(crate) fn resolve(args: &ResolveArgs) -> Result<(), Failure> {
     for (id, c) in res.ids.iter().zip(res.cluster_ids()) {
         w.write_record([id.as_str(), c]).map_err(io)?;
     }
-    w.flush().map_err(|e| fail(format!("writing clusters: {e}"), 1))?;
+    w.flush()
+        .map_err(|e| fail(format!("writing clusters: {e}"), 1))?;
     drop(w);
     drop(out);
     if let Some(path) = &args.golden {
@@ -224,7 +226,11 @@ pub(crate) fn resolve(args: &ResolveArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-fn write_golden(path: &str, records: &[crmkit::identity::Record], res: &Resolution) -> Result<(), Failure> {
+fn write_golden(
+    path: &str,
+    records: &[crmkit::identity::Record],
+    res: &Resolution,
+) -> Result<(), Failure> {
     let golden = golden_records(records, &res.cluster_ids(), &GoldenSettings::default())?;
     const FIELDS: [&str; 8] = [
         "first_name",
@@ -245,10 +251,30 @@ fn write_golden(path: &str, records: &[crmkit::identity::Record], res: &Resoluti
     w.write_record(&header).map_err(io)?;
     for g in &golden {
         let mut row = vec![g.cluster_id.clone(), g.record_ids.join(";")];
-        row.extend(FIELDS.iter().map(|f| g.field(f).map(|v| v.value.clone()).unwrap_or_default()));
-        row.push(g.emails.iter().map(|e| e.value.as_str()).collect::<Vec<_>>().join(";"));
-        row.push(g.phones.iter().map(|e| e.value.as_str()).collect::<Vec<_>>().join(";"));
-        row.extend(FIELDS.iter().map(|f| g.field(f).map(|v| v.record_id.clone()).unwrap_or_default()));
+        row.extend(
+            FIELDS
+                .iter()
+                .map(|f| g.field(f).map(|v| v.value.clone()).unwrap_or_default()),
+        );
+        row.push(
+            g.emails
+                .iter()
+                .map(|e| e.value.as_str())
+                .collect::<Vec<_>>()
+                .join(";"),
+        );
+        row.push(
+            g.phones
+                .iter()
+                .map(|e| e.value.as_str())
+                .collect::<Vec<_>>()
+                .join(";"),
+        );
+        row.extend(
+            FIELDS
+                .iter()
+                .map(|f| g.field(f).map(|v| v.record_id.clone()).unwrap_or_default()),
+        );
         w.write_record(&row).map_err(io)?;
     }
     w.flush().map_err(|e| fail(format!("{path}: {e}"), 1))
@@ -256,17 +282,33 @@ fn write_golden(path: &str, records: &[crmkit::identity::Record], res: &Resoluti
 
 fn report(out: &mut dyn Write, res: &Resolution) -> std::io::Result<()> {
     let b = &res.blocking;
-    writeln!(out, "blocking: {} candidate pairs of {} possible", b.pairs, b.all_pairs)?;
-    writeln!(out, "  {:<34} {:>9} {:>11} {:>11} {:>9}", "rule", "blocks", "pairs", "new pairs", "oversized")?;
+    writeln!(
+        out,
+        "blocking: {} candidate pairs of {} possible",
+        b.pairs, b.all_pairs
+    )?;
+    writeln!(
+        out,
+        "  {:<34} {:>9} {:>11} {:>11} {:>9}",
+        "rule", "blocks", "pairs", "new pairs", "oversized"
+    )?;
     for r in &b.rules {
-        writeln!(out, "  {:<34} {:>9} {:>11} {:>11} {:>9}", r.rule, r.blocks, r.pairs, r.new_pairs, r.oversized_blocks)?;
+        writeln!(
+            out,
+            "  {:<34} {:>9} {:>11} {:>11} {:>9}",
+            r.rule, r.blocks, r.pairs, r.new_pairs, r.oversized_blocks
+        )?;
     }
     writeln!(out, "largest blocks:")?;
     for l in b.largest_blocks.iter().take(5) {
         writeln!(out, "  {:>7}  {}  [{}]", l.size, l.key, l.rule)?;
     }
     let m = &res.model;
-    writeln!(out, "model: prior λ = {:.3e}; {} u-pairs; {} candidate pairs", m.prior, m.training.u_pairs, m.training.candidate_pairs)?;
+    writeln!(
+        out,
+        "model: prior λ = {:.3e}; {} u-pairs; {} candidate pairs",
+        m.prior, m.training.u_pairs, m.training.candidate_pairs
+    )?;
     for p in &m.parameters {
         let levels = p.comparison.levels();
         let parts: Vec<String> = p
@@ -280,7 +322,12 @@ fn report(out: &mut dyn Write, res: &Resolution) -> std::io::Result<()> {
     for w in &m.training.warnings {
         writeln!(out, "  warning: {w}")?;
     }
-    writeln!(out, "clusters: {} ({} records)", res.cluster_count(), res.ids.len())?;
+    writeln!(
+        out,
+        "clusters: {} ({} records)",
+        res.cluster_count(),
+        res.ids.len()
+    )?;
     for (size, n) in res.size_histogram() {
         writeln!(out, "  size {size:>3}: {n}")?;
     }
@@ -304,9 +351,23 @@ fn explain(out: &mut dyn Write, res: &Resolution, a: &str, b: &str) -> Result<()
     writeln!(out, "{a} ~ {b}").map_err(io)?;
     writeln!(out, "  {:<16} {:>8}", "prior", format!("{:+.2}", e.prior)).map_err(io)?;
     for f in &e.fields {
-        writeln!(out, "  {:<16} {:>8}  {}", f.comparison.as_str(), format!("{:+.2}", f.weight), f.label).map_err(io)?;
+        writeln!(
+            out,
+            "  {:<16} {:>8}  {}",
+            f.comparison.as_str(),
+            format!("{:+.2}", f.weight),
+            f.label
+        )
+        .map_err(io)?;
     }
-    writeln!(out, "  {:<16} {:>8}  probability {:.4}", "total", format!("{:+.2}", e.weight), e.probability).map_err(io)?;
+    writeln!(
+        out,
+        "  {:<16} {:>8}  probability {:.4}",
+        "total",
+        format!("{:+.2}", e.weight),
+        e.probability
+    )
+    .map_err(io)?;
     if let Some(rule) = e.rule {
         writeln!(out, "  decided by the rule `{}`", rule.as_str()).map_err(io)?;
     }

@@ -7,6 +7,8 @@ Submodules mirror the Rust core:
 - :mod:`crmkit.contact` — bounce and SMS delivery-report classification and
   the explainable validity score of a contact point.
 - :mod:`crmkit.complaint` — tracking numbers customers can read aloud.
+- :mod:`crmkit.identity` — link the records of one customer into clusters,
+  golden records and an online matching index.
 
 Every error raised by crmkit is a :class:`CrmkitError` (a ``ValueError``)
 with a stable ``.code`` name and a numeric ``.code_value``; one subclass per
@@ -23,8 +25,8 @@ for _name in dir(_crmkit):
         globals()[_name] = _obj
 del _name, _obj
 
-from . import complaint, contact, survey  # noqa: E402
+from . import complaint, contact, identity, survey  # noqa: E402
 
-__all__ = ["ERROR_CODES", "__version__", "complaint", "contact", "survey"] + sorted(
+__all__ = ["ERROR_CODES", "__version__", "complaint", "contact", "identity", "survey"] + sorted(
     {name for name, obj in globals().items() if isinstance(obj, type) and issubclass(obj, CrmkitError)}
 )

@@ -1,5 +1,6 @@
 from . import complaint as complaint
 from . import contact as contact
+from . import identity as identity
 from . import survey as survey
 from ._crmkit import (
     ERROR_CODES as ERROR_CODES,

@@ -319,7 +319,11 @@ pub fn records_from_columns<S: AsRef<str>>(
     if let Some((c, col)) = columns.iter().enumerate().find(|(_, c)| c.len() != rows) {
         return Err(Error::invalid_argument(
             "columns",
-            format!("column `{}` has {} rows, the first has {rows}", names[c], col.len()),
+            format!(
+                "column `{}` has {} rows, the first has {rows}",
+                names[c],
+                col.len()
+            ),
         ));
     }
     let mut records = vec![Record::default(); rows];

@@ -233,11 +233,11 @@ pub struct Explanation {
     pub swapped_names: bool,
 }
 
-pub(crate) fn explain_prepared(
+pub(crate) fn explain_prepared<V: standardize::Values + ?Sized>(
     model: &Model,
     a: &Prepared,
     b: &Prepared,
-    v: &Vocabulary,
+    v: &V,
 ) -> Explanation {
     let cmp = compare::compare(a, b, v);
     let w = model.field_weights(&cmp, a, b, v);
@@ -265,6 +265,47 @@ pub(crate) fn explain_prepared(
         rule: score.rule,
         swapped_names: cmp.swapped,
     }
+}
+
+/// A vocabulary read without value frequencies: used to explain two
+/// records on their own, where frequencies would be meaningless.
+struct WithoutFrequencies<'a>(&'a Vocabulary);
+
+impl standardize::Values for WithoutFrequencies<'_> {
+    fn text(&self, kind: standardize::Kind, id: standardize::Sym) -> &str {
+        self.0.text(kind, id)
+    }
+    fn frequency(&self, _: standardize::Kind, _: standardize::Sym) -> f64 {
+        0.0
+    }
+    fn find(&self, kind: standardize::Kind, s: &str) -> Option<standardize::Sym> {
+        self.0.find(kind, s)
+    }
+}
+
+/// Explains two records on their own with `model` (no term-frequency
+/// adjustment, since there is no population to count values in).
+///
+/// ```
+/// use crmkit::identity::{explain_records, Model, Record};
+/// let a = Record { id: "a".into(), first_name: Some("Ayşe".into()), last_name: Some("Kaya".into()),
+///                  emails: vec!["ayse.kaya@gmail.com".into()], ..Record::default() };
+/// let b = Record { id: "b".into(), first_name: Some("AYSE".into()), last_name: Some("KAYA".into()),
+///                  emails: vec!["aysekaya@gmail.com".into()], ..Record::default() };
+/// let e = explain_records(&Model::default(), &a, &b, None);
+/// assert!(e.probability > 0.99);
+/// assert_eq!(e.fields[3].label, "exact"); // gmail ignores dots
+/// ```
+pub fn explain_records(
+    model: &Model,
+    a: &Record,
+    b: &Record,
+    default_country: Option<&str>,
+) -> Explanation {
+    let mut vocab = Vocabulary::default();
+    let pa = vocab.intern(standardize::keys(a, default_country));
+    let pb = vocab.intern(standardize::keys(b, default_country));
+    explain_prepared(model, &pa, &pb, &WithoutFrequencies(&vocab))
 }
 
 /// Standardizes records in parallel and interns their keys.
@@ -366,8 +407,11 @@ pub fn resolve_labelled<S: AsRef<str>>(
     check_ids(records)?;
     let mut labelled_idx = Vec::with_capacity(labels.len());
     if !labels.is_empty() {
-        let pos: HashMap<&str, usize> =
-            records.iter().enumerate().map(|(i, r)| (r.id.as_str(), i)).collect();
+        let pos: HashMap<&str, usize> = records
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id.as_str(), i))
+            .collect();
         for (n, (a, b)) in labels.iter().enumerate() {
             let find = |id: &str| {
                 pos.get(id).copied().ok_or_else(|| {

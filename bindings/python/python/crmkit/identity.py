@@ -1,0 +1,476 @@
+"""Identity resolution: find the records of one customer across systems.
+
+:func:`resolve` takes a pandas or polars DataFrame, a pyarrow Table or a
+list of dicts and returns the same kind with a ``cluster_id`` column (the
+smallest record id of the cluster). Columns are recognized by their
+canonical names — ``id``, ``source``, ``first_name``, ``last_name``,
+``full_name``, ``email`` (``email2``...), ``phone`` (``mobile``...),
+``date_of_birth``, ``national_id`` (a Turkish TCKN is checked),
+``customer_number``, ``address``, ``city``, ``postcode``, ``country``,
+``updated_at`` — and others are kept as free attributes; pass
+``columns={"soc_sec_id": "national_id"}`` to map more. No labels and no
+threshold tuning are needed: the model is trained on the data itself.
+
+>>> from crmkit import identity
+>>> rows = [
+...     {"id": "1", "first_name": "Ayşe", "last_name": "Yılmaz", "email": "ayse.yilmaz@gmail.com", "country": "TR"},
+...     {"id": "2", "first_name": "AYSE", "last_name": "YILMAZ", "email": "ayseyilmaz@gmail.com", "country": "TR"},
+...     {"id": "3", "first_name": "Mehmet", "last_name": "Yılmaz", "email": "mehmet@firma.com.tr", "country": "TR"},
+... ]
+>>> [r["cluster_id"] for r in identity.resolve(rows)]
+['1', '1', '3']
+>>> e = identity.explain(rows[0], rows[1])
+>>> round(e["probability"], 3), e["fields"][3]["label"]
+(1.0, 'exact')
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any, Callable, Iterable, Optional, Sequence, Union
+
+from . import _crmkit
+
+__all__ = [
+    "Index",
+    "carry_entity_ids",
+    "Model",
+    "Resolution",
+    "explain",
+    "golden_records",
+    "link",
+    "resolve",
+    "resolve_detailed",
+]
+
+Data = Any
+"""A pandas or polars DataFrame, a pyarrow Table, or a list of dicts."""
+
+
+def _kind(data: Data) -> str:
+    module = type(data).__module__.split(".")[0]
+    if module in ("pandas", "polars", "pyarrow"):
+        return module
+    if isinstance(data, (list, tuple)) and all(isinstance(r, dict) for r in data):
+        return "records"
+    raise TypeError(
+        f"expected a pandas or polars DataFrame, a pyarrow Table or a list of dicts, got {type(data).__name__}"
+    )
+
+
+def _text(v: Any) -> Optional[str]:
+    if v is None:
+        return None
+    if isinstance(v, float) and v != v:  # NaN
+        return None
+    if isinstance(v, str):
+        return v
+    if type(v).__name__ in ("NAType", "NaTType"):
+        return None
+    if hasattr(v, "isoformat"):
+        return v.isoformat()
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def _columns(data: Data, kind: str) -> tuple:
+    """Column names and columns of optional strings."""
+    if kind == "records":
+        names: list = []
+        for r in data:
+            for k in r:
+                if k not in names:
+                    names.append(k)
+        return names, [[_text(r.get(n)) for r in data] for n in names]
+    if kind == "pandas":
+        names = [str(c) for c in data.columns]
+        cols = [[_text(v) for v in data[c].tolist()] for c in data.columns]
+        return names, cols
+    if kind == "polars":
+        return list(data.columns), [[_text(v) for v in data[c].to_list()] for c in data.columns]
+    return list(data.column_names), [[_text(v) for v in data.column(c).to_pylist()] for c in data.column_names]
+
+
+def _column_map(id_column: Optional[str], columns: Optional[dict]) -> Optional[str]:
+    if id_column is None and not columns:
+        return None
+    return json.dumps({"id_column": id_column, "columns": dict(columns or {})})
+
+
+def _with_column(data: Data, kind: str, name: str, values: list) -> Data:
+    if kind == "records":
+        return [{**r, name: v} for r, v in zip(data, values)]
+    if kind == "pandas":
+        return data.assign(**{name: values})
+    if kind == "polars":
+        import polars as pl
+
+        return data.with_columns(pl.Series(name, values, dtype=pl.Utf8))
+    import pyarrow as pa
+
+    if name in data.column_names:
+        data = data.drop([name])
+    return data.append_column(name, pa.array(values, type=pa.string()))
+
+
+def _settings_json(settings: Union[None, str, dict], seed: int, threshold: Optional[float]) -> Optional[str]:
+    s = json.loads(settings) if isinstance(settings, str) else dict(settings or {})
+    if seed:
+        s["seed"] = seed
+    if threshold is not None:
+        s["threshold"] = threshold
+    return json.dumps(s) if s else None
+
+
+def _progress(progress: Union[bool, Callable[[str], Any]]) -> Optional[Callable[[str], Any]]:
+    if progress is True:
+        return lambda stage: print(f"crmkit.identity: {stage}", file=sys.stderr, flush=True)
+    if callable(progress):
+        return progress
+    return None
+
+
+def _labels(labels: Any) -> list:
+    if labels is None:
+        return []
+    kind = type(labels).__module__.split(".")[0]
+    if kind in ("pandas", "polars", "pyarrow"):
+        names, cols = _columns(labels, kind)
+        return list(zip(cols[0], cols[1]))
+    return [(str(a), str(b)) for a, b in labels]
+
+
+class Model:
+    """A trained Fellegi–Sunter model: the prior λ and the m- and
+    u-probabilities of every comparison level. Serializes to JSON and
+    pickles (as bytes), so a model trained once is reused on new data and
+    travels to worker processes.
+
+    >>> import pickle
+    >>> m = Model.default()
+    >>> pickle.loads(pickle.dumps(m)) == m
+    True
+    >>> round(m.prior, 6)
+    0.0001
+    """
+
+    def __init__(self, json_text: str) -> None:
+        self._json = _crmkit.identity_check_model(json_text)
+
+    @classmethod
+    def default(cls) -> "Model":
+        """The documented default parameters."""
+        return cls(_crmkit.identity_default_model())
+
+    @classmethod
+    def from_json(cls, text: str) -> "Model":
+        """A model from :meth:`to_json` output."""
+        return cls(text)
+
+    def to_json(self) -> str:
+        """The model as JSON text."""
+        return self._json
+
+    def to_dict(self) -> dict:
+        """The model as a dict (``prior``, ``parameters``, ``training``)."""
+        return json.loads(self._json)
+
+    @property
+    def prior(self) -> float:
+        """λ: the probability that two random records are the same person."""
+        return self.to_dict()["prior"]
+
+    @property
+    def parameters(self) -> list:
+        """Per comparison: ``comparison``, ``m`` and ``u`` per level."""
+        return self.to_dict()["parameters"]
+
+    def __getstate__(self) -> bytes:
+        return self._json.encode("utf-8")
+
+    def __setstate__(self, state: bytes) -> None:
+        self._json = _crmkit.identity_check_model(state.decode("utf-8"))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Model) and self.to_dict() == other.to_dict()
+
+    def __repr__(self) -> str:
+        return f"Model(prior={self.prior:.3e})"
+
+
+class Resolution:
+    """Everything a batch resolution produced."""
+
+    def __init__(self, inner: "_crmkit.Resolution") -> None:
+        self._inner = inner
+
+    @property
+    def ids(self) -> list:
+        """Record ids, in input order."""
+        return self._inner.ids()
+
+    @property
+    def cluster_ids(self) -> list:
+        """Cluster id per record, in input order."""
+        return self._inner.cluster_ids()
+
+    @property
+    def model(self) -> Model:
+        """The model used (trained on the data unless one was given)."""
+        return Model(self._inner.model_json())
+
+    @property
+    def report(self) -> dict:
+        """Blocking rules and their pairs, largest blocks, cluster sizes,
+        refused merges, household links and training notes."""
+        return json.loads(self._inner.report_json())
+
+    def pairs(self, min_probability: float = 0.5) -> list:
+        """Scored pairs ``(id_a, id_b, probability)`` at or above
+        ``min_probability`` (pairs below 0.01 are not kept)."""
+        return self._inner.pairs(min_probability)
+
+    @property
+    def households(self) -> list:
+        """``(id_a, id_b)`` pairs that share a household (last name and
+        address or phone) but are different people."""
+        return self._inner.households()
+
+    def explain(self, a: str, b: str) -> dict:
+        """Per-field match weights of two records by id; the prior and the
+        field weights sum to ``weight``."""
+        return json.loads(self._inner.explain_json(str(a), str(b)))
+
+    def golden_records(self, settings: Optional[dict] = None) -> list:
+        """One golden record per cluster (see :func:`golden_records`)."""
+        return json.loads(self._inner.golden_json(json.dumps(settings) if settings else None))
+
+
+def resolve_detailed(
+    data: Data,
+    *,
+    settings: Union[None, str, dict] = None,
+    labels: Any = None,
+    seed: int = 0,
+    progress: Union[bool, Callable[[str], Any]] = False,
+    model: Optional[Model] = None,
+    threshold: Optional[float] = None,
+    id_column: Optional[str] = None,
+    columns: Optional[dict] = None,
+) -> Resolution:
+    """Like :func:`resolve`, returning the full :class:`Resolution`."""
+    kind = _kind(data)
+    names, cols = _columns(data, kind)
+    inner = _crmkit.identity_resolve(
+        names,
+        cols,
+        _column_map(id_column, columns),
+        _settings_json(settings, seed, threshold),
+        model.to_json() if model is not None else None,
+        _labels(labels),
+        None,
+        _progress(progress),
+    )
+    return Resolution(inner)
+
+
+def resolve(
+    data: Data,
+    *,
+    settings: Union[None, str, dict] = None,
+    labels: Any = None,
+    seed: int = 0,
+    progress: Union[bool, Callable[[str], Any]] = False,
+    model: Optional[Model] = None,
+    threshold: Optional[float] = None,
+    id_column: Optional[str] = None,
+    columns: Optional[dict] = None,
+) -> Data:
+    """Links the records of one customer and returns ``data`` (same kind)
+    with a ``cluster_id`` column.
+
+    ``settings`` (dict or JSON) overrides blocking rules, caps and the
+    threshold (see the Rust ``Settings``); ``labels`` are pairs of record
+    ids known to match (a list of tuples or a two-column frame) and improve
+    the model; ``progress=True`` prints each stage to standard error (or
+    pass a callable taking the stage name); ``model`` reuses a trained
+    :class:`Model`. Bad input raises :class:`crmkit.InputError` naming the
+    row and column.
+    """
+    res = resolve_detailed(
+        data,
+        settings=settings,
+        labels=labels,
+        seed=seed,
+        progress=progress,
+        model=model,
+        threshold=threshold,
+        id_column=id_column,
+        columns=columns,
+    )
+    return _with_column(data, _kind(data), "cluster_id", res.cluster_ids)
+
+
+def link(
+    a: Data,
+    b: Data,
+    *,
+    settings: Union[None, str, dict] = None,
+    seed: int = 0,
+    model: Optional[Model] = None,
+    threshold: Optional[float] = None,
+    id_column: Optional[str] = None,
+    columns: Optional[dict] = None,
+) -> tuple:
+    """Links two tables (only pairs across them are compared) and returns
+    both with a ``cluster_id`` column; linked records share it. Record ids
+    must be unique across both tables."""
+    ka, kb = _kind(a), _kind(b)
+    na, ca = _columns(a, ka)
+    nb, cb = _columns(b, kb)
+    names = list(dict.fromkeys(na + nb))
+    la, lb = len(ca[0]) if ca else 0, len(cb[0]) if cb else 0
+    cols = []
+    for n in names:
+        left = ca[na.index(n)] if n in na else [None] * la
+        right = cb[nb.index(n)] if n in nb else [None] * lb
+        cols.append(left + right)
+    inner = _crmkit.identity_resolve(
+        names,
+        cols,
+        _column_map(id_column, columns),
+        _settings_json(settings, seed, threshold),
+        model.to_json() if model is not None else None,
+        [],
+        [0] * la + [1] * lb,
+        None,
+    )
+    ids = inner.cluster_ids()
+    return _with_column(a, ka, "cluster_id", ids[:la]), _with_column(b, kb, "cluster_id", ids[la:])
+
+
+def golden_records(
+    data: Data,
+    cluster_ids: Optional[Sequence[str]] = None,
+    *,
+    settings: Optional[dict] = None,
+    id_column: Optional[str] = None,
+    columns: Optional[dict] = None,
+) -> list:
+    """One golden record per cluster: the surviving value of each field
+    (``value``, ``record_id``, ``source``, ``rule``, ``support``) and every
+    email and phone with the records they came from.
+
+    ``cluster_ids`` defaults to the ``cluster_id`` column that
+    :func:`resolve` adds. ``settings`` may set ``rules`` per field
+    (``most_recent``, ``most_frequent``, ``source_priority``,
+    ``most_complete``), ``default_rule`` and ``source_priority``.
+    """
+    kind = _kind(data)
+    names, cols = _columns(data, kind)
+    if cluster_ids is None:
+        if "cluster_id" not in names:
+            err = _crmkit.InputError("golden_records needs cluster_ids or a cluster_id column")
+            err.code, err.code_value = "invalid_argument", _crmkit.ERROR_CODES["invalid_argument"]
+            raise err
+        cluster_ids = cols[names.index("cluster_id")]
+    if "cluster_id" in names:
+        i = names.index("cluster_id")
+        names, cols = names[:i] + names[i + 1 :], cols[:i] + cols[i + 1 :]
+    cids = [str(c) if c is not None else "" for c in cluster_ids]
+    return json.loads(
+        _crmkit.identity_golden(names, cols, cids, _column_map(id_column, columns), json.dumps(settings) if settings else None)
+    )
+
+
+def _record(record: dict) -> tuple:
+    names = [str(k) for k in record]
+    return names, [_text(v) for v in record.values()]
+
+
+def explain(a: dict, b: dict, *, model: Optional[Model] = None, country: Optional[str] = None) -> dict:
+    """Per-field match weights and the probability for two records (dicts
+    with canonical keys), under ``model`` (default: the documented
+    defaults). Values are not weighted by frequency here, since two records
+    alone have no population; use :meth:`Resolution.explain` for that."""
+    a = {"id": "a", **a}
+    b = {"id": "b", **b}
+    names = list(dict.fromkeys(list(a) + list(b)))
+    va = [_text(a.get(n)) for n in names]
+    vb = [_text(b.get(n)) for n in names]
+    return json.loads(
+        _crmkit.identity_explain(names, va, vb, model.to_json() if model is not None else None, country, None)
+    )
+
+
+class Index:
+    """An online index over resolved records: :meth:`match` answers which
+    customers a record may be, :meth:`insert`, :meth:`update` and
+    :meth:`delete` keep entity ids stable and report merges and splits.
+
+    >>> idx = Index([{"id": "1", "first_name": "Ali", "last_name": "Kaya", "email": "ali.kaya@gmail.com"}])
+    >>> idx.match({"first_name": "ALİ", "last_name": "KAYA", "email": "alikaya@gmail.com"})[0]["entity_id"]
+    '1'
+    >>> idx.insert({"id": "2", "first_name": "Ali", "last_name": "Kaya", "email": "ali.kaya@gmail.com"})["entity_id"]
+    '1'
+    """
+
+    def __init__(
+        self,
+        data: Data,
+        *,
+        settings: Union[None, str, dict] = None,
+        model: Optional[Model] = None,
+        id_column: Optional[str] = None,
+        columns: Optional[dict] = None,
+    ) -> None:
+        kind = _kind(data)
+        names, cols = _columns(data, kind)
+        self._inner = _crmkit.Index(
+            names,
+            cols,
+            _column_map(id_column, columns),
+            _settings_json(settings, 0, None),
+            model.to_json() if model is not None else None,
+        )
+
+    def __len__(self) -> int:
+        return len(self._inner)
+
+    def match(self, record: dict) -> list:
+        """Candidate customers, best first: ``entity_id``, ``probability``,
+        ``weight``, ``record_id`` (the best-matching record)."""
+        record = {"id": "?", **record}
+        return json.loads(self._inner.match_json(*_record(record)))
+
+    def insert(self, record: dict) -> dict:
+        """Adds a record; returns its ``entity_id`` and the ``events``
+        (``created``, ``joined``, ``merged``)."""
+        return json.loads(self._inner.insert_json(*_record(record)))
+
+    def update(self, record: dict) -> dict:
+        """Replaces the record with the same id."""
+        return json.loads(self._inner.update_json(*_record(record)))
+
+    def delete(self, record_id: str) -> dict:
+        """Removes a record; the events say whether its customer was
+        ``removed`` or ``split``."""
+        return json.loads(self._inner.delete_json(str(record_id)))
+
+    def entity_of(self, record_id: str) -> Optional[str]:
+        """The entity id of a record, or ``None``."""
+        return self._inner.entity_of(str(record_id))
+
+    def assignments(self) -> dict:
+        """``{record_id: entity_id}`` for every record, to carry ids into
+        the next batch run (see :func:`carry_entity_ids`)."""
+        return dict(self._inner.assignments())
+
+
+def carry_entity_ids(ids: Iterable[str], cluster_ids: Iterable[str], previous: dict) -> list:
+    """Entity ids that survive a re-run: each new cluster takes the previous
+    entity id most of its records had."""
+    return _crmkit.identity_carry_entity_ids([str(i) for i in ids], [str(c) for c in cluster_ids], dict(previous))
+

@@ -1,0 +1,402 @@
+//! Identity resolution for Python: batch resolution, golden records,
+//! explanations, models and the online index. Tables arrive as column
+//! names plus columns of optional strings (the Python layer converts pandas,
+//! polars and pyarrow); structured results leave as JSON text.
+
+use std::collections::HashMap;
+
+use crate::errors::{guard, to_py};
+use crmkit::Error;
+use crmkit::identity::golden::{GoldenSettings, golden_records};
+use crmkit::identity::index::{Index, carry_entity_ids};
+use crmkit::identity::record::{ColumnMap, records_from_columns};
+use crmkit::identity::{
+    Model, Record, Resolution, Settings, Stage, explain_records, resolve_labelled,
+};
+use pyo3::prelude::*;
+
+type Columns = Vec<Vec<Option<String>>>;
+
+fn json_arg<T: serde::de::DeserializeOwned>(
+    name: &'static str,
+    text: Option<&str>,
+) -> crmkit::Result<Option<T>> {
+    text.map(|t| {
+        serde_json::from_str(t)
+            .map_err(|e| Error::invalid_argument(name, format!("valid {name} JSON: {e}")))
+    })
+    .transpose()
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> crmkit::Result<String> {
+    serde_json::to_string(value).map_err(|e| Error::invalid_argument("result", e.to_string()))
+}
+
+fn records(names: &[String], columns: &Columns, map: Option<&str>) -> crmkit::Result<Vec<Record>> {
+    let map: ColumnMap = json_arg("columns", map)?.unwrap_or_default();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    records_from_columns(&names, columns, &map)
+}
+
+fn one_record(
+    names: &[String],
+    values: Vec<Option<String>>,
+    map: Option<&str>,
+) -> crmkit::Result<Record> {
+    let cols: Columns = values.into_iter().map(|v| vec![v]).collect();
+    Ok(records(names, &cols, map)?.remove(0))
+}
+
+fn settings(settings: Option<&str>, model: Option<&str>) -> crmkit::Result<Settings> {
+    let mut s: Settings = json_arg("settings", settings)?.unwrap_or_default();
+    if let Some(m) = json_arg::<Model>("model", model)? {
+        s.model = Some(m);
+    }
+    Ok(s)
+}
+
+/// The result of a batch resolution.
+#[pyclass(name = "Resolution", module = "crmkit.identity", frozen)]
+#[derive(Debug)]
+pub struct PyResolution {
+    records: Vec<Record>,
+    res: Resolution,
+}
+
+#[pymethods]
+impl PyResolution {
+    /// Cluster id per record, in input order.
+    fn cluster_ids(&self) -> Vec<String> {
+        self.res
+            .cluster_ids()
+            .into_iter()
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// Record ids, in input order.
+    fn ids(&self) -> Vec<String> {
+        self.res.ids.clone()
+    }
+
+    /// The model as JSON.
+    fn model_json(&self, py: Python<'_>) -> PyResult<String> {
+        guard(py, || to_json(&self.res.model).map_err(|e| to_py(py, e)))
+    }
+
+    /// Blocking, cluster-size and clustering statistics as JSON.
+    fn report_json(&self, py: Python<'_>) -> PyResult<String> {
+        guard(py, || {
+            let sizes: Vec<(usize, usize)> = self.res.size_histogram().into_iter().collect();
+            let report = serde_json::json!({
+                "records": self.res.ids.len(),
+                "clusters": self.res.cluster_count(),
+                "cluster_sizes": sizes,
+                "blocking": self.res.blocking,
+                "refused_merges": self.res.refused_merges,
+                "household_links": self.res.households.len(),
+                "training": self.res.model.training,
+            });
+            Ok(report.to_string())
+        })
+    }
+
+    /// Scored pairs `(id_a, id_b, probability)` at or above `min_probability`.
+    #[pyo3(signature = (min_probability=0.5))]
+    fn pairs(&self, min_probability: f64) -> Vec<(String, String, f64)> {
+        self.res
+            .pairs
+            .iter()
+            .filter(|p| p.probability >= min_probability)
+            .map(|p| {
+                (
+                    self.res.ids[p.a as usize].clone(),
+                    self.res.ids[p.b as usize].clone(),
+                    p.probability,
+                )
+            })
+            .collect()
+    }
+
+    /// Household links `(id_a, id_b)`: same household, different people.
+    fn households(&self) -> Vec<(String, String)> {
+        self.res
+            .households
+            .iter()
+            .map(|&(a, b)| {
+                (
+                    self.res.ids[a as usize].clone(),
+                    self.res.ids[b as usize].clone(),
+                )
+            })
+            .collect()
+    }
+
+    /// Explanation of two records by id, as JSON.
+    fn explain_json(&self, py: Python<'_>, a: &str, b: &str) -> PyResult<String> {
+        guard(py, || {
+            let find = |id: &str| {
+                self.res.index_of(id).ok_or_else(|| {
+                    to_py(
+                        py,
+                        Error::invalid_argument("id", format!("no record with id `{id}`")),
+                    )
+                })
+            };
+            let (ia, ib) = (find(a)?, find(b)?);
+            to_json(&self.res.explain(ia, ib)).map_err(|e| to_py(py, e))
+        })
+    }
+
+    /// Golden records of every cluster as a JSON list.
+    #[pyo3(signature = (settings=None))]
+    fn golden_json(&self, py: Python<'_>, settings: Option<&str>) -> PyResult<String> {
+        guard(py, || {
+            let s: GoldenSettings = json_arg("settings", settings)
+                .map_err(|e| to_py(py, e))?
+                .unwrap_or_default();
+            let ids = self.res.cluster_ids();
+            let g = py
+                .detach(|| golden_records(&self.records, &ids, &s))
+                .map_err(|e| to_py(py, e))?;
+            to_json(&g).map_err(|e| to_py(py, e))
+        })
+    }
+}
+
+/// Resolves a table given as column names and columns of optional strings.
+#[pyfunction]
+#[pyo3(signature = (names, columns, column_map=None, settings=None, model=None, labels=Vec::new(), groups=None, progress=None))]
+#[allow(clippy::too_many_arguments)]
+fn identity_resolve(
+    py: Python<'_>,
+    names: Vec<String>,
+    columns: Columns,
+    column_map: Option<&str>,
+    settings: Option<&str>,
+    model: Option<&str>,
+    labels: Vec<(String, String)>,
+    groups: Option<Vec<u32>>,
+    progress: Option<Py<PyAny>>,
+) -> PyResult<PyResolution> {
+    guard(py, || {
+        let recs = records(&names, &columns, column_map).map_err(|e| to_py(py, e))?;
+        drop(columns);
+        let s = self::settings(settings, model).map_err(|e| to_py(py, e))?;
+        if let Some(g) = &groups
+            && g.len() != recs.len()
+        {
+            return Err(to_py(
+                py,
+                Error::invalid_argument("groups", "one group per record"),
+            ));
+        }
+        let report = |stage: Stage| {
+            if let Some(cb) = &progress {
+                Python::attach(|py| {
+                    // a failing progress callback must not stop the work
+                    let _ = cb.call1(py, (stage.as_str(),));
+                });
+            }
+        };
+        let res = py
+            .detach(|| resolve_labelled(&recs, groups.as_deref(), &labels, &s, &report))
+            .map_err(|e| to_py(py, e))?;
+        Ok(PyResolution { records: recs, res })
+    })
+}
+
+/// Golden records of a table whose clusters are known, as a JSON list.
+#[pyfunction]
+#[pyo3(signature = (names, columns, cluster_ids, column_map=None, settings=None))]
+fn identity_golden(
+    py: Python<'_>,
+    names: Vec<String>,
+    columns: Columns,
+    cluster_ids: Vec<String>,
+    column_map: Option<&str>,
+    settings: Option<&str>,
+) -> PyResult<String> {
+    guard(py, || {
+        let recs = records(&names, &columns, column_map).map_err(|e| to_py(py, e))?;
+        let s: GoldenSettings = json_arg("settings", settings)
+            .map_err(|e| to_py(py, e))?
+            .unwrap_or_default();
+        let g = py
+            .detach(|| golden_records(&recs, &cluster_ids, &s))
+            .map_err(|e| to_py(py, e))?;
+        to_json(&g).map_err(|e| to_py(py, e))
+    })
+}
+
+/// Explains two records (column names and one value each) with a model
+/// (default: the documented defaults), as JSON.
+#[pyfunction]
+#[pyo3(signature = (names, a, b, model=None, country=None, column_map=None))]
+fn identity_explain(
+    py: Python<'_>,
+    names: Vec<String>,
+    a: Vec<Option<String>>,
+    b: Vec<Option<String>>,
+    model: Option<&str>,
+    country: Option<&str>,
+    column_map: Option<&str>,
+) -> PyResult<String> {
+    guard(py, || {
+        let run = || -> crmkit::Result<String> {
+            let ra = one_record(&names, a, column_map)?;
+            let rb = one_record(&names, b, column_map)?;
+            let m: Model = json_arg("model", model)?.unwrap_or_default();
+            to_json(&explain_records(&m, &ra, &rb, country))
+        };
+        run().map_err(|e| to_py(py, e))
+    })
+}
+
+/// The default model as JSON.
+#[pyfunction]
+fn identity_default_model() -> String {
+    serde_json::to_string(&Model::default()).unwrap_or_default()
+}
+
+/// Validates a model JSON and returns it normalized.
+#[pyfunction]
+fn identity_check_model(py: Python<'_>, model: &str) -> PyResult<String> {
+    guard(py, || {
+        let m: Model = json_arg("model", Some(model))
+            .map_err(|e| to_py(py, e))?
+            .unwrap_or_default();
+        if m.parameters.len() != crmkit::identity::compare::N {
+            return Err(to_py(
+                py,
+                Error::invalid_argument("model", "one parameter set per comparison"),
+            ));
+        }
+        to_json(&m).map_err(|e| to_py(py, e))
+    })
+}
+
+/// Keeps entity ids across runs (see `crmkit::identity::index::carry_entity_ids`).
+#[pyfunction]
+fn identity_carry_entity_ids(
+    ids: Vec<String>,
+    cluster_ids: Vec<String>,
+    previous: HashMap<String, String>,
+) -> Vec<String> {
+    let c: Vec<&str> = cluster_ids.iter().map(String::as_str).collect();
+    carry_entity_ids(&ids, &c, &previous)
+}
+
+/// An online matching index.
+#[pyclass(name = "Index", module = "crmkit.identity")]
+#[derive(Debug)]
+pub struct PyIndex {
+    inner: Index,
+    names_map: Option<String>,
+}
+
+#[pymethods]
+impl PyIndex {
+    /// Resolves and indexes a table.
+    #[new]
+    #[pyo3(signature = (names, columns, column_map=None, settings=None, model=None))]
+    fn new(
+        py: Python<'_>,
+        names: Vec<String>,
+        columns: Columns,
+        column_map: Option<String>,
+        settings: Option<&str>,
+        model: Option<&str>,
+    ) -> PyResult<PyIndex> {
+        guard(py, || {
+            let recs =
+                records(&names, &columns, column_map.as_deref()).map_err(|e| to_py(py, e))?;
+            let s = self::settings(settings, model).map_err(|e| to_py(py, e))?;
+            let inner = py
+                .detach(|| Index::build(recs, s))
+                .map_err(|e| to_py(py, e))?;
+            Ok(PyIndex {
+                inner,
+                names_map: column_map,
+            })
+        })
+    }
+
+    fn __len__(&self) -> usize {
+        self.inner.len()
+    }
+
+    /// Candidates for a record (column names and values) as a JSON list.
+    fn match_json(
+        &self,
+        py: Python<'_>,
+        names: Vec<String>,
+        values: Vec<Option<String>>,
+    ) -> PyResult<String> {
+        guard(py, || {
+            let r =
+                one_record(&names, values, self.names_map.as_deref()).map_err(|e| to_py(py, e))?;
+            to_json(&self.inner.match_record(&r)).map_err(|e| to_py(py, e))
+        })
+    }
+
+    /// Inserts a record; the change as JSON.
+    fn insert_json(
+        &mut self,
+        py: Python<'_>,
+        names: Vec<String>,
+        values: Vec<Option<String>>,
+    ) -> PyResult<String> {
+        guard(py, || {
+            let r =
+                one_record(&names, values, self.names_map.as_deref()).map_err(|e| to_py(py, e))?;
+            let c = self.inner.insert(r).map_err(|e| to_py(py, e))?;
+            to_json(&c).map_err(|e| to_py(py, e))
+        })
+    }
+
+    /// Replaces a record (same id); the change as JSON.
+    fn update_json(
+        &mut self,
+        py: Python<'_>,
+        names: Vec<String>,
+        values: Vec<Option<String>>,
+    ) -> PyResult<String> {
+        guard(py, || {
+            let r =
+                one_record(&names, values, self.names_map.as_deref()).map_err(|e| to_py(py, e))?;
+            let c = self.inner.update(r).map_err(|e| to_py(py, e))?;
+            to_json(&c).map_err(|e| to_py(py, e))
+        })
+    }
+
+    /// Deletes a record by id; the change as JSON.
+    fn delete_json(&mut self, py: Python<'_>, record_id: &str) -> PyResult<String> {
+        guard(py, || {
+            let c = self.inner.delete(record_id).map_err(|e| to_py(py, e))?;
+            to_json(&c).map_err(|e| to_py(py, e))
+        })
+    }
+
+    /// The entity of a record, or None.
+    fn entity_of(&self, record_id: &str) -> Option<String> {
+        self.inner.entity_of(record_id).map(str::to_owned)
+    }
+
+    /// `(record id, entity id)` of every record.
+    fn assignments(&self) -> Vec<(String, String)> {
+        self.inner.assignments()
+    }
+}
+
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyResolution>()?;
+    m.add_class::<PyIndex>()?;
+    m.add_function(wrap_pyfunction!(identity_resolve, m)?)?;
+    m.add_function(wrap_pyfunction!(identity_golden, m)?)?;
+    m.add_function(wrap_pyfunction!(identity_explain, m)?)?;
+    m.add_function(wrap_pyfunction!(identity_default_model, m)?)?;
+    m.add_function(wrap_pyfunction!(identity_check_model, m)?)?;
+    m.add_function(wrap_pyfunction!(identity_carry_entity_ids, m)?)?;
+    Ok(())
+}
