@@ -14,7 +14,9 @@
  *   when the length is 0.
  * - Functions are thread-safe unless their documentation says otherwise;
  *   crmkit_nps_accumulator handles must not be used from two threads at
- *   once; crmkit_category_rules handles are immutable and may be.
+ *   once; crmkit_category_rules and crmkit_resolution handles are immutable
+ *   and may be; crmkit_index handles may be shared (inserts and deletes
+ *   take a write lock, matches run concurrently).
  * - Every *_free function accepts NULL.
  */
 
@@ -184,10 +186,18 @@ typedef uint32_t crmkit_rules_format;
 // be used from many threads at once. Free with `crmkit_category_rules_free`.
 typedef struct crmkit_category_rules crmkit_category_rules;
 
+// An online matching index. Thread-safe: matches run concurrently,
+// inserts and deletes take a write lock. Free with `crmkit_index_free`.
+typedef struct crmkit_index crmkit_index;
+
 // A streaming NPS accumulator. Create with `crmkit_nps_accumulator_new`,
 // free with `crmkit_nps_accumulator_free`. Not thread-safe: use one
 // accumulator per thread and merge them.
 typedef struct crmkit_nps_accumulator crmkit_nps_accumulator;
+
+// A finished batch resolution. Immutable: may be read from many threads
+// at once. Free with `crmkit_resolution_free`.
+typedef struct crmkit_resolution crmkit_resolution;
 
 // A classified delivery outcome. `reason` indexes the stable reason codes:
 // `crmkit_outcome_reason_name(reason)` gives its name ("user_unknown"...).
@@ -456,6 +466,138 @@ const char *crmkit_status_name(uint32_t status);
 // `buf` must point to `len` writable bytes (or be NULL); `out_n` must point
 // to a writable `size_t`.
 crmkit_status crmkit_last_error_message(uint8_t *buf, size_t len, size_t *out_n);
+
+// Resolves records (`len` bytes of UTF-8 JSON: an array of objects or one
+// object per line, with keys `id`, `first_name`, `last_name`, `email`,
+// `phone`, `date_of_birth`, `national_id`, `address`, `city`, `postcode`,
+// `country`…; repeatable fields may be arrays) into `*out`.
+// `settings` (`settings_len` bytes of JSON, or NULL with 0) overrides the
+// defaults. Bad input gives `CRMKIT_MALFORMED_INPUT` naming the record and
+// key. Thread-safe.
+//
+// # Safety
+// `records` must point to `len` readable bytes; `settings` to
+// `settings_len` readable bytes or be NULL with 0; `out` writable.
+crmkit_status crmkit_identity_resolve(const uint8_t *records,
+                                      size_t len,
+                                      const uint8_t *settings,
+                                      size_t settings_len,
+                                      crmkit_resolution **out);
+
+// Writes the clusters as JSON, `[{"id": "...", "cluster_id": "..."}, ...]`
+// in input order, NUL-terminated into `buf` (caller-buffer convention:
+// with a NULL or small `buf`, `*out_n` is the size needed and
+// `CRMKIT_INSUFFICIENT_SIZE` is returned). Thread-safe.
+//
+// # Safety
+// `resolution` must be a live handle; `buf` must point to `buf_len`
+// writable bytes or be NULL; `out_n` writable.
+crmkit_status crmkit_resolution_clusters(const crmkit_resolution *resolution,
+                                         uint8_t *buf,
+                                         size_t buf_len,
+                                         size_t *out_n);
+
+// Writes the explanation of two records (by id) as JSON: the prior, each
+// field's level and weight, the total weight and the probability.
+// An unknown id gives `CRMKIT_INVALID_ARGUMENT`. Thread-safe.
+//
+// # Safety
+// `resolution` must be a live handle; `id_a`/`id_b` must point to their
+// lengths of readable bytes; `buf` to `buf_len` writable bytes or NULL;
+// `out_n` writable.
+crmkit_status crmkit_resolution_explain(const crmkit_resolution *resolution,
+                                        const uint8_t *id_a,
+                                        size_t id_a_len,
+                                        const uint8_t *id_b,
+                                        size_t id_b_len,
+                                        uint8_t *buf,
+                                        size_t buf_len,
+                                        size_t *out_n);
+
+// Frees a resolution; NULL is allowed.
+//
+// # Safety
+// `resolution` must be NULL or a live handle, not used afterwards.
+void crmkit_resolution_free(crmkit_resolution *resolution);
+
+// Explains two records given as JSON objects under the default model (no
+// frequency adjustment) and writes the explanation as JSON. Thread-safe.
+//
+// # Safety
+// `a` and `b` must point to their lengths of readable bytes; `buf` to
+// `buf_len` writable bytes or NULL; `out_n` writable.
+crmkit_status crmkit_identity_explain(const uint8_t *a,
+                                      size_t a_len,
+                                      const uint8_t *b,
+                                      size_t b_len,
+                                      uint8_t *buf,
+                                      size_t buf_len,
+                                      size_t *out_n);
+
+// Builds an online index by resolving `records` (JSON as in
+// `crmkit_identity_resolve`) into `*out`.
+//
+// # Safety
+// As `crmkit_identity_resolve`.
+crmkit_status crmkit_index_new(const uint8_t *records,
+                               size_t len,
+                               const uint8_t *settings,
+                               size_t settings_len,
+                               crmkit_index **out);
+
+// Candidate customers for one record (a JSON object) as a JSON array,
+// best first: `entity_id`, `probability`, `weight`, `record_id`.
+// Does not change the index; runs concurrently with other matches.
+//
+// # Safety
+// `index` must be a live handle; `record` must point to `len` readable
+// bytes; `buf` to `buf_len` writable bytes or NULL; `out_n` writable.
+crmkit_status crmkit_index_match(const crmkit_index *index,
+                                 const uint8_t *record,
+                                 size_t len,
+                                 uint8_t *buf,
+                                 size_t buf_len,
+                                 size_t *out_n);
+
+// Inserts one record (a JSON object with an `id`) and writes the change as
+// JSON: `entity_id` and `events` (`created`, `joined`, `merged`). A
+// duplicate id gives `CRMKIT_INVALID_ARGUMENT`. Takes the write lock.
+//
+// # Safety
+// As `crmkit_index_match`.
+crmkit_status crmkit_index_insert(const crmkit_index *index,
+                                  const uint8_t *record,
+                                  size_t len,
+                                  uint8_t *buf,
+                                  size_t buf_len,
+                                  size_t *out_n);
+
+// Deletes a record by id and writes the change as JSON (`removed` or
+// `split` events). An unknown id gives `CRMKIT_INVALID_ARGUMENT`. Takes
+// the write lock.
+//
+// # Safety
+// `index` must be a live handle; `id` must point to `len` readable bytes;
+// `buf` to `buf_len` writable bytes or NULL; `out_n` writable.
+crmkit_status crmkit_index_delete(const crmkit_index *index,
+                                  const uint8_t *id,
+                                  size_t len,
+                                  uint8_t *buf,
+                                  size_t buf_len,
+                                  size_t *out_n);
+
+// Number of records in the index (0 for NULL).
+//
+// # Safety
+// `index` must be NULL or a live handle.
+size_t crmkit_index_len(const crmkit_index *index);
+
+// Frees an index; NULL is allowed.
+//
+// # Safety
+// `index` must be NULL or a live handle, not used afterwards or
+// concurrently.
+void crmkit_index_free(crmkit_index *index);
 
 // Net Promoter Score of `len` answers on the 0–10 scale.
 //

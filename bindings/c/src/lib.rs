@@ -17,6 +17,7 @@
 mod complaint;
 mod contact;
 mod error;
+mod identity;
 mod survey;
 mod text;
 mod version;
@@ -24,5 +25,6 @@ mod version;
 pub use complaint::*;
 pub use contact::*;
 pub use error::{crmkit_last_error_message, crmkit_status, crmkit_status_name};
+pub use identity::*;
 pub use survey::*;
 pub use version::*;

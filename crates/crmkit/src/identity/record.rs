@@ -359,6 +359,112 @@ pub fn records_from_columns<S: AsRef<str>>(
     Ok(records)
 }
 
+/// Reads records from JSON: an array of objects, or one object per line
+/// (NDJSON). Keys are column names as in [`read_csv`] (mapped by `map`
+/// first); values are strings, numbers, `null`, or arrays of those for
+/// repeatable fields (`"email": ["a@x.com", "b@y.com"]`). Errors name the
+/// record (counting from 0) and the key.
+///
+/// ```
+/// use crmkit::identity::record::{records_from_json, ColumnMap};
+/// let json = r#"{"id": 1, "name": "Ali Kaya", "email": ["a@x.com", "b@y.com"]}
+/// {"id": 2, "first_name": "Veli", "phone": null}"#;
+/// let recs = records_from_json(json, &ColumnMap::default()).unwrap();
+/// assert_eq!(recs[0].id, "1");
+/// assert_eq!(recs[0].emails.len(), 2);
+/// assert!(records_from_json(r#"[{"id": 1, "email": {"x": 1}}]"#, &ColumnMap::default())
+///     .unwrap_err().to_string().contains("record 0"));
+/// ```
+pub fn records_from_json(text: &str, map: &ColumnMap) -> Result<Vec<Record>> {
+    let malformed = |location: String, message: String| {
+        Error::from(InputError::Malformed { location, message })
+    };
+    let trimmed = text.trim_start();
+    let objects: Vec<serde_json::Value> = if trimmed.starts_with('[') {
+        serde_json::from_str(text).map_err(|e| {
+            malformed(
+                "records".into(),
+                format!("not a JSON array of objects: {e}"),
+            )
+        })?
+    } else {
+        let mut v = Vec::new();
+        for (line_no, line) in text.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            v.push(serde_json::from_str(line).map_err(|e| {
+                malformed(
+                    format!("line {}", line_no + 1),
+                    format!("not a JSON object: {e}"),
+                )
+            })?);
+        }
+        v
+    };
+    let mut records = Vec::with_capacity(objects.len());
+    let mut seen = std::collections::HashMap::new();
+    for (i, obj) in objects.iter().enumerate() {
+        let serde_json::Value::Object(fields) = obj else {
+            return Err(malformed(
+                format!("record {i}"),
+                "expected a JSON object".into(),
+            ));
+        };
+        let names: Vec<&str> = fields.keys().map(String::as_str).collect();
+        let columns = map_columns(&names, map)
+            .map_err(|e| malformed(format!("record {i}"), e.to_string()))?;
+        let mut rec = Record::default();
+        for ((name, field), value) in columns.iter().zip(fields.values()) {
+            let scalar = |v: &serde_json::Value| -> Result<Option<String>> {
+                match v {
+                    serde_json::Value::Null => Ok(None),
+                    serde_json::Value::String(s) => Ok(Some(s.clone())),
+                    serde_json::Value::Number(n) => Ok(Some(n.to_string())),
+                    serde_json::Value::Bool(b) => Ok(Some(b.to_string())),
+                    _ => Err(malformed(
+                        format!("record {i}, key `{name}`"),
+                        "expected a string, number, null or an array of those".into(),
+                    )),
+                }
+            };
+            let values: Vec<String> = match value {
+                serde_json::Value::Array(items) => items
+                    .iter()
+                    .map(scalar)
+                    .collect::<Result<Vec<_>>>()?
+                    .into_iter()
+                    .flatten()
+                    .collect(),
+                other => scalar(other)?.into_iter().collect(),
+            };
+            for v in values {
+                match field {
+                    Some(f) => rec.set(*f, &v),
+                    None if !v.trim().is_empty() => {
+                        rec.attributes.insert(name.clone(), v.trim().to_owned());
+                    }
+                    None => {}
+                }
+            }
+        }
+        if rec.id.is_empty() {
+            return Err(malformed(
+                format!("record {i}"),
+                "the id is empty; every record needs a unique id".into(),
+            ));
+        }
+        if let Some(first) = seen.insert(rec.id.clone(), i) {
+            return Err(malformed(
+                format!("record {i}"),
+                format!("id `{}` already used by record {first}", rec.id),
+            ));
+        }
+        records.push(rec);
+    }
+    Ok(records)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
