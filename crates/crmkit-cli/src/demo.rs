@@ -17,6 +17,7 @@ pub(crate) fn run() -> Result<(), Failure> {
     print!("{}", report()?);
     print!("{}", contact_report()?);
     print!("{}", complaint_report()?);
+    print!("{}", identity_report()?);
     Ok(())
 }
 
@@ -480,6 +481,123 @@ pub(crate) fn report() -> Result<String, Failure> {
         "For a margin of error of +/-5 NPS points at 95%: {observed} answers at the observed variance \
          ({:.3}), {worst} in the worst case.",
         all.variance
+    ));
+    Ok(out)
+}
+
+pub(crate) const CUSTOMERS_SAMPLE: &str = include_str!("../data/customers_sample.csv");
+
+/// Identity resolution on the embedded customer sample: clusters, a golden
+/// record, household links, an explanation and an online match.
+pub(crate) fn identity_report() -> Result<String, Failure> {
+    use crmkit::identity::golden::{GoldenSettings, golden_record};
+    use crmkit::identity::index::Index;
+    use crmkit::identity::record::{ColumnMap, read_csv};
+    use crmkit::identity::{Record, Settings, resolve};
+
+    let table = read_csv(CUSTOMERS_SAMPLE.as_bytes(), &ColumnMap::default())?;
+    let records = table.records;
+    let res = resolve(&records, &Settings::default())?;
+    let mut out = String::new();
+    heading(
+        &mut out,
+        "Identity resolution (20 customer records from 6 systems)",
+    );
+    out.push_str(&format!(
+        "{} records -> {} customers; {} household links\n",
+        records.len(),
+        res.cluster_count(),
+        res.households.len()
+    ));
+    let cids = res.cluster_ids();
+    let mut seen = Vec::new();
+    for c in &cids {
+        if seen.contains(c) {
+            continue;
+        }
+        seen.push(*c);
+        let members: Vec<String> = records
+            .iter()
+            .zip(&cids)
+            .filter(|(_, x)| *x == c)
+            .map(|(r, _)| {
+                format!(
+                    "{} ({}, {} {})",
+                    r.id,
+                    r.source.as_deref().unwrap_or("?"),
+                    r.first_name.as_deref().unwrap_or(""),
+                    r.last_name.as_deref().unwrap_or("")
+                )
+            })
+            .collect();
+        out.push_str(&format!("  {c}: {}\n", members.join(", ")));
+    }
+    let ayse: Vec<&Record> = records
+        .iter()
+        .zip(&cids)
+        .filter(|(_, c)| **c == "C001")
+        .map(|(r, _)| r)
+        .collect();
+    let g = golden_record("C001", &ayse, &GoldenSettings::default());
+    out.push_str("golden record of C001 (value <- record):\n");
+    for (name, v) in &g.fields {
+        out.push_str(&format!(
+            "  {name:<14} {:<40} <- {}\n",
+            v.value, v.record_id
+        ));
+    }
+    let emails: Vec<&str> = g.emails.iter().map(|e| e.value.as_str()).collect();
+    let phones: Vec<&str> = g.phones.iter().map(|p| p.value.as_str()).collect();
+    out.push_str(&format!(
+        "  emails         {}\n  phones         {}\n",
+        emails.join(", "),
+        phones.join(", ")
+    ));
+    for &(a, b) in res.households.iter().take(3) {
+        out.push_str(&format!(
+            "household, not the same person: {} ~ {}\n",
+            res.ids[a as usize], res.ids[b as usize]
+        ));
+    }
+    for (a, b) in [("C001", "C002"), ("C004", "C005")] {
+        let (ia, ib) = (res.index_of(a), res.index_of(b));
+        let (Some(ia), Some(ib)) = (ia, ib) else {
+            continue;
+        };
+        let e = res.explain(ia, ib);
+        let parts: Vec<String> = e
+            .fields
+            .iter()
+            .filter(|f| f.level > 0)
+            .map(|f| format!("{} {:+.1}", f.comparison.as_str(), f.weight))
+            .collect();
+        out.push_str(&format!(
+            "why {a} ~ {b}: prior {:+.1}, {} = {:+.1} -> p {:.3}\n",
+            e.prior,
+            parts.join(", "),
+            e.weight,
+            e.probability
+        ));
+    }
+    let index = Index::from_resolution(records.clone(), res, Settings::default());
+    let caller = Record {
+        id: "caller".into(),
+        first_name: Some("AYSE".into()),
+        last_name: Some("YILMAZ".into()),
+        phones: vec!["0532 412 33 10".into()],
+        country: Some("TR".into()),
+        date_of_birth: Some("14/03/1985".into()),
+        ..Record::default()
+    };
+    let hits = index.match_record(&caller);
+    let shown: Vec<String> = hits
+        .iter()
+        .take(3)
+        .map(|h| format!("{} (p {:.3})", h.entity_id, h.probability))
+        .collect();
+    out.push_str(&format!(
+        "call-centre lookup (AYSE YILMAZ, 0532 412 33 10): {}\n",
+        shown.join(", ")
     ));
     Ok(out)
 }

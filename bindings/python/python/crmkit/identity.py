@@ -20,8 +20,8 @@ threshold tuning are needed: the model is trained on the data itself.
 >>> [r["cluster_id"] for r in identity.resolve(rows)]
 ['1', '1', '3']
 >>> e = identity.explain(rows[0], rows[1])
->>> round(e["probability"], 3), e["fields"][3]["label"]
-(1.0, 'exact')
+>>> e["probability"] > 0.8, e["fields"][3]["label"]
+(True, 'exact, made from the name')
 """
 
 from __future__ import annotations

@@ -185,7 +185,8 @@ pub fn default_rules() -> Vec<BlockingRule> {
         &["date_of_birth", "postcode"],
         &["first_name", "postcode"],
         &["last_name", "postcode"],
-        &["first_name:3", "last_name:4"],
+        &["first_name:3", "last_name:4", "birth_year"],
+        &["first_name:3", "last_name:4", "city"],
         &["address", "last_name:2"],
     ]
     .iter()
@@ -325,11 +326,91 @@ pub fn rule_keys<V: Values + ?Sized>(rule: &BlockingRule, p: &Prepared, v: &V) -
     keys
 }
 
-fn hash_key(rule: usize, key: &str) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    rule.hash(&mut h);
-    key.hash(&mut h);
-    h.finish()
+/// Visits the values of a key part without allocating.
+fn for_part_values<V: Values + ?Sized>(
+    part: KeyPart,
+    p: &Prepared,
+    v: &V,
+    mut f: impl FnMut(&[&str]),
+) {
+    let one = |s: &str, f: &mut dyn FnMut(&[&str])| {
+        if !s.is_empty() {
+            f(&[s]);
+        }
+    };
+    match part {
+        KeyPart::FirstName(n) => one(prefix(v.text(Kind::First, p.first), n), &mut f),
+        KeyPart::LastName(n) => one(prefix(v.text(Kind::Last, p.last), n), &mut f),
+        KeyPart::NameSet => {
+            if p.first != NONE && p.last != NONE {
+                let (a, b) = (v.text(Kind::First, p.first), v.text(Kind::Last, p.last));
+                f(&[a.min(b), "|", a.max(b)]);
+            }
+        }
+        KeyPart::DateOfBirth | KeyPart::BirthYear => {
+            if p.dob != 0 {
+                let d = if part == KeyPart::BirthYear {
+                    p.dob / 10_000
+                } else {
+                    p.dob
+                };
+                let mut buf = [0u8; 10];
+                let mut i = buf.len();
+                let mut x = d;
+                loop {
+                    i -= 1;
+                    buf[i] = b'0' + (x % 10) as u8;
+                    x /= 10;
+                    if x == 0 {
+                        break;
+                    }
+                }
+                f(&[std::str::from_utf8(&buf[i..]).unwrap_or("")]);
+            }
+        }
+        KeyPart::Email => p.emails.iter().for_each(|&x| f(&[v.text(Kind::Email, x)])),
+        KeyPart::Phone => p.phones.iter().for_each(|&x| f(&[v.text(Kind::Phone, x)])),
+        KeyPart::NationalId => one(v.text(Kind::NationalId, p.national_id), &mut f),
+        KeyPart::CustomerNumber => p
+            .customer_numbers
+            .iter()
+            .for_each(|&x| f(&[v.text(Kind::CustomerNumber, x)])),
+        KeyPart::Address(n) => one(prefix(v.text(Kind::Address, p.address), n), &mut f),
+        KeyPart::City => one(v.text(Kind::City, p.city), &mut f),
+        KeyPart::Postcode(n) => one(prefix(v.text(Kind::Postcode, p.postcode), n), &mut f),
+    }
+}
+
+/// Hashes of a record's keys under rule number `r` (several when a part
+/// has several values; none when a part is missing). Equal keys hash
+/// equally; the rule number keeps rules apart.
+pub fn rule_hashes<V: Values + ?Sized>(
+    r: usize,
+    rule: &BlockingRule,
+    p: &Prepared,
+    v: &V,
+) -> Vec<u64> {
+    let mut start = std::collections::hash_map::DefaultHasher::new();
+    r.hash(&mut start);
+    let mut states = vec![start];
+    for part in &rule.parts {
+        let mut next = Vec::with_capacity(states.len());
+        for_part_values(*part, p, v, |pieces| {
+            for st in &states {
+                let mut h = st.clone();
+                for piece in pieces {
+                    h.write(piece.as_bytes());
+                }
+                h.write_u8(0x1f);
+                next.push(h);
+            }
+        });
+        if next.is_empty() {
+            return Vec::new();
+        }
+        states = next;
+    }
+    states.into_iter().map(|h| h.finish()).collect()
 }
 
 /// Candidate pairs `(i, j)` with `i < j`, sorted and distinct, packed as
@@ -392,9 +473,9 @@ pub fn candidates(
             .par_iter()
             .enumerate()
             .flat_map_iter(|(i, p)| {
-                rule_keys(rule, p, vocab)
+                rule_hashes(r, rule, p, vocab)
                     .into_iter()
-                    .map(move |k| (hash_key(r, &k), i as u32))
+                    .map(move |k| (k, i as u32))
             })
             .collect();
         let mut blocks: HashMap<u64, Vec<u32>> = HashMap::new();
@@ -522,6 +603,41 @@ mod tests {
         assert_eq!(c.report.rules[0].new_pairs, 1);
         assert_eq!(c.report.rules[4].new_pairs, 0);
         assert_eq!(c.report.all_pairs, 3);
+    }
+
+    #[test]
+    fn hashes_agree_with_readable_keys() {
+        let recs: Vec<Record> = [
+            ("1", "Ali", "Kaya", "1980-01-02", "a@x.com"),
+            ("2", "ALİ", "KAYA", "02.01.1980", "a@x.com"),
+            ("3", "Kaya", "Ali", "1980-01-02", "b@x.com"),
+            ("4", "Alim", "Kaya", "", ""),
+        ]
+        .iter()
+        .map(|&(id, f, l, d, e)| Record {
+            id: id.into(),
+            first_name: Some(f.into()),
+            last_name: Some(l.into()),
+            date_of_birth: Some(d.into()),
+            emails: vec![e.into()],
+            country: Some("TR".into()),
+            ..Record::default()
+        })
+        .collect();
+        let mut v = Vocabulary::default();
+        let p: Vec<_> = recs.iter().map(|r| v.intern(keys(r, None))).collect();
+        for (r, rule) in default_rules().iter().enumerate() {
+            for a in &p {
+                for b in &p {
+                    let same_keys = rule_keys(rule, a, &v)
+                        .iter()
+                        .any(|k| rule_keys(rule, b, &v).contains(k));
+                    let ha = rule_hashes(r, rule, a, &v);
+                    let same_hashes = ha.iter().any(|h| rule_hashes(r, rule, b, &v).contains(h));
+                    assert_eq!(same_keys, same_hashes, "{rule}");
+                }
+            }
+        }
     }
 
     #[test]

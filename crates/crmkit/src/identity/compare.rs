@@ -7,7 +7,7 @@
 #[cfg(test)]
 use super::standardize::Vocabulary;
 use super::standardize::{Kind, NONE, Prepared, Sym, Values};
-use crate::text::similarity::{jaro_winkler, osa_within};
+use crate::text::similarity::{jaro_winkler, osa_slices, osa_within};
 
 /// The compared fields, in the order of a comparison vector.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -89,7 +89,8 @@ impl Comparison {
             ],
             Comparison::Email => &[
                 "exact",
-                "same user part or jaro_winkler >= 0.92",
+                "exact, made from the name",
+                "a typo apart",
                 "different",
             ],
             Comparison::Phone => &["exact", "last 7 digits or one digit", "different"],
@@ -165,6 +166,16 @@ fn name_level(a: &str, b: &str) -> u8 {
     4
 }
 
+fn digits8(d: u32) -> [u8; 8] {
+    let mut out = [0u8; 8];
+    let mut x = d;
+    for slot in out.iter_mut().rev() {
+        *slot = (x % 10) as u8;
+        x /= 10;
+    }
+    out
+}
+
 fn date_level(a: u32, b: u32) -> u8 {
     if a == 0 || b == 0 {
         return 0;
@@ -172,9 +183,8 @@ fn date_level(a: u32, b: u32) -> u8 {
     if a == b {
         return 1;
     }
-    let (sa, sb) = (a.to_string(), b.to_string());
     let swapped = a / 10_000 == b / 10_000 && (a % 100) * 100 + (a / 100 % 100) == b % 10_000;
-    match osa_within(&sa, &sb, 2) {
+    match osa_slices(&digits8(a), &digits8(b), 2) {
         Some(1) => 2,
         _ if swapped => 2,
         Some(2) => 3,
@@ -209,10 +219,53 @@ fn best<F: Fn(Sym, Sym) -> u8>(a: &[Sym], b: &[Sym], f: F) -> u8 {
 }
 
 fn words_overlap(a: &str, b: &str) -> f64 {
-    let wa: Vec<&str> = a.split(' ').collect();
-    let wb: Vec<&str> = b.split(' ').collect();
-    let shared = wa.iter().filter(|w| wb.contains(w)).count();
-    shared as f64 / wa.len().max(wb.len()) as f64
+    let (na, nb) = (a.split(' ').count(), b.split(' ').count());
+    let shared = a
+        .split(' ')
+        .filter(|w| b.split(' ').any(|v| v == *w))
+        .count();
+    shared as f64 / na.max(nb) as f64
+}
+
+/// Letters of a text, lowercased ASCII only (for comparing email user
+/// parts with names).
+fn letters(s: &str) -> String {
+    s.chars()
+        .filter(char::is_ascii_alphabetic)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// Whether an email's user part is made from the person's name (it holds
+/// the last name, and the first name or its initial), as in
+/// `ayse.yilmaz74@…` or `ayilmaz@…`. Namesakes often share such addresses.
+///
+/// ```
+/// use crmkit::identity::compare::email_from_name;
+/// assert!(email_from_name("ayse.yilmaz74@gmail.com", "ayse", "yilmaz"));
+/// assert!(email_from_name("ayilmaz@gmail.com", "ayse", "yilmaz"));
+/// assert!(!email_from_name("kedi42@gmail.com", "ayse", "yilmaz"));
+/// ```
+pub fn email_from_name(email: &str, first: &str, last: &str) -> bool {
+    let user = letters(email.split('@').next().unwrap_or(""));
+    let last = letters(last);
+    if last.len() < 3 || !user.contains(&last) {
+        return false;
+    }
+    let first = letters(first.split(' ').next().unwrap_or(""));
+    first.is_empty() || user.contains(&first) || first.get(..1).is_some_and(|i| user.starts_with(i))
+}
+
+/// One typo apart: same user part with the domain at most two edits away
+/// (`gmial.com`), or same domain with user parts of Jaro–Winkler ≥ 0.92.
+fn email_typo(x: &str, y: &str) -> bool {
+    match (x.split_once('@'), y.split_once('@')) {
+        (Some((ux, dx)), Some((uy, dy))) => {
+            (ux == uy && osa_within(dx, dy, 2).is_some())
+                || (dx == dy && jaro_winkler(ux, uy) >= 0.92)
+        }
+        _ => false,
+    }
 }
 
 /// Compares two standardized records.
@@ -228,7 +281,7 @@ pub fn compare<V: Values + ?Sized>(a: &Prepared, b: &Prepared, v: &V) -> Compare
     let mut swapped = false;
     g[0] = direct.0;
     g[1] = direct.1;
-    if direct.0 != 1 || direct.1 != 1 {
+    if direct.0 >= 3 && direct.1 >= 3 {
         let cross = (name_level(fa, lb), name_level(la, fb));
         let score = |(x, y): (u8, u8)| {
             // missing counts as neither good nor bad
@@ -249,14 +302,19 @@ pub fn compare<V: Values + ?Sized>(a: &Prepared, b: &Prepared, v: &V) -> Compare
     }
     g[2] = date_level(a.dob, b.dob);
     g[3] = best(&a.emails, &b.emails, |x, y| {
-        let (ex, ey) = (v.text(Kind::Email, x), v.text(Kind::Email, y));
-        let same_user = ex.split('@').next() == ey.split('@').next();
-        if same_user || jaro_winkler(ex, ey) >= 0.92 {
-            2
-        } else {
+        if email_typo(v.text(Kind::Email, x), v.text(Kind::Email, y)) {
             3
+        } else {
+            4
         }
     });
+    if g[3] == 1 {
+        // an address made from the name agrees for namesakes too
+        let shared = a.emails.iter().find(|e| b.emails.contains(e)).copied();
+        if shared.is_some_and(|e| email_from_name(v.text(Kind::Email, e), fa, la)) {
+            g[3] = 2;
+        }
+    }
     g[4] = best(&a.phones, &b.phones, |x, y| {
         let (px, py) = (v.text(Kind::Phone, x), v.text(Kind::Phone, y));
         fn tail(p: &str) -> &str {
@@ -331,11 +389,11 @@ pub fn compare<V: Values + ?Sized>(a: &Prepared, b: &Prepared, v: &V) -> Compare
 }
 
 /// Whether a pair contradicts itself at the person level: first names
-/// differ with no agreeing birth date and no shared email, national id or
-/// customer number (a shared phone, last name or address is what households
-/// have in common). Such records are never put in one cluster.
+/// differ with no agreeing birth date and no shared national id or
+/// customer number (a shared phone, email, last name or address is what
+/// families have in common). Such records are never put in one cluster.
 pub fn person_conflict(g: &Gamma) -> bool {
-    let strong_id = g[3] == 1 || (g[5] != 0 && g[5] <= 2) || (g[6] != 0 && g[6] <= 2);
+    let strong_id = (g[5] != 0 && g[5] <= 2) || (g[6] != 0 && g[6] <= 2);
     let dob_agrees = g[2] != 0 && g[2] <= 2;
     g[0] == 4 && !dob_agrees && !strong_id
 }
@@ -354,6 +412,7 @@ pub fn person_agreement(g: &Gamma) -> bool {
     (g[0] != 0 && g[0] <= 3)
         || (g[2] != 0 && g[2] <= 2)
         || g[3] == 1
+        || g[3] == 2
         || g[4] == 1
         || (g[5] != 0 && g[5] <= 2)
         || (g[6] != 0 && g[6] <= 2)

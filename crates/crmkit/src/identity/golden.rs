@@ -5,7 +5,9 @@
 //! `updated_at`), the most frequent (values compared in standardized form,
 //! so `İZMİR` and `Izmir` count together), the value of the highest-priority
 //! source, or the most complete (longest). Ties fall to the next criteria:
-//! frequency, then recency, then the smallest record id. Every email and
+//! frequency, then recency, then the smallest record id; among spellings
+//! of the surviving value the best written one is shown (mixed case over
+//! capitals, `Yılmaz` over `Yilmaz`). Every email and
 //! phone of the cluster is kept, ranked by validity (parsed by
 //! [`crate::contact`]), then how many records carry it, then recency.
 //!
@@ -196,7 +198,24 @@ fn choose(cands: &[Candidate<'_>], rule: &Rule, settings: &GoldenSettings) -> Op
             .then(by_id)
             .then(Ordering::Equal)
     };
-    let best = cands.iter().max_by(|a, b| better(a, b))?;
+    let winner = cands.iter().max_by(|a, b| better(a, b))?;
+    // among the spellings of the winning value, the best written one:
+    // mixed case over ALL CAPS or all lower case, then letters with
+    // diacritics kept (Yılmaz over Yilmaz), then the rule's own order
+    let written = |c: &Candidate<'_>| {
+        let letters = c.value.chars().filter(|ch| ch.is_alphabetic());
+        let (mut upper, mut lower, mut non_ascii) = (false, false, 0usize);
+        for ch in letters {
+            upper |= ch.is_uppercase();
+            lower |= ch.is_lowercase();
+            non_ascii += usize::from(!ch.is_ascii());
+        }
+        (upper && lower, non_ascii)
+    };
+    let best = cands
+        .iter()
+        .filter(|c| c.key == winner.key)
+        .max_by(|a, b| written(a).cmp(&written(b)).then(better(a, b)))?;
     Some(FieldValue {
         value: best.value.to_owned(),
         record_id: best.record.id.clone(),

@@ -25,7 +25,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use super::blocking::{BlockingRule, rule_keys};
+use super::blocking::{BlockingRule, rule_hashes};
 use super::cluster::{Clusters, id_order};
 use super::compare::{compare, person_conflict};
 use super::model::Model;
@@ -124,16 +124,11 @@ pub struct Index {
 }
 
 fn key_hashes<V: Values + ?Sized>(rules: &[BlockingRule], p: &Prepared, v: &V) -> Vec<u64> {
-    use std::hash::{Hash, Hasher};
-    let mut out = Vec::new();
-    for (r, rule) in rules.iter().enumerate() {
-        for k in rule_keys(rule, p, v) {
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            r.hash(&mut h);
-            k.hash(&mut h);
-            out.push(h.finish());
-        }
-    }
+    let mut out: Vec<u64> = rules
+        .iter()
+        .enumerate()
+        .flat_map(|(r, rule)| rule_hashes(r, rule, p, v))
+        .collect();
     out.sort_unstable();
     out.dedup();
     out

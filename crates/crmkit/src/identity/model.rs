@@ -11,7 +11,8 @@
 //!
 //! Training ([`train`]):
 //! - `u` comes from random pairs (exact levels of single-valued fields from
-//!   the value frequencies, which is exact rather than sampled);
+//!   the value frequencies, which is exact rather than sampled); below
+//!   [`MIN_RECORDS_FOR_U`] records the documented defaults are kept;
 //! - `m` is anchored on strong evidence: for each comparison, it is
 //!   estimated on candidate pairs that the *other* comparisons already make
 //!   near-certain matches **and** that agree on a person-level identifier
@@ -92,7 +93,7 @@ fn default_m(c: Comparison) -> Vec<f64> {
     match c {
         Comparison::FirstName | Comparison::LastName => vec![0.80, 0.10, 0.05, 0.05],
         Comparison::DateOfBirth => vec![0.85, 0.08, 0.02, 0.05],
-        Comparison::Email => vec![0.70, 0.10, 0.20],
+        Comparison::Email => vec![0.55, 0.20, 0.05, 0.20],
         Comparison::Phone => vec![0.70, 0.05, 0.25],
         Comparison::NationalId => vec![0.95, 0.03, 0.02],
         Comparison::CustomerNumber => vec![0.90, 0.05, 0.05],
@@ -105,7 +106,8 @@ fn default_u(c: Comparison) -> Vec<f64> {
     match c {
         Comparison::FirstName | Comparison::LastName => vec![0.005, 0.005, 0.04, 0.95],
         Comparison::DateOfBirth => vec![0.0001, 0.002, 0.01, 0.9879],
-        Comparison::Email | Comparison::Phone => vec![1e-6, 1e-5, 0.999_989],
+        Comparison::Email => vec![1e-6, NAMESAKE_EMAIL_SHARE, 1e-5, 0.999_989],
+        Comparison::Phone => vec![1e-6, 1e-5, 0.999_989],
         Comparison::NationalId | Comparison::CustomerNumber => vec![1e-6, 1e-5, 0.999_989],
         Comparison::Address => vec![1e-5, 1e-4, 0.005, 0.994_89],
         Comparison::City => vec![0.02, 0.01, 0.97],
@@ -371,7 +373,7 @@ pub fn estimate_u(
         .map(|(c, &comp)| {
             let total: u64 = counts[c].iter().sum();
             let levels = counts[c].len();
-            if total < 100 {
+            if total < 100 || n < MIN_RECORDS_FOR_U {
                 return default_u(comp);
             }
             // add-half smoothing keeps every level possible
@@ -394,6 +396,34 @@ pub fn estimate_u(
         })
         .collect();
     (u, drawn)
+}
+
+/// The default share of namesakes (same first and last name, different
+/// people) who share an email address made from their name: the `u` of
+/// the "exact, made from the name" email level, which is conditional on
+/// the names agreeing, since such an address says little beyond them.
+pub const NAMESAKE_EMAIL_SHARE: f64 = 0.05;
+
+/// Whether level index `l` (0-based) of `c` has a `u` conditional on other
+/// fields (the "exact, made from the name" email level).
+pub fn conditional_level(c: Comparison, l: usize) -> bool {
+    c == Comparison::Email && l == 1
+}
+
+/// Estimates [`NAMESAKE_EMAIL_SHARE`] from candidate pairs that are clearly
+/// different people with the same name (names exact, birth dates clearly
+/// different); `None` with fewer than 20 such pairs.
+fn namesake_email_share(patterns: &[(&Gamma, u64)]) -> Option<f64> {
+    let (mut shared, mut total) = (0u64, 0u64);
+    for &(g, n) in patterns {
+        if g[0] == 1 && g[1] == 1 && g[2] == 4 && g[3] != 0 {
+            total += n;
+            if g[3] == 2 {
+                shared += n;
+            }
+        }
+    }
+    (total >= 20).then(|| ((shared as f64 + 0.5) / (total as f64 + 1.0)).max(1e-4))
 }
 
 /// Whether the pattern agrees on an independent person-level identifier
@@ -429,6 +459,8 @@ pub fn train(
     model.training.candidate_pairs = candidates;
     model.training.labelled_matches = labelled.len() as u64;
     let patterns: Vec<(&Gamma, u64)> = patterns.iter().map(|(g, &n)| (g, n)).collect();
+    let email = Comparison::Email.index();
+    model.parameters[email].u[1] = namesake_email_share(&patterns).unwrap_or(NAMESAKE_EMAIL_SHARE);
     // prior odds among candidate pairs, re-estimated each round
     let mut candidate_prior = 0.1f64;
     let mut anchors = vec![0u64; N];
@@ -515,6 +547,10 @@ pub fn train(
     model
 }
 
+/// Below this many records `u` keeps its documented defaults: in a small
+/// set the duplicates themselves are a large share of the random pairs.
+pub const MIN_RECORDS_FOR_U: usize = 1000;
+
 /// Below this many candidate pairs the prior λ keeps its default (1e-4).
 pub const MIN_CANDIDATES_FOR_PRIOR: u64 = 500;
 
@@ -538,12 +574,17 @@ fn sanity_check(model: &mut Model, anchors: &[u64]) {
             ));
             p.m = default_m(p.comparison);
         }
-        // weights may not increase down the levels
+        // weights may not increase down the levels (the name-made email
+        // level is conditional on the names and stands apart)
         let mut adjusted = false;
-        for l in 1..p.m.len() {
-            let (above, here) = (p.m[l - 1] / p.u[l - 1], p.m[l] / p.u[l]);
+        let ordered: Vec<usize> = (0..p.m.len())
+            .filter(|&l| !conditional_level(p.comparison, l))
+            .collect();
+        for w in ordered.windows(2) {
+            let (hi, lo) = (w[0], w[1]);
+            let (above, here) = (p.m[hi] / p.u[hi], p.m[lo] / p.u[lo]);
             if here > above {
-                p.m[l] = above * p.u[l];
+                p.m[lo] = above * p.u[lo];
                 adjusted = true;
             }
         }
@@ -589,6 +630,12 @@ mod tests {
         for p in &m.parameters {
             let w = p.weights();
             assert!(w[0] > 0.0, "{:?}", p.comparison);
+            let w: Vec<f64> = w
+                .iter()
+                .enumerate()
+                .filter(|(l, _)| !conditional_level(p.comparison, *l))
+                .map(|(_, w)| *w)
+                .collect();
             assert!(w.windows(2).all(|x| x[0] >= x[1]), "{:?}", p.comparison);
         }
     }

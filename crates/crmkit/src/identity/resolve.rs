@@ -293,8 +293,9 @@ impl standardize::Values for WithoutFrequencies<'_> {
 /// let b = Record { id: "b".into(), first_name: Some("AYSE".into()), last_name: Some("KAYA".into()),
 ///                  emails: vec!["aysekaya@gmail.com".into()], ..Record::default() };
 /// let e = explain_records(&Model::default(), &a, &b, None);
-/// assert!(e.probability > 0.99);
-/// assert_eq!(e.fields[3].label, "exact"); // gmail ignores dots
+/// assert!(e.probability > 0.8);
+/// // gmail ignores dots; the address is made from the name, so it counts for less
+/// assert_eq!(e.fields[3].label, "exact, made from the name");
 /// ```
 pub fn explain_records(
     model: &Model,
@@ -310,12 +311,18 @@ pub fn explain_records(
 
 /// Standardizes records in parallel and interns their keys.
 pub fn prepare(records: &[Record], default_country: Option<&str>) -> (Vec<Prepared>, Vocabulary) {
-    let keys: Vec<standardize::Keys> = records
-        .par_iter()
-        .map(|r| standardize::keys(r, default_country))
-        .collect();
+    // in chunks, so that the standardized strings of only one chunk wait
+    // for interning at a time
+    const CHUNK: usize = 1 << 16;
     let mut vocab = Vocabulary::default();
-    let prepared = keys.into_iter().map(|k| vocab.intern(k)).collect();
+    let mut prepared = Vec::with_capacity(records.len());
+    for chunk in records.chunks(CHUNK) {
+        let keys: Vec<standardize::Keys> = chunk
+            .par_iter()
+            .map(|r| standardize::keys(r, default_country))
+            .collect();
+        prepared.extend(keys.into_iter().map(|k| vocab.intern(k)));
+    }
     (prepared, vocab)
 }
 

@@ -31,12 +31,15 @@ pub type Sym = u32;
 /// The missing value.
 pub const NONE: Sym = u32::MAX;
 
+/// Values a field needs before term frequencies are used.
+pub const MIN_TF_POPULATION: u64 = 1000;
+
 /// Interned strings of one field, with how often each occurs (for
 /// term-frequency adjustment).
 #[derive(Debug, Clone, Default)]
 pub struct Interner {
-    ids: HashMap<String, Sym>,
-    values: Vec<String>,
+    ids: HashMap<std::sync::Arc<str>, Sym>,
+    values: Vec<std::sync::Arc<str>>,
     counts: Vec<u32>,
     total: u64,
 }
@@ -45,14 +48,15 @@ impl Interner {
     /// Interns `s` (which must not be empty) and counts one occurrence.
     pub fn intern(&mut self, s: String) -> Sym {
         self.total += 1;
-        if let Some(&id) = self.ids.get(&s) {
+        if let Some(&id) = self.ids.get(s.as_str()) {
             self.counts[id as usize] += 1;
             return id;
         }
         let id = Sym::try_from(self.values.len()).expect("fewer than 2^32 distinct values");
-        self.values.push(s.clone());
+        let shared: std::sync::Arc<str> = s.into();
+        self.values.push(shared.clone());
         self.counts.push(1);
-        self.ids.insert(s, id);
+        self.ids.insert(shared, id);
         id
     }
 
@@ -70,8 +74,13 @@ impl Interner {
         }
     }
 
-    /// The share of non-missing values equal to `id`.
+    /// The share of non-missing values equal to `id`; 0 (no frequency
+    /// adjustment) when fewer than [`MIN_TF_POPULATION`] values were seen,
+    /// since shares in a small set say little about the population.
     pub fn frequency(&self, id: Sym) -> f64 {
+        if self.total < MIN_TF_POPULATION {
+            return 0.0;
+        }
         match self.counts.get(id as usize) {
             Some(&c) if self.total > 0 => f64::from(c) / self.total as f64,
             _ => 0.0,
