@@ -28,6 +28,10 @@ pub(crate) struct ResolveArgs {
     /// Write one golden record per cluster here.
     #[arg(long)]
     golden: Option<String>,
+    /// Write scored pairs (`id_a,id_b,probability,weight`, probability at
+    /// least 0.01) here, for review queues and evaluation.
+    #[arg(long)]
+    pairs: Option<String>,
     /// The id column, when it is not recognized by name.
     #[arg(long)]
     id_column: Option<String>,
@@ -206,6 +210,22 @@ pub(crate) fn resolve(args: &ResolveArgs) -> Result<(), Failure> {
     drop(out);
     if let Some(path) = &args.golden {
         write_golden(path, &records, &res)?;
+    }
+    if let Some(path) = &args.pairs {
+        let mut w = csv::Writer::from_writer(writer(Some(path))?);
+        let io = |e: csv::Error| fail(format!("{path}: {e}"), 1);
+        w.write_record(["id_a", "id_b", "probability", "weight"])
+            .map_err(io)?;
+        for p in &res.pairs {
+            w.write_record([
+                res.ids[p.a as usize].as_str(),
+                res.ids[p.b as usize].as_str(),
+                &format!("{:.6}", p.probability),
+                &format!("{:.3}", p.weight),
+            ])
+            .map_err(io)?;
+        }
+        w.flush().map_err(|e| fail(format!("{path}: {e}"), 1))?;
     }
     if let Some(path) = &args.save_model {
         let json = serde_json::to_string_pretty(&res.model).map_err(|e| fail(e.to_string(), 1))?;
