@@ -8,6 +8,8 @@ use ffi::*;
 /// A rule set made once through the C ABI, kept as an address (handles are
 /// immutable and shareable).
 static FIXED_RULES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+/// An index of one record made once through the C ABI (matches only read it).
+static FIXED_INDEX: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
 use libfuzzer_sys::fuzz_target;
 
 fn doubles(data: &[u8]) -> Vec<f64> {
@@ -167,6 +169,42 @@ fuzz_target!(|data: &[u8]| {
             fixed as *const crmkit_category_rules,
             data.as_ptr(),
             data.len(),
+            out.as_mut_ptr(),
+            out.len(),
+            &mut written,
+        );
+        assert_ne!(st, crmkit_status::CRMKIT_PANIC);
+
+        // the bytes as identity records, a query and a pair to explain
+        let mut res: *mut crmkit_resolution = std::ptr::null_mut();
+        let st = crmkit_identity_resolve(data.as_ptr(), data.len(), std::ptr::null(), 0, &mut res);
+        assert_ne!(st, crmkit_status::CRMKIT_PANIC);
+        if st == crmkit_status::CRMKIT_OK {
+            let st = crmkit_resolution_clusters(res, out.as_mut_ptr(), out.len(), &mut written);
+            assert_ne!(st, crmkit_status::CRMKIT_PANIC);
+        }
+        crmkit_resolution_free(res);
+        let fixed_index = *FIXED_INDEX.get_or_init(|| {
+            let text = b"{\"id\":\"1\",\"name\":\"Ali Kaya\",\"phone\":\"05321234567\",\"country\":\"TR\"}";
+            let mut idx: *mut crmkit_index = std::ptr::null_mut();
+            assert_eq!(crmkit_index_new(text.as_ptr(), text.len(), std::ptr::null(), 0, &mut idx), crmkit_status::CRMKIT_OK);
+            idx as usize
+        });
+        let st = crmkit_index_match(
+            fixed_index as *const crmkit_index,
+            data.as_ptr(),
+            data.len(),
+            out.as_mut_ptr(),
+            out.len(),
+            &mut written,
+        );
+        assert_ne!(st, crmkit_status::CRMKIT_PANIC);
+        let half = data.len() / 2;
+        let st = crmkit_identity_explain(
+            data.as_ptr(),
+            half,
+            data[half..].as_ptr(),
+            data.len() - half,
             out.as_mut_ptr(),
             out.len(),
             &mut written,

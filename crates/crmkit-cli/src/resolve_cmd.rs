@@ -5,7 +5,8 @@ use std::io::Write;
 use std::time::Instant;
 
 use clap::Args;
-use crmkit::identity::golden::{GoldenSettings, golden_records};
+use crmkit::identity::cluster::id_order;
+use crmkit::identity::golden::{GoldenSettings, golden_record_resolved};
 use crmkit::identity::record::{ColumnMap, Field, RecordTable, read_csv};
 use crmkit::identity::{Model, Resolution, Settings, Stage, resolve_with};
 
@@ -208,8 +209,10 @@ pub(crate) fn resolve(args: &ResolveArgs) -> Result<(), Failure> {
         .map_err(|e| fail(format!("writing clusters: {e}"), 1))?;
     drop(w);
     drop(out);
+    say("clusters written");
     if let Some(path) = &args.golden {
         write_golden(path, &records, &res)?;
+        say("golden records written");
     }
     if let Some(path) = &args.pairs {
         let mut w = csv::Writer::from_writer(writer(Some(path))?);
@@ -251,7 +254,7 @@ fn write_golden(
     records: &[crmkit::identity::Record],
     res: &Resolution,
 ) -> Result<(), Failure> {
-    let golden = golden_records(records, &res.cluster_ids(), &GoldenSettings::default())?;
+    use rayon::prelude::*;
     const FIELDS: [&str; 8] = [
         "first_name",
         "last_name",
@@ -262,6 +265,21 @@ fn write_golden(
         "postcode",
         "country",
     ];
+    // clusters in order of their ids, built and written a chunk at a time
+    // so that memory stays bounded
+    let mut members: Vec<Vec<usize>> = Vec::new();
+    let mut slot: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    for (i, &rep) in res.cluster_of.iter().enumerate() {
+        let k = *slot.entry(rep).or_insert_with(|| {
+            members.push(Vec::new());
+            members.len() - 1
+        });
+        members[k].push(i);
+    }
+    drop(slot);
+    let name = |m: &Vec<usize>| res.ids[res.cluster_of[m[0]]].as_str();
+    members.sort_by(|a, b| id_order(name(a), name(b)));
+    let settings = GoldenSettings::default();
     let mut w = csv::Writer::from_writer(writer(Some(path))?);
     let io = |e: csv::Error| fail(format!("{path}: {e}"), 1);
     let mut header = vec!["cluster_id".to_owned(), "record_ids".to_owned()];
@@ -269,33 +287,31 @@ fn write_golden(
     header.extend(["emails".to_owned(), "phones".to_owned()]);
     header.extend(FIELDS.iter().map(|f| format!("{f}_from")));
     w.write_record(&header).map_err(io)?;
-    for g in &golden {
-        let mut row = vec![g.cluster_id.clone(), g.record_ids.join(";")];
-        row.extend(
-            FIELDS
-                .iter()
-                .map(|f| g.field(f).map(|v| v.value.clone()).unwrap_or_default()),
-        );
-        row.push(
-            g.emails
-                .iter()
-                .map(|e| e.value.as_str())
-                .collect::<Vec<_>>()
-                .join(";"),
-        );
-        row.push(
-            g.phones
-                .iter()
-                .map(|e| e.value.as_str())
-                .collect::<Vec<_>>()
-                .join(";"),
-        );
-        row.extend(
-            FIELDS
-                .iter()
-                .map(|f| g.field(f).map(|v| v.record_id.clone()).unwrap_or_default()),
-        );
-        w.write_record(&row).map_err(io)?;
+    for chunk in members.chunks(16_384) {
+        let rows: Vec<Vec<String>> = chunk
+            .par_iter()
+            .map(|m| {
+                let g = golden_record_resolved(res, records, m, &settings);
+                let value = |f: &str| g.field(f).map(|v| v.value.clone()).unwrap_or_default();
+                let from = |f: &str| g.field(f).map(|v| v.record_id.clone()).unwrap_or_default();
+                let mut row = vec![g.cluster_id.clone(), g.record_ids.join(";")];
+                row.extend(FIELDS.iter().map(|f| value(f)));
+                let join = |points: &[crmkit::identity::golden::ContactPoint]| {
+                    points
+                        .iter()
+                        .map(|p| p.value.as_str())
+                        .collect::<Vec<_>>()
+                        .join(";")
+                };
+                row.push(join(&g.emails));
+                row.push(join(&g.phones));
+                row.extend(FIELDS.iter().map(|f| from(f)));
+                row
+            })
+            .collect();
+        for row in &rows {
+            w.write_record(row).map_err(io)?;
+        }
     }
     w.flush().map_err(|e| fail(format!("{path}: {e}"), 1))
 }

@@ -21,7 +21,7 @@ threshold tuning are needed: the model is trained on the data itself.
 ['1', '1', '3']
 >>> e = identity.explain(rows[0], rows[1])
 >>> e["probability"] > 0.8, e["fields"][3]["label"]
-(True, 'exact, made from the name')
+(True, 'same or a typo apart, made from the name')
 """
 
 from __future__ import annotations

@@ -503,7 +503,7 @@ pub fn candidates(
                     key,
                     size: b.len() as u64,
                 });
-                largest.sort_by_key(|b| std::cmp::Reverse(b.size));
+                largest.sort_by(|a, b| b.size.cmp(&a.size).then_with(|| a.key.cmp(&b.key)));
                 largest.truncate(10);
             }
         }

@@ -89,7 +89,7 @@ impl Comparison {
             ],
             Comparison::Email => &[
                 "exact",
-                "exact, made from the name",
+                "same or a typo apart, made from the name",
                 "a typo apart",
                 "different",
             ],
@@ -308,10 +308,13 @@ pub fn compare<V: Values + ?Sized>(a: &Prepared, b: &Prepared, v: &V) -> Compare
             4
         }
     });
-    if g[3] == 1 {
-        // an address made from the name agrees for namesakes too
-        let shared = a.emails.iter().find(|e| b.emails.contains(e)).copied();
-        if shared.is_some_and(|e| email_from_name(v.text(Kind::Email, e), fa, la)) {
+    if g[3] == 1 || g[3] == 3 {
+        // an address made from the name agrees (or nearly) for namesakes too
+        let from_name = |e: &[Sym], names: (&str, &str)| {
+            e.iter()
+                .any(|&x| email_from_name(v.text(Kind::Email, x), names.0, names.1))
+        };
+        if from_name(&a.emails, (fa, la)) && from_name(&b.emails, (fb, lb)) {
             g[3] = 2;
         }
     }

@@ -33,7 +33,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::cluster::id_order;
 use super::record::Record;
-use super::standardize::{address_key, email_key, name_key, phone_key};
+use super::resolve::Resolution;
+use super::standardize::{Prepared, Vocabulary, address_key, email_key, name_key, phone_key};
 use crate::text::match_key;
 
 /// How a field's surviving value is chosen.
@@ -162,6 +163,7 @@ struct Candidate<'a> {
     value: &'a str,
     key: String,
     record: &'a Record,
+    time: Option<jiff::civil::DateTime>,
 }
 
 fn choose(cands: &[Candidate<'_>], rule: &Rule, settings: &GoldenSettings) -> Option<FieldValue> {
@@ -181,7 +183,7 @@ fn choose(cands: &[Candidate<'_>], rule: &Rule, settings: &GoldenSettings) -> Op
     let better = |a: &Candidate<'_>, b: &Candidate<'_>| -> std::cmp::Ordering {
         use std::cmp::Ordering;
         let by_freq = support[a.key.as_str()].cmp(&support[b.key.as_str()]);
-        let by_time = recency_key(a.record).cmp(&recency_key(b.record));
+        let by_time = a.time.cmp(&b.time);
         let by_source = source_rank(b.record).cmp(&source_rank(a.record));
         let by_len = a.value.chars().count().cmp(&b.value.chars().count());
         let by_id = id_order(&b.record.id, &a.record.id);
@@ -227,12 +229,13 @@ fn choose(cands: &[Candidate<'_>], rule: &Rule, settings: &GoldenSettings) -> Op
 
 fn contact_points<'a>(
     records: &[&'a Record],
+    times: &[Option<jiff::civil::DateTime>],
     values: impl Fn(&'a Record) -> &'a [String],
     key: impl Fn(&Record, &str) -> Option<(String, bool)>,
 ) -> Vec<ContactPoint> {
     let mut points: Vec<ContactPoint> = Vec::new();
     let mut latest: Vec<Option<jiff::civil::DateTime>> = Vec::new();
-    for r in records {
+    for (r, &t) in records.iter().zip(times) {
         for written in values(r) {
             let Some((k, valid)) = key(r, written) else {
                 continue;
@@ -264,7 +267,6 @@ fn contact_points<'a>(
             {
                 p.sources.push(s.clone());
             }
-            let t = recency_key(r);
             if t > latest[i] {
                 latest[i] = t;
                 p.last_seen = r.updated_at.clone();
@@ -289,8 +291,71 @@ pub fn golden_record(
     records: &[&Record],
     settings: &GoldenSettings,
 ) -> GoldenRecord {
-    let mut members: Vec<&Record> = records.to_vec();
-    members.sort_by(|a, b| id_order(&a.id, &b.id));
+    build(
+        cluster_id,
+        records.iter().map(|&r| (r, None)).collect(),
+        None,
+        settings,
+    )
+}
+
+/// [`golden_record`] for a cluster of a [`Resolution`]: `members` are
+/// indices into `records`, the records that were resolved. The
+/// standardized values the resolution already holds are reused.
+pub fn golden_record_resolved(
+    resolution: &Resolution,
+    records: &[Record],
+    members: &[usize],
+    settings: &GoldenSettings,
+) -> GoldenRecord {
+    let name = members
+        .first()
+        .map_or("", |&m| resolution.ids[resolution.cluster_of[m]].as_str());
+    build(
+        name,
+        members
+            .iter()
+            .map(|&i| (&records[i], Some(&resolution.prepared[i])))
+            .collect(),
+        Some(&resolution.vocabulary),
+        settings,
+    )
+}
+
+/// The standardized key of a field from a resolution's prepared record,
+/// when it has one.
+fn prepared_key(name: &str, p: &Prepared, v: &Vocabulary) -> Option<String> {
+    let text = match name {
+        "first_name" => v.first.value(p.first),
+        "last_name" => v.last.value(p.last),
+        "address" => v.address.value(p.address),
+        "city" => v.city.value(p.city),
+        "postcode" => v.postcode.value(p.postcode),
+        "national_id" => v.national_id.value(p.national_id),
+        "date_of_birth" if p.dob != 0 => {
+            return Some(format!(
+                "{:04}-{:02}-{:02}",
+                p.dob / 10_000,
+                p.dob / 100 % 100,
+                p.dob % 100
+            ));
+        }
+        _ => "",
+    };
+    (!text.is_empty()).then(|| text.to_owned())
+}
+
+fn build(
+    cluster_id: &str,
+    mut members: Vec<(&Record, Option<&Prepared>)>,
+    vocab: Option<&Vocabulary>,
+    settings: &GoldenSettings,
+) -> GoldenRecord {
+    members.sort_by(|a, b| id_order(&a.0.id, &b.0.id));
+    let prepared: Vec<Option<&Prepared>> = members.iter().map(|m| m.1).collect();
+    let members: Vec<&Record> = members.into_iter().map(|m| m.0).collect();
+    let times: Vec<Option<jiff::civil::DateTime>> =
+        members.iter().map(|r| recency_key(r)).collect();
     let rule_for = |f: &str| {
         settings
             .rules
@@ -330,9 +395,16 @@ pub fn golden_record(
     for (name, get, key) in canonical {
         let cands: Vec<Candidate<'_>> = members
             .iter()
-            .filter_map(|r| {
+            .zip(&times)
+            .zip(&prepared)
+            .filter_map(|((r, &time), p)| {
                 let v = get(r)?;
-                let k = if name == "date_of_birth" {
+                let known = p
+                    .zip(vocab)
+                    .and_then(|(p, vocab)| prepared_key(name, p, vocab));
+                let k = if let Some(k) = known {
+                    k
+                } else if name == "date_of_birth" {
                     let order = super::date::DateOrder::for_country(r.country.as_deref());
                     super::date::parse_date(v, order).map_or_else(|| v.clone(), |d| d.to_string())
                 } else {
@@ -342,6 +414,7 @@ pub fn golden_record(
                     value: v,
                     key: k,
                     record: r,
+                    time,
                 })
             })
             .collect();
@@ -367,12 +440,14 @@ pub fn golden_record(
     for name in attribute_names {
         let cands: Vec<Candidate<'_>> = members
             .iter()
-            .filter_map(|r| {
+            .zip(&times)
+            .filter_map(|(r, &time)| {
                 let v = r.attributes.get(name)?;
                 Some(Candidate {
                     value: v,
                     key: match_key(v),
                     record: r,
+                    time,
                 })
             })
             .collect();
@@ -382,22 +457,27 @@ pub fn golden_record(
     }
     let emails = contact_points(
         &members,
+        &times,
         |r| &r.emails,
-        |_, e| {
-            let key = email_key(e)?;
-            Some((key, crate::contact::email::dedup_key(e).is_some()))
+        |_, e| match crate::contact::email::dedup_key(e) {
+            Some(key) => Some((key, true)),
+            None => email_key(e).map(|k| (k, false)),
         },
     );
     let phones = contact_points(
         &members,
+        &times,
         |r| &r.phones,
         |r, p| {
-            let key = phone_key(p, r.country.as_deref())?;
             let region = r
                 .country
                 .as_deref()
                 .and_then(|c| crate::contact::phone::region(c).ok());
-            Some((key, crate::contact::phone::parse_in(p, region).valid))
+            let parsed = crate::contact::phone::parse_in(p, region);
+            match parsed.e164.filter(|_| parsed.possible) {
+                Some(e) => Some((e, parsed.valid)),
+                None => phone_key(p, None).map(|k| (k, false)),
+            }
         },
     );
     GoldenRecord {

@@ -21,7 +21,7 @@ pub mod golden;
 pub mod index;
 pub mod model;
 pub mod record;
-mod resolve;
+pub(crate) mod resolve;
 pub mod standardize;
 pub mod tckn;
 

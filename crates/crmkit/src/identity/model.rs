@@ -400,12 +400,12 @@ pub fn estimate_u(
 
 /// The default share of namesakes (same first and last name, different
 /// people) who share an email address made from their name: the `u` of
-/// the "exact, made from the name" email level, which is conditional on
+/// the "same or a typo apart, made from the name" email level, which is conditional on
 /// the names agreeing, since such an address says little beyond them.
 pub const NAMESAKE_EMAIL_SHARE: f64 = 0.05;
 
 /// Whether level index `l` (0-based) of `c` has a `u` conditional on other
-/// fields (the "exact, made from the name" email level).
+/// fields (the "same or a typo apart, made from the name" email level).
 pub fn conditional_level(c: Comparison, l: usize) -> bool {
     c == Comparison::Email && l == 1
 }
@@ -458,7 +458,10 @@ pub fn train(
     let candidates: u64 = patterns.values().sum();
     model.training.candidate_pairs = candidates;
     model.training.labelled_matches = labelled.len() as u64;
-    let patterns: Vec<(&Gamma, u64)> = patterns.iter().map(|(g, &n)| (g, n)).collect();
+    // a fixed order keeps the floating-point sums, and so the model,
+    // identical from run to run
+    let mut patterns: Vec<(&Gamma, u64)> = patterns.iter().map(|(g, &n)| (g, n)).collect();
+    patterns.sort_unstable();
     let email = Comparison::Email.index();
     model.parameters[email].u[1] = namesake_email_share(&patterns).unwrap_or(NAMESAKE_EMAIL_SHARE);
     // prior odds among candidate pairs, re-estimated each round

@@ -295,7 +295,7 @@ impl standardize::Values for WithoutFrequencies<'_> {
 /// let e = explain_records(&Model::default(), &a, &b, None);
 /// assert!(e.probability > 0.8);
 /// // gmail ignores dots; the address is made from the name, so it counts for less
-/// assert_eq!(e.fields[3].label, "exact, made from the name");
+/// assert_eq!(e.fields[3].label, "same or a typo apart, made from the name");
 /// ```
 pub fn explain_records(
     model: &Model,

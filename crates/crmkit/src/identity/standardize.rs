@@ -166,8 +166,7 @@ pub fn address_key(s: &str) -> String {
 /// are at least seven.
 pub fn phone_key(s: &str, country: Option<&str>) -> Option<String> {
     let region = country.and_then(|c| crate::contact::phone::region(c).ok());
-    let parsed = crate::contact::phone::parse_in(s, region);
-    if let Some(e) = parsed.e164.filter(|_| parsed.possible) {
+    if let Some(e) = crate::contact::phone::e164(s, region) {
         return Some(e);
     }
     let digits: String = s.chars().filter(char::is_ascii_digit).collect();

@@ -170,6 +170,44 @@ pub struct PhoneNumber {
     pub error: Option<PhoneIssue>,
 }
 
+/// The E.164 form of `text` when it parses as a number of possible length
+/// for its country, without the validity, type and format work of
+/// [`parse_in`]: the fast path for matching keys. Letters that look like
+/// digits give `None`, as in [`parse_in`].
+///
+/// ```
+/// use crmkit::contact::phone::{e164, region};
+/// let tr = Some(region("TR").unwrap());
+/// assert_eq!(e164("(530) 941-9565", tr).as_deref(), Some("+905309419565"));
+/// assert_eq!(e164("0090 530 941 95 65", tr).as_deref(), Some("+905309419565"));
+/// assert_eq!(e164("O532 123 45 67", tr), None);
+/// ```
+pub fn e164(text: &str, default_region: Option<Region>) -> Option<String> {
+    if text.trim().is_empty() {
+        return None;
+    }
+    let pre = preparse::preparse(text);
+    if pre.confusable.is_some() {
+        return None;
+    }
+    let international = pre.number.trim_start().strip_prefix("00");
+    let parsed = match international {
+        // "00" is the international prefix in most of the world; the full
+        // parse decides between the two readings
+        Some(_) => {
+            return parse_in(text, default_region).e164.and_then(|e| {
+                let n = PHONE_NUMBER_UTIL.parse(&e, None).ok()?;
+                n.is_possible_with_reason().is_ok().then_some(e)
+            });
+        }
+        None => PHONE_NUMBER_UTIL.parse(&pre.number, default_region).ok()?,
+    };
+    parsed
+        .is_possible_with_reason()
+        .is_ok()
+        .then(|| parsed.format_as(PhoneNumberFormat::E164).into_owned())
+}
+
 /// Reads an ISO 3166-1 alpha-2 region code (case-insensitive).
 pub fn region(code: &str) -> Result<Region> {
     Region::from_code(code.trim())
