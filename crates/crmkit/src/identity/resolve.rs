@@ -27,7 +27,7 @@ pub struct Settings {
     pub threshold: f64,
     /// Clusters never grow beyond this many records (default 100).
     pub max_cluster_size: usize,
-    /// Random pairs drawn to estimate u (default 200,000).
+    /// Random pairs drawn to estimate u (default 100,000).
     pub u_samples: usize,
     /// Seed of the random pairs.
     pub seed: u64,
@@ -47,7 +47,7 @@ impl Default for Settings {
             blocking_options: BlockingOptions::default(),
             threshold: 0.5,
             max_cluster_size: 100,
-            u_samples: 200_000,
+            u_samples: 100_000,
             seed: 0,
             default_country: None,
             model: None,
