@@ -130,3 +130,34 @@ pub fn cluster_pair_metrics<S: AsRef<str>>(
         .collect();
     pair_metrics(&predicted, &truth)
 }
+
+/// Pairs completeness of blocking: the share of true pairs (by record
+/// index, either order) among the candidate pairs, with the number found.
+///
+/// ```
+/// use crmkit::identity::blocking::{candidates, default_rules, BlockingOptions};
+/// use crmkit::identity::eval::pairs_completeness;
+/// use crmkit::identity::{prepare, Record};
+/// let rec = |id: &str, email: &str| Record { id: id.into(), emails: vec![email.into()], ..Record::default() };
+/// let recs = [rec("a", "x@y.com"), rec("b", "x@y.com"), rec("c", "z@y.com")];
+/// let (p, v) = prepare(&recs, None);
+/// let c = candidates(&p, &v, &default_rules(), &BlockingOptions::default(), None);
+/// assert_eq!(pairs_completeness(&c.pairs, &[(0, 1), (1, 2)]), (0.5, 1));
+/// ```
+pub fn pairs_completeness(candidate_pairs: &[u64], truth: &[(usize, usize)]) -> (f64, u64) {
+    let found = truth
+        .iter()
+        .filter(|&&(a, b)| {
+            let (i, j) = if a < b { (a, b) } else { (b, a) };
+            candidate_pairs
+                .binary_search(&(((i as u64) << 32) | j as u64))
+                .is_ok()
+        })
+        .count() as u64;
+    let share = if truth.is_empty() {
+        1.0
+    } else {
+        found as f64 / truth.len() as f64
+    };
+    (share, found)
+}
