@@ -60,6 +60,25 @@ fn one_record(text: &str) -> Result<Record, crmkit_status> {
     Ok(recs.remove(0))
 }
 
+/// Reads the records and settings arguments of `crmkit_identity_resolve`
+/// and `crmkit_index_new`.
+///
+/// # Safety
+/// As `crmkit_identity_resolve`.
+unsafe fn inputs(
+    records: *const u8,
+    len: usize,
+    settings: *const u8,
+    settings_len: usize,
+) -> Result<(Vec<Record>, Settings), crmkit_status> {
+    // SAFETY: forwarded caller guarantee.
+    let text = unsafe { utf8(records, len, "records") }?;
+    // SAFETY: forwarded caller guarantee.
+    let settings = settings_from(unsafe { utf8(settings, settings_len, "settings") }?)?;
+    let recs = records_from_json(text, &ColumnMap::default()).map_err(|e| fail(&e))?;
+    Ok((recs, settings))
+}
+
 /// Resolves records (`len` bytes of UTF-8 JSON: an array of objects or one
 /// object per line, with keys `id`, `first_name`, `last_name`, `email`,
 /// `phone`, `date_of_birth`, `national_id`, `address`, `city`, `postcode`,
@@ -84,22 +103,9 @@ pub unsafe extern "C" fn crmkit_identity_resolve(
             return fail_with(crmkit_status::CRMKIT_NULL_ARGUMENT, "`out` is NULL");
         }
         // SAFETY: forwarded caller guarantee.
-        let (text, settings) = match unsafe {
-            (
-                utf8(records, len, "records"),
-                utf8(settings, settings_len, "settings"),
-            )
-        } {
-            (Ok(t), Ok(s)) => (t, s),
-            (Err(st), _) | (_, Err(st)) => return st,
-        };
-        let settings = match settings_from(settings) {
-            Ok(s) => s,
+        let (recs, settings) = match unsafe { inputs(records, len, settings, settings_len) } {
+            Ok(x) => x,
             Err(st) => return st,
-        };
-        let recs = match records_from_json(text, &ColumnMap::default()) {
-            Ok(r) => r,
-            Err(e) => return fail(&e),
         };
         match resolve(&recs, &settings) {
             Ok(res) => {
@@ -259,22 +265,9 @@ pub unsafe extern "C" fn crmkit_index_new(
             return fail_with(crmkit_status::CRMKIT_NULL_ARGUMENT, "`out` is NULL");
         }
         // SAFETY: forwarded caller guarantee.
-        let (text, settings) = match unsafe {
-            (
-                utf8(records, len, "records"),
-                utf8(settings, settings_len, "settings"),
-            )
-        } {
-            (Ok(t), Ok(s)) => (t, s),
-            (Err(st), _) | (_, Err(st)) => return st,
-        };
-        let settings = match settings_from(settings) {
-            Ok(s) => s,
+        let (recs, settings) = match unsafe { inputs(records, len, settings, settings_len) } {
+            Ok(x) => x,
             Err(st) => return st,
-        };
-        let recs = match records_from_json(text, &ColumnMap::default()) {
-            Ok(r) => r,
-            Err(e) => return fail(&e),
         };
         match Index::build(recs, settings) {
             Ok(index) => {

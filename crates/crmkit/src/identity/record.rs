@@ -213,7 +213,7 @@ pub fn read_csv<R: Read>(reader: R, map: &ColumnMap) -> Result<RecordTable> {
     let names: Vec<&str> = headers.iter().collect();
     let columns = map_columns(&names, map)?;
     let mut records = Vec::new();
-    let mut seen = std::collections::HashMap::new();
+    let mut ids = IdCheck::new("line");
     for (i, row) in rdr.records().enumerate() {
         let line = i + 2;
         let row = row.map_err(|e| malformed(format!("line {line}"), e.to_string()))?;
@@ -227,18 +227,7 @@ pub fn read_csv<R: Read>(reader: R, map: &ColumnMap) -> Result<RecordTable> {
                 None => {}
             }
         }
-        if rec.id.is_empty() {
-            return Err(malformed(
-                format!("line {line}"),
-                "the id is empty; every record needs a unique id".into(),
-            ));
-        }
-        if let Some(first) = seen.insert(rec.id.clone(), line) {
-            return Err(malformed(
-                format!("line {line}"),
-                format!("id `{}` already used on line {first}", rec.id),
-            ));
-        }
+        ids.check(&rec.id, line)?;
         records.push(rec);
     }
     Ok(RecordTable { records, columns })
@@ -341,20 +330,9 @@ pub fn records_from_columns<S: AsRef<str>>(
             }
         }
     }
-    let mut seen = std::collections::HashMap::new();
+    let mut ids = IdCheck::new("row");
     for (row, r) in records.iter().enumerate() {
-        if r.id.is_empty() {
-            return Err(Error::from(InputError::Malformed {
-                location: format!("row {row}"),
-                message: "the id is empty; every record needs a unique id".into(),
-            }));
-        }
-        if let Some(first) = seen.insert(r.id.clone(), row) {
-            return Err(Error::from(InputError::Malformed {
-                location: format!("row {row}"),
-                message: format!("id `{}` already used in row {first}", r.id),
-            }));
-        }
+        ids.check(&r.id, row)?;
     }
     Ok(records)
 }
@@ -403,7 +381,7 @@ pub fn records_from_json(text: &str, map: &ColumnMap) -> Result<Vec<Record>> {
         v
     };
     let mut records = Vec::with_capacity(objects.len());
-    let mut seen = std::collections::HashMap::new();
+    let mut ids = IdCheck::new("record");
     for (i, obj) in objects.iter().enumerate() {
         let serde_json::Value::Object(fields) = obj else {
             return Err(malformed(
@@ -448,21 +426,46 @@ pub fn records_from_json(text: &str, map: &ColumnMap) -> Result<Vec<Record>> {
                 }
             }
         }
-        if rec.id.is_empty() {
-            return Err(malformed(
-                format!("record {i}"),
-                "the id is empty; every record needs a unique id".into(),
-            ));
-        }
-        if let Some(first) = seen.insert(rec.id.clone(), i) {
-            return Err(malformed(
-                format!("record {i}"),
-                format!("id `{}` already used by record {first}", rec.id),
-            ));
-        }
+        ids.check(&rec.id, i)?;
         records.push(rec);
     }
     Ok(records)
+}
+
+/// Checks that ids are present and unique, naming where a bad one is.
+struct IdCheck {
+    unit: &'static str,
+    seen: std::collections::HashMap<String, usize>,
+}
+
+impl IdCheck {
+    fn new(unit: &'static str) -> IdCheck {
+        IdCheck {
+            unit,
+            seen: std::collections::HashMap::new(),
+        }
+    }
+
+    fn check(&mut self, id: &str, at: usize) -> Result<()> {
+        let unit = self.unit;
+        let malformed = |message: String| {
+            Error::from(InputError::Malformed {
+                location: format!("{unit} {at}"),
+                message,
+            })
+        };
+        if id.is_empty() {
+            return Err(malformed(
+                "the id is empty; every record needs a unique id".into(),
+            ));
+        }
+        if let Some(first) = self.seen.insert(id.to_owned(), at) {
+            return Err(malformed(format!(
+                "id `{id}` already used by {unit} {first}"
+            )));
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]
