@@ -42,6 +42,9 @@ fn demo_reports_every_section_with_the_library_numbers() {
         "Monthly trend",
         "Drivers",
         "Sample size",
+        "Identity resolution",
+        "golden record of C001",
+        "household, not the same person",
     ] {
         assert!(text.contains(section), "missing section {section}");
     }
@@ -237,4 +240,124 @@ fn nps_diff_compares_two_files() {
     let out = crmkit(&["nps-diff", pa.to_str().unwrap(), bad.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("line 3"));
+}
+
+const CUSTOMERS: &str = "id,first_name,last_name,phone,date_of_birth,email,country\n\
+    1,Kübran,İhsanoğlu,0541 520 71 32,17.05.1985,,TR\n\
+    2,KUBRAN,IHSANOGLU,(541) 520-7132,1985-05-17,,TR\n\
+    3,Saire,İhsanoğlu,0541 520 71 32,02.11.1958,,TR\n\
+    4,John,Smith,404.980.4051,07/16/1969,jsmith@aol.com,US\n";
+
+#[test]
+fn resolve_writes_id_and_cluster_id() {
+    let input = temp_csv("customers.csv", CUSTOMERS);
+    let out_path = input.with_file_name("clusters.csv");
+    let golden = input.with_file_name("golden.csv");
+    let out = crmkit(&[
+        "resolve",
+        input.to_str().unwrap(),
+        "--out",
+        out_path.to_str().unwrap(),
+        "--golden",
+        golden.to_str().unwrap(),
+        "--report",
+        "--explain",
+        "1",
+        "2",
+        "--quiet",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let clusters = std::fs::read_to_string(&out_path).unwrap();
+    assert_eq!(clusters, "id,cluster_id\n1,1\n2,1\n3,3\n4,4\n");
+    let report = String::from_utf8(out.stdout).unwrap();
+    assert!(report.contains("blocking:"), "{report}");
+    assert!(report.contains("household links: 2"), "{report}");
+    assert!(
+        report.contains("1 ~ 2") && report.contains("same cluster: yes"),
+        "{report}"
+    );
+    let golden = std::fs::read_to_string(&golden).unwrap();
+    assert!(
+        golden.starts_with("cluster_id,record_ids,first_name"),
+        "{golden}"
+    );
+    assert!(
+        golden.contains("1,1;2,Kübran,İhsanoğlu,1985-05-17"),
+        "{golden}"
+    );
+
+    // two files linked: ids must be unique across them
+    let a = temp_csv(
+        "a.csv",
+        "id,first_name,last_name,email\na1,Ali,Kaya,ali.kaya@x.com\n",
+    );
+    let b = temp_csv(
+        "b.csv",
+        "id,first_name,last_name,email\nb1,ALİ,KAYA,ali.kaya@x.com\n",
+    );
+    let out = crmkit(&[
+        "resolve",
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        "--link",
+        "--quiet",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "id,cluster_id\na1,a1\nb1,a1\n"
+    );
+    let out = crmkit(&[
+        "resolve",
+        a.to_str().unwrap(),
+        a.to_str().unwrap(),
+        "--link",
+        "--quiet",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("both files"));
+}
+
+#[test]
+fn resolve_bad_input_exits_2_naming_the_line() {
+    let bad = temp_csv("dup.csv", "id,first_name\n1,a\n1,b\n");
+    let out = crmkit(&["resolve", bad.to_str().unwrap(), "--quiet"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("line 3") && err.contains("`1`"), "{err}");
+    let out = crmkit(&[
+        "resolve",
+        bad.to_str().unwrap(),
+        "--threshold",
+        "2",
+        "--quiet",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let input = temp_csv("ok.csv", CUSTOMERS);
+    let out = crmkit(&[
+        "resolve",
+        input.to_str().unwrap(),
+        "--map",
+        "phone=shoe",
+        "--quiet",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown field `shoe`"));
+    let out = crmkit(&[
+        "resolve",
+        input.to_str().unwrap(),
+        "--explain",
+        "1",
+        "99",
+        "--quiet",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
 }
