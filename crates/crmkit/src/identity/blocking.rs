@@ -172,7 +172,8 @@ impl<'de> serde::Deserialize<'de> for BlockingRule {
 }
 
 /// The default rules: every strong identifier alone, names with birth
-/// date or postcode, birth date with postcode, and name prefixes.
+/// date or postcode, birth date with postcode, the last name's initial or
+/// the start of the address, and name prefixes with birth year or city.
 pub fn default_rules() -> Vec<BlockingRule> {
     [
         &["email"][..],
@@ -188,6 +189,8 @@ pub fn default_rules() -> Vec<BlockingRule> {
         &["first_name:3", "last_name:4", "birth_year"],
         &["first_name:3", "last_name:4", "city"],
         &["address", "last_name:2"],
+        &["date_of_birth", "last_name:1"],
+        &["date_of_birth", "address:4"],
     ]
     .iter()
     .map(|p| BlockingRule::parse(p).expect("default rules parse"))
