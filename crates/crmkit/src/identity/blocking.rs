@@ -472,7 +472,7 @@ pub fn candidates(
     let mut all: Vec<u64> = Vec::new();
     let mut largest: Vec<BlockReport> = Vec::new();
     for (r, rule) in rules.iter().enumerate() {
-        let keyed: Vec<(u64, u32)> = records
+        let mut keyed: Vec<(u64, u32)> = records
             .par_iter()
             .enumerate()
             .flat_map_iter(|(i, p)| {
@@ -481,11 +481,21 @@ pub fn candidates(
                     .map(move |k| (k, i as u32))
             })
             .collect();
-        let mut blocks: HashMap<u64, Vec<u32>> = HashMap::new();
-        for (k, i) in keyed {
-            blocks.entry(k).or_default().push(i);
+        // equal keys become runs: a block is a run of two or more
+        keyed.par_sort_unstable();
+        let members: Vec<u32> = keyed.iter().map(|&(_, i)| i).collect();
+        let mut runs: Vec<(usize, usize)> = Vec::new();
+        let mut start = 0;
+        for end in 1..=keyed.len() {
+            if end == keyed.len() || keyed[end].0 != keyed[start].0 {
+                if end - start > 1 {
+                    runs.push((start, end));
+                }
+                start = end;
+            }
         }
-        let blocks: Vec<Vec<u32>> = blocks.into_values().filter(|b| b.len() > 1).collect();
+        drop(keyed);
+        let blocks: Vec<&[u32]> = runs.iter().map(|&(a, b)| &members[a..b]).collect();
         let mut rr = RuleReport {
             rule: rule.to_string(),
             blocks: blocks.len() as u64,
@@ -524,7 +534,7 @@ pub fn candidates(
                         }
                     }
                 } else {
-                    let mut sorted = b.clone();
+                    let mut sorted = b.to_vec();
                     sorted.sort_by(|&x, &y| sort_key(x as usize).cmp(&sort_key(y as usize)));
                     for (x, &i) in sorted.iter().enumerate() {
                         for &j in sorted[x + 1..].iter().take(options.window) {

@@ -473,11 +473,8 @@ fn build(
                 .country
                 .as_deref()
                 .and_then(|c| crate::contact::phone::region(c).ok());
-            let parsed = crate::contact::phone::parse_in(p, region);
-            match parsed.e164.filter(|_| parsed.possible) {
-                Some(e) => Some((e, parsed.valid)),
-                None => phone_key(p, None).map(|k| (k, false)),
-            }
+            crate::contact::phone::e164_with_validity(p, region)
+                .or_else(|| phone_key(p, None).map(|k| (k, false)))
         },
     );
     GoldenRecord {

@@ -183,6 +183,27 @@ pub struct PhoneNumber {
 /// assert_eq!(e164("O532 123 45 67", tr), None);
 /// ```
 pub fn e164(text: &str, default_region: Option<Region>) -> Option<String> {
+    e164_checked(text, default_region, false).map(|(e, _)| e)
+}
+
+/// [`e164`] and whether the number is valid under libphonenumber metadata,
+/// still without the type and format work of [`parse_in`].
+///
+/// ```
+/// use crmkit::contact::phone::{e164_with_validity, region};
+/// let tr = Some(region("TR").unwrap());
+/// assert_eq!(e164_with_validity("0532 123 45 67", tr), Some(("+905321234567".into(), true)));
+/// assert_eq!(e164_with_validity("0000 123 45 67", tr).map(|(_, v)| v), Some(false));
+/// ```
+pub fn e164_with_validity(text: &str, default_region: Option<Region>) -> Option<(String, bool)> {
+    e164_checked(text, default_region, true)
+}
+
+fn e164_checked(
+    text: &str,
+    default_region: Option<Region>,
+    validity: bool,
+) -> Option<(String, bool)> {
     if text.trim().is_empty() {
         return None;
     }
@@ -190,22 +211,21 @@ pub fn e164(text: &str, default_region: Option<Region>) -> Option<String> {
     if pre.confusable.is_some() {
         return None;
     }
-    let international = pre.number.trim_start().strip_prefix("00");
-    let parsed = match international {
+    if pre.number.trim_start().starts_with("00") {
         // "00" is the international prefix in most of the world; the full
         // parse decides between the two readings
-        Some(_) => {
-            return parse_in(text, default_region).e164.and_then(|e| {
-                let n = PHONE_NUMBER_UTIL.parse(&e, None).ok()?;
-                n.is_possible_with_reason().is_ok().then_some(e)
-            });
-        }
-        None => PHONE_NUMBER_UTIL.parse(&pre.number, default_region).ok()?,
-    };
-    parsed
-        .is_possible_with_reason()
-        .is_ok()
-        .then(|| parsed.format_as(PhoneNumberFormat::E164).into_owned())
+        let full = parse_in(text, default_region);
+        return full.e164.filter(|_| full.possible).map(|e| (e, full.valid));
+    }
+    let parsed = PHONE_NUMBER_UTIL.parse(&pre.number, default_region).ok()?;
+    if parsed.is_possible_with_reason().is_err() {
+        return None;
+    }
+    let valid = validity && parsed.is_valid();
+    Some((
+        parsed.format_as(PhoneNumberFormat::E164).into_owned(),
+        valid,
+    ))
 }
 
 /// Reads an ISO 3166-1 alpha-2 region code (case-insensitive).
