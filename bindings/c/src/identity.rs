@@ -286,6 +286,23 @@ fn index<'a>(ptr: *const crmkit_index) -> Result<&'a RwLock<Index>, crmkit_statu
         .ok_or_else(|| fail_with(crmkit_status::CRMKIT_NULL_ARGUMENT, "`index` is NULL"))
 }
 
+/// Runs a change under the index's write lock and writes it as JSON.
+fn write_change(
+    idx: &RwLock<Index>,
+    change: impl FnOnce(&mut Index) -> crmkit::Result<crmkit::identity::index::Change>,
+    buf: *mut u8,
+    buf_len: usize,
+    out_n: *mut usize,
+) -> crmkit_status {
+    let Ok(mut guard) = idx.write() else {
+        return poisoned();
+    };
+    match change(&mut guard) {
+        Ok(change) => json_out(&change, buf, buf_len, out_n),
+        Err(e) => fail(&e),
+    }
+}
+
 fn poisoned() -> crmkit_status {
     fail_with(
         crmkit_status::CRMKIT_PANIC,
@@ -367,13 +384,7 @@ pub unsafe extern "C" fn crmkit_index_insert(
             Ok(r) => r,
             Err(st) => return st,
         };
-        let Ok(mut guard) = idx.write() else {
-            return poisoned();
-        };
-        match guard.insert(r) {
-            Ok(change) => json_out(&change, buf, buf_len, out_n),
-            Err(e) => fail(&e),
-        }
+        write_change(idx, |i| i.insert(r), buf, buf_len, out_n)
     })
 }
 
@@ -403,13 +414,7 @@ pub unsafe extern "C" fn crmkit_index_delete(
             Ok(t) => t,
             Err(st) => return st,
         };
-        let Ok(mut guard) = idx.write() else {
-            return poisoned();
-        };
-        match guard.delete(id) {
-            Ok(change) => json_out(&change, buf, buf_len, out_n),
-            Err(e) => fail(&e),
-        }
+        write_change(idx, |i| i.delete(id), buf, buf_len, out_n)
     })
 }
 

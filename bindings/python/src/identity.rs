@@ -347,12 +347,7 @@ impl PyIndex {
         names: Vec<String>,
         values: Vec<Option<String>>,
     ) -> PyResult<String> {
-        guard(py, || {
-            let r =
-                one_record(&names, values, self.names_map.as_deref()).map_err(|e| to_py(py, e))?;
-            let c = self.inner.insert(r).map_err(|e| to_py(py, e))?;
-            to_json(&c).map_err(|e| to_py(py, e))
-        })
+        self.change(py, names, values, Index::insert)
     }
 
     /// Replaces a record (same id); the change as JSON.
@@ -362,12 +357,7 @@ impl PyIndex {
         names: Vec<String>,
         values: Vec<Option<String>>,
     ) -> PyResult<String> {
-        guard(py, || {
-            let r =
-                one_record(&names, values, self.names_map.as_deref()).map_err(|e| to_py(py, e))?;
-            let c = self.inner.update(r).map_err(|e| to_py(py, e))?;
-            to_json(&c).map_err(|e| to_py(py, e))
-        })
+        self.change(py, names, values, Index::update)
     }
 
     /// Deletes a record by id; the change as JSON.
@@ -386,6 +376,24 @@ impl PyIndex {
     /// `(record id, entity id)` of every record.
     fn assignments(&self) -> Vec<(String, String)> {
         self.inner.assignments()
+    }
+}
+
+impl PyIndex {
+    /// Applies `write` (insert or update) to one record; the change as JSON.
+    fn change(
+        &mut self,
+        py: Python<'_>,
+        names: Vec<String>,
+        values: Vec<Option<String>>,
+        write: fn(&mut Index, Record) -> crmkit::Result<crmkit::identity::index::Change>,
+    ) -> PyResult<String> {
+        guard(py, || {
+            let r =
+                one_record(&names, values, self.names_map.as_deref()).map_err(|e| to_py(py, e))?;
+            let c = write(&mut self.inner, r).map_err(|e| to_py(py, e))?;
+            to_json(&c).map_err(|e| to_py(py, e))
+        })
     }
 }
 

@@ -29,7 +29,7 @@ use rayon::prelude::*;
 
 #[cfg(test)]
 use super::standardize::Vocabulary;
-use super::standardize::{Kind, NONE, Prepared, Sym, Values};
+use super::standardize::{Kind, NONE, Prepared, Values};
 
 /// One part of a blocking key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -264,44 +264,9 @@ fn prefix(s: &str, n: Option<usize>) -> &str {
 
 /// The values a key part takes for a record (empty when missing).
 fn part_values<V: Values + ?Sized>(part: KeyPart, p: &Prepared, v: &V) -> Vec<String> {
-    let one = |s: &str| {
-        if s.is_empty() {
-            vec![]
-        } else {
-            vec![s.to_owned()]
-        }
-    };
-    let many = |ids: &[Sym], kind: Kind| ids.iter().map(|&x| v.text(kind, x).to_owned()).collect();
-    match part {
-        KeyPart::FirstName(n) => one(prefix(v.text(Kind::First, p.first), n)),
-        KeyPart::LastName(n) => one(prefix(v.text(Kind::Last, p.last), n)),
-        KeyPart::NameSet => {
-            if p.first == NONE || p.last == NONE {
-                return vec![];
-            }
-            let (a, b) = (v.text(Kind::First, p.first), v.text(Kind::Last, p.last));
-            vec![if a <= b {
-                format!("{a}|{b}")
-            } else {
-                format!("{b}|{a}")
-            }]
-        }
-        KeyPart::DateOfBirth => match p.dob {
-            0 => vec![],
-            d => vec![d.to_string()],
-        },
-        KeyPart::BirthYear => match p.dob {
-            0 => vec![],
-            d => vec![(d / 10_000).to_string()],
-        },
-        KeyPart::Email => many(&p.emails, Kind::Email),
-        KeyPart::Phone => many(&p.phones, Kind::Phone),
-        KeyPart::NationalId => one(v.text(Kind::NationalId, p.national_id)),
-        KeyPart::CustomerNumber => many(&p.customer_numbers, Kind::CustomerNumber),
-        KeyPart::Address(n) => one(prefix(v.text(Kind::Address, p.address), n)),
-        KeyPart::City => one(v.text(Kind::City, p.city)),
-        KeyPart::Postcode(n) => one(prefix(v.text(Kind::Postcode, p.postcode), n)),
-    }
+    let mut out = Vec::new();
+    for_part_values(part, p, v, |pieces| out.push(pieces.concat()));
+    out
 }
 
 /// The keys of one record under one rule (several when a part has several

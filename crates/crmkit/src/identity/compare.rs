@@ -401,6 +401,13 @@ pub fn person_conflict(g: &Gamma) -> bool {
     g[0] == 4 && !dob_agrees && !strong_id
 }
 
+/// Whether two records may never share a cluster: two different valid
+/// TCKNs, or a [`person_conflict`].
+pub fn cannot_merge<V: Values + ?Sized>(a: &Prepared, b: &Prepared, v: &V) -> bool {
+    let c = compare(a, b, v);
+    c.cannot_link || person_conflict(&c.gamma)
+}
+
 /// Whether a pair can at most be the same household, never the same
 /// person: a [`person_conflict`], or no agreement about the person at all
 /// ([`person_agreement`]); merging two records needs one.

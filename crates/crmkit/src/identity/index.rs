@@ -27,7 +27,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use super::blocking::{BlockingRule, rule_hashes};
 use super::cluster::{Clusters, id_order};
-use super::compare::{compare, person_conflict};
+use super::compare::{cannot_merge, compare};
 use super::model::Model;
 use super::record::Record;
 use super::resolve::{Resolution, Settings, resolve};
@@ -180,7 +180,8 @@ impl Index {
                     .insert(ids[rep].clone(), index.entities.len() - 1);
                 index.entities.len() - 1
             });
-            index.add_slot(record, prepared, entity);
+            let keys = key_hashes(&index.settings.blocking, &prepared, &index.vocab);
+            index.add_slot(record, prepared, keys, entity);
         }
         index
     }
@@ -199,8 +200,13 @@ impl Index {
         }
     }
 
-    fn add_slot(&mut self, record: Record, prepared: Prepared, entity: usize) -> usize {
-        let keys = key_hashes(&self.settings.blocking, &prepared, &self.vocab);
+    fn add_slot(
+        &mut self,
+        record: Record,
+        prepared: Prepared,
+        keys: Vec<u64>,
+        entity: usize,
+    ) -> usize {
         let slot = self.slots.len();
         for &k in &keys {
             self.blocks.entry(k).or_default().push(slot);
@@ -265,18 +271,13 @@ impl Index {
         p: &Prepared,
         hashes: &[u64],
         v: &V,
-        skip: Option<usize>,
     ) -> Vec<(usize, f64, f64)> {
         let mut seen = BTreeSet::new();
         for h in hashes {
             if let Some(b) = self.blocks.get(h)
                 && b.len() <= self.settings.blocking_options.max_block_size
             {
-                seen.extend(
-                    b.iter()
-                        .copied()
-                        .filter(|&s| Some(s) != skip && self.slots[s].live),
-                );
+                seen.extend(b.iter().copied().filter(|&s| self.slots[s].live));
             }
         }
         seen.into_iter()
@@ -323,15 +324,16 @@ impl Index {
         let k = keys(record, self.settings.default_country.as_deref());
         let (p, overlay) = Overlay::prepare(&self.vocab, k);
         let hashes = key_hashes(&self.settings.blocking, &p, &overlay);
-        self.candidates_from(self.scored_slots(&p, &hashes, &overlay, None))
+        self.candidates_from(self.scored_slots(&p, &hashes, &overlay))
     }
 
     fn conflicts(&self, slot: usize, entity: usize) -> bool {
         let p = &self.slots[slot].prepared;
-        self.entities[entity].members.iter().take(16).any(|&m| {
-            let c = compare(p, &self.slots[m].prepared, &self.vocab);
-            c.cannot_link || person_conflict(&c.gamma)
-        })
+        self.entities[entity]
+            .members
+            .iter()
+            .take(16)
+            .any(|&m| cannot_merge(p, &self.slots[m].prepared, &self.vocab))
     }
 
     fn new_entity(&mut self, wanted: &str) -> usize {
@@ -364,7 +366,7 @@ impl Index {
         let k = keys(&record, self.settings.default_country.as_deref());
         let p = self.vocab.intern(k);
         let hashes = key_hashes(&self.settings.blocking, &p, &self.vocab);
-        let scored = self.scored_slots(&p, &hashes, &self.vocab, None);
+        let scored = self.scored_slots(&p, &hashes, &self.vocab);
         let mut linked: Vec<usize> = Vec::new();
         for (s, prob, _) in scored {
             let e = self.slots[s].entity;
@@ -375,7 +377,8 @@ impl Index {
         // the record's slot first joins no entity; it is placed below
         let tmp = self.new_entity(&record.id);
         let record_id = record.id.clone();
-        let slot = self.add_slot(record, p, tmp);
+        // the keys computed for the lookup are the record's own
+        let slot = self.add_slot(record, p, hashes, tmp);
         linked.retain(|&e| !self.conflicts(slot, e));
         linked.sort_by(|&a, &b| id_order(&self.entities[a].id, &self.entities[b].id));
         let mut events = Vec::new();

@@ -540,8 +540,7 @@ pub fn resolve_labelled<S: AsRef<str>>(
         if ma.len() > 1 || mb.len() > 1 {
             let conflict = ma.iter().take(16).any(|&x| {
                 mb.iter().take(16).any(|&y| {
-                    let c = compare::compare(&prepared[x as usize], &prepared[y as usize], &vocab);
-                    c.cannot_link || compare::person_conflict(&c.gamma)
+                    compare::cannot_merge(&prepared[x as usize], &prepared[y as usize], &vocab)
                 })
             });
             if conflict {
