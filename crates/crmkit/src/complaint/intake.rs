@@ -119,6 +119,11 @@ pub struct Complaint {
     /// Free attributes for rule conditions.
     #[serde(default)]
     pub attributes: BTreeMap<String, String>,
+    /// Flags already known (e.g. `"legal_threat"` from an upstream
+    /// classifier), for routing conditions; routing adds the ones it
+    /// detects in the text.
+    #[serde(default)]
+    pub flags: Vec<String>,
 }
 
 impl Complaint {
@@ -139,6 +144,7 @@ impl Complaint {
             language: None,
             category: None,
             attributes: BTreeMap::new(),
+            flags: Vec::new(),
         }
     }
 }

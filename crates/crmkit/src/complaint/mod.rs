@@ -14,6 +14,9 @@
 //!   with matched spans and high-precision flags.
 //! - [`classifier`]: a linear text classifier trained in Rust, with
 //!   probabilities, explanations and abstention.
+//! - [`routing`]: versioned routing rule sets that send every complaint to
+//!   a named person, with hit policies, assignment strategies, a fallback
+//!   chain, a linter and examples that run as tests.
 //! - [`calendar`]: business calendars (time zone, working hours, holidays
 //!   and half days) for SLA due times.
 
@@ -23,6 +26,7 @@ pub mod categorize;
 pub mod classifier;
 pub mod intake;
 pub mod report;
+pub mod routing;
 pub mod sla;
 pub mod tracking;
 

@@ -1,0 +1,445 @@
+//! The file form of a routing rule set (TOML or JSON); see the
+//! [module documentation](super) for an example.
+
+use crate::complaint::categorize;
+use crate::complaint::intake::{Channel, Complaint};
+use crate::complaint::sla::{Priority, SlaPolicy};
+use std::collections::BTreeMap;
+
+/// Which rules decide when several match.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum HitPolicy {
+    /// The first matching rule in file order decides; only it fires.
+    #[default]
+    First,
+    /// Every matching rule fires: the first one (in file order) that names a
+    /// department or assignee decides where the complaint goes, the highest
+    /// priority of all of them is taken, and their `notify` and `tags` lists
+    /// are merged.
+    Collect,
+    /// The matching rule with the highest `rank` decides (file order among
+    /// equal ranks); only it fires.
+    Priority,
+}
+
+/// How a department picks the person who owns a complaint.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Strategy {
+    /// Always the department's `owner`.
+    Fixed,
+    /// The next eligible member after the department's cursor.
+    #[default]
+    RoundRobin,
+    /// The eligible member with the fewest open complaints (member order on ties).
+    LeastLoaded,
+    /// The least-loaded eligible member who also speaks the complaint's
+    /// `language`.
+    Skills,
+}
+
+/// A person who can own complaints.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Person {
+    /// The person's id (what decisions name).
+    pub id: String,
+    /// The display name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Skills (e.g. `"vip"`, `"legal"`), matched against a rule's `skills`.
+    #[serde(default)]
+    pub skills: Vec<String>,
+    /// Languages the person handles (BCP 47, e.g. `"tr"`, `"en"`).
+    #[serde(default)]
+    pub languages: Vec<String>,
+    /// The most open complaints the person takes; no limit when absent.
+    #[serde(default)]
+    pub capacity: Option<u32>,
+    /// The person's supervisor (a person id): the escalation chain.
+    #[serde(default)]
+    pub supervisor: Option<String>,
+}
+
+/// A department: who is in it and how one of them is picked.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Department {
+    /// The department's id.
+    pub id: String,
+    /// Members (person ids), in the order round-robin and ties follow.
+    #[serde(default)]
+    pub members: Vec<String>,
+    /// How a member is picked.
+    #[serde(default)]
+    pub strategy: Strategy,
+    /// The owner for [`Strategy::Fixed`].
+    #[serde(default)]
+    pub owner: Option<String>,
+    /// The department tried next when nobody here is eligible.
+    #[serde(default)]
+    pub fallback: Option<String>,
+}
+
+/// Values a field must take: one string or a list of them.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(from = "OneOrMany", into = "Vec<String>")]
+pub struct Values(pub Vec<String>);
+
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl From<OneOrMany> for Values {
+    fn from(v: OneOrMany) -> Values {
+        match v {
+            OneOrMany::One(s) => Values(vec![s]),
+            OneOrMany::Many(v) => Values(v),
+        }
+    }
+}
+
+impl From<Values> for Vec<String> {
+    fn from(v: Values) -> Vec<String> {
+        v.0
+    }
+}
+
+/// A numeric interval. In a file it is either a table with any of `gt`,
+/// `gte` (or `min`), `lt`, `lte` (or `max`), or a short string:
+/// `"> 5000"`, `"<= 100"`, `"[100..5000]"` (both ends included),
+/// `"(100..5000]"`, `"[100..5000)"`.
+#[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "RangeForm")]
+pub struct Range {
+    /// Greater than.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gt: Option<f64>,
+    /// Greater than or equal to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gte: Option<f64>,
+    /// Less than.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lt: Option<f64>,
+    /// Less than or equal to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lte: Option<f64>,
+}
+
+impl Range {
+    /// Whether `x` lies in the interval.
+    pub fn contains(&self, x: f64) -> bool {
+        self.gt.is_none_or(|b| x > b)
+            && self.gte.is_none_or(|b| x >= b)
+            && self.lt.is_none_or(|b| x < b)
+            && self.lte.is_none_or(|b| x <= b)
+    }
+
+    /// The lower bound and whether it is included (`-inf`, included, when open).
+    pub(crate) fn lower(&self) -> (f64, bool) {
+        match (self.gt, self.gte) {
+            (Some(a), Some(b)) if a >= b => (a, false),
+            (_, Some(b)) => (b, true),
+            (Some(a), None) => (a, false),
+            (None, None) => (f64::NEG_INFINITY, true),
+        }
+    }
+
+    /// The upper bound and whether it is included (`+inf`, included, when open).
+    pub(crate) fn upper(&self) -> (f64, bool) {
+        match (self.lt, self.lte) {
+            (Some(a), Some(b)) if a <= b => (a, false),
+            (_, Some(b)) => (b, true),
+            (Some(a), None) => (a, false),
+            (None, None) => (f64::INFINITY, true),
+        }
+    }
+
+    /// Whether every number in `other` is in `self`.
+    pub(crate) fn covers(&self, other: &Range) -> bool {
+        let (sl, sli) = self.lower();
+        let (ol, oli) = other.lower();
+        let (su, sui) = self.upper();
+        let (ou, oui) = other.upper();
+        let lower_ok = sl < ol || (sl == ol && (sli || !oli));
+        let upper_ok = su > ou || (su == ou && (sui || !oui));
+        lower_ok && upper_ok
+    }
+
+    /// Parses the short string form.
+    pub fn parse(text: &str) -> Result<Range, String> {
+        let t = text.trim();
+        let num = |s: &str| -> Result<f64, String> {
+            let s = s.trim();
+            match s.parse::<f64>() {
+                Ok(v) if v.is_finite() => Ok(v),
+                _ => Err(format!("{s:?} is not a finite number")),
+            }
+        };
+        let mut r = Range::default();
+        if let Some(rest) = t.strip_prefix(">=") {
+            r.gte = Some(num(rest)?);
+        } else if let Some(rest) = t.strip_prefix("<=") {
+            r.lte = Some(num(rest)?);
+        } else if let Some(rest) = t.strip_prefix('>') {
+            r.gt = Some(num(rest)?);
+        } else if let Some(rest) = t.strip_prefix('<') {
+            r.lt = Some(num(rest)?);
+        } else if (t.starts_with('[') || t.starts_with('('))
+            && (t.ends_with(']') || t.ends_with(')'))
+            && t.len() >= 2
+        {
+            let inner = &t[1..t.len() - 1];
+            let (a, b) = inner
+                .split_once("..")
+                .ok_or_else(|| format!("{text:?}: an interval is written [low..high]"))?;
+            let (a, b) = (num(a)?, num(b)?);
+            if t.starts_with('[') {
+                r.gte = Some(a);
+            } else {
+                r.gt = Some(a);
+            }
+            if t.ends_with(']') {
+                r.lte = Some(b);
+            } else {
+                r.lt = Some(b);
+            }
+        } else {
+            return Err(format!(
+                "{text:?} is not an interval; write \"> 5000\", \"<= 100\" or \"[100..5000]\""
+            ));
+        }
+        r.check()?;
+        Ok(r)
+    }
+
+    fn check(&self) -> Result<(), String> {
+        for v in [self.gt, self.gte, self.lt, self.lte].into_iter().flatten() {
+            if !v.is_finite() {
+                return Err(format!("interval bound {v} is not a finite number"));
+            }
+        }
+        let (l, li) = self.lower();
+        let (u, ui) = self.upper();
+        if l > u || (l == u && !(li && ui)) {
+            return Err("the interval is empty (its lower bound is above its upper bound)".into());
+        }
+        Ok(())
+    }
+}
+
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum RangeForm {
+    Text(String),
+    Table(RangeTable),
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RangeTable {
+    #[serde(default)]
+    gt: Option<f64>,
+    #[serde(default, alias = "min")]
+    gte: Option<f64>,
+    #[serde(default)]
+    lt: Option<f64>,
+    #[serde(default, alias = "max")]
+    lte: Option<f64>,
+}
+
+impl TryFrom<RangeForm> for Range {
+    type Error = String;
+    fn try_from(f: RangeForm) -> Result<Range, String> {
+        match f {
+            RangeForm::Text(t) => Range::parse(&t),
+            RangeForm::Table(t) => {
+                let r = Range {
+                    gt: t.gt,
+                    gte: t.gte,
+                    lt: t.lt,
+                    lte: t.lte,
+                };
+                r.check()?;
+                Ok(r)
+            }
+        }
+    }
+}
+
+/// What a complaint must look like for a rule to match; every condition
+/// given must hold, and a condition on a field the complaint lacks fails.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Conditions {
+    /// The category is one of these.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<Values>,
+    /// The product is one of these.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product: Option<Values>,
+    /// The channel is one of these.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<Vec<Channel>>,
+    /// The segment is one of these.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub segment: Option<Values>,
+    /// The language is one of these.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<Values>,
+    /// Every one of these flags is raised (given on the complaint or
+    /// detected in its text).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flags: Vec<String>,
+    /// None of these flags is raised.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_flags: Vec<String>,
+    /// The amount in dispute lies in this interval.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Range>,
+    /// The customer's value lies in this interval.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_value: Option<Range>,
+    /// Free attributes: each named attribute is one of the values.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: BTreeMap<String, Values>,
+}
+
+impl Conditions {
+    /// Whether no condition is set (the rule matches every complaint).
+    pub fn is_empty(&self) -> bool {
+        self == &Conditions::default()
+    }
+}
+
+/// One routing rule.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    /// The rule's id, named in every decision it fires in.
+    pub id: String,
+    /// What the rule is for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// When it matches; empty matches everything.
+    #[serde(default)]
+    pub when: Conditions,
+    /// The department that owns matching complaints.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
+    /// A named person who owns matching complaints (when eligible; the
+    /// department's strategy picks otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignee: Option<String>,
+    /// The category to set (overrides the complaint's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    /// The priority to set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<Priority>,
+    /// Skills the assignee must have.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skills: Vec<String>,
+    /// People to tell besides the assignee.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notify: Vec<String>,
+    /// Labels to put on the complaint.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    /// The resolution target in hours (business hours with a calendar),
+    /// overriding the SLA policy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolution_hours: Option<f64>,
+    /// Order under [`HitPolicy::Priority`]: higher first.
+    #[serde(default)]
+    pub rank: i32,
+}
+
+/// Where a complaint goes when no rule sends it anywhere, or when every
+/// department in the chain has nobody eligible: always a named person.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fallback {
+    /// The department tried when no rule names one.
+    pub department: String,
+    /// The person who owns the complaint when nobody else is eligible.
+    pub assignee: String,
+}
+
+/// What an example expects; fields left out are not checked.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Expectation {
+    /// The expected department.
+    #[serde(default)]
+    pub department: Option<String>,
+    /// The expected assignee.
+    #[serde(default)]
+    pub assignee: Option<String>,
+    /// The expected category.
+    #[serde(default)]
+    pub category: Option<String>,
+    /// The expected priority.
+    #[serde(default)]
+    pub priority: Option<Priority>,
+    /// The expected fired rules, in order.
+    #[serde(default)]
+    pub fired: Option<Vec<String>>,
+}
+
+/// An example a business user writes next to the rules: a complaint and
+/// what routing it must give. [`RuleSet::check`](super::RuleSet::check)
+/// runs them.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Example {
+    /// What the example shows.
+    pub name: String,
+    /// The complaint.
+    pub complaint: Complaint,
+    /// The routing state before it (cursors, loads, who is away).
+    #[serde(default)]
+    pub state: Option<super::RoutingState>,
+    /// What must come out.
+    pub expect: Expectation,
+}
+
+/// A routing rule set as written in a file.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoutingFile {
+    /// The rule set's version, carried by every decision.
+    pub version: String,
+    /// Which rules decide when several match.
+    #[serde(default)]
+    pub hit_policy: HitPolicy,
+    /// Where complaints go when nothing else applies.
+    pub fallback: Fallback,
+    /// The people.
+    #[serde(default)]
+    pub people: Vec<Person>,
+    /// The departments.
+    #[serde(default)]
+    pub departments: Vec<Department>,
+    /// The rules, in order.
+    #[serde(default)]
+    pub rules: Vec<Rule>,
+    /// SLA targets by category and priority, for the decision's due time.
+    #[serde(default)]
+    pub sla: Option<SlaPolicy>,
+    /// Category rules (and the built-in flags) applied to the text of a
+    /// complaint that comes without a category.
+    #[serde(default)]
+    pub categorize: Option<categorize::RuleFile>,
+    /// Examples that [`RuleSet::check`](super::RuleSet::check) runs.
+    #[serde(default)]
+    pub examples: Vec<Example>,
+}

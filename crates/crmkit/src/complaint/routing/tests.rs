@@ -1,0 +1,738 @@
+use super::*;
+use crate::complaint::intake::Channel;
+use proptest::prelude::*;
+use proptest::strategy::Strategy as Gen;
+
+const BASE: &str = r#"
+version = "t1"
+fallback = { department = "care", assignee = "deniz" }
+
+[[people]]
+id = "ayse"
+skills = ["vip"]
+languages = ["tr", "en"]
+supervisor = "deniz"
+[[people]]
+id = "mehmet"
+languages = ["tr"]
+supervisor = "deniz"
+[[people]]
+id = "john"
+languages = ["en"]
+capacity = 2
+supervisor = "deniz"
+[[people]]
+id = "zeynep"
+supervisor = "deniz"
+[[people]]
+id = "deniz"
+
+[[departments]]
+id = "logistics"
+members = ["ayse", "mehmet"]
+fallback = "care"
+[[departments]]
+id = "finance"
+members = ["ayse", "mehmet", "john"]
+strategy = "least_loaded"
+[[departments]]
+id = "intl"
+members = ["mehmet", "john", "ayse"]
+strategy = "skills"
+fallback = "care"
+[[departments]]
+id = "legal"
+owner = "zeynep"
+strategy = "fixed"
+fallback = "care"
+[[departments]]
+id = "care"
+members = ["deniz"]
+"#;
+
+fn set(rules: &str) -> RuleSet {
+    RuleSet::from_toml(&format!("{BASE}\n{rules}")).unwrap()
+}
+
+fn complaint(channel: Channel, category: &str) -> Complaint {
+    let mut c = Complaint::new(channel, "");
+    c.category = Some(category.into());
+    c
+}
+
+#[test]
+fn first_policy_takes_the_first_matching_rule_only() {
+    let rs = set(r#"
+        [[rules]]
+        id = "legal-threat"
+        when = { flags = ["legal_threat"] }
+        department = "legal"
+        priority = "urgent"
+        [[rules]]
+        id = "late"
+        when = { category = ["late_delivery", "lost"] }
+        department = "logistics"
+        [[rules]]
+        id = "default"
+        department = "care"
+    "#);
+    let mut st = RoutingState::default();
+    let mut c = complaint(Channel::WebForm, "late_delivery");
+    let d = rs.route(&c, &mut st, None).unwrap();
+    assert_eq!(d.fired, ["late"]);
+    assert_eq!(
+        (d.department.as_str(), d.assignee.as_str()),
+        ("logistics", "ayse")
+    );
+    assert_eq!(d.assigned_by, AssignedBy::RoundRobin);
+    assert_eq!(d.priority, Priority::Normal);
+    c.flags.push("legal_threat".into());
+    let d = rs.route(&c, &mut st, None).unwrap();
+    assert_eq!(d.fired, ["legal-threat"]);
+    assert_eq!(
+        (d.department.as_str(), d.assignee.as_str()),
+        ("legal", "zeynep")
+    );
+    assert_eq!(d.assigned_by, AssignedBy::Fixed);
+    assert_eq!(d.priority, Priority::Urgent);
+    let d = rs
+        .route(&complaint(Channel::Qr, "billing"), &mut st, None)
+        .unwrap();
+    assert_eq!(d.fired, ["default"]);
+    assert_eq!(d.assignee, "deniz");
+}
+
+#[test]
+fn collect_fires_every_match_and_merges_outputs() {
+    let text = format!(
+        "hit_policy = \"collect\"\n{BASE}\n{}",
+        r#"
+        [[rules]]
+        id = "vip-watch"
+        when = { segment = "platinum" }
+        notify = ["deniz"]
+        tags = ["vip"]
+        priority = "high"
+        [[rules]]
+        id = "late"
+        when = { category = "late_delivery" }
+        department = "logistics"
+        tags = ["delivery"]
+        [[rules]]
+        id = "public"
+        when = { channel = ["social_media", "complaint_site"] }
+        priority = "urgent"
+        notify = ["zeynep"]
+    "#
+    );
+    let rs = RuleSet::from_toml(&text).unwrap();
+    assert_eq!(rs.source().hit_policy, HitPolicy::Collect);
+    let mut c = complaint(Channel::SocialMedia, "late_delivery");
+    c.segment = Some("platinum".into());
+    let d = rs.route(&c, &mut RoutingState::default(), None).unwrap();
+    assert_eq!(d.fired, ["vip-watch", "late", "public"]);
+    assert_eq!(d.department, "logistics");
+    assert_eq!(d.priority, Priority::Urgent);
+    assert_eq!(d.notify, ["deniz", "zeynep"]);
+    assert_eq!(d.tags, ["vip", "delivery"]);
+}
+
+#[test]
+fn priority_policy_takes_the_highest_rank() {
+    let text = format!(
+        "hit_policy = \"priority\"\n{BASE}\n{}",
+        r#"
+        [[rules]]
+        id = "care-all"
+        department = "care"
+        rank = 1
+        [[rules]]
+        id = "big-amount"
+        when = { amount = "> 5000" }
+        department = "finance"
+        rank = 10
+        [[rules]]
+        id = "legal"
+        when = { flags = ["legal_threat"] }
+        department = "legal"
+        rank = 20
+    "#
+    );
+    let rs = RuleSet::from_toml(&text).unwrap();
+    let mut st = RoutingState::default();
+    let mut c = complaint(Channel::WebForm, "refund");
+    assert_eq!(rs.route(&c, &mut st, None).unwrap().fired, ["care-all"]);
+    c.amount = Some(5000.0);
+    assert_eq!(rs.route(&c, &mut st, None).unwrap().fired, ["care-all"]);
+    c.amount = Some(5000.01);
+    assert_eq!(rs.route(&c, &mut st, None).unwrap().fired, ["big-amount"]);
+    c.flags = vec!["legal_threat".into()];
+    assert_eq!(rs.route(&c, &mut st, None).unwrap().fired, ["legal"]);
+}
+
+#[test]
+fn strategies_and_the_fallback_chain_always_end_at_a_person() {
+    let rs = set(r#"
+        [[rules]]
+        id = "fin"
+        when = { category = "billing" }
+        department = "finance"
+        [[rules]]
+        id = "intl"
+        when = { category = "intl" }
+        department = "intl"
+        [[rules]]
+        id = "vip"
+        when = { category = "vip" }
+        department = "logistics"
+        skills = ["vip"]
+        [[rules]]
+        id = "legal"
+        when = { category = "legal" }
+        department = "legal"
+    "#);
+    // least loaded: loads passed in decide, member order breaks ties
+    let mut st = RoutingState::default();
+    st.loads.insert("ayse".into(), 3);
+    st.loads.insert("mehmet".into(), 1);
+    let billing = complaint(Channel::Email, "billing");
+    let picks: Vec<String> = (0..4)
+        .map(|_| rs.route(&billing, &mut st, None).unwrap().assignee)
+        .collect();
+    assert_eq!(picks, ["john", "mehmet", "john", "mehmet"]);
+    assert_eq!(st.loads["john"], 2);
+    // john is at capacity (2) now
+    assert_eq!(rs.route(&billing, &mut st, None).unwrap().assignee, "ayse");
+
+    // skills strategy: language must match
+    let mut st = RoutingState::default();
+    let mut c = complaint(Channel::Email, "intl");
+    c.language = Some("en".into());
+    let d = rs.route(&c, &mut st, None).unwrap();
+    assert_eq!(
+        (d.assignee.as_str(), d.assigned_by),
+        ("john", AssignedBy::Skills)
+    );
+    c.language = Some("de".into());
+    let d = rs.route(&c, &mut st, None).unwrap();
+    assert_eq!(
+        (d.department.as_str(), d.assignee.as_str()),
+        ("care", "deniz")
+    );
+    assert_eq!(d.passed_over, ["intl"]);
+
+    // rule skills: only ayse has "vip"; when she is away the chain goes on
+    let mut st = RoutingState::default();
+    let vip = complaint(Channel::Email, "vip");
+    assert_eq!(rs.route(&vip, &mut st, None).unwrap().assignee, "ayse");
+    assert_eq!(rs.route(&vip, &mut st, None).unwrap().assignee, "ayse");
+    st.unavailable.insert("ayse".into());
+    let d = rs.route(&vip, &mut st, None).unwrap();
+    assert_eq!(d.assignee, "deniz");
+    assert_eq!(d.assigned_by, AssignedBy::Fallback);
+    assert_eq!(d.passed_over, ["logistics", "care"]);
+
+    // fixed owner away: the legal department's fallback takes over
+    let mut st = RoutingState::default();
+    st.unavailable.insert("zeynep".into());
+    let d = rs
+        .route(&complaint(Channel::Email, "legal"), &mut st, None)
+        .unwrap();
+    assert_eq!(
+        (d.department.as_str(), d.assignee.as_str()),
+        ("care", "deniz")
+    );
+    assert_eq!(d.passed_over, ["legal"]);
+}
+
+#[test]
+fn round_robin_cursor_lives_in_the_state() {
+    let rs = set(r#"
+        [[rules]]
+        id = "late"
+        department = "logistics"
+    "#);
+    let c = complaint(Channel::App, "late_delivery");
+    let mut st = RoutingState::default();
+    let a: Vec<String> = (0..3)
+        .map(|_| rs.route(&c, &mut st, None).unwrap().assignee)
+        .collect();
+    assert_eq!(a, ["ayse", "mehmet", "ayse"]);
+    assert_eq!(st.cursors["logistics"], 1);
+    // the same state gives the same answer: routing is a pure function of it
+    let mut again = st.clone();
+    assert_eq!(
+        rs.route(&c, &mut st, None).unwrap(),
+        rs.route(&c, &mut again, None).unwrap()
+    );
+    assert_eq!(st, again);
+    // a named assignee wins while eligible
+    let rs = set(r#"
+        [[rules]]
+        id = "m"
+        assignee = "mehmet"
+    "#);
+    let d = rs.route(&c, &mut RoutingState::default(), None).unwrap();
+    assert_eq!(
+        (d.department.as_str(), d.assignee.as_str()),
+        ("logistics", "mehmet")
+    );
+    assert_eq!(d.assigned_by, AssignedBy::Rule);
+}
+
+#[test]
+fn conditions_on_missing_fields_fail_and_attributes_match() {
+    let rs = set(r#"
+        [[rules]]
+        id = "gold-card"
+        when = { segment = ["gold", "platinum"], product = "credit_card", attributes = { region = ["marmara"] }, customer_value = { min = 1000 } }
+        department = "finance"
+        [[rules]]
+        id = "no-fraud"
+        when = { not_flags = ["fraud"] }
+        department = "logistics"
+    "#);
+    let mut st = RoutingState::default();
+    let mut c = complaint(Channel::Branch, "billing");
+    c.segment = Some("gold".into());
+    c.product = Some("credit_card".into());
+    c.customer_value = Some(1000.0);
+    assert_eq!(rs.route(&c, &mut st, None).unwrap().fired, ["no-fraud"]);
+    c.attributes.insert("region".into(), "marmara".into());
+    assert_eq!(rs.route(&c, &mut st, None).unwrap().fired, ["gold-card"]);
+    c.customer_value = None;
+    assert_eq!(rs.route(&c, &mut st, None).unwrap().fired, ["no-fraud"]);
+    c.flags.push("fraud".into());
+    let d = rs.route(&c, &mut st, None).unwrap();
+    assert!(d.fired.is_empty());
+    assert_eq!(
+        (d.department.as_str(), d.assignee.as_str()),
+        ("care", "deniz")
+    );
+}
+
+#[test]
+fn text_rules_give_category_and_flags() {
+    let rs = set(r#"
+        [categorize]
+        version = "c1"
+        [[categorize.categories]]
+        id = "late_delivery"
+        any = ["gecik", "gelmedi"]
+        [[rules]]
+        id = "legal"
+        when = { flags = ["legal_threat"] }
+        department = "legal"
+        [[rules]]
+        id = "late"
+        when = { category = "late_delivery" }
+        department = "logistics"
+    "#);
+    let mut st = RoutingState::default();
+    let c = Complaint::new(Channel::WebForm, "Kargom GECİKTİ");
+    let d = rs.route(&c, &mut st, None).unwrap();
+    assert_eq!(d.category.as_deref(), Some("late_delivery"));
+    assert_eq!(d.fired, ["late"]);
+    let c = Complaint::new(Channel::WebForm, "Kargom gelmedi, avukatıma gideceğim");
+    let d = rs.route(&c, &mut st, None).unwrap();
+    assert_eq!(d.fired, ["legal"]);
+    assert_eq!(d.flags, ["legal_threat"]);
+    // a given category is kept
+    let mut c = Complaint::new(Channel::WebForm, "Kargom gecikti");
+    c.category = Some("damaged".into());
+    let d = rs.route(&c, &mut st, None).unwrap();
+    assert_eq!(d.category.as_deref(), Some("damaged"));
+    assert!(d.fired.is_empty());
+}
+
+#[test]
+fn due_times_from_rules_sla_and_calendar() {
+    let rs = set(r#"
+        [sla]
+        version = "s1"
+        default = { resolution_hours = 40 }
+        [[sla.overrides]]
+        priority = "urgent"
+        resolution_hours = 4
+        [[rules]]
+        id = "fast"
+        when = { category = "fast" }
+        department = "care"
+        resolution_hours = 2
+        [[rules]]
+        id = "urgent"
+        when = { category = "urgent" }
+        department = "care"
+        priority = "urgent"
+    "#);
+    let mut st = RoutingState::default();
+    // Friday 2026-11-27 17:00 Istanbul (14:00 UTC)
+    let received: Timestamp = "2026-11-27T14:00:00Z".parse().unwrap();
+    let mut c = complaint(Channel::Email, "fast");
+    c.received_at = Some(received);
+    let d = rs.route(&c, &mut st, None).unwrap();
+    assert_eq!(d.due, Some("2026-11-27T16:00:00Z".parse().unwrap()));
+    let on_cal = rs.with_calendar(Calendar::turkey_2026_2027());
+    // 1 business hour left on Friday, 1 more on Monday from 09:00
+    let d = on_cal.route(&c, &mut st, None).unwrap();
+    assert_eq!(d.due, Some("2026-11-30T07:00:00Z".parse().unwrap()));
+    c.category = Some("urgent".into());
+    let d = rs.route(&c, &mut st, None).unwrap();
+    assert_eq!(d.due, Some("2026-11-27T18:00:00Z".parse().unwrap()));
+    c.category = Some("other".into());
+    c.received_at = None;
+    assert_eq!(rs.route(&c, &mut st, None).unwrap().due, None);
+    let d = rs.route(&c, &mut st, Some(received)).unwrap();
+    assert_eq!(d.due, Some("2026-11-29T06:00:00Z".parse().unwrap()));
+}
+
+#[test]
+fn compile_errors_name_the_place() {
+    let err = |rules: &str| {
+        RuleSet::from_toml(&format!("{BASE}\n{rules}"))
+            .unwrap_err()
+            .to_string()
+    };
+    let e = err("[[rules]]\nid = \"r1\"\ndepartment = \"logstics\"");
+    assert!(
+        e.contains("rule \"r1\": department \"logstics\" is not defined"),
+        "{e}"
+    );
+    let e = err("[[rules]]\nid = \"r1\"\nnotify = [\"nobody\"]");
+    assert!(e.contains("person to notify \"nobody\""), "{e}");
+    let e = err("[[rules]]\nid = \"r1\"\n[[rules]]\nid = \"r1\"");
+    assert!(e.contains("two rules have the id \"r1\""), "{e}");
+    let e = err("[[rules]]\nid = \"r1\"\nwhen = { colour = \"red\" }");
+    assert!(e.contains("unknown field `colour`"), "{e}");
+    let e = err("[[rules]]\nid = \"r1\"\nwhen = { amount = \"about 5\" }");
+    assert!(e.contains("not an interval"), "{e}");
+    let e = err("[[rules]]\nid = \"r1\"\nwhen = { amount = \"[10..5]\" }");
+    assert!(e.contains("empty"), "{e}");
+    let e = err("[[rules]]\nid = \"r1\"\nwhen = { channel = [\"fax\"] }");
+    assert!(e.contains("unknown variant `fax`"), "{e}");
+    let e = err(
+        "[[departments]]\nid = \"a\"\nfallback = \"b\"\n[[departments]]\nid = \"b\"\nfallback = \"a\"",
+    );
+    assert!(e.contains("loops back"), "{e}");
+    let e = err("[[departments]]\nid = \"x\"\nstrategy = \"fixed\"");
+    assert!(
+        e.contains("department \"x\": strategy \"fixed\" needs an owner"),
+        "{e}"
+    );
+    let e = RuleSet::from_toml("version = \"1\"")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("missing field `fallback`"), "{e}");
+    assert_eq!(
+        RuleSet::from_json("{").unwrap_err().code(),
+        crate::ErrorCode::ComplaintInvalidRuleSet
+    );
+}
+
+#[test]
+fn lint_finds_shadowed_and_contradictory_rules() {
+    let rs = set(r#"
+        [[rules]]
+        id = "late"
+        when = { category = ["late_delivery", "lost"] }
+        department = "logistics"
+        [[rules]]
+        id = "late-web"
+        when = { category = "late_delivery", channel = ["web_form"] }
+        department = "finance"
+        [[rules]]
+        id = "odd"
+        when = { flags = ["fraud"], not_flags = ["fraud"] }
+        department = "legal"
+        [[rules]]
+        id = "big"
+        when = { amount = "> 100" }
+        department = "finance"
+        [[rules]]
+        id = "bigger"
+        when = { amount = "[500..1000]", category = "x" }
+        department = "finance"
+    "#);
+    let f = rs.lint();
+    let codes: Vec<(&str, Option<&str>)> = f
+        .iter()
+        .map(|f| (f.code.as_str(), f.subject.as_deref()))
+        .collect();
+    assert!(
+        codes.contains(&("shadowed_rule", Some("late-web"))),
+        "{f:#?}"
+    );
+    assert!(codes.contains(&("shadowed_rule", Some("bigger"))), "{f:#?}");
+    assert!(
+        codes.contains(&("contradictory_rule", Some("odd"))),
+        "{f:#?}"
+    );
+    assert!(codes.contains(&("no_default_rule", None)), "{f:#?}");
+    assert!(
+        codes.contains(&("unreachable_department", Some("intl"))),
+        "{f:#?}"
+    );
+    assert!(
+        !codes
+            .iter()
+            .any(|(_, s)| *s == Some("big") || *s == Some("late"))
+    );
+    assert_eq!(f[0].severity, Severity::Error);
+    let shadow = f
+        .iter()
+        .find(|f| f.subject.as_deref() == Some("late-web"))
+        .unwrap();
+    assert!(
+        shadow.message.contains("rule \"late\" comes first"),
+        "{}",
+        shadow.message
+    );
+}
+
+#[test]
+fn examples_run_as_tests() {
+    let rs = set(r#"
+        [[rules]]
+        id = "late"
+        when = { category = "late_delivery" }
+        department = "logistics"
+        [[rules]]
+        id = "default"
+        department = "care"
+        [[examples]]
+        name = "late goes to logistics"
+        complaint = { channel = "web_form", category = "late_delivery", text = "" }
+        expect = { department = "logistics", assignee = "ayse", fired = ["late"] }
+        [[examples]]
+        name = "round-robin moves on"
+        complaint = { channel = "web_form", category = "late_delivery", text = "" }
+        state = { cursors = { logistics = 1 } }
+        expect = { assignee = "mehmet" }
+        [[examples]]
+        name = "a wrong expectation"
+        complaint = { channel = "app", category = "billing", text = "" }
+        expect = { department = "finance", priority = "high" }
+    "#);
+    let report = rs.check().unwrap();
+    assert!(!report.ok());
+    let passed: Vec<bool> = report.examples.iter().map(|e| e.passed).collect();
+    assert_eq!(passed, [true, true, false]);
+    assert_eq!(
+        report.examples[2].mismatches,
+        [
+            "department: expected \"finance\", got \"care\"",
+            "priority: expected high, got normal"
+        ]
+    );
+}
+
+#[test]
+fn json_and_toml_give_the_same_rule_set() {
+    let rs = set(r#"
+        [[rules]]
+        id = "late"
+        when = { category = "late_delivery", amount = { gt = 10, lte = 100 } }
+        department = "logistics"
+    "#);
+    let json = serde_json::to_string(rs.source()).unwrap();
+    let back = RuleSet::from_json(&json).unwrap();
+    assert_eq!(back.source(), rs.source());
+    let mut c = complaint(Channel::WebForm, "late_delivery");
+    c.amount = Some(100.0);
+    let mut s1 = RoutingState::default();
+    let mut s2 = RoutingState::default();
+    assert_eq!(
+        rs.route(&c, &mut s1, None).unwrap(),
+        back.route(&c, &mut s2, None).unwrap()
+    );
+    assert_eq!(rs.org_chart()["ayse"].as_deref(), Some("deniz"));
+}
+
+#[test]
+fn range_text_forms() {
+    let r = Range::parse("[100..5000]").unwrap();
+    assert!(r.contains(100.0) && r.contains(5000.0) && !r.contains(5000.5));
+    let r = Range::parse("(100..5000)").unwrap();
+    assert!(!r.contains(100.0) && r.contains(100.5) && !r.contains(5000.0));
+    assert!(Range::parse(">= 3").unwrap().contains(3.0));
+    assert!(!Range::parse("< 3").unwrap().contains(3.0));
+    assert!(Range::parse("<= 3").unwrap().contains(3.0));
+    assert!(Range::parse("> nan").is_err());
+    assert!(Range::parse("[5..5]").is_ok());
+    assert!(Range::parse("(5..5]").is_err());
+    let wide = Range::parse("[0..100]").unwrap();
+    assert!(wide.covers(&Range::parse("(0..100)").unwrap()));
+    assert!(!Range::parse("(0..100)").unwrap().covers(&wide));
+}
+
+// --- property tests: the compiled masks agree with the plain reading of the rules
+
+const CATS: &[&str] = &["late", "refund", "fraud", "billing"];
+const PRODUCTS: &[&str] = &["card", "loan", "phone"];
+const SEGMENTS: &[&str] = &["mass", "gold"];
+const FLAGS: &[&str] = &["legal_threat", "fraud", "cancel"];
+const CHANNELS: &[Channel] = &[Channel::WebForm, Channel::App, Channel::SocialMedia];
+
+fn subset(pool: &'static [&'static str]) -> impl Gen<Value = Option<Values>> {
+    prop::option::weighted(
+        0.4,
+        prop::sample::subsequence(pool, 1..=pool.len())
+            .prop_map(|v| Values(v.into_iter().map(str::to_owned).collect())),
+    )
+}
+
+fn range() -> impl Gen<Value = Option<Range>> {
+    prop::option::weighted(
+        0.3,
+        (0u32..4, 0u32..4, any::<bool>(), any::<bool>()).prop_map(|(a, b, ai, bi)| {
+            let (lo, hi) = (f64::from(a.min(b)) * 100.0, f64::from(a.max(b) + 1) * 100.0);
+            Range {
+                gt: (!ai).then_some(lo),
+                gte: ai.then_some(lo),
+                lt: (!bi).then_some(hi),
+                lte: bi.then_some(hi),
+            }
+        }),
+    )
+}
+
+fn conditions() -> impl Gen<Value = Conditions> {
+    (
+        subset(CATS),
+        subset(PRODUCTS),
+        subset(SEGMENTS),
+        prop::option::weighted(0.3, prop::sample::subsequence(CHANNELS, 1..=CHANNELS.len())),
+        prop::sample::subsequence(FLAGS, 0..=1),
+        prop::sample::subsequence(FLAGS, 0..=1),
+        range(),
+    )
+        .prop_map(
+            |(category, product, segment, channel, flags, not_flags, amount)| Conditions {
+                category,
+                product,
+                segment,
+                channel,
+                flags: flags.into_iter().map(str::to_owned).collect(),
+                not_flags: not_flags.into_iter().map(str::to_owned).collect(),
+                amount,
+                ..Conditions::default()
+            },
+        )
+}
+
+fn input() -> impl Gen<Value = Complaint> {
+    (
+        prop::option::of(prop::sample::select(CATS)),
+        prop::option::of(prop::sample::select(PRODUCTS)),
+        prop::option::of(prop::sample::select(&["mass", "gold", "sme"][..])),
+        prop::sample::select(CHANNELS),
+        prop::sample::subsequence(FLAGS, 0..=2),
+        prop::option::of(0u32..500),
+    )
+        .prop_map(|(cat, product, segment, channel, flags, amount)| {
+            let mut c = Complaint::new(channel, "");
+            c.category = cat.map(str::to_owned);
+            c.product = product.map(str::to_owned);
+            c.segment = segment.map(str::to_owned);
+            c.flags = flags.into_iter().map(str::to_owned).collect();
+            c.amount = amount.map(f64::from);
+            c
+        })
+}
+
+fn plain_match(w: &Conditions, c: &Complaint) -> bool {
+    let field = |cond: &Option<Values>, v: &Option<String>| match cond {
+        None => true,
+        Some(vs) => v.as_ref().is_some_and(|v| vs.0.contains(v)),
+    };
+    field(&w.category, &c.category)
+        && field(&w.product, &c.product)
+        && field(&w.segment, &c.segment)
+        && w.channel.as_ref().is_none_or(|cs| cs.contains(&c.channel))
+        && w.flags.iter().all(|f| c.flags.contains(f))
+        && !w.not_flags.iter().any(|f| c.flags.contains(f))
+        && w.amount
+            .is_none_or(|r| c.amount.is_some_and(|a| r.contains(a)))
+}
+
+fn random_set(conds: Vec<Conditions>, policy: HitPolicy) -> RuleSet {
+    let mut file: RoutingFile = toml::from_str(BASE).unwrap();
+    file.hit_policy = policy;
+    file.rules = conds
+        .into_iter()
+        .enumerate()
+        .map(|(i, when)| Rule {
+            id: format!("r{i}"),
+            description: None,
+            when,
+            department: Some(["logistics", "finance", "intl", "legal", "care"][i % 5].into()),
+            assignee: None,
+            category: None,
+            priority: None,
+            skills: vec![],
+            notify: vec![],
+            tags: vec![],
+            resolution_hours: None,
+            rank: (i as i32 * 7919) % 13,
+        })
+        .collect();
+    RuleSet::compile(file).unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    #[test]
+    fn masks_agree_with_the_rules_as_written(
+        conds in prop::collection::vec(conditions(), 0..150),
+        inputs in prop::collection::vec(input(), 1..20),
+        policy in prop::sample::select(&[HitPolicy::First, HitPolicy::Collect, HitPolicy::Priority][..]),
+    ) {
+        let rs = random_set(conds, policy);
+        let rules = &rs.source().rules;
+        let mut order: Vec<usize> = (0..rules.len()).collect();
+        if policy == HitPolicy::Priority {
+            order.sort_by_key(|&i| std::cmp::Reverse(rules[i].rank));
+        }
+        let mut state = RoutingState::default();
+        for c in &inputs {
+            let matching: Vec<String> = order
+                .iter()
+                .filter(|&&i| plain_match(&rules[i].when, c))
+                .map(|&i| rules[i].id.clone())
+                .collect();
+            let expected: Vec<String> = if policy == HitPolicy::Collect {
+                matching
+            } else {
+                matching.into_iter().take(1).collect()
+            };
+            let d = rs.route(c, &mut state, None).unwrap();
+            prop_assert_eq!(&d.fired, &expected);
+            // always a defined person, never just a department
+            prop_assert!(rs.source().people.iter().any(|p| p.id == d.assignee));
+        }
+        let total: u32 = state.loads.values().sum();
+        prop_assert_eq!(total as usize, inputs.len());
+    }
+
+    #[test]
+    fn a_rule_reported_shadowed_never_fires(
+        conds in prop::collection::vec(conditions(), 1..30),
+        inputs in prop::collection::vec(input(), 1..40),
+    ) {
+        let rs = random_set(conds, HitPolicy::First);
+        let shadowed: Vec<String> = rs
+            .lint()
+            .into_iter()
+            .filter(|f| f.code == "shadowed_rule" || f.code == "contradictory_rule")
+            .filter_map(|f| f.subject)
+            .collect();
+        let mut state = RoutingState::default();
+        for c in &inputs {
+            let d = rs.route(c, &mut state, None).unwrap();
+            for f in &d.fired {
+                prop_assert!(!shadowed.contains(f), "{} fired but was reported shadowed", f);
+            }
+        }
+    }
+}
