@@ -219,45 +219,59 @@ impl Matcher {
         if self.n == 0 {
             return;
         }
-        let c = facts.complaint;
-        let mut cand = self.all.clone();
-        and_not(&mut cand, &self.never);
-        if let Some(d) = &self.category {
-            and(&mut cand, d.mask(facts.category));
-        }
-        if let Some(d) = &self.product {
-            and(&mut cand, d.mask(c.product.as_deref()));
-        }
-        if let Some(d) = &self.segment {
-            and(&mut cand, d.mask(c.segment.as_deref()));
-        }
-        if let Some(d) = &self.language {
-            and(&mut cand, d.mask(c.language.as_deref()));
-        }
-        if let Some(ch) = &self.channel {
-            and(&mut cand, &ch[channel_index(c.channel)]);
-        }
-        for (k, d) in &self.attributes {
-            and(&mut cand, d.mask(c.attributes.get(k).map(String::as_str)));
-        }
-        for f in &self.flags {
-            if facts.has_flag(&f.flag) {
-                and_not(&mut cand, &f.forbid);
-            } else {
-                and_not(&mut cand, &f.need);
-            }
-        }
+        // up to 512 rules on the stack; more on the heap
+        let mut small = [0u64; 8];
+        let mut large = Vec::new();
+        let cand: &mut [u64] = if self.all.len() <= small.len() {
+            &mut small[..self.all.len()]
+        } else {
+            large.resize(self.all.len(), 0);
+            &mut large
+        };
+        self.fill(facts, cand);
         for (w, word) in cand.iter().enumerate() {
             let mut bits = *word;
             while bits != 0 {
                 let pos = w * 64 + bits.trailing_zeros() as usize;
                 bits &= bits - 1;
-                if self.numeric_ok(pos, c) {
+                if self.numeric_ok(pos, facts.complaint) {
                     out.push(pos);
                     if first_only {
                         return;
                     }
                 }
+            }
+        }
+    }
+
+    /// The rules every mask admits, before numeric conditions.
+    fn fill(&self, facts: &Facts<'_>, cand: &mut [u64]) {
+        let c = facts.complaint;
+        cand.copy_from_slice(&self.all);
+        and_not(cand, &self.never);
+        if let Some(d) = &self.category {
+            and(cand, d.mask(facts.category));
+        }
+        if let Some(d) = &self.product {
+            and(cand, d.mask(c.product.as_deref()));
+        }
+        if let Some(d) = &self.segment {
+            and(cand, d.mask(c.segment.as_deref()));
+        }
+        if let Some(d) = &self.language {
+            and(cand, d.mask(c.language.as_deref()));
+        }
+        if let Some(ch) = &self.channel {
+            and(cand, &ch[channel_index(c.channel)]);
+        }
+        for (k, d) in &self.attributes {
+            and(cand, d.mask(c.attributes.get(k).map(String::as_str)));
+        }
+        for f in &self.flags {
+            if facts.has_flag(&f.flag) {
+                and_not(cand, &f.forbid);
+            } else {
+                and_not(cand, &f.need);
             }
         }
     }

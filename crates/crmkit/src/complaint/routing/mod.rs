@@ -537,25 +537,25 @@ impl RuleSet {
         inner
             .matcher
             .matches(&facts, policy != HitPolicy::Collect, hits);
-        let fired: Vec<usize> = hits.iter().map(|&p| inner.order[p]).collect();
+        for h in hits.iter_mut() {
+            *h = inner.order[*h];
+        }
+        let fired: &[usize] = hits;
 
         // the deciding rule: the first fired one that sends somewhere
         let decider = fired
             .iter()
             .copied()
             .find(|&r| inner.rule_department[r].is_some());
-        let category = fired
-            .iter()
-            .find_map(|&r| rules[r].category.as_deref())
-            .or(category)
-            .map(str::to_owned);
+        let category_set = fired.iter().find_map(|&r| rules[r].category.as_deref());
+        let category = category_set.or(category).map(str::to_owned);
         let priority = fired
             .iter()
             .filter_map(|&r| rules[r].priority)
             .max()
             .unwrap_or_default();
         let mut skills: Vec<&str> = Vec::new();
-        for &r in &fired {
+        for &r in fired {
             for s in &rules[r].skills {
                 if !skills.contains(&s.as_str()) {
                     skills.push(s);
@@ -578,7 +578,7 @@ impl RuleSet {
 
         let mut notify: Vec<String> = Vec::new();
         let mut tags: Vec<String> = Vec::new();
-        for &r in &fired {
+        for &r in fired {
             for &p in &inner.rule_notify[r] {
                 let id = &inner.file.people[p].id;
                 if p != assignee && !notify.contains(id) {

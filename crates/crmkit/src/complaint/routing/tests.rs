@@ -736,3 +736,16 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn the_example_rule_set_passes_its_own_examples() {
+    let rs =
+        RuleSet::from_toml(include_str!("../../../examples/routing/tr-ecommerce.toml")).unwrap();
+    let report = rs.check().unwrap();
+    for e in &report.examples {
+        assert!(e.passed, "{}: {:?}", e.name, e.mismatches);
+    }
+    assert!(report.findings.is_empty(), "{:#?}", report.findings);
+    assert!(report.ok());
+    assert_eq!(report.examples.len(), 7);
+}
