@@ -199,6 +199,11 @@ typedef struct crmkit_nps_accumulator crmkit_nps_accumulator;
 // at once. Free with `crmkit_resolution_free`.
 typedef struct crmkit_resolution crmkit_resolution;
 
+// A compiled routing rule set. Immutable after creation: one handle may be
+// used from many threads at once (the routing state travels in each call).
+// Free with `crmkit_ruleset_free`.
+typedef struct crmkit_ruleset crmkit_ruleset;
+
 // A classified delivery outcome. `reason` indexes the stable reason codes:
 // `crmkit_outcome_reason_name(reason)` gives its name ("user_unknown"...).
 // Absent numbers are 0 (no SMTP code, no GSM error).
@@ -598,6 +603,79 @@ size_t crmkit_index_len(const crmkit_index *index);
 // `index` must be NULL or a live handle, not used afterwards or
 // concurrently.
 void crmkit_index_free(crmkit_index *index);
+
+// Compiles a routing rule file (`len` bytes of UTF-8 in `format`, a
+// `crmkit_rules_format` value) into `*out`, with an optional business
+// calendar (`calendar_len` bytes of calendar TOML; NULL with 0 for none)
+// for due times in business hours. A malformed file gives
+// `CRMKIT_COMPLAINT_INVALID_RULE_SET` (or `CRMKIT_COMPLAINT_INVALID_CALENDAR`)
+// with the rule, department or person named in `crmkit_last_error_message`.
+//
+// # Safety
+// `text` must point to `len` readable bytes, `calendar` to `calendar_len`
+// (NULL only with 0); `out` must be writable.
+crmkit_status crmkit_ruleset_new(const uint8_t *text,
+                                 size_t len,
+                                 uint32_t format,
+                                 const uint8_t *calendar,
+                                 size_t calendar_len,
+                                 crmkit_ruleset **out);
+
+// Routes complaints and writes JSON into `buf` (buffer convention as
+// `crmkit_last_error_message`).
+//
+// `complaints` (`len` bytes of UTF-8) is one complaint object
+// (`{"channel": "web_form", "category": "late_delivery", "text": "...", ...}`),
+// a JSON array of them, or NDJSON. `state` (`state_len` bytes; NULL with 0
+// for a fresh state) is the routing state from the previous call:
+// `{"cursors": {...}, "loads": {...}, "unavailable": [...]}`. `now`
+// (`now_len` bytes, RFC 3339; NULL with 0 for none) starts the due time of
+// complaints without `received_at`.
+//
+// Output: `{"decisions": [{"department", "assignee", "category",
+// "priority", "due", "fired", "assigned_by", "passed_over", "notify",
+// "tags", "flags", "version", "complaint_id"}, ...], "state": {...}}`, one
+// decision per complaint in input order, the state carried from one to the
+// next; store `state` for the next call. Nothing is kept in the handle, so
+// repeating a call after `CRMKIT_INSUFFICIENT_SIZE` with the same input
+// gives the same output. A malformed complaint gives
+// `CRMKIT_INVALID_ARGUMENT` naming its index or line. Thread-safe.
+//
+// # Safety
+// `rules` must be a live handle; each text pointer must point to its
+// length of readable bytes (NULL only with 0); `buf` to `buf_len` writable
+// bytes or NULL; `out_n` writable.
+crmkit_status crmkit_ruleset_route(const crmkit_ruleset *rules,
+                                   const uint8_t *complaints,
+                                   size_t len,
+                                   const uint8_t *state,
+                                   size_t state_len,
+                                   const uint8_t *now,
+                                   size_t now_len,
+                                   uint8_t *buf,
+                                   size_t buf_len,
+                                   size_t *out_n);
+
+// Lints the rule set and runs the examples written in its file; writes
+// the report as JSON into `buf`: `{"version", "findings": [{"severity",
+// "code", "subject", "message"}], "examples": [{"name", "passed",
+// "mismatches", "decision"}]}`. `*out_ok` (when not NULL) is set to 1 when
+// no finding is an error and every example passed, else 0. Thread-safe.
+//
+// # Safety
+// `rules` must be a live handle; `buf` must point to `buf_len` writable
+// bytes or be NULL; `out_n` writable; `out_ok` writable or NULL.
+crmkit_status crmkit_ruleset_check(const crmkit_ruleset *rules,
+                                   uint8_t *buf,
+                                   size_t buf_len,
+                                   size_t *out_n,
+                                   int32_t *out_ok);
+
+// Frees a rule set; NULL is allowed.
+//
+// # Safety
+// `rules` must be NULL or a live handle, not used afterwards.
+void crmkit_ruleset_free(crmkit_ruleset *rules);
 
 // Net Promoter Score of `len` answers on the 0–10 scale.
 //

@@ -7,6 +7,7 @@ mod contact;
 mod errors;
 mod identity;
 mod input;
+mod routing;
 mod survey;
 
 use pyo3::prelude::*;
@@ -19,5 +20,6 @@ fn _crmkit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     contact::register(m)?;
     complaint::register(m)?;
     identity::register(m)?;
+    routing::register(m)?;
     Ok(())
 }

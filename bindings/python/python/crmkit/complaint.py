@@ -174,3 +174,8 @@ def parse_tracking_number(text: str, *, prefix: Optional[str] = None) -> dict:
         raise ValueError(error)
     canonical, sequence, found_prefix = ok
     return {"canonical": canonical, "sequence": sequence, "prefix": found_prefix}
+
+
+from ._routing import Decision, RuleSet  # noqa: E402
+
+__all__ += ["Decision", "RuleSet"]

@@ -253,6 +253,38 @@ impl Requirements {
     }
 }
 
+/// Reads complaints from JSON: an array of objects, or one object per line
+/// (NDJSON; blank lines skipped). An error names the record (array index)
+/// or the line and what is wrong with it.
+///
+/// ```
+/// use crmkit::complaint::intake::complaints_from_json;
+///
+/// let cs = complaints_from_json("{\"channel\": \"app\", \"text\": \"a\"}\n\n{\"channel\": \"email\"}").unwrap();
+/// assert_eq!(cs.len(), 2);
+/// let e = complaints_from_json("{\"channel\": \"app\"}\n{\"channel\": \"fax\"}").unwrap_err();
+/// assert!(e.to_string().contains("line 2"), "{e}");
+/// ```
+pub fn complaints_from_json(text: &str) -> crate::error::Result<Vec<Complaint>> {
+    let bad = |place: String, e: serde_json::Error| {
+        crate::Error::invalid_argument("complaints", format!("a complaint record at {place} ({e})"))
+    };
+    if text.trim_start().starts_with('[') {
+        let values: Vec<serde_json::Value> =
+            serde_json::from_str(text).map_err(|e| bad("the top level".into(), e))?;
+        return values
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| serde_json::from_value(v).map_err(|e| bad(format!("index {i}"), e)))
+            .collect();
+    }
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| serde_json::from_str(l).map_err(|e| bad(format!("line {}", i + 1), e)))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
