@@ -4,6 +4,7 @@
 mod contacts_cmd;
 mod demo;
 mod resolve_cmd;
+mod route_cmd;
 mod survey_cmd;
 mod table;
 
@@ -33,6 +34,8 @@ enum Command {
     Contacts(contacts_cmd::ContactsArgs),
     /// Finds the records of one customer (deduplication, or linking two files) and writes `id,cluster_id`.
     Resolve(resolve_cmd::ResolveArgs),
+    /// Routes complaints to a named person with a rule file, or checks a rule file (--check).
+    Route(route_cmd::RouteArgs),
 }
 
 /// A failure and the exit code it maps to: 2 for bad input, 1 otherwise.
@@ -66,6 +69,7 @@ fn main() -> ExitCode {
         Command::Ces(a) => survey_cmd::ces(&a),
         Command::Contacts(a) => contacts_cmd::contacts(&a),
         Command::Resolve(a) => resolve_cmd::resolve(&a),
+        Command::Route(a) => route_cmd::route(&a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

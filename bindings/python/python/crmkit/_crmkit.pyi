@@ -260,3 +260,42 @@ class Index:
     def delete_json(self, record_id: str) -> str: ...
     def entity_of(self, record_id: str) -> Optional[str]: ...
     def assignments(self) -> list[tuple[str, str]]: ...
+
+class RuleSet:
+    @staticmethod
+    def from_str(text: str, format: str = "toml", calendar: Optional[str] = None) -> RuleSet: ...
+    def route_json(
+        self, complaint: str, state: Optional[str] = None, now: Optional[str] = None
+    ) -> tuple[str, str]: ...
+    def route_columns(
+        self,
+        n: int,
+        channel: list[str],
+        category: list[Optional[str]],
+        product: list[Optional[str]],
+        segment: list[Optional[str]],
+        language: list[Optional[str]],
+        amount: list[Optional[float]],
+        customer_value: list[Optional[float]],
+        flags: list[Optional[list[str]]],
+        received_at: list[Optional[str]],
+        ids: list[Optional[str]],
+        text: list[Optional[str]],
+        state: Optional[str] = None,
+        now: Optional[str] = None,
+    ) -> tuple[
+        list[str],
+        list[str],
+        list[Optional[str]],
+        list[str],
+        list[Optional[str]],
+        list[list[str]],
+        list[str],
+        str,
+    ]: ...
+    def lint_json(self) -> str: ...
+    def check_json(self) -> str: ...
+    def source_json(self) -> str: ...
+    def org_chart(self) -> dict[str, Optional[str]]: ...
+    @property
+    def version(self) -> str: ...

@@ -1,0 +1,240 @@
+//! `crmkit route COMPLAINTS.jsonl --rules RULES.toml`: a decision per
+//! complaint (department, named assignee, priority, due time, fired rules);
+//! `crmkit route --check RULES.toml`: the linter and the rule file's own
+//! examples.
+
+use crate::Failure;
+use clap::Args;
+use crmkit::complaint::calendar::Calendar;
+use crmkit::complaint::intake::complaints_from_json;
+use crmkit::complaint::routing::{CheckReport, Decision, RoutingState, RuleSet, Severity};
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+
+#[derive(Debug, Args)]
+pub(crate) struct RouteArgs {
+    /// Complaints as JSON lines (or a JSON array); `-` reads standard input.
+    file: Option<String>,
+    /// The routing rule file (`.toml` or `.json`).
+    #[arg(long)]
+    rules: Option<String>,
+    /// Lints RULES and runs the examples written in it instead of routing;
+    /// exits 1 when a rule can never fire or an example fails.
+    #[arg(long, value_name = "RULES", conflicts_with_all = ["file", "rules"])]
+    check: Option<String>,
+    /// A business calendar (TOML) for due times in business hours.
+    #[arg(long)]
+    calendar: Option<String>,
+    /// The routing state to start from (JSON: cursors, loads, unavailable).
+    #[arg(long)]
+    state: Option<String>,
+    /// Writes the routing state after the last complaint here.
+    #[arg(long)]
+    save_state: Option<String>,
+    /// Start of the due time for complaints without `received_at` (RFC 3339).
+    #[arg(long)]
+    now: Option<String>,
+    /// Writes decisions here (`.csv` for CSV, else JSON lines) instead of standard output.
+    #[arg(long)]
+    out: Option<String>,
+    /// With --check: the report as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+fn failure(message: String, code: u8) -> Failure {
+    Failure { message, code }
+}
+
+fn read(path: &str) -> Result<String, Failure> {
+    if path == "-" {
+        let mut s = String::new();
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .map_err(|e| failure(format!("standard input: {e}"), 1))?;
+        return Ok(s);
+    }
+    std::fs::read_to_string(path).map_err(|e| failure(format!("{path}: {e}"), 2))
+}
+
+fn load_rules(path: &str, calendar: Option<&str>) -> Result<RuleSet, Failure> {
+    let text = read(path)?;
+    let rules = if path.ends_with(".json") {
+        RuleSet::from_json(&text)
+    } else {
+        RuleSet::from_toml(&text)
+    }
+    .map_err(|e| failure(format!("{path}: {e}"), 2))?;
+    match calendar {
+        None => Ok(rules),
+        Some(c) => {
+            let cal =
+                Calendar::from_toml(&read(c)?).map_err(|e| failure(format!("{c}: {e}"), 2))?;
+            Ok(rules.with_calendar(cal))
+        }
+    }
+}
+
+pub(crate) fn route(args: &RouteArgs) -> Result<(), Failure> {
+    if let Some(path) = &args.check {
+        return check(path, args);
+    }
+    let (Some(file), Some(rules_path)) = (&args.file, &args.rules) else {
+        return Err(failure(
+            "give complaints and --rules (crmkit route complaints.jsonl --rules rules.toml), \
+             or --check rules.toml"
+                .into(),
+            2,
+        ));
+    };
+    let rules = load_rules(rules_path, args.calendar.as_deref())?;
+    let complaints =
+        complaints_from_json(&read(file)?).map_err(|e| failure(format!("{file}: {e}"), 2))?;
+    let mut state = match &args.state {
+        None => RoutingState::default(),
+        Some(p) => serde_json::from_str(&read(p)?)
+            .map_err(|e| failure(format!("{p}: not a routing state ({e})"), 2))?,
+    };
+    let now = args
+        .now
+        .as_deref()
+        .map(|t| {
+            t.parse()
+                .map_err(|e| failure(format!("--now {t:?}: not an RFC 3339 time ({e})"), 2))
+        })
+        .transpose()?;
+    let decisions = rules.route_batch(&complaints, &mut state, now)?;
+
+    let mut sink: Box<dyn Write> = match &args.out {
+        Some(p) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(p).map_err(|e| failure(format!("{p}: {e}"), 1))?,
+        )),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    };
+    let csv_out = args.out.as_deref().is_some_and(|p| p.ends_with(".csv"));
+    write_decisions(&decisions, csv_out, &mut sink).map_err(|e| failure(e, 1))?;
+    sink.flush().map_err(|e| failure(e.to_string(), 1))?;
+    if let Some(p) = &args.save_state {
+        let json = serde_json::to_string_pretty(&state).map_err(|e| failure(e.to_string(), 1))?;
+        std::fs::write(p, json).map_err(|e| failure(format!("{p}: {e}"), 1))?;
+    }
+    let mut by_department: BTreeMap<&str, usize> = BTreeMap::new();
+    for d in &decisions {
+        *by_department.entry(&d.department).or_default() += 1;
+    }
+    let summary: Vec<String> = by_department
+        .iter()
+        .map(|(d, n)| format!("{d} {n}"))
+        .collect();
+    eprintln!(
+        "routed {} complaints with rules {} ({})",
+        decisions.len(),
+        rules.version(),
+        summary.join(", ")
+    );
+    Ok(())
+}
+
+fn write_decisions(
+    decisions: &[Decision],
+    csv_out: bool,
+    out: &mut dyn Write,
+) -> Result<(), String> {
+    if !csv_out {
+        for d in decisions {
+            let line = serde_json::to_string(d).map_err(|e| e.to_string())?;
+            writeln!(out, "{line}").map_err(|e| e.to_string())?;
+        }
+        return Ok(());
+    }
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record([
+        "complaint_id",
+        "department",
+        "assignee",
+        "category",
+        "priority",
+        "due",
+        "fired",
+        "assigned_by",
+        "notify",
+    ])
+    .map_err(|e| e.to_string())?;
+    for d in decisions {
+        w.write_record([
+            d.complaint_id.clone().unwrap_or_default(),
+            d.department.clone(),
+            d.assignee.clone(),
+            d.category.clone().unwrap_or_default(),
+            name(&d.priority),
+            d.due.map(|t| t.to_string()).unwrap_or_default(),
+            d.fired.join(" "),
+            name(&d.assigned_by),
+            d.notify.join(" "),
+        ])
+        .map_err(|e| e.to_string())?;
+    }
+    w.flush().map_err(|e| e.to_string())
+}
+
+/// The snake_case serde name of a unit enum value (`"round_robin"`).
+fn name<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+fn check(path: &str, args: &RouteArgs) -> Result<(), Failure> {
+    let rules = load_rules(path, args.calendar.as_deref())?;
+    let report = rules.check()?;
+    if args.json {
+        let json = serde_json::to_string_pretty(&report).map_err(|e| failure(e.to_string(), 1))?;
+        println!("{json}");
+    } else {
+        print!("{}", render(path, &report));
+    }
+    if report.ok() {
+        Ok(())
+    } else {
+        Err(failure(
+            format!(
+                "{path}: {} error(s), {} example(s) failed",
+                report
+                    .findings
+                    .iter()
+                    .filter(|f| f.severity == Severity::Error)
+                    .count(),
+                report.examples.iter().filter(|e| !e.passed).count()
+            ),
+            1,
+        ))
+    }
+}
+
+fn render(path: &str, report: &CheckReport) -> String {
+    let mut s = format!(
+        "{path} (version {}): {} finding(s), {} example(s)\n",
+        report.version,
+        report.findings.len(),
+        report.examples.len()
+    );
+    for f in &report.findings {
+        let level = match f.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        s.push_str(&format!("  {level:<7} {:<24} {}\n", f.code, f.message));
+    }
+    for e in &report.examples {
+        let mark = if e.passed { "ok  " } else { "FAIL" };
+        s.push_str(&format!(
+            "  {mark} {}  -> {} / {}\n",
+            e.name, e.decision.department, e.decision.assignee
+        ));
+        for m in &e.mismatches {
+            s.push_str(&format!("         {m}\n"));
+        }
+    }
+    s
+}

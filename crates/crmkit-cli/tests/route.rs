@@ -1,0 +1,179 @@
+//! `crmkit route` as a user runs it: decisions for a JSONL file, the state
+//! saved and reused, `--check` on the example rule file and on a broken one.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn crmkit(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_crmkit"))
+        .args(args)
+        .output()
+        .expect("run crmkit")
+}
+
+fn temp(name: &str, content: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("crmkit-route-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, content).unwrap();
+    path
+}
+
+fn example() -> String {
+    concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../crmkit/examples/routing/tr-ecommerce.toml"
+    )
+    .into()
+}
+
+const COMPLAINTS: &str = r#"{"id": "C1", "channel": "web_form", "text": "Siparişim 10 gündür gelmedi", "received_at": "2026-11-27T14:00:00Z"}
+{"id": "C2", "channel": "app", "text": "KARGOM HALA GELMEDİ", "received_at": "2026-11-27T14:05:00Z"}
+
+{"id": "C3", "channel": "call_center", "text": "İadem yapılmadı, avukatıma gideceğim"}
+"#;
+
+#[test]
+fn routes_a_file_to_named_people_and_carries_the_state() {
+    let input = temp("complaints.jsonl", COMPLAINTS);
+    let state = temp("state.json", "");
+    let out = crmkit(&[
+        "route",
+        input.to_str().unwrap(),
+        "--rules",
+        &example(),
+        "--save-state",
+        state.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3);
+    let who: Vec<(&str, &str)> = lines
+        .iter()
+        .map(|d| {
+            (
+                d["department"].as_str().unwrap(),
+                d["assignee"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        who,
+        [
+            ("logistics", "ayse"),
+            ("logistics", "mehmet"),
+            ("legal", "elif")
+        ]
+    );
+    assert_eq!(lines[0]["complaint_id"], "C1");
+    assert_eq!(lines[2]["fired"][0], "legal-or-regulator");
+    assert_eq!(lines[0]["due"], "2026-11-28T14:00:00Z");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("routed 3 complaints"));
+
+    // the saved state continues the round-robin; CSV out with a calendar
+    let csv = temp("decisions.csv", "");
+    let out = crmkit(&[
+        "route",
+        input.to_str().unwrap(),
+        "--rules",
+        &example(),
+        "--state",
+        state.to_str().unwrap(),
+        "--calendar",
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../crmkit/examples/calendars/tr-2026-2027.toml"
+        ),
+        "--out",
+        csv.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let rows: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        rows[0],
+        "complaint_id,department,assignee,category,priority,due,fired,assigned_by,notify"
+    );
+    assert!(
+        rows[1].starts_with("C1,logistics,ayse,late_delivery,normal,2026-12-02T11:00:00Z,"),
+        "{}",
+        rows[1]
+    );
+    assert!(
+        rows[3].starts_with("C3,legal,elif,refund,urgent,,legal-or-regulator,fixed,deniz"),
+        "{}",
+        rows[3]
+    );
+}
+
+#[test]
+fn check_runs_the_examples_and_fails_on_dead_rules() {
+    let out = crmkit(&["route", "--check", &example()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("0 finding(s), 7 example(s)"), "{text}");
+    assert_eq!(text.matches("  ok   ").count(), 7, "{text}");
+
+    let broken = std::fs::read_to_string(example()).unwrap().replace(
+        "[[rules]]\nid = \"default\"",
+        "[[rules]]\nid = \"late-again\"\nwhen = { category = \"late_delivery\" }\ndepartment = \"finance\"\n\n[[rules]]\nid = \"default\"",
+    ) + "\n[[examples]]\nname = \"wrong on purpose\"\ncomplaint = { channel = \"qr\", text = \"x\" }\nexpect = { department = \"legal\" }\n";
+    let path = temp("broken.toml", &broken);
+    let out = crmkit(&["route", "--check", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("shadowed_rule") && text.contains("\"late-again\""),
+        "{text}"
+    );
+    assert!(text.contains("FAIL wrong on purpose"), "{text}");
+    assert!(
+        text.contains("department: expected \"legal\", got \"customer_relations\""),
+        "{text}"
+    );
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("1 error(s), 1 example(s) failed"), "{err}");
+
+    let out = crmkit(&["route", "--check", path.to_str().unwrap(), "--json"]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["findings"][0]["code"], "shadowed_rule");
+}
+
+#[test]
+fn bad_input_names_the_line_and_exits_2() {
+    let input = temp(
+        "bad.jsonl",
+        "{\"channel\": \"app\"}\n{\"channel\": \"fax\"}\n",
+    );
+    let out = crmkit(&["route", input.to_str().unwrap(), "--rules", &example()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("line 2") && err.contains("fax"), "{err}");
+    let rules = temp("rules.toml", "version = \"1\"\n");
+    let out = crmkit(&[
+        "route",
+        input.to_str().unwrap(),
+        "--rules",
+        rules.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("missing field `fallback`"));
+    let out = crmkit(&["route", input.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+}
