@@ -17,6 +17,7 @@ pub(crate) fn run() -> Result<(), Failure> {
     print!("{}", report()?);
     print!("{}", contact_report()?);
     print!("{}", complaint_report()?);
+    print!("{}", routing_report()?);
     print!("{}", identity_report()?);
     Ok(())
 }
@@ -271,6 +272,113 @@ pub(crate) fn complaint_report() -> Result<String, Failure> {
         ]);
     }
     out.push_str(&t.render());
+    Ok(out)
+}
+
+/// The example routing rule set of the crate (Türkiye e-commerce).
+const ROUTING_RULES: &str = include_str!("../../crmkit/examples/routing/tr-ecommerce.toml");
+
+/// Routing a morning's complaints to named people with the example rule
+/// set, the state carried from one to the next, due times on the Türkiye
+/// calendar.
+pub(crate) fn routing_report() -> Result<String, Failure> {
+    use crmkit::complaint::calendar::Calendar;
+    use crmkit::complaint::intake::{Channel, Complaint};
+    use crmkit::complaint::routing::{RoutingState, RuleSet};
+
+    let rules = RuleSet::from_toml(ROUTING_RULES)?.with_calendar(Calendar::turkey_2026_2027());
+    let mut out = String::new();
+    heading(
+        &mut out,
+        &format!(
+            "Complaints: routing to a named person (rules {}, {} rules, hit policy first)",
+            rules.version(),
+            rules.source().rules.len()
+        ),
+    );
+    let morning: [(Channel, Option<&str>, Option<f64>, &str); 8] = [
+        (Channel::WebForm, None, None, "Siparişim 10 gündür gelmedi"),
+        (Channel::App, None, None, "KARGOM HALA GELMEDİ!!!"),
+        (
+            Channel::CallCenter,
+            None,
+            Some(1800.0),
+            "İadem yapılmadı, avukatıma gideceğim",
+        ),
+        (
+            Channel::ComplaintSite,
+            Some("platinum"),
+            None,
+            "Ürün kırık geldi, rezalet",
+        ),
+        (
+            Channel::Email,
+            None,
+            Some(12_500.0),
+            "Param yatmadı, iki kez çekildi",
+        ),
+        (
+            Channel::SocialMedia,
+            Some("mass"),
+            None,
+            "BTK'ya şikayet edeceğim, hat iptal edilmedi",
+        ),
+        (Channel::Kiosk, None, None, "Mağazadaki müzik çok yüksek"),
+        (Channel::Qr, None, None, "Paket ezik geldi"),
+    ];
+    let mut state = RoutingState::default();
+    state.loads.insert("selin".into(), 4);
+    let mut t = Table::new(&[
+        "complaint",
+        "channel",
+        "category",
+        "department",
+        "assignee",
+        "priority",
+        "due (UTC)",
+        "rule",
+    ]);
+    for (i, (channel, segment, amount, text)) in morning.iter().enumerate() {
+        let mut c = Complaint::new(*channel, text);
+        c.segment = segment.map(str::to_owned);
+        c.amount = *amount;
+        c.received_at =
+            Some(ts("2026-11-27T07:00:00Z")? + jiff::SignedDuration::from_mins(i as i64 * 7));
+        let d = rules.route(&c, &mut state, None)?;
+        let short: String = text.chars().take(28).collect();
+        t.row(vec![
+            short,
+            serde_json::to_value(channel)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default(),
+            d.category.unwrap_or_else(|| "-".into()),
+            d.department,
+            d.assignee,
+            format!("{:?}", d.priority).to_lowercase(),
+            d.due
+                .map(|t| t.strftime("%a %d %b %H:%M").to_string())
+                .unwrap_or_else(|| "-".into()),
+            d.fired.join(" "),
+        ]);
+    }
+    out.push_str(&t.render());
+    let loads: Vec<String> = state
+        .loads
+        .iter()
+        .map(|(p, n)| format!("{p} {n}"))
+        .collect();
+    out.push_str(&format!(
+        "open complaints per person after the morning: {}\n",
+        loads.join(", ")
+    ));
+    let report = rules.check()?;
+    out.push_str(&format!(
+        "rule file check: {} lint finding(s), {}/{} examples pass (crmkit route --check)\n",
+        report.findings.len(),
+        report.examples.iter().filter(|e| e.passed).count(),
+        report.examples.len()
+    ));
     Ok(out)
 }
 
@@ -613,5 +721,11 @@ mod tests {
         assert!(c.contains("user_unknown") && c.contains("suppress"));
         let k = super::complaint_report().unwrap();
         assert!(k.contains("SK-3CFP-SV") && k.contains("mehmet.kaya"));
+        let r = super::routing_report().unwrap();
+        assert!(
+            r.contains("legal-or-regulator") && r.contains("elif"),
+            "{r}"
+        );
+        assert!(r.contains("0 lint finding(s), 7/7 examples pass"), "{r}");
     }
 }
