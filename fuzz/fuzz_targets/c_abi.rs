@@ -8,6 +8,8 @@ use ffi::*;
 /// A rule set made once through the C ABI, kept as an address (handles are
 /// immutable and shareable).
 static FIXED_RULES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+/// A routing rule set made once through the C ABI.
+static FIXED_ROUTING: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
 /// An index of one record made once through the C ABI (matches only read it).
 static FIXED_INDEX: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
 use libfuzzer_sys::fuzz_target;
@@ -169,6 +171,40 @@ fuzz_target!(|data: &[u8]| {
             fixed as *const crmkit_category_rules,
             data.as_ptr(),
             data.len(),
+            out.as_mut_ptr(),
+            out.len(),
+            &mut written,
+        );
+        assert_ne!(st, crmkit_status::CRMKIT_PANIC);
+
+        // the bytes as a routing rule file (some of the time), and as
+        // complaints and a state routed by a fixed rule set
+        if data[0] & 0x20 != 0 {
+            let mut rs: *mut crmkit_ruleset = std::ptr::null_mut();
+            let st = crmkit_ruleset_new(data.as_ptr(), data.len(), u32::from(data[0] & 1), std::ptr::null(), 0, &mut rs);
+            assert_ne!(st, crmkit_status::CRMKIT_PANIC);
+            if st == crmkit_status::CRMKIT_OK {
+                let mut ok = 0i32;
+                let st = crmkit_ruleset_check(rs, out.as_mut_ptr(), out.len(), &mut written, &mut ok);
+                assert_ne!(st, crmkit_status::CRMKIT_PANIC);
+            }
+            crmkit_ruleset_free(rs);
+        }
+        let routing = *FIXED_ROUTING.get_or_init(|| {
+            let text = b"version = 'f'\nfallback = { department = 'd', assignee = 'p' }\npeople = [{ id = 'p' }, { id = 'q' }]\n[[departments]]\nid = 'd'\nmembers = ['p', 'q']\n[[rules]]\nid = 'r'\nwhen = { flags = ['legal_threat'], amount = '> 5' }\ndepartment = 'd'\n";
+            let mut rs: *mut crmkit_ruleset = std::ptr::null_mut();
+            assert_eq!(crmkit_ruleset_new(text.as_ptr(), text.len(), 0, std::ptr::null(), 0, &mut rs), crmkit_status::CRMKIT_OK);
+            rs as usize
+        });
+        let third = data.len() / 3;
+        let st = crmkit_ruleset_route(
+            routing as *const crmkit_ruleset,
+            data.as_ptr(),
+            data.len() - 2 * third,
+            data[data.len() - 2 * third..].as_ptr(),
+            third,
+            data[data.len() - third..].as_ptr(),
+            third,
             out.as_mut_ptr(),
             out.len(),
             &mut written,

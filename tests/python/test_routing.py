@@ -111,9 +111,9 @@ def test_batches_in_every_shape_agree(rules):
 
 
 def test_batch_errors_name_the_column_and_row(rules):
-    with pytest.raises(ValueError, match="channel: every complaint needs a channel; row 1"):
+    with pytest.raises(crmkit.InputError, match="a channel for every complaint; row 1 has none"):
         rules.route_many([{"channel": "app"}, {"category": "x"}])
-    with pytest.raises(TypeError, match="amount: expected a number or None at row 0"):
+    with pytest.raises(crmkit.InputError, match="amount.*a number or None at row 0"):
         rules.route_many([{"channel": "app", "amount": "12"}])
     with pytest.raises(crmkit.InputError, match="row 1"):
         rules.route_many([{"channel": "app"}, {"channel": "fax"}])
@@ -167,3 +167,23 @@ def test_rule_sets_are_shared_not_pickled_by_accident(rules):
     # a compiled rule set travels as its source text
     with pytest.raises(TypeError):
         pickle.dumps(rules._inner)
+
+
+def test_rows_read_attributes_and_datetimes(rules):
+    text_rules = complaint.RuleSet.from_str(SMALL.replace(
+        '[[rules]]\nid = "default"',
+        '[[rules]]\nid = "marmara"\nwhen = { attributes = { region = "marmara" } }\ndepartment = "legal"\n\n[[rules]]\nid = "default"'))
+    out = text_rules.route_many([
+        {"channel": "app", "attributes": {"region": "marmara"}},
+        {"channel": "app", "category": "late_delivery", "amount": 3,
+         "received_at": dt.datetime(2026, 11, 23, 9)},
+        {"channel": "app", "amount": float("nan"), "flags": "legal_threat"},
+    ])
+    assert [r["fired"] for r in out] == [["marmara"], ["late"], ["legal"]]
+    assert out[1]["due"] == dt.datetime(2026, 11, 23, 13, tzinfo=dt.timezone.utc)
+    with pytest.raises(crmkit.InputError, match="complaints.*a dict at row 0"):
+        rules.route_many([("app",)])
+    with pytest.raises(TypeError, match="category: expected text or None at row 1"):
+        rules.route_many({"channel": ["app", "app"], "category": ["x", 3]})
+    with pytest.raises(crmkit.InputError, match="a channel for every complaint; row 0"):
+        rules.route_many(pd.DataFrame({"channel": [None], "category": ["x"]}))

@@ -7,6 +7,7 @@ use crmkit::complaint::intake::{Channel, Complaint};
 use crmkit::complaint::routing::{Decision, RoutingState, RuleSet};
 use jiff::Timestamp;
 use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyDict, PyFloat, PyList, PyString};
 
 fn bad(name: &'static str, expected: String) -> crmkit::Error {
     crmkit::Error::invalid_argument(name, expected)
@@ -44,19 +45,255 @@ fn to_json<T: serde::Serialize>(v: &T) -> String {
 /// The columns of a batch of complaints, row-aligned.
 type Strings = Vec<Option<String>>;
 
-/// What `route_columns` returns, row-aligned: department, assignee,
-/// category, priority, due (RFC 3339), fired rule ids, how assigned; and
-/// the state after the last row as JSON.
-type Routed = (
-    Vec<String>,
-    Vec<String>,
-    Vec<Option<String>>,
-    Vec<&'static str>,
-    Vec<Option<String>>,
-    Vec<Vec<String>>,
-    Vec<&'static str>,
-    String,
-);
+/// Python strings made once per distinct value, so a batch of decisions
+/// shares them instead of allocating one per row.
+#[derive(Default)]
+struct Names {
+    cache: std::collections::HashMap<String, Py<PyString>>,
+}
+
+impl Names {
+    fn get(&mut self, py: Python<'_>, s: &str) -> Py<PyString> {
+        if let Some(p) = self.cache.get(s) {
+            return p.clone_ref(py);
+        }
+        let p = PyString::new(py, s).unbind();
+        self.cache.insert(s.to_owned(), p.clone_ref(py));
+        p
+    }
+
+    fn opt(&mut self, py: Python<'_>, s: Option<&str>) -> Option<Py<PyString>> {
+        s.map(|s| self.get(py, s))
+    }
+}
+
+/// The output fields, in the order `route_columns` returns them.
+const FIELDS: [&str; 7] = [
+    "department",
+    "assignee",
+    "category",
+    "priority",
+    "due",
+    "fired",
+    "assigned_by",
+];
+
+/// Decisions as row dicts (`rows = true`) or as one list per field, plus
+/// the state JSON.
+fn decisions_out<'py>(
+    py: Python<'py>,
+    decisions: &[Decision],
+    state: &RoutingState,
+    rows: bool,
+) -> PyResult<(Bound<'py, PyAny>, String)> {
+    let mut names = Names::default();
+    let keys: Vec<Bound<'py, PyString>> = FIELDS.iter().map(|f| PyString::intern(py, f)).collect();
+    let mut values = |d: &Decision| -> PyResult<[Py<PyAny>; 7]> {
+        let fired: Vec<Py<PyString>> = d.fired.iter().map(|f| names.get(py, f)).collect();
+        Ok([
+            names.get(py, &d.department).into_any(),
+            names.get(py, &d.assignee).into_any(),
+            names
+                .opt(py, d.category.as_deref())
+                .map_or_else(|| py.None(), Py::into_any),
+            names.get(py, priority_name(d.priority)).into_any(),
+            d.due
+                .map(|t| t.to_string())
+                .into_pyobject(py)?
+                .into_any()
+                .unbind(),
+            PyList::new(py, fired)?.into_any().unbind(),
+            names.get(py, assigned_name(d.assigned_by)).into_any(),
+        ])
+    };
+    let out = if rows {
+        let list = PyList::empty(py);
+        for d in decisions {
+            let row = PyDict::new(py);
+            for (k, v) in keys.iter().zip(values(d)?) {
+                row.set_item(k, v)?;
+            }
+            list.append(row)?;
+        }
+        list.into_any()
+    } else {
+        let columns: Vec<Bound<'py, PyList>> = FIELDS.iter().map(|_| PyList::empty(py)).collect();
+        for d in decisions {
+            for (c, v) in columns.iter().zip(values(d)?) {
+                c.append(v)?;
+            }
+        }
+        let dict = PyDict::new(py);
+        for (k, c) in keys.iter().zip(columns) {
+            dict.set_item(k, c)?;
+        }
+        dict.into_any()
+    };
+    Ok((out, to_json(state)))
+}
+
+/// Reads one row dict into `c` (reused between rows); errors name the row
+/// and the field.
+fn read_row<'py>(
+    row: &Bound<'py, PyAny>,
+    i: usize,
+    c: &mut Complaint,
+    channels: &mut std::collections::HashMap<String, Channel>,
+) -> PyResult<()> {
+    let py = row.py();
+    let row = row.cast::<PyDict>().map_err(|_| {
+        to_py(
+            py,
+            bad(
+                "complaints",
+                format!(
+                    "a dict at row {i}, got {}",
+                    row.get_type()
+                        .name()
+                        .map(|n| n.to_string())
+                        .unwrap_or_default()
+                ),
+            ),
+        )
+    })?;
+    let field = |key: &Bound<'py, PyString>| -> PyResult<Option<Bound<'py, PyAny>>> {
+        Ok(row.get_item(key)?.filter(|v| !v.is_none() && !is_nan(v)))
+    };
+    let text = |name: &'static str, v: Option<Bound<'py, PyAny>>| -> PyResult<Option<String>> {
+        v.map(|v| {
+            v.extract::<String>().map_err(|_| {
+                to_py(
+                    py,
+                    bad(name, format!("text or None at row {i}, got {}", repr(&v))),
+                )
+            })
+        })
+        .transpose()
+    };
+    let number = |name: &'static str, v: Option<Bound<'py, PyAny>>| -> PyResult<Option<f64>> {
+        v.map(|v| {
+            if v.is_instance_of::<PyBool>() || v.is_instance_of::<PyString>() {
+                return Err(to_py(
+                    py,
+                    bad(
+                        name,
+                        format!("a number or None at row {i}, got {}", repr(&v)),
+                    ),
+                ));
+            }
+            v.extract::<f64>().map_err(|_| {
+                to_py(
+                    py,
+                    bad(
+                        name,
+                        format!("a number or None at row {i}, got {}", repr(&v)),
+                    ),
+                )
+            })
+        })
+        .transpose()
+    };
+    let channel = text("channel", field(pyo3::intern!(py, "channel"))?)?.ok_or_else(|| {
+        to_py(
+            py,
+            bad(
+                "channel",
+                format!("a channel for every complaint; row {i} has none"),
+            ),
+        )
+    })?;
+    c.channel = match channels.get(&channel) {
+        Some(ch) => *ch,
+        None => {
+            let ch = channel_of(i, &channel).map_err(|e| to_py(py, e))?;
+            channels.insert(channel, ch);
+            ch
+        }
+    };
+    c.id = text("id", field(pyo3::intern!(py, "id"))?)?;
+    c.category = text("category", field(pyo3::intern!(py, "category"))?)?;
+    c.product = text("product", field(pyo3::intern!(py, "product"))?)?;
+    c.segment = text("segment", field(pyo3::intern!(py, "segment"))?)?;
+    c.language = text("language", field(pyo3::intern!(py, "language"))?)?;
+    c.text = text("text", field(pyo3::intern!(py, "text"))?)?.unwrap_or_default();
+    c.amount = number("amount", field(pyo3::intern!(py, "amount"))?)?;
+    c.customer_value = number(
+        "customer_value",
+        field(pyo3::intern!(py, "customer_value"))?,
+    )?;
+    c.flags.clear();
+    if let Some(f) = field(pyo3::intern!(py, "flags"))? {
+        if let Ok(one) = f.extract::<String>() {
+            c.flags.push(one);
+        } else {
+            c.flags = f.extract::<Vec<String>>().map_err(|_| {
+                to_py(
+                    py,
+                    bad(
+                        "flags",
+                        format!("a list of flag names at row {i}, got {}", repr(&f)),
+                    ),
+                )
+            })?;
+        }
+    }
+    c.attributes.clear();
+    if let Some(a) = field(pyo3::intern!(py, "attributes"))? {
+        c.attributes = a.extract().map_err(|_| {
+            to_py(
+                py,
+                bad(
+                    "attributes",
+                    format!("a dict of text values at row {i}, got {}", repr(&a)),
+                ),
+            )
+        })?;
+    }
+    c.received_at = match field(pyo3::intern!(py, "received_at"))? {
+        None => None,
+        Some(v) => {
+            let t = if v.hasattr(pyo3::intern!(py, "isoformat"))? {
+                v.call_method0(pyo3::intern!(py, "isoformat"))?
+                    .extract::<String>()?
+            } else {
+                text("received_at", Some(v))?.unwrap_or_default()
+            };
+            Some(timestamp(i, &t).map_err(|e| to_py(py, e))?)
+        }
+    };
+    Ok(())
+}
+
+fn is_nan(v: &Bound<'_, PyAny>) -> bool {
+    v.is_instance_of::<PyFloat>() && v.extract::<f64>().is_ok_and(f64::is_nan)
+}
+
+fn repr(v: &Bound<'_, PyAny>) -> String {
+    v.repr()
+        .map(|r| r.to_string())
+        .unwrap_or_else(|_| "<unprintable>".into())
+}
+
+/// An RFC 3339 time; a time without an offset is taken as UTC.
+fn timestamp(row: usize, t: &str) -> crmkit::Result<Timestamp> {
+    t.parse::<Timestamp>()
+        .or_else(|_| {
+            t.parse::<jiff::civil::DateTime>()
+                .map_err(|e| e.to_string())
+                .and_then(|d| {
+                    d.to_zoned(jiff::tz::TimeZone::UTC)
+                        .map(|z| z.timestamp())
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(|_| ())
+        })
+        .map_err(|()| {
+            bad(
+                "received_at",
+                format!("an RFC 3339 time at row {row}, got {t:?}"),
+            )
+        })
+}
 
 fn priority_name(p: crmkit::complaint::sla::Priority) -> &'static str {
     use crmkit::complaint::sla::Priority::*;
@@ -154,14 +391,15 @@ impl PyRuleSet {
     }
 
     /// Routes many complaints given as row-aligned columns, the state
-    /// carried from row to row, with the GIL released.
+    /// carried from row to row, with the GIL released while routing.
+    /// Returns (dict of output columns, state JSON).
     #[pyo3(signature = (n, channel, category, product, segment, language, amount, customer_value, flags, received_at, ids, text, state=None, now=None))]
     #[allow(clippy::too_many_arguments)]
-    fn route_columns(
+    fn route_columns<'py>(
         &self,
-        py: Python<'_>,
+        py: Python<'py>,
         n: usize,
-        channel: Vec<String>,
+        channel: Vec<Option<String>>,
         category: Strings,
         product: Strings,
         segment: Strings,
@@ -174,7 +412,7 @@ impl PyRuleSet {
         text: Strings,
         state: Option<&str>,
         now: Option<&str>,
-    ) -> PyResult<Routed> {
+    ) -> PyResult<(Bound<'py, PyAny>, String)> {
         guard(py, || {
             for (name, len) in [
                 ("channel", channel.len()),
@@ -196,30 +434,26 @@ impl PyRuleSet {
                     ));
                 }
             }
-            let run = || -> crmkit::Result<Routed> {
-                let mut st = parse_state(state)?;
-                let now = parse_now(now)?;
-                let mut out: Routed = (
-                    Vec::with_capacity(n),
-                    Vec::with_capacity(n),
-                    Vec::with_capacity(n),
-                    Vec::with_capacity(n),
-                    Vec::with_capacity(n),
-                    Vec::with_capacity(n),
-                    Vec::with_capacity(n),
-                    String::new(),
-                );
-                let mut last_channel: Option<(&str, Channel)> = None;
-                let mut c = Complaint::new(Channel::Other, "");
+            let build = || -> crmkit::Result<Vec<Complaint>> {
+                let mut channels = std::collections::HashMap::new();
+                let mut out = Vec::with_capacity(n);
                 for i in 0..n {
-                    c.channel = match last_channel {
-                        Some((name, ch)) if name == channel[i] => ch,
-                        _ => {
-                            let ch = channel_of(i, &channel[i])?;
-                            last_channel = Some((&channel[i], ch));
+                    let name = channel[i].as_deref().ok_or_else(|| {
+                        bad(
+                            "channel",
+                            format!("a channel for every complaint; row {i} has none"),
+                        )
+                    })?;
+                    let ch = match channels.get(name) {
+                        Some(ch) => *ch,
+                        None => {
+                            let ch = channel_of(i, name)?;
+                            channels.insert(name, ch);
                             ch
                         }
                     };
+                    let mut c = Complaint::new(ch, text[i].as_deref().unwrap_or(""));
+                    c.id.clone_from(&ids[i]);
                     c.category.clone_from(&category[i]);
                     c.product.clone_from(&product[i]);
                     c.segment.clone_from(&segment[i]);
@@ -227,39 +461,42 @@ impl PyRuleSet {
                     // NaN is how pandas writes a missing number
                     c.amount = amount[i].filter(|v| !v.is_nan());
                     c.customer_value = customer_value[i].filter(|v| !v.is_nan());
-                    match &flags[i] {
-                        Some(f) => c.flags.clone_from(f),
-                        None => c.flags.clear(),
-                    }
-                    c.id.clone_from(&ids[i]);
-                    c.text.clear();
-                    if let Some(t) = &text[i] {
-                        c.text.push_str(t);
+                    if let Some(f) = &flags[i] {
+                        c.flags.clone_from(f);
                     }
                     c.received_at = received_at[i]
                         .as_deref()
-                        .map(|t| {
-                            t.parse::<Timestamp>().map_err(|e| {
-                                bad(
-                                    "received_at",
-                                    format!("an RFC 3339 time at row {i}, got {t:?} ({e})"),
-                                )
-                            })
-                        })
+                        .map(|t| timestamp(i, t))
                         .transpose()?;
-                    let d: Decision = self.inner.route(&c, &mut st, now)?;
-                    out.0.push(d.department);
-                    out.1.push(d.assignee);
-                    out.2.push(d.category);
-                    out.3.push(priority_name(d.priority));
-                    out.4.push(d.due.map(|t| t.to_string()));
-                    out.5.push(d.fired);
-                    out.6.push(assigned_name(d.assigned_by));
+                    out.push(c);
                 }
-                out.7 = to_json(&st);
                 Ok(out)
             };
-            py.detach(run).map_err(|e| to_py(py, e))
+            let complaints = py.detach(build).map_err(|e| to_py(py, e))?;
+            self.route_all(py, &complaints, state, now, false)
+        })
+    }
+
+    /// Routes a list of complaint dicts read directly (keys as in
+    /// `route_json`), the state carried from row to row, with the GIL
+    /// released while routing. Returns (list of decision dicts, state JSON).
+    #[pyo3(signature = (rows, state=None, now=None))]
+    fn route_rows<'py>(
+        &self,
+        py: Python<'py>,
+        rows: &Bound<'py, PyList>,
+        state: Option<&str>,
+        now: Option<&str>,
+    ) -> PyResult<(Bound<'py, PyAny>, String)> {
+        guard(py, || {
+            let mut channels = std::collections::HashMap::new();
+            let mut complaints = Vec::with_capacity(rows.len());
+            for (i, row) in rows.iter().enumerate() {
+                let mut c = Complaint::new(Channel::Other, "");
+                read_row(&row, i, &mut c, &mut channels)?;
+                complaints.push(c);
+            }
+            self.route_all(py, &complaints, state, now, true)
         })
     }
 
@@ -300,6 +537,26 @@ impl PyRuleSet {
             self.inner.version(),
             self.inner.source().rules.len()
         )
+    }
+}
+
+impl PyRuleSet {
+    fn route_all<'py>(
+        &self,
+        py: Python<'py>,
+        complaints: &[Complaint],
+        state: Option<&str>,
+        now: Option<&str>,
+        rows: bool,
+    ) -> PyResult<(Bound<'py, PyAny>, String)> {
+        let run = || -> crmkit::Result<(Vec<Decision>, RoutingState)> {
+            let mut st = parse_state(state)?;
+            let now = parse_now(now)?;
+            let decisions = self.inner.route_batch(complaints, &mut st, now)?;
+            Ok((decisions, st))
+        };
+        let (decisions, st) = py.detach(run).map_err(|e| to_py(py, e))?;
+        decisions_out(py, &decisions, &st, rows)
     }
 }
 

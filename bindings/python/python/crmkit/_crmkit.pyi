@@ -270,7 +270,7 @@ class RuleSet:
     def route_columns(
         self,
         n: int,
-        channel: list[str],
+        channel: list[Optional[str]],
         category: list[Optional[str]],
         product: list[Optional[str]],
         segment: list[Optional[str]],
@@ -283,16 +283,10 @@ class RuleSet:
         text: list[Optional[str]],
         state: Optional[str] = None,
         now: Optional[str] = None,
-    ) -> tuple[
-        list[str],
-        list[str],
-        list[Optional[str]],
-        list[str],
-        list[Optional[str]],
-        list[list[str]],
-        list[str],
-        str,
-    ]: ...
+    ) -> tuple[dict[str, list[Any]], str]: ...
+    def route_rows(
+        self, rows: list[dict[str, Any]], state: Optional[str] = None, now: Optional[str] = None
+    ) -> tuple[list[dict[str, Any]], str]: ...
     def lint_json(self) -> str: ...
     def check_json(self) -> str: ...
     def source_json(self) -> str: ...

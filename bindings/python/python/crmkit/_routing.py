@@ -202,33 +202,32 @@ class RuleSet:
         ``department``, ``assignee``, ``category``, ``priority``, ``due``,
         ``fired``, ``assigned_by``) or, for lists and dicts, a list of dicts.
         With ``return_state=True``: ``(result, state)``."""
-        kind, columns, n = _columns(complaints)
-        args = [columns[c] for c in ("channel", "category", "product", "segment", "language", "amount",
-                                     "customer_value", "flags", "received_at", "id", "text")]
-        try:
-            out = self._inner.route_columns(
-                n, *args, None if state is None else json.dumps(dict(state)), _time(now, "now"))
-        except TypeError:
-            # a value of the wrong type: say which column and row
-            _validate(columns)
-            raise
-        department, assignee, category, priority, due, fired, assigned_by, new_state = out
-        result = {
-            "department": department,
-            "assignee": assignee,
-            "category": category,
-            "priority": priority,
-            "due": due,
-            "fired": fired,
-            "assigned_by": assigned_by,
-        }
-        if kind == "rows":
-            rows = [dict(zip(result, values)) for values in zip(*result.values())]
+        state_json = None if state is None else json.dumps(dict(state))
+        now_text = _time(now, "now")
+        if isinstance(complaints, list):
+            rows, new_state = self._inner.route_rows(complaints, state_json, now_text)
             for r in rows:
-                r["due"] = _parse_time(r["due"])
+                if r["due"] is not None:
+                    r["due"] = _parse_time(r["due"])
             frame: Any = rows
         else:
-            frame = _frame(kind, result)
+            kind, columns, n = _columns(complaints)
+            args = [columns[c] for c in ("channel", "category", "product", "segment", "language",
+                                         "amount", "customer_value", "flags", "received_at", "id",
+                                         "text")]
+            try:
+                result, new_state = self._inner.route_columns(n, *args, state_json, now_text)
+            except TypeError:
+                # a value of the wrong type: say which column and row
+                _validate(columns)
+                raise
+            if kind == "rows":
+                frame = [dict(zip(result, values)) for values in zip(*result.values())]
+                for r in frame:
+                    if r["due"] is not None:
+                        r["due"] = _parse_time(r["due"])
+            else:
+                frame = _frame(kind, result)
         if return_state:
             return frame, json.loads(new_state)
         return frame
@@ -278,14 +277,7 @@ def _flags(values: list) -> list:
 def _columns(data: Any) -> Tuple[str, dict, int]:
     """Row-aligned plain lists for the Rust side (missing values as None)."""
     mod = type(data).__module__.split(".")[0]
-    if isinstance(data, list):
-        kind = "rows"
-        for i, row in enumerate(data):
-            if not isinstance(row, Mapping):
-                raise TypeError(f"complaints: expected a dict at row {i}, got {type(row).__name__}")
-        n = len(data)
-        raw = {c: [row.get(c) for row in data] for c in _COLUMNS}
-    elif isinstance(data, Mapping):
+    if isinstance(data, Mapping):
         kind = "rows"
         n = len(_as_list(next(iter(data.values())))) if data else 0
         raw = {c: (_as_list(data[c]) if c in data else [None] * n) for c in _COLUMNS}
