@@ -191,7 +191,8 @@ pub struct Decision {
     pub assigned_by: AssignedBy,
     /// The priority (the highest of the fired rules; normal when none sets one).
     pub priority: Priority,
-    /// The resolution due time, when a target and a start time are known.
+    /// The resolution due time (to the second), when a target and a start
+    /// time are known.
     pub due: Option<Timestamp>,
     /// Ids of the rules that fired, in evaluation order.
     pub fired: Vec<String>,
@@ -610,6 +611,8 @@ impl RuleSet {
             }
             _ => None,
         };
+        // a due time is shown and compared to the second
+        let due = due.map(|t| t.round(jiff::Unit::Second).unwrap_or(t));
         let mut flags = complaint.flags.clone();
         flags.extend(detected_flags);
         Ok(Decision {

@@ -379,6 +379,13 @@ fn due_times_from_rules_sla_and_calendar() {
     c.category = Some("urgent".into());
     let d = rs.route(&c, &mut st, None).unwrap();
     assert_eq!(d.due, Some("2026-11-27T18:00:00Z".parse().unwrap()));
+    // fractions of an hour come out to the second
+    let third = RuleSet::from_toml(&format!(
+        "{BASE}\n[[rules]]\nid = \"t\"\ndepartment = \"care\"\nresolution_hours = 0.3333333"
+    ))
+    .unwrap();
+    let d = third.route(&c, &mut st, None).unwrap();
+    assert_eq!(d.due, Some("2026-11-27T14:20:00Z".parse().unwrap()));
     c.category = Some("other".into());
     c.received_at = None;
     assert_eq!(rs.route(&c, &mut st, None).unwrap().due, None);
