@@ -186,6 +186,10 @@ typedef uint32_t crmkit_rules_format;
 // be used from many threads at once. Free with `crmkit_category_rules_free`.
 typedef struct crmkit_category_rules crmkit_category_rules;
 
+// A loaded classifier model. Immutable: one handle may be used from many
+// threads at once. Free with `crmkit_classifier_free`.
+typedef struct crmkit_classifier crmkit_classifier;
+
 // An online matching index. Thread-safe: matches run concurrently,
 // inserts and deletes take a write lock. Free with `crmkit_index_free`.
 typedef struct crmkit_index crmkit_index;
@@ -328,6 +332,64 @@ typedef struct {
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+// Loads a model file (the `len` bytes written by `Classifier.save` in
+// Python or `Classifier::save` in Rust) into `*out`. A malformed or
+// unsupported file gives `CRMKIT_COMPLAINT_INVALID_MODEL`.
+//
+// # Safety
+// `bytes` must point to `len` readable bytes (NULL only with 0); `out`
+// must be writable.
+crmkit_status crmkit_classifier_load(const uint8_t *bytes, size_t len, crmkit_classifier **out);
+
+// Trains a classifier from labelled complaints given as JSON (`len` bytes):
+// `{"texts": [...], "labels": [...], "options": {"c": 1.0, "epochs": 12,
+// "hash_bits": 20, "min_char_df": 2, "abstain_below": 0.0, "seed": 0}}`
+// (`options` and each of its fields optional) into `*out`. Unusable data
+// (misaligned, one label only, nothing to learn from) gives
+// `CRMKIT_COMPLAINT_INVALID_TRAINING_DATA`.
+//
+// # Safety
+// `json` must point to `len` readable bytes (NULL only with 0); `out` must
+// be writable.
+crmkit_status crmkit_classifier_train(const uint8_t *json, size_t len, crmkit_classifier **out);
+
+// Writes the model file's bytes into `buf` (not NUL-terminated). On
+// `CRMKIT_OK`, `*out_n` is the number of bytes written; if `buf` is NULL or
+// smaller than the model, `*out_n` is the size needed and
+// `CRMKIT_INSUFFICIENT_SIZE` is returned. Thread-safe.
+//
+// # Safety
+// `model` must be a live handle; `buf` must point to `buf_len` writable
+// bytes or be NULL; `out_n` writable.
+crmkit_status crmkit_classifier_save(const crmkit_classifier *model,
+                                     uint8_t *buf,
+                                     size_t buf_len,
+                                     size_t *out_n);
+
+// Predicts the category of a complaint text (`len` bytes of UTF-8) and
+// writes JSON into `buf`: `{"label": "late_delivery" or null (below the
+// model's abstention threshold: send to human triage), "top": [[label,
+// probability], ...] (five most likely), "features": [[n-gram,
+// contribution], ...]}`. Buffer convention as `crmkit_last_error_message`.
+// Thread-safe.
+//
+// # Safety
+// `model` must be a live handle; `text` must point to `len` readable bytes
+// (NULL only with 0); `buf` to `buf_len` writable bytes or NULL; `out_n`
+// writable.
+crmkit_status crmkit_classifier_predict(const crmkit_classifier *model,
+                                        const uint8_t *text,
+                                        size_t len,
+                                        uint8_t *buf,
+                                        size_t buf_len,
+                                        size_t *out_n);
+
+// Frees a classifier; NULL is allowed.
+//
+// # Safety
+// `model` must be NULL or a live handle, not used afterwards.
+void crmkit_classifier_free(crmkit_classifier *model);
 
 // Writes the tracking number of `sequence` (with an optional prefix of
 // `prefix_len` bytes, NULL when 0) NUL-terminated into `buf`. On

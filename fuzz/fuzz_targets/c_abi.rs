@@ -211,6 +211,22 @@ fuzz_target!(|data: &[u8]| {
         );
         assert_ne!(st, crmkit_status::CRMKIT_PANIC);
 
+        // the bytes as a classifier model file and as training JSON
+        let mut model: *mut crmkit_classifier = std::ptr::null_mut();
+        let st = crmkit_classifier_load(data.as_ptr(), data.len(), &mut model);
+        assert_ne!(st, crmkit_status::CRMKIT_PANIC);
+        if st == crmkit_status::CRMKIT_OK {
+            let st = crmkit_classifier_predict(model, data.as_ptr(), data.len(), out.as_mut_ptr(), out.len(), &mut written);
+            assert_ne!(st, crmkit_status::CRMKIT_PANIC);
+        }
+        crmkit_classifier_free(model);
+        if data[0] & 0x10 != 0 {
+            let mut trained: *mut crmkit_classifier = std::ptr::null_mut();
+            let st = crmkit_classifier_train(data.as_ptr(), data.len(), &mut trained);
+            assert_ne!(st, crmkit_status::CRMKIT_PANIC);
+            crmkit_classifier_free(trained);
+        }
+
         // the bytes as identity records, a query and a pair to explain
         let mut res: *mut crmkit_resolution = std::ptr::null_mut();
         let st = crmkit_identity_resolve(data.as_ptr(), data.len(), std::ptr::null(), 0, &mut res);

@@ -14,6 +14,7 @@
 //! - Every `*_free` function accepts NULL.
 #![allow(non_camel_case_types)]
 
+mod classifier;
 mod complaint;
 mod contact;
 mod error;
@@ -23,6 +24,7 @@ mod survey;
 mod text;
 mod version;
 
+pub use classifier::*;
 pub use complaint::*;
 pub use contact::*;
 pub use error::{crmkit_last_error_message, crmkit_status, crmkit_status_name};
