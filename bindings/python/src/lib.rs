@@ -2,6 +2,7 @@
 //! with input conversion (lists, numpy, pandas, polars, pyarrow) and
 //! docstrings; see `python/crmkit/`.
 
+mod arrow;
 mod complaint;
 mod contact;
 mod errors;
@@ -19,5 +20,6 @@ fn _crmkit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     contact::register(m)?;
     complaint::register(m)?;
     identity::register(m)?;
+    arrow::register(m)?;
     Ok(())
 }
