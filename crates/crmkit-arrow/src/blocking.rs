@@ -101,6 +101,13 @@ pub fn pairs_schema() -> Schema {
 /// `settings.window` next neighbours, as `crmkit::identity::resolve` does.
 /// Each pair comes once per rule, smaller id first; the same pair from
 /// several rules is for the engine to drop (distinct on the two ids).
+///
+/// A salted piece of a block (see [`crate::salt`]) carries a `side`
+/// column: `"left"` rows are the records of this piece's salt, `"right"`
+/// rows every record of the block. Then only pairs whose smaller id is a
+/// left record are made, so each pair of the block comes from exactly one
+/// piece. Salt only blocks of at most `max_block_size` records (larger ones
+/// are paired by sorted neighbourhood, which needs the whole block).
 pub fn block_pairs(keys: &RecordBatch, settings: &Settings) -> Result<RecordBatch> {
     let ids = Strings::new(column(keys, "record_id")?.as_ref(), "record_id")?;
     let rule_col = column(keys, "rule_id")?;
@@ -113,6 +120,20 @@ pub fn block_pairs(keys: &RecordBatch, settings: &Settings) -> Result<RecordBatc
     let rule_ids = rule_col.as_primitive::<UInt32Type>();
     let key = Strings::new(column(keys, "key")?.as_ref(), "key")?;
     let sort = Strings::new(column(keys, "sort_key")?.as_ref(), "sort_key")?;
+    let side = match keys.column_by_name("side") {
+        Some(c) => Some(Strings::new(c.as_ref(), "side")?),
+        None => None,
+    };
+    if let Some(side) = &side
+        && let Some(i) =
+            (0..keys.num_rows()).find(|&i| !matches!(side.get(i), Some("left" | "right")))
+    {
+        return Err(Error::invalid_argument(
+            "side",
+            format!("\"left\" or \"right\"; row {i} is {:?}", side.get(i)),
+        ));
+    }
+    let is_left = |i: usize| side.as_ref().is_none_or(|s| s.get(i) == Some("left"));
     let mut blocks: HashMap<(u32, &str), Vec<usize>> = HashMap::new();
     for i in 0..keys.num_rows() {
         let (Some(_), Some(k), true) = (ids.get(i), key.get(i), rule_ids.is_valid(i)) else {
@@ -126,22 +147,48 @@ pub fn block_pairs(keys: &RecordBatch, settings: &Settings) -> Result<RecordBatc
     let mut blocks: Vec<_> = blocks.into_iter().collect();
     blocks.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let id = |i: usize| ids.get(i).unwrap_or("");
-    let (mut left, mut right, mut rule) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut left_ids, mut right_ids, mut rule) = (Vec::new(), Vec::new(), Vec::new());
     let (cap, window) = (
         settings.blocking_options.max_block_size,
         settings.blocking_options.window,
     );
-    for ((r, _), mut rows) in blocks {
+    for ((r, k), mut rows) in blocks {
+        let left: std::collections::HashSet<&str> = rows
+            .iter()
+            .filter(|&&i| is_left(i))
+            .map(|&i| id(i))
+            .collect();
         rows.sort_by(|&a, &b| id_order(id(a), id(b)));
         rows.dedup_by(|a, b| id(*a) == id(*b));
+        if side.is_some() {
+            if rows.len() > cap {
+                return Err(Error::invalid_argument(
+                    "keys",
+                    format!(
+                        "salted blocks of at most max_block_size ({cap}) records; block `{k}` of rule {r} has {}",
+                        rows.len()
+                    ),
+                ));
+            }
+            for (x, &a) in rows.iter().enumerate() {
+                if left.contains(id(a)) {
+                    for &b in &rows[x + 1..] {
+                        left_ids.push(id(a));
+                        right_ids.push(id(b));
+                        rule.push(r);
+                    }
+                }
+            }
+            continue;
+        }
         let mut push = |a: usize, b: usize| {
             let (a, b) = if id_order(id(a), id(b)).is_gt() {
                 (b, a)
             } else {
                 (a, b)
             };
-            left.push(id(a));
-            right.push(id(b));
+            left_ids.push(id(a));
+            right_ids.push(id(b));
             rule.push(r);
         };
         if rows.len() <= cap {
@@ -163,8 +210,8 @@ pub fn block_pairs(keys: &RecordBatch, settings: &Settings) -> Result<RecordBatc
     RecordBatch::try_new(
         Arc::new(pairs_schema()),
         vec![
-            utf8(left.into_iter().map(Some)),
-            utf8(right.into_iter().map(Some)),
+            utf8(left_ids.into_iter().map(Some)),
+            utf8(right_ids.into_iter().map(Some)),
             Arc::new(UInt32Array::from(rule)),
         ],
     )

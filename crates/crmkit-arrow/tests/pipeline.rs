@@ -607,3 +607,70 @@ proptest! {
         let _ = cols;
     }
 }
+
+#[test]
+fn salted_pieces_make_every_pair_of_a_block_once() {
+    let all = batch_of(&customers(400, 9));
+    let settings = Settings::default();
+    let keys = blocking::blocking_keys(&all, &settings, &ColumnMap::default()).unwrap();
+    let mut want = rows(&[blocking::block_pairs(&keys, &settings).unwrap()]);
+    want.sort();
+    let (ids, keyv, sort) = (
+        strings(&keys, "record_id"),
+        strings(&keys, "key"),
+        strings(&keys, "sort_key"),
+    );
+    let rule = keys
+        .column_by_name("rule_id")
+        .unwrap()
+        .as_primitive::<UInt32Type>();
+    let salts = 3u32;
+    // piece (rule, key, salt) → rows (id, sort key, side)
+    type Piece = (u32, String, u32);
+    type Row = (String, String, &'static str);
+    let mut pieces: BTreeMap<Piece, Vec<Row>> = BTreeMap::new();
+    for i in 0..keys.num_rows() {
+        let s = crmkit_arrow::salt::salt_for(&ids[i], salts).unwrap();
+        let piece = |salt| (rule.value(i), keyv[i].clone(), salt);
+        pieces
+            .entry(piece(s))
+            .or_default()
+            .push((ids[i].clone(), sort[i].clone(), "left"));
+        for t in 0..salts {
+            pieces
+                .entry(piece(t))
+                .or_default()
+                .push((ids[i].clone(), sort[i].clone(), "right"));
+        }
+    }
+    let mut got = Vec::new();
+    for ((r, k, _), rs) in pieces {
+        let b = RecordBatch::try_from_iter([
+            (
+                "record_id",
+                Arc::new(StringArray::from_iter_values(rs.iter().map(|x| &x.0))) as ArrayRef,
+            ),
+            (
+                "rule_id",
+                Arc::new(UInt32Array::from(vec![r; rs.len()])) as _,
+            ),
+            (
+                "key",
+                Arc::new(StringArray::from(vec![k.as_str(); rs.len()])) as _,
+            ),
+            (
+                "sort_key",
+                Arc::new(StringArray::from_iter_values(rs.iter().map(|x| &x.1))) as _,
+            ),
+            (
+                "side",
+                Arc::new(StringArray::from_iter_values(rs.iter().map(|x| x.2))) as _,
+            ),
+        ])
+        .unwrap();
+        got.extend(rows(&[blocking::block_pairs(&b, &settings).unwrap()]));
+    }
+    got.sort();
+    assert!(want.len() > 100);
+    assert_eq!(got, want);
+}
