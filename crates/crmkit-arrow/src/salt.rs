@@ -40,7 +40,7 @@ use arrow_array::{Array, ArrayRef, RecordBatch, UInt32Array, UInt64Array};
 use arrow_schema::{DataType, Field, Schema};
 use crmkit::{Error, Result};
 
-use crate::column::{Strings, arrow_error, column, utf8};
+use crate::column::{Strings, arrow_error, column};
 
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
@@ -194,27 +194,9 @@ pub fn salting_plan(counts_batch: &RecordBatch, max_block_size: u64) -> Result<R
         .map_err(|e| arrow_error("salting plan", e))
 }
 
-/// Rows `take` of a column, for the column types key columns have.
+/// Rows `take` of a column.
 fn take_rows(c: &ArrayRef, take: &UInt32Array) -> Result<ArrayRef> {
-    let idx: Vec<usize> = take.values().iter().map(|&i| i as usize).collect();
-    match c.data_type() {
-        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => {
-            let s = Strings::new(c.as_ref(), "key")?;
-            Ok(utf8(idx.iter().map(|&i| s.get(i))))
-        }
-        DataType::UInt32 => {
-            let a = c.as_primitive::<UInt32Type>();
-            Ok(Arc::new(
-                idx.iter()
-                    .map(|&i| a.is_valid(i).then(|| a.value(i)))
-                    .collect::<UInt32Array>(),
-            ))
-        }
-        _ => {
-            let v = crate::column::text_values(c.as_ref(), "key")?;
-            Ok(utf8(idx.iter().map(|&i| v[i].as_deref())))
-        }
-    }
+    arrow_select::take::take(c.as_ref(), take, None).map_err(|e| arrow_error("salting plan", e))
 }
 
 #[cfg(test)]

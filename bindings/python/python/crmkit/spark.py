@@ -57,6 +57,8 @@ from . import _recipe, arrow
 
 __all__ = [
     "block_pairs",
+    "resolve",
+    "salt_keys",
     "blocking_keys",
     "cluster_component",
     "connected_components",
@@ -121,6 +123,18 @@ class _PerGroup:
         return pa.Table.from_batches([_cast(out, self.schema)])
 
 
+def _group_fn(per_group: _PerGroup) -> Any:
+    """A plain function around ``per_group``, with the pyarrow type hints
+    from which ``applyInArrow`` tells a table function from a batch one."""
+    import pyarrow as pa
+
+    def fn(table: Any) -> Any:
+        return per_group(table)
+
+    fn.__annotations__ = {"table": pa.Table, "return": pa.Table}
+    return fn
+
+
 def _empty(schema: str) -> Any:
     import pyarrow as pa
 
@@ -181,18 +195,53 @@ def term_counts(*, settings: Union[None, str, dict] = None, id_column: str = "id
 def _keys_table(table: Any) -> Any:
     import pyarrow as pa
 
-    return pa.table({
+    cols = {
         "record_id": table.column("record_id").cast(pa.string()),
         "rule_id": table.column("rule_id").cast(pa.uint32()),
         "key": table.column("key").cast(pa.string()),
         "sort_key": table.column("sort_key").cast(pa.string()),
-    })
+    }
+    if "side" in table.column_names:
+        cols["side"] = table.column("side").cast(pa.string())
+    return pa.table(cols)
+
+
+SALTED_SCHEMA = KEYS_SCHEMA + ", side string, salt int"
+
+
+def _salt_fn(b: Any) -> Any:
+    import pyarrow as pa
+
+    t = b.to_pydict()
+    out: dict = {k: [] for k in ("record_id", "rule_id", "key", "sort_key", "side", "salt")}
+
+    def emit(i: int, side: str, salt: int) -> None:
+        for k in ("record_id", "rule_id", "key", "sort_key"):
+            out[k].append(t[k][i])
+        out["side"].append(side)
+        out["salt"].append(salt)
+
+    for i, rid in enumerate(t["record_id"]):
+        n = int(t["salts"][i] or 1)
+        emit(i, "left", arrow.salt_for(rid, n))
+        for s in range(n):
+            emit(i, "right", s)
+    return pa.record_batch({k: pa.array(v) for k, v in out.items()})
+
+
+def salt_keys() -> tuple:
+    """For ``keys_with_salts.mapInArrow``: key rows with a ``salts`` column
+    (null = 1) become salted rows: each record once on the ``left`` side
+    under ``salt_for(record_id, salts)`` and on the ``right`` side under
+    every salt; group them by ``(rule_id, key, salt)`` for
+    :func:`block_pairs`."""
+    return _PerBatch(_salt_fn, SALTED_SCHEMA), SALTED_SCHEMA
 
 
 def block_pairs(*, settings: Union[None, str, dict] = None) -> tuple:
     """For ``keys.groupBy("rule_id", "key").applyInArrow``: the candidate
     pairs of one block."""
-    return _PerGroup(_pairs_fn, PAIRS_SCHEMA, _recipe.settings_dict(settings, None)), PAIRS_SCHEMA
+    return _group_fn(_PerGroup(_pairs_fn, PAIRS_SCHEMA, _recipe.settings_dict(settings, None))), PAIRS_SCHEMA
 
 
 def _counts_arrow(counts: Any) -> Any:
@@ -217,6 +266,60 @@ def score_pairs(model: Any, counts: Any = None, *, settings: Union[None, str, di
     s, m = _recipe.settings_dict(settings, threshold), _recipe.column_map(id_column, columns)
     model_json = model if isinstance(model, str) else model.to_json()
     return _PerBatch(_score_fn, EDGES_SCHEMA, model_json, _counts_arrow(counts), s, m, id_column), EDGES_SCHEMA
+
+
+def resolve(customers: Any, *, model: Any, settings: Union[None, str, dict] = None, threshold: Optional[float] = None,
+            id_column: str = "id", columns: Optional[dict] = None, salt_above: Optional[int] = None) -> Any:
+    """The whole identity recipe on a Spark DataFrame: ``customers`` with a
+    ``cluster_id`` column, equal to :func:`crmkit.identity.resolve` with the
+    same model and settings. Term counts and links are collected to the
+    driver (one row per distinct name and per link); everything else stays
+    in Spark. With ``salt_above``, blocks of more records (up to
+    ``max_block_size``) are paired in salted pieces of about that size."""
+    from pyspark.sql import functions as F
+
+    s = _recipe.settings_dict(settings, threshold)
+    customers = customers.withColumn(id_column, F.col(id_column).cast("string"))
+    counts = customers.mapInArrow(*term_counts(settings=s, id_column=id_column, columns=columns))
+    counts = counts.groupBy("field", "value").agg(F.sum("count").alias("count")).toPandas()
+    keys = customers.mapInArrow(*blocking_keys(settings=s, id_column=id_column, columns=columns))
+    if salt_above:
+        import pyarrow as pa
+
+        cap = int(s.get("max_block_size", 500))
+        sizes = keys.groupBy("rule_id", "key").count().filter((F.col("count") > salt_above) & (F.col("count") <= cap))
+        sizes = sizes.toPandas()
+        plan = arrow.salting_plan(
+            pa.table({"rule_id": pa.array(sizes["rule_id"], pa.int32()), "key": pa.array(sizes["key"], pa.string()),
+                      "count": pa.array(sizes["count"], pa.int64())}),
+            max_block_size=salt_above,
+        ).to_pandas()
+        spark = customers.sparkSession
+        plan_df = spark.createDataFrame(plan[["rule_id", "key", "salts"]].astype({"rule_id": "int32", "salts": "int32"}),
+                                        "rule_id int, key string, salts int")
+        keyed = keys.join(F.broadcast(plan_df), ["rule_id", "key"], "left")
+        salted = keyed.mapInArrow(*salt_keys())
+        pairs = salted.groupBy("rule_id", "key", "salt").applyInArrow(*block_pairs(settings=s))
+    else:
+        pairs = keys.groupBy("rule_id", "key").applyInArrow(*block_pairs(settings=s))
+    pairs = pairs.select("left_id", "right_id").dropDuplicates(["left_id", "right_id"])
+    left = customers.select([F.col(c).alias("l:" + c) for c in customers.columns])
+    right = customers.select([F.col(c).alias("r:" + c) for c in customers.columns])
+    joined = pairs.join(left, pairs["left_id"] == left[f"`l:{id_column}`"]).join(
+        right, pairs["right_id"] == right[f"`r:{id_column}`"]
+    )
+    joined = joined.select([f"`{c}`" for c in joined.columns if c[:2] in ("l:", "r:")])
+    edges = joined.mapInArrow(*score_pairs(model, counts, settings=s, id_column=id_column, columns=columns)).toPandas()
+    if len(edges) == 0:
+        return customers.withColumn("cluster_id", F.col(id_column))
+    comp = connected_components(edges, id_column=id_column)
+    comp_df = customers.sparkSession.createDataFrame(comp, f"{id_column} string, component string")
+    members = customers.join(comp_df, id_column)
+    clusters = members.groupBy("component").applyInArrow(
+        *cluster_component(edges, settings=s, id_column=id_column, columns=columns)
+    )
+    out = customers.join(clusters, id_column, "left")
+    return out.withColumn("cluster_id", F.coalesce(F.col("cluster_id"), F.col(id_column)))
 
 
 def connected_components(edges: Any, *, id_column: str = "id") -> Any:
@@ -244,7 +347,7 @@ def cluster_component(edges: Any, *, settings: Union[None, str, dict] = None, th
         "match_weight": e.column("match_weight").cast(pa.float64()),
     })
     schema = f"{id_column} string, cluster_id string"
-    return _PerGroup(_clusters_fn, schema, component, e, s, m, id_column), schema
+    return _group_fn(_PerGroup(_clusters_fn, schema, component, e, s, m, id_column)), schema
 
 
 def golden_records(*, cluster_id: str = "cluster_id", settings: Optional[dict] = None, id_column: str = "id",
@@ -252,7 +355,7 @@ def golden_records(*, cluster_id: str = "cluster_id", settings: Optional[dict] =
     """For ``clustered.groupBy("cluster_id").applyInArrow``: the golden
     record of one cluster."""
     m = _recipe.column_map(id_column, columns)
-    return _PerGroup(_golden_fn, GOLDEN_SCHEMA, cluster_id, settings, m, id_column), GOLDEN_SCHEMA
+    return _group_fn(_PerGroup(_golden_fn, GOLDEN_SCHEMA, cluster_id, settings, m, id_column)), GOLDEN_SCHEMA
 
 
 def nps_partial(*, score: str, segment: Optional[str] = None, weight: Optional[str] = None) -> tuple:
