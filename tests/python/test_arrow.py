@@ -95,6 +95,9 @@ def test_any_split_concatenated_equals_the_whole(table):
             assert pieces.to_pylist() == pa.table(whole).to_pylist()
         # polars and pandas frames give the same keys as pyarrow
     assert arrow.blocking_keys(pl.from_arrow(table)).to_pylist() == arrow.blocking_keys(table).to_pylist()
+    for t in (pa.large_string(), pa.string_view()):
+        cast = table.cast(pa.schema([(n, t) for n in table.column_names]))
+        assert arrow.blocking_keys(cast).to_pylist() == arrow.blocking_keys(table).to_pylist()
     assert arrow.blocking_keys(table.to_pandas()).to_pylist() == arrow.blocking_keys(table).to_pylist()
 
 

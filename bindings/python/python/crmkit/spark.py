@@ -6,11 +6,17 @@ closures that pickle with their model and settings.
 
 Recipe — customer table in, clusters and golden records out::
 
-    from pyspark.sql import functions as F
     from crmkit import identity, spark as cs
 
     customers = spark.read.parquet("customers/")        # id, first_name, last_name, email, phone...
-    model = identity.resolve_detailed(customers.sample(0.1).toPandas()).model
+    model = identity.resolve_detailed(customers.sample(0.1).toPandas()).model   # or a saved model
+
+    clustered = cs.resolve(customers, model=model)      # customers + cluster_id
+    golden = clustered.groupBy("cluster_id").applyInArrow(*cs.golden_records())
+
+:func:`resolve` chains the steps, each of which is also here on its own::
+
+    from pyspark.sql import functions as F
 
     # name frequencies: partial counts per batch, summed by Spark
     counts = customers.mapInArrow(*cs.term_counts()).groupBy("field", "value").agg(F.sum("count").alias("count"))
@@ -24,20 +30,19 @@ Recipe — customer table in, clusters and golden records out::
     l = customers.select([F.col(c).alias("l:" + c) for c in customers.columns])
     r = customers.select([F.col(c).alias("r:" + c) for c in customers.columns])
     joined = pairs.join(l, pairs.left_id == l["`l:id`"]).join(r, pairs.right_id == r["`r:id`"])
-    edges = joined.select(*[c for c in joined.columns if c[:2] in ("l:", "r:")]).mapInArrow(*cs.score_pairs(model, counts))
+    joined = joined.select([f"`{c}`" for c in joined.columns if c[:2] in ("l:", "r:")])
+    edges = joined.mapInArrow(*cs.score_pairs(model, counts)).toPandas()   # the links only
 
-    # components on the links (few), then the clusters inside each component
-    comp = cs.connected_components(edges.toPandas())       # pandas: id, component
-    members = customers.join(spark.createDataFrame(comp), "id")
-    clusters = members.groupBy("component").applyInArrow(*cs.cluster_component(edges.toPandas()))
-    clustered = customers.join(clusters, "id", "left").withColumn("cluster_id", F.coalesce("cluster_id", "id"))
-    golden = clustered.groupBy("cluster_id").applyInArrow(*cs.golden_records())
+    # components on the links, then the clusters inside each component
+    comp = spark.createDataFrame(cs.connected_components(edges))        # id, component
+    members = customers.join(comp, "id")
+    clusters = members.groupBy("component").applyInArrow(*cs.cluster_component(edges))
 
 Blocks above ``max_block_size`` records (default 500) are paired by
-sorted neighbourhood inside :func:`block_pairs`. To spread the group of a
-huge key over several tasks, count keys
-(``keys.groupBy("rule_id", "key").count()``) and salt the keys of
-:func:`crmkit.arrow.salting_plan` with :func:`crmkit.arrow.salt_for`.
+sorted neighbourhood inside :func:`block_pairs`. To spread a big block over
+several tasks, ``resolve(..., salt_above=n)`` salts the keys with more than
+``n`` records (:func:`crmkit.arrow.salting_plan`, :func:`salt_keys`) and
+pairs each salted piece on its own.
 
 Segmented NPS by partial aggregation::
 
