@@ -96,8 +96,10 @@ def test_any_split_concatenated_equals_the_whole(table):
         # polars and pandas frames give the same keys as pyarrow
     assert arrow.blocking_keys(pl.from_arrow(table)).to_pylist() == arrow.blocking_keys(table).to_pylist()
     for t in (pa.large_string(), pa.string_view()):
-        cast = table.cast(pa.schema([(n, t) for n in table.column_names]))
-        assert arrow.blocking_keys(cast).to_pylist() == arrow.blocking_keys(table).to_pylist()
+        # built, not cast: pyarrow 22 crashes exporting string columns cast to string_view
+        other = pa.table({n: pa.array(table.column(n).to_pylist(), t) for n in table.column_names})
+        assert other.schema.field("id").type == t
+        assert arrow.blocking_keys(other).to_pylist() == arrow.blocking_keys(table).to_pylist()
     assert arrow.blocking_keys(table.to_pandas()).to_pylist() == arrow.blocking_keys(table).to_pylist()
 
 

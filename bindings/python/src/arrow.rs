@@ -146,6 +146,8 @@ fn import(obj: &Bound<'_, PyAny>, what: &'static str) -> PyResult<Imported> {
             from_ffi(array, schema)
         }
         .map_err(|e| to_py(py, bad(what, format!("a valid Arrow array: {e}"))))?;
+        data.validate_full()
+            .map_err(|e| to_py(py, bad(what, format!("a valid Arrow array: {e}"))))?;
         return Ok(Imported::Array(make_array(data)));
     }
     let name = obj.get_type().name()?.to_string();
