@@ -2,6 +2,7 @@
 //! with input conversion (lists, numpy, pandas, polars, pyarrow) and
 //! docstrings; see `python/crmkit/`.
 
+mod arrow;
 mod complaint;
 mod contact;
 mod errors;
@@ -21,5 +22,6 @@ fn _crmkit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     complaint::register(m)?;
     identity::register(m)?;
     routing::register(m)?;
+    arrow::register(m)?;
     Ok(())
 }

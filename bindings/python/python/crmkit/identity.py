@@ -187,6 +187,13 @@ class Model:
         """Per comparison: ``comparison``, ``m`` and ``u`` per level."""
         return self.to_dict()["parameters"]
 
+    def score_pairs(self, left: Any, right: Any, *, min_score: Optional[float] = None, counts: Any = None) -> Any:
+        """Scores row-aligned pairs of Arrow record batches or tables (see
+        :func:`crmkit.arrow.score_pairs`): a pyarrow ``RecordBatch``."""
+        from . import arrow
+
+        return arrow.score_pairs(self, left, right, min_score=min_score, counts=counts)
+
     def __getstate__(self) -> bytes:
         return self._json.encode("utf-8")
 

@@ -87,6 +87,11 @@ impl Interner {
         }
     }
 
+    /// How many times `id` was interned (0 for [`NONE`] or an unknown id).
+    pub fn count(&self, id: Sym) -> u32 {
+        self.counts.get(id as usize).copied().unwrap_or(0)
+    }
+
     /// Number of distinct values.
     pub fn len(&self) -> usize {
         self.values.len()

@@ -1,0 +1,379 @@
+"""PySpark adapter: functions for ``DataFrame.mapInArrow`` and
+``groupBy(...).applyInArrow`` that run crmkit inside each Arrow batch,
+with Spark doing every shuffle. Each function returns the callable Spark
+wants plus the output schema as a DDL string; callables are module-level
+closures that pickle with their model and settings.
+
+Recipe — customer table in, clusters and golden records out::
+
+    from crmkit import identity, spark as cs
+
+    customers = spark.read.parquet("customers/")        # id, first_name, last_name, email, phone...
+    model = identity.resolve_detailed(customers.sample(0.1).toPandas()).model   # or a saved model
+
+    clustered = cs.resolve(customers, model=model)      # customers + cluster_id
+    golden = clustered.groupBy("cluster_id").applyInArrow(*cs.golden_records())
+
+:func:`resolve` chains the steps, each of which is also here on its own::
+
+    from pyspark.sql import functions as F
+
+    # name frequencies: partial counts per batch, summed by Spark
+    counts = customers.mapInArrow(*cs.term_counts()).groupBy("field", "value").agg(F.sum("count").alias("count"))
+    counts = counts.toPandas()                            # small: one row per distinct name, city, postcode
+
+    # blocking keys, then pairs per block (a shuffle on rule_id + key)
+    keys = customers.mapInArrow(*cs.blocking_keys())
+    pairs = keys.groupBy("rule_id", "key").applyInArrow(*cs.block_pairs()).dropDuplicates(["left_id", "right_id"])
+
+    # score: both records of every pair side by side, prefixed l: and r:
+    l = customers.select([F.col(c).alias("l:" + c) for c in customers.columns])
+    r = customers.select([F.col(c).alias("r:" + c) for c in customers.columns])
+    joined = pairs.join(l, pairs.left_id == l["`l:id`"]).join(r, pairs.right_id == r["`r:id`"])
+    joined = joined.select([f"`{c}`" for c in joined.columns if c[:2] in ("l:", "r:")])
+    edges = joined.mapInArrow(*cs.score_pairs(model, counts)).toPandas()   # the links only
+
+    # components on the links, then the clusters inside each component
+    comp = spark.createDataFrame(cs.connected_components(edges))        # id, component
+    members = customers.join(comp, "id")
+    clusters = members.groupBy("component").applyInArrow(*cs.cluster_component(edges))
+
+Blocks above ``max_block_size`` records (default 500) are paired by
+sorted neighbourhood inside :func:`block_pairs`. To spread a big block over
+several tasks, ``resolve(..., salt_above=n)`` salts the keys with more than
+``n`` records (:func:`crmkit.arrow.salting_plan`, :func:`salt_keys`) and
+pairs each salted piece on its own.
+
+Segmented NPS by partial aggregation::
+
+    partials = answers.mapInArrow(*cs.nps_partial(score="score", segment="channel"))
+    nps = cs.nps_finalize(partials.toPandas())           # one row per channel
+
+Ship the native wheel to the cluster (``spark.archives`` with a packed
+virtual environment, or a cluster library); ``--py-files`` cannot carry
+native code. See the README.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterator, Optional, Union
+
+from . import _recipe, arrow
+
+__all__ = [
+    "block_pairs",
+    "resolve",
+    "salt_keys",
+    "blocking_keys",
+    "cluster_component",
+    "connected_components",
+    "golden_records",
+    "nps_finalize",
+    "nps_partial",
+    "score_pairs",
+    "term_counts",
+]
+
+KEYS_SCHEMA = "record_id string, rule_id int, key string, sort_key string"
+PAIRS_SCHEMA = "left_id string, right_id string, rule_id int"
+COUNTS_SCHEMA = "field string, value string, count long"
+EDGES_SCHEMA = "left_id string, right_id string, probability double, match_weight double"
+GOLDEN_SCHEMA = "cluster_id string, size long, golden string"
+PARTIAL_SCHEMA = "segment string, tally string"
+
+
+def _cast(batch: Any, schema: str) -> Any:
+    """``batch`` with the column types of a Spark DDL schema (Spark has no
+    unsigned integers)."""
+    import pyarrow as pa
+
+    kinds = {"string": pa.string(), "int": pa.int32(), "long": pa.int64(), "double": pa.float64()}
+    fields = [f.strip().split(" ") for f in schema.split(",")]
+    return pa.record_batch([batch.column(n).cast(kinds[t]) for n, t in fields], names=[n for n, _ in fields])
+
+
+def _ids_as_text(table: Any, id_column: str) -> Any:
+    import pyarrow as pa
+
+    if id_column in table.column_names and table.schema.field(id_column).type != pa.string():
+        i = table.column_names.index(id_column)
+        table = table.set_column(i, id_column, table.column(id_column).cast(pa.string()))
+    return table
+
+
+class _PerBatch:
+    """A mapInArrow function: ``fn(batch, *args)`` on every batch, cast
+    to ``schema``. A module-level class, so it pickles with its arguments."""
+
+    def __init__(self, fn: Any, schema: str, *args: Any) -> None:
+        self.fn, self.schema, self.args = fn, schema, args
+
+    def __call__(self, batches: Iterator[Any]) -> Iterator[Any]:
+        for b in batches:
+            yield _cast(self.fn(b, *self.args), self.schema)
+
+
+class _PerGroup:
+    """An applyInArrow function: ``fn(table, *args)`` on every group."""
+
+    def __init__(self, fn: Any, schema: str, *args: Any) -> None:
+        self.fn, self.schema, self.args = fn, schema, args
+
+    def __call__(self, table: Any) -> Any:
+        import pyarrow as pa
+
+        out = self.fn(table, *self.args)
+        if isinstance(out, pa.Table):
+            out = out.combine_chunks().to_batches()[0] if out.num_rows else _empty(self.schema)
+        return pa.Table.from_batches([_cast(out, self.schema)])
+
+
+def _group_fn(per_group: _PerGroup) -> Any:
+    """A plain function around ``per_group``, with the pyarrow type hints
+    from which ``applyInArrow`` tells a table function from a batch one."""
+    import pyarrow as pa
+
+    def fn(table: Any) -> Any:
+        return per_group(table)
+
+    fn.__annotations__ = {"table": pa.Table, "return": pa.Table}
+    return fn
+
+
+def _empty(schema: str) -> Any:
+    import pyarrow as pa
+
+    kinds = {"string": pa.string(), "int": pa.int32(), "long": pa.int64(), "double": pa.float64()}
+    fields = [f.strip().split(" ") for f in schema.split(",")]
+    return pa.record_batch([pa.array([], kinds[t]) for _, t in fields], names=[n for n, _ in fields])
+
+
+def _keys_fn(b: Any, s: dict, m: dict) -> Any:
+    return arrow.blocking_keys(b, settings=s, columns=m)
+
+
+def _counts_fn(b: Any, s: dict, m: dict) -> Any:
+    return arrow.term_counts(b, settings=s, columns=m)
+
+
+def _pairs_fn(t: Any, s: dict) -> Any:
+    return arrow.block_pairs(_keys_table(t), settings=s)
+
+
+def _score_fn(b: Any, model_json: str, c: Any, s: dict, m: dict, id_column: str) -> Any:
+    import pyarrow as pa
+
+    t = _ids_as_text(_ids_as_text(pa.Table.from_batches([b]), "l:" + id_column), "r:" + id_column)
+    return _recipe.score_joined(t, model_json, c, s, m)
+
+
+def _clusters_fn(t: Any, component: str, e: Any, s: dict, m: dict, id_column: str) -> Any:
+    out = _recipe.cluster_components(_ids_as_text(t, id_column), component, e, s, m, id_column)
+    return out.rename_columns([id_column, "cluster_id"])
+
+
+def _golden_fn(t: Any, cluster_id: str, settings: Optional[dict], m: dict, id_column: str) -> Any:
+    return arrow.golden_records(_ids_as_text(t, id_column), cluster_id=cluster_id, settings=settings, columns=m)
+
+
+def _partial_fn(b: Any, score: str, segment: Optional[str], weight: Optional[str]) -> Any:
+    import pyarrow as pa
+
+    seg = None if segment is None else b.column(segment).cast(pa.string())
+    w = None if weight is None else b.column(weight).cast(pa.float64())
+    return arrow.nps_partial(b.column(score).cast(pa.float64()), segments=seg, weights=w)
+
+
+def blocking_keys(*, settings: Union[None, str, dict] = None, id_column: str = "id", columns: Optional[dict] = None) -> tuple:
+    """For ``customers.mapInArrow``: the blocking keys of each batch."""
+    s, m = _recipe.settings_dict(settings, None), _recipe.column_map(id_column, columns)
+    return _PerBatch(_keys_fn, KEYS_SCHEMA, s, m), KEYS_SCHEMA
+
+
+def term_counts(*, settings: Union[None, str, dict] = None, id_column: str = "id", columns: Optional[dict] = None) -> tuple:
+    """For ``customers.mapInArrow``: partial name counts of each batch (sum
+    them with ``groupBy("field", "value")``)."""
+    s, m = _recipe.settings_dict(settings, None), _recipe.column_map(id_column, columns)
+    return _PerBatch(_counts_fn, COUNTS_SCHEMA, s, m), COUNTS_SCHEMA
+
+
+def _keys_table(table: Any) -> Any:
+    import pyarrow as pa
+
+    cols = {
+        "record_id": table.column("record_id").cast(pa.string()),
+        "rule_id": table.column("rule_id").cast(pa.uint32()),
+        "key": table.column("key").cast(pa.string()),
+        "sort_key": table.column("sort_key").cast(pa.string()),
+    }
+    if "side" in table.column_names:
+        cols["side"] = table.column("side").cast(pa.string())
+    return pa.table(cols)
+
+
+SALTED_SCHEMA = KEYS_SCHEMA + ", side string, salt int"
+
+
+def _salt_fn(b: Any) -> Any:
+    import pyarrow as pa
+
+    t = b.to_pydict()
+    out: dict = {k: [] for k in ("record_id", "rule_id", "key", "sort_key", "side", "salt")}
+
+    def emit(i: int, side: str, salt: int) -> None:
+        for k in ("record_id", "rule_id", "key", "sort_key"):
+            out[k].append(t[k][i])
+        out["side"].append(side)
+        out["salt"].append(salt)
+
+    for i, rid in enumerate(t["record_id"]):
+        n = int(t["salts"][i] or 1)
+        emit(i, "left", arrow.salt_for(rid, n))
+        for s in range(n):
+            emit(i, "right", s)
+    return pa.record_batch({k: pa.array(v) for k, v in out.items()})
+
+
+def salt_keys() -> tuple:
+    """For ``keys_with_salts.mapInArrow``: key rows with a ``salts`` column
+    (null = 1) become salted rows: each record once on the ``left`` side
+    under ``salt_for(record_id, salts)`` and on the ``right`` side under
+    every salt; group them by ``(rule_id, key, salt)`` for
+    :func:`block_pairs`."""
+    return _PerBatch(_salt_fn, SALTED_SCHEMA), SALTED_SCHEMA
+
+
+def block_pairs(*, settings: Union[None, str, dict] = None) -> tuple:
+    """For ``keys.groupBy("rule_id", "key").applyInArrow``: the candidate
+    pairs of one block."""
+    return _group_fn(_PerGroup(_pairs_fn, PAIRS_SCHEMA, _recipe.settings_dict(settings, None))), PAIRS_SCHEMA
+
+
+def _counts_arrow(counts: Any) -> Any:
+    import pyarrow as pa
+
+    if counts is None:
+        return None
+    if not hasattr(counts, "column_names"):
+        counts = pa.Table.from_pandas(counts, preserve_index=False)
+    return pa.table({
+        "field": counts.column("field").cast(pa.string()),
+        "value": counts.column("value").cast(pa.string()),
+        "count": counts.column("count").cast(pa.uint64()),
+    })
+
+
+def score_pairs(model: Any, counts: Any = None, *, settings: Union[None, str, dict] = None, threshold: Optional[float] = None,
+                id_column: str = "id", columns: Optional[dict] = None) -> tuple:
+    """For ``joined.mapInArrow`` over the two records of each pair (columns
+    prefixed ``l:`` and ``r:``): the links at or above the threshold.
+    ``counts`` are the summed term counts (pandas or pyarrow)."""
+    s, m = _recipe.settings_dict(settings, threshold), _recipe.column_map(id_column, columns)
+    model_json = model if isinstance(model, str) else model.to_json()
+    return _PerBatch(_score_fn, EDGES_SCHEMA, model_json, _counts_arrow(counts), s, m, id_column), EDGES_SCHEMA
+
+
+def resolve(customers: Any, *, model: Any, settings: Union[None, str, dict] = None, threshold: Optional[float] = None,
+            id_column: str = "id", columns: Optional[dict] = None, salt_above: Optional[int] = None) -> Any:
+    """The whole identity recipe on a Spark DataFrame: ``customers`` with a
+    ``cluster_id`` column, equal to :func:`crmkit.identity.resolve` with the
+    same model and settings. Term counts and links are collected to the
+    driver (one row per distinct name and per link); everything else stays
+    in Spark. With ``salt_above``, blocks of more records (up to
+    ``max_block_size``) are paired in salted pieces of about that size."""
+    from pyspark.sql import functions as F
+
+    s = _recipe.settings_dict(settings, threshold)
+    customers = customers.withColumn(id_column, F.col(id_column).cast("string"))
+    counts = customers.mapInArrow(*term_counts(settings=s, id_column=id_column, columns=columns))
+    counts = counts.groupBy("field", "value").agg(F.sum("count").alias("count")).toPandas()
+    keys = customers.mapInArrow(*blocking_keys(settings=s, id_column=id_column, columns=columns))
+    if salt_above:
+        import pyarrow as pa
+
+        cap = int(s.get("max_block_size", 500))
+        sizes = keys.groupBy("rule_id", "key").count().filter((F.col("count") > salt_above) & (F.col("count") <= cap))
+        sizes = sizes.toPandas()
+        plan = arrow.salting_plan(
+            pa.table({"rule_id": pa.array(sizes["rule_id"], pa.int32()), "key": pa.array(sizes["key"], pa.string()),
+                      "count": pa.array(sizes["count"], pa.int64())}),
+            max_block_size=salt_above,
+        ).to_pandas()
+        spark = customers.sparkSession
+        plan_df = spark.createDataFrame(plan[["rule_id", "key", "salts"]].astype({"rule_id": "int32", "salts": "int32"}),
+                                        "rule_id int, key string, salts int")
+        keyed = keys.join(F.broadcast(plan_df), ["rule_id", "key"], "left")
+        salted = keyed.mapInArrow(*salt_keys())
+        pairs = salted.groupBy("rule_id", "key", "salt").applyInArrow(*block_pairs(settings=s))
+    else:
+        pairs = keys.groupBy("rule_id", "key").applyInArrow(*block_pairs(settings=s))
+    pairs = pairs.select("left_id", "right_id").dropDuplicates(["left_id", "right_id"])
+    left = customers.select([F.col(c).alias("l:" + c) for c in customers.columns])
+    right = customers.select([F.col(c).alias("r:" + c) for c in customers.columns])
+    joined = pairs.join(left, pairs["left_id"] == left[f"`l:{id_column}`"]).join(
+        right, pairs["right_id"] == right[f"`r:{id_column}`"]
+    )
+    joined = joined.select([f"`{c}`" for c in joined.columns if c[:2] in ("l:", "r:")])
+    edges = joined.mapInArrow(*score_pairs(model, counts, settings=s, id_column=id_column, columns=columns)).toPandas()
+    if len(edges) == 0:
+        return customers.withColumn("cluster_id", F.col(id_column))
+    comp = connected_components(edges, id_column=id_column)
+    comp_df = customers.sparkSession.createDataFrame(comp, f"{id_column} string, component string")
+    members = customers.join(comp_df, id_column)
+    clusters = members.groupBy("component").applyInArrow(
+        *cluster_component(edges, settings=s, id_column=id_column, columns=columns)
+    )
+    out = customers.join(clusters, id_column, "left")
+    return out.withColumn("cluster_id", F.coalesce(F.col("cluster_id"), F.col(id_column)))
+
+
+def connected_components(edges: Any, *, id_column: str = "id") -> Any:
+    """Components of collected links (pandas or pyarrow with ``left_id``,
+    ``right_id``): a pandas frame with ``id_column`` and ``component``."""
+    import pyarrow as pa
+
+    t = edges if hasattr(edges, "column_names") else pa.Table.from_pandas(edges, preserve_index=False)
+    c = arrow.connected_components(t.column("left_id").cast(pa.string()), t.column("right_id").cast(pa.string()))
+    return c.to_pandas().rename(columns={"record_id": id_column, "cluster_id": "component"})
+
+
+def cluster_component(edges: Any, *, settings: Union[None, str, dict] = None, threshold: Optional[float] = None,
+                      id_column: str = "id", columns: Optional[dict] = None, component: str = "component") -> tuple:
+    """For ``members.groupBy("component").applyInArrow``: the clusters
+    inside one component, from the collected links ``edges``."""
+    import pyarrow as pa
+
+    s, m = _recipe.settings_dict(settings, threshold), _recipe.column_map(id_column, columns)
+    e = edges if hasattr(edges, "column_names") else pa.Table.from_pandas(edges, preserve_index=False)
+    e = pa.table({
+        "left_id": e.column("left_id").cast(pa.string()),
+        "right_id": e.column("right_id").cast(pa.string()),
+        "probability": e.column("probability").cast(pa.float64()),
+        "match_weight": e.column("match_weight").cast(pa.float64()),
+    })
+    schema = f"{id_column} string, cluster_id string"
+    return _group_fn(_PerGroup(_clusters_fn, schema, component, e, s, m, id_column)), schema
+
+
+def golden_records(*, cluster_id: str = "cluster_id", settings: Optional[dict] = None, id_column: str = "id",
+                   columns: Optional[dict] = None) -> tuple:
+    """For ``clustered.groupBy("cluster_id").applyInArrow``: the golden
+    record of one cluster."""
+    m = _recipe.column_map(id_column, columns)
+    return _group_fn(_PerGroup(_golden_fn, GOLDEN_SCHEMA, cluster_id, settings, m, id_column)), GOLDEN_SCHEMA
+
+
+def nps_partial(*, score: str, segment: Optional[str] = None, weight: Optional[str] = None) -> tuple:
+    """For ``answers.mapInArrow``: the NPS partial of each batch."""
+    return _PerBatch(_partial_fn, PARTIAL_SCHEMA, score, segment, weight), PARTIAL_SCHEMA
+
+
+def nps_finalize(partials: Any, *, confidence: float = 0.95, method: str = "wald") -> Any:
+    """The NPS per segment of collected partials (pandas or pyarrow): a
+    pandas frame, one row per segment."""
+    import pyarrow as pa
+
+    t = partials if hasattr(partials, "column_names") else pa.Table.from_pandas(partials, preserve_index=False)
+    t = pa.table({"segment": t.column("segment").cast(pa.string()), "tally": t.column("tally").cast(pa.string())})
+    return arrow.nps_finalize(t, confidence=confidence, method=method).to_pandas()
+

@@ -1,0 +1,98 @@
+//! Contact normalization over string columns: one output row per input
+//! row, null in, null out.
+
+use std::sync::Arc;
+
+use arrow_array::{Array, ArrayRef, BooleanArray, RecordBatch};
+use arrow_schema::{DataType, Field, Schema};
+use crmkit::Result;
+use crmkit::contact::{email, phone};
+
+use crate::column::{Strings, arrow_error, utf8};
+
+/// Parses every email of a string column: `normalized`, `dedup_key`
+/// (provider-aware), `valid`, `kind` (free, corporate, role…), `suggestion`
+/// (a likely typo fix) and `error` (why it is invalid), as in
+/// `crmkit::contact::email::parse`.
+///
+/// ```
+/// use crmkit_arrow::arrow_array::{Array, StringViewArray};
+/// let emails = StringViewArray::from(vec![Some("Ayse.Yilmaz+x@GoogleMail.com"), None, Some("a@gmial.com")]);
+/// let out = crmkit_arrow::contact::parse_emails(&emails).unwrap();
+/// assert_eq!(out.num_rows(), 3);
+/// let key = out.column_by_name("dedup_key").unwrap();
+/// assert!(key.is_null(1));
+/// ```
+pub fn parse_emails(emails: &dyn Array) -> Result<RecordBatch> {
+    let s = Strings::new(emails, "emails")?;
+    let parsed: Vec<Option<email::EmailAddress>> =
+        (0..s.len()).map(|i| s.get(i).map(email::parse)).collect();
+    let col = |f: &dyn Fn(&email::EmailAddress) -> Option<String>| -> ArrayRef {
+        utf8(parsed.iter().map(|p| p.as_ref().and_then(f)))
+    };
+    let schema = Schema::new(vec![
+        Field::new("normalized", DataType::Utf8, true),
+        Field::new("dedup_key", DataType::Utf8, true),
+        Field::new("valid", DataType::Boolean, true),
+        Field::new("kind", DataType::Utf8, true),
+        Field::new("suggestion", DataType::Utf8, true),
+        Field::new("error", DataType::Utf8, true),
+    ]);
+    RecordBatch::try_new(
+        Arc::new(schema),
+        vec![
+            col(&|p| p.normalized.clone()),
+            col(&|p| p.dedup_key.clone()),
+            Arc::new(
+                parsed
+                    .iter()
+                    .map(|p| p.as_ref().map(|p| p.valid))
+                    .collect::<BooleanArray>(),
+            ),
+            col(&|p| p.kind.map(|k| k.as_str().to_owned())),
+            col(&|p| p.suggestion.clone()),
+            col(&|p| p.error.map(|e| e.as_str().to_owned())),
+        ],
+    )
+    .map_err(|e| arrow_error("emails", e))
+}
+
+/// Parses every phone number of a string column with `region` (ISO 3166
+/// alpha-2) for numbers written without a country code: `e164`, `valid`,
+/// `type`, `region`, `extension` and `suggestion`, as in
+/// `crmkit::contact::phone::parse`. Errors only for an unknown region.
+pub fn parse_phones(phones: &dyn Array, region: &str) -> Result<RecordBatch> {
+    let region = phone::region(region)?;
+    let s = Strings::new(phones, "phones")?;
+    let parsed: Vec<Option<phone::PhoneNumber>> = (0..s.len())
+        .map(|i| s.get(i).map(|t| phone::parse_in(t, Some(region))))
+        .collect();
+    let col = |f: &dyn Fn(&phone::PhoneNumber) -> Option<String>| -> ArrayRef {
+        utf8(parsed.iter().map(|p| p.as_ref().and_then(f)))
+    };
+    let schema = Schema::new(vec![
+        Field::new("e164", DataType::Utf8, true),
+        Field::new("valid", DataType::Boolean, true),
+        Field::new("type", DataType::Utf8, true),
+        Field::new("region", DataType::Utf8, true),
+        Field::new("extension", DataType::Utf8, true),
+        Field::new("suggestion", DataType::Utf8, true),
+    ]);
+    RecordBatch::try_new(
+        Arc::new(schema),
+        vec![
+            col(&|p| p.e164.clone()),
+            Arc::new(
+                parsed
+                    .iter()
+                    .map(|p| p.as_ref().map(|p| p.valid))
+                    .collect::<BooleanArray>(),
+            ),
+            col(&|p| Some(p.phone_type.as_str().to_owned())),
+            col(&|p| p.region.clone()),
+            col(&|p| p.extension.clone()),
+            col(&|p| p.suggestion.clone()),
+        ],
+    )
+    .map_err(|e| arrow_error("phones", e))
+}
