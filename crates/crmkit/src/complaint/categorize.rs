@@ -12,6 +12,15 @@
 //! `ikinci`). An apostrophe before a suffix (`Trendyol'dan`) separates words,
 //! so `trendyol` matches too.
 //!
+//! Flags are negation-aware: a flag phrase whose clause goes on, within
+//! [`NEGATION_WINDOW`] words and before any `.`, `,`, `;`, `:`, `!`, `?` or
+//! line break, with a first-person negative verb (`istemiyorum`,
+//! `düşünmüyorum`, `istemedim`, `başvurmayacağım`…) or `yok` / `değil`
+//! ("avukatla uğraşmak istemiyorum", "dava açmak gibi bir niyetim yok")
+//! is not a flag. Phrases that are negative themselves ("bir daha alışveriş
+//! yapmayacağım") still are, since only the words after the phrase count.
+//! Categories are not negation-aware; give them `none` patterns instead.
+//!
 //! A rule file (TOML or JSON):
 //!
 //! ```toml
@@ -50,6 +59,24 @@ use std::sync::Arc;
 
 /// How many letters may follow the last word of a pattern.
 pub const MAX_SUFFIX: usize = 8;
+
+/// How many words after a flag phrase are searched for a negation.
+pub const NEGATION_WINDOW: usize = 4;
+
+/// Folded word endings of first-person negative verbs, and negative words.
+const NEGATIVE_ENDINGS: &[&str] = &[
+    "miyorum",
+    "muyorum",
+    "medim",
+    "madim",
+    "meyecegim",
+    "mayacagim",
+];
+const NEGATIVE_WORDS: &[&str] = &["yok", "degil", "istemem", "degilim"];
+
+fn is_negative(word: &str) -> bool {
+    NEGATIVE_WORDS.contains(&word) || NEGATIVE_ENDINGS.iter().any(|e| word.ends_with(e))
+}
 
 /// One category of a rule file.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -125,7 +152,7 @@ const BUILTIN_FLAGS: &[(&str, &[&str])] = &[
         "legal_threat",
         &[
             "avukat",
-            "dava aca",
+            "dava ac",
             "dava edece",
             "mahkeme",
             "tuketici hakem heyeti",
@@ -161,6 +188,9 @@ const BUILTIN_FLAGS: &[(&str, &[&str])] = &[
             "izinsiz cekim",
             "habersiz cekim",
             "kartimdan habersiz",
+            "bilgim disinda",
+            "yapmadigim islem",
+            "yapmadigim harcama",
             "sahte",
             "hesabim ele gecir",
             "fraud",
@@ -188,8 +218,11 @@ const BUILTIN_FLAGS: &[(&str, &[&str])] = &[
             "uyeligimi iptal",
             "hattimi tasi",
             "numara tasima",
+            "numarami tasi",
+            "operator degistir",
+            "aboneligi iptal",
             "hesabimi kapat",
-            "bir daha alisveris yapmayaca",
+            "alisveris yapmayaca",
             "bir daha almayaca",
             "cancel my account",
             "close my account",
@@ -390,8 +423,11 @@ impl CategoryRules {
                 vetoed[p.rule] = true;
                 continue;
             }
+            let (id, priority, is_flag) = &c.rules[p.rule];
+            if *is_flag && negated_after(text, &words, &key, &key_words, last) {
+                continue;
+            }
             let (s, e) = (words[first].0, words[last].1);
-            let (id, priority, _) = &c.rules[p.rule];
             let hit = hits[p.rule].get_or_insert_with(|| Hit {
                 id: id.clone(),
                 priority: *priority,
@@ -428,6 +464,27 @@ impl CategoryRules {
         flags.sort_by(|a, b| a.id.cmp(&b.id));
         Categorization { categories, flags }
     }
+}
+
+/// Whether the clause of the word at `last` goes on with a negation within
+/// [`NEGATION_WINDOW`] words.
+fn negated_after(
+    text: &str,
+    words: &[(usize, usize)],
+    key: &str,
+    key_words: &[(usize, usize)],
+    last: usize,
+) -> bool {
+    for j in last + 1..words.len().min(last + 1 + NEGATION_WINDOW) {
+        let gap = &text[words[j - 1].1..words[j].0];
+        if gap.contains(['.', ',', ';', ':', '!', '?', '\n']) {
+            return false;
+        }
+        if is_negative(&key[key_words[j].0..key_words[j].1]) {
+            return true;
+        }
+    }
+    false
 }
 
 #[cfg(test)]
@@ -530,6 +587,31 @@ mod tests {
         assert_eq!(flags("aboneliğimi iptal edin"), ["cancellation_intent"]);
         assert_eq!(flags("şikayetvar'a yazacağım"), ["public_complaint_threat"]);
         assert!(flags("siparişimi iptal ettim, iade bekliyorum").is_empty());
+        // a negated flag phrase is no flag; the negation must follow in the
+        // same clause
+        for text in [
+            "Avukatla mahkemeyle uğraşmak istemiyorum.",
+            "Dava açmak gibi bir niyetim yok, sadece çözüm istiyorum.",
+            "DOLANDIRILDIĞIMI DÜŞÜNMÜYORUM",
+            "Kişisel verilerimle ilgili bir endişem yok.",
+            "Sosyal medyada paylasmak istemedim, önce size yazıyorum.",
+            "Tüketici hakem heyetine başvurmayacağım",
+        ] {
+            assert!(flags(text).is_empty(), "{text}: {:?}", flags(text));
+        }
+        assert_eq!(
+            flags("Avukatıma danışacağım, bunu istemiyorum artık"),
+            ["legal_threat"]
+        );
+        assert_eq!(
+            flags("Bir daha sizden alışveriş yapmayacağım."),
+            ["cancellation_intent"]
+        );
+        // the negated mention does not hide an unnegated one
+        assert_eq!(
+            flags("Dava açmak istemiyorum ama avukatıma danışacağım."),
+            ["legal_threat"]
+        );
     }
 
     #[test]
