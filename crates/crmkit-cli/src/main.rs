@@ -1,6 +1,7 @@
 //! The `crmkit` command: survey metrics on CSV files, and a demo of every
 //! capability on embedded sample data.
 
+mod complaints_cmd;
 mod contacts_cmd;
 mod demo;
 mod resolve_cmd;
@@ -33,6 +34,8 @@ enum Command {
     Contacts(contacts_cmd::ContactsArgs),
     /// Finds the records of one customer (deduplication, or linking two files) and writes `id,cluster_id`.
     Resolve(resolve_cmd::ResolveArgs),
+    /// Complaint reports: `crmkit complaints report FILE.jsonl`.
+    Complaints(complaints_cmd::ComplaintsArgs),
 }
 
 /// A failure and the exit code it maps to: 2 for bad input, 1 otherwise.
@@ -66,6 +69,7 @@ fn main() -> ExitCode {
         Command::Ces(a) => survey_cmd::ces(&a),
         Command::Contacts(a) => contacts_cmd::contacts(&a),
         Command::Resolve(a) => resolve_cmd::resolve(&a),
+        Command::Complaints(a) => complaints_cmd::complaints(&a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
