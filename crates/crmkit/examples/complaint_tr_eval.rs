@@ -8,8 +8,9 @@
 //! Run: `cargo run --release -p crmkit --example complaint_tr_eval --
 //! [--per-category N] [--train-seed S] [--test-seed T] [--out DIR]`.
 //! `--out DIR` also writes `DIR/tr_complaints_<sector>.jsonl` (fields
-//! `text`, `label`, `split`, `flags`) for the scikit-learn comparison in
-//! `bench/complaint_tr.py`.
+//! `text`, `label`, `split`, `channel`, `flags`) and
+//! `DIR/tr_complaints_unseen_<sector>.jsonl` (test sentences never seen in
+//! training) for the scikit-learn comparison in `bench/complaint_tr.py`.
 
 #[path = "../tests/support/tr_complaints.rs"]
 mod tr_complaints;
@@ -117,22 +118,35 @@ fn write_jsonl(dir: &str, train_seed: u64, test_seed: u64, per_category: usize) 
         eprintln!("{dir}: {e}");
         std::process::exit(2);
     }
-    let train = generate(train_seed, per_category, Phrasing::All);
-    let test = generate(test_seed, per_category, Phrasing::All);
-    for sector in SECTORS {
-        let path = std::path::Path::new(dir).join(format!("tr_complaints_{sector}.jsonl"));
-        let mut out = std::io::BufWriter::new(std::fs::File::create(&path).unwrap_or_else(|e| {
-            eprintln!("{}: {e}", path.display());
-            std::process::exit(2)
-        }));
-        for (split, data) in [("train", &train), ("test", &test)] {
-            for c in data.iter().filter(|c| c.sector == sector) {
-                let row = serde_json::json!({"text": c.text, "label": c.category, "split": split,
-                    "channel": c.form.channel(), "flags": c.flags});
-                writeln!(out, "{row}").expect("write");
+    let sets = [
+        (
+            "tr_complaints",
+            generate(train_seed, per_category, Phrasing::All),
+            generate(test_seed, per_category, Phrasing::All),
+        ),
+        (
+            "tr_complaints_unseen",
+            generate(train_seed, per_category, Phrasing::Even),
+            generate(test_seed, per_category, Phrasing::Odd),
+        ),
+    ];
+    for (name, train, test) in &sets {
+        for sector in SECTORS {
+            let path = std::path::Path::new(dir).join(format!("{name}_{sector}.jsonl"));
+            let mut out =
+                std::io::BufWriter::new(std::fs::File::create(&path).unwrap_or_else(|e| {
+                    eprintln!("{}: {e}", path.display());
+                    std::process::exit(2)
+                }));
+            for (split, data) in [("train", train), ("test", test)] {
+                for c in data.iter().filter(|c| c.sector == sector) {
+                    let row = serde_json::json!({"text": c.text, "label": c.category, "split": split,
+                        "channel": c.form.channel(), "flags": c.flags});
+                    writeln!(out, "{row}").expect("write");
+                }
             }
+            out.flush().expect("write");
+            eprintln!("wrote {}", path.display());
         }
-        out.flush().expect("write");
-        eprintln!("wrote {}", path.display());
     }
 }
