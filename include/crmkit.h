@@ -457,6 +457,81 @@ crmkit_status crmkit_category_rules_categorize(const crmkit_category_rules *rule
 // `rules` must be NULL or a live handle, not used afterwards.
 void crmkit_category_rules_free(crmkit_category_rules *rules);
 
+// Who must be told about which open complaint now, up the chain owner →
+// supervisor → manager. `request` (`len` bytes of UTF-8) is a JSON object:
+//
+// - `open`: array of open complaints (`id`, `owner`, `received_at`
+//   RFC 3339; optional `category`, `priority` low/normal/high/urgent,
+//   `first_response_at`, `last_update_at`);
+// - `org`: object person → supervisor (null at the top);
+// - `policy`: the SLA policy, as a JSON object or as TOML text;
+// - `calendar`: the business calendar, JSON object or TOML text
+//   (optional; default Türkiye 2026–2027, weekdays 09:00–18:00);
+// - `now`: RFC 3339.
+//
+// Writes a JSON array of notifications (`complaint_id`, `clock`
+// first_response/update/resolution, `threshold_percent`, `used_percent`,
+// `due_at`, `recipients` owner first, `chain_too_short`,
+// `policy_version`) into `buf`, with the buffer convention of
+// `crmkit_last_error_message`. A bad member gives
+// `CRMKIT_INVALID_ARGUMENT` naming it; a bad policy
+// `CRMKIT_COMPLAINT_INVALID_RULE_SET`; a bad calendar
+// `CRMKIT_COMPLAINT_INVALID_CALENDAR`. Thread-safe.
+//
+// # Safety
+// `request` must point to `len` readable bytes; `buf` to `buf_len`
+// writable bytes or NULL; `out_n` writable.
+crmkit_status crmkit_complaint_escalations(const uint8_t *request,
+                                           size_t len,
+                                           uint8_t *buf,
+                                           size_t buf_len,
+                                           size_t *out_n);
+
+// The due times of open complaints. `request` is a JSON object with
+// `open`, `policy` and optional `calendar` as for
+// `crmkit_complaint_escalations`. Writes a JSON array, one object per
+// complaint in order: `id`, `first_response`, `update`, `resolution`
+// (RFC 3339, or null for a clock without a target or not running).
+// Buffer convention and errors as `crmkit_complaint_escalations`.
+// Thread-safe.
+//
+// # Safety
+// As `crmkit_complaint_escalations`.
+crmkit_status crmkit_complaint_due_times(const uint8_t *request,
+                                         size_t len,
+                                         uint8_t *buf,
+                                         size_t buf_len,
+                                         size_t *out_n);
+
+// The KPI report of handled complaints. `request` is a JSON object:
+//
+// - `complaints`: array of handled complaints (`id`, `channel`,
+//   `received_at`; optional `category`, `topic`, `first_department`,
+//   `resolving_department`, `first_response_at`, `resolved_at`, `due_at`,
+//   `reopened`, `satisfied`, `winback_cost`, `repurchased`);
+// - `by`: first_department (default), resolving_department, category,
+//   channel, month or all;
+// - `calendar` (optional): JSON object or TOML text, for business hours;
+// - `now` (optional, RFC 3339): open complaints past due count as breaches.
+//
+// Writes `{"rows": [...], "pareto": [...]}`: per group `key`, `count`,
+// `share_percent`, `resolved`, `resolution_rate`, `resolution_hours` and
+// `resolution_business_hours` and `first_response_hours` (`mean`,
+// `median`, `p90`, `max`), `sla_breach_rate`, `satisfaction_rate`,
+// `winback_cost`, `repurchase_rate`, `reopen_rate`,
+// `first_routing_accuracy` (rates in percent, null when unknown); the
+// Pareto of topics (topic, else category) with `topic`, `count`,
+// `percent`, `cumulative_percent`. Buffer convention and errors as
+// `crmkit_complaint_escalations`. Thread-safe.
+//
+// # Safety
+// As `crmkit_complaint_escalations`.
+crmkit_status crmkit_complaint_report(const uint8_t *request,
+                                      size_t len,
+                                      uint8_t *buf,
+                                      size_t buf_len,
+                                      size_t *out_n);
+
 // The stable snake_case name of an outcome reason, as a static
 // NUL-terminated string; "unknown" for a value that is not a reason.
 // Never NULL; do not free. Thread-safe.

@@ -188,3 +188,264 @@ pub unsafe extern "C" fn crmkit_category_rules_free(rules: *mut crmkit_category_
         }
     });
 }
+
+/// The answer of `crmkit_complaint_report`, in its documented field order.
+#[derive(serde::Serialize)]
+struct ReportAnswer {
+    rows: Vec<crmkit::complaint::report::ReportRow>,
+    pareto: Vec<crmkit::complaint::report::ParetoRow>,
+}
+
+/// One element of the answer of `crmkit_complaint_due_times`.
+#[derive(serde::Serialize)]
+struct DueAnswer {
+    id: String,
+    #[serde(flatten)]
+    due: crmkit::complaint::sla::DueTimes,
+}
+
+/// A JSON request of the SLA and report functions, parsed.
+struct Request(serde_json::Value);
+
+impl Request {
+    fn parse(text: &str) -> Result<Request, crmkit::Error> {
+        match serde_json::from_str::<serde_json::Value>(text) {
+            Ok(v) if v.is_object() => Ok(Request(v)),
+            Ok(_) => Err(crmkit::Error::invalid_argument(
+                "request",
+                "a JSON object".to_owned(),
+            )),
+            Err(e) => Err(crmkit::Error::invalid_argument(
+                "request",
+                format!("JSON ({e})"),
+            )),
+        }
+    }
+
+    /// A member read as `T`; `None` when absent or null.
+    fn get<T: serde::de::DeserializeOwned>(
+        &self,
+        name: &'static str,
+        expected: &str,
+    ) -> Result<Option<T>, crmkit::Error> {
+        match self.0.get(name) {
+            None | Some(serde_json::Value::Null) => Ok(None),
+            Some(v) => serde_json::from_value(v.clone())
+                .map(Some)
+                .map_err(|e| crmkit::Error::invalid_argument(name, format!("{expected} ({e})"))),
+        }
+    }
+
+    fn require<T: serde::de::DeserializeOwned>(
+        &self,
+        name: &'static str,
+        expected: &str,
+    ) -> Result<T, crmkit::Error> {
+        self.get(name, expected)?
+            .ok_or_else(|| crmkit::Error::invalid_argument(name, format!("{expected} (missing)")))
+    }
+
+    /// A policy or calendar given as a JSON object or as TOML text.
+    fn file<T>(
+        &self,
+        name: &'static str,
+        toml: fn(&str) -> crmkit::Result<T>,
+        json: fn(&str) -> crmkit::Result<T>,
+    ) -> Result<Option<T>, crmkit::Error> {
+        match self.0.get(name) {
+            None | Some(serde_json::Value::Null) => Ok(None),
+            Some(serde_json::Value::String(text)) => toml(text).map(Some),
+            Some(v) => json(&v.to_string()).map(Some),
+        }
+    }
+
+    fn calendar(&self) -> Result<crmkit::complaint::calendar::Calendar, crmkit::Error> {
+        use crmkit::complaint::calendar::Calendar;
+        Ok(self
+            .file("calendar", Calendar::from_toml, Calendar::from_json)?
+            .unwrap_or_else(Calendar::turkey_2026_2027))
+    }
+
+    fn policy(&self) -> Result<crmkit::complaint::sla::SlaPolicy, crmkit::Error> {
+        use crmkit::complaint::sla::SlaPolicy;
+        self.file("policy", SlaPolicy::from_toml, SlaPolicy::from_json)?
+            .ok_or_else(|| {
+                crmkit::Error::invalid_argument(
+                    "policy",
+                    "an SLA policy as a JSON object or TOML text (missing)".to_owned(),
+                )
+            })
+    }
+}
+
+/// Runs a JSON request through `f` and writes its JSON answer into `buf`.
+///
+/// # Safety
+/// As the exported functions that call it.
+unsafe fn json_call<R: serde::Serialize>(
+    request: *const u8,
+    len: usize,
+    buf: *mut u8,
+    buf_len: usize,
+    out_n: *mut usize,
+    f: impl FnOnce(&Request) -> Result<R, crmkit::Error>,
+) -> crmkit_status {
+    // SAFETY: forwarded caller guarantee.
+    let text = match unsafe { utf8(request, len, "request") } {
+        Ok(t) => t,
+        Err(st) => return st,
+    };
+    let answer = Request::parse(text).and_then(|r| f(&r));
+    match answer.map(|a| serde_json::to_string(&a)) {
+        // SAFETY: forwarded caller guarantee.
+        Ok(Ok(json)) => unsafe { write_text(&json, buf, buf_len, out_n) },
+        Ok(Err(e)) => fail_with(crmkit_status::CRMKIT_PANIC, format!("internal error: {e}")),
+        Err(e) => fail(&e),
+    }
+}
+
+/// Who must be told about which open complaint now, up the chain owner →
+/// supervisor → manager. `request` (`len` bytes of UTF-8) is a JSON object:
+///
+/// - `open`: array of open complaints (`id`, `owner`, `received_at`
+///   RFC 3339; optional `category`, `priority` low/normal/high/urgent,
+///   `first_response_at`, `last_update_at`);
+/// - `org`: object person → supervisor (null at the top);
+/// - `policy`: the SLA policy, as a JSON object or as TOML text;
+/// - `calendar`: the business calendar, JSON object or TOML text
+///   (optional; default Türkiye 2026–2027, weekdays 09:00–18:00);
+/// - `now`: RFC 3339.
+///
+/// Writes a JSON array of notifications (`complaint_id`, `clock`
+/// first_response/update/resolution, `threshold_percent`, `used_percent`,
+/// `due_at`, `recipients` owner first, `chain_too_short`,
+/// `policy_version`) into `buf`, with the buffer convention of
+/// `crmkit_last_error_message`. A bad member gives
+/// `CRMKIT_INVALID_ARGUMENT` naming it; a bad policy
+/// `CRMKIT_COMPLAINT_INVALID_RULE_SET`; a bad calendar
+/// `CRMKIT_COMPLAINT_INVALID_CALENDAR`. Thread-safe.
+///
+/// # Safety
+/// `request` must point to `len` readable bytes; `buf` to `buf_len`
+/// writable bytes or NULL; `out_n` writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn crmkit_complaint_escalations(
+    request: *const u8,
+    len: usize,
+    buf: *mut u8,
+    buf_len: usize,
+    out_n: *mut usize,
+) -> crmkit_status {
+    boundary(|| {
+        use crmkit::complaint::sla::{OpenComplaint, escalations};
+        // SAFETY: forwarded caller guarantee.
+        unsafe {
+            json_call(request, len, buf, buf_len, out_n, |r| {
+                let open: Vec<OpenComplaint> = r.require("open", "an array of open complaints")?;
+                let org: std::collections::BTreeMap<String, Option<String>> =
+                    r.require("org", "an object person -> supervisor or null")?;
+                let now: jiff::Timestamp = r.require("now", "an RFC 3339 time")?;
+                escalations(&open, &org, &r.policy()?, &r.calendar()?, now)
+            })
+        }
+    })
+}
+
+/// The due times of open complaints. `request` is a JSON object with
+/// `open`, `policy` and optional `calendar` as for
+/// `crmkit_complaint_escalations`. Writes a JSON array, one object per
+/// complaint in order: `id`, `first_response`, `update`, `resolution`
+/// (RFC 3339, or null for a clock without a target or not running).
+/// Buffer convention and errors as `crmkit_complaint_escalations`.
+/// Thread-safe.
+///
+/// # Safety
+/// As `crmkit_complaint_escalations`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn crmkit_complaint_due_times(
+    request: *const u8,
+    len: usize,
+    buf: *mut u8,
+    buf_len: usize,
+    out_n: *mut usize,
+) -> crmkit_status {
+    boundary(|| {
+        use crmkit::complaint::sla::{OpenComplaint, due_times};
+        // SAFETY: forwarded caller guarantee.
+        unsafe {
+            json_call(request, len, buf, buf_len, out_n, |r| {
+                let open: Vec<OpenComplaint> = r.require("open", "an array of open complaints")?;
+                let (policy, calendar) = (r.policy()?, r.calendar()?);
+                open.iter()
+                    .map(|c| {
+                        let d = due_times(c, &policy, &calendar)?;
+                        Ok(DueAnswer {
+                            id: c.id.clone(),
+                            due: d,
+                        })
+                    })
+                    .collect::<Result<Vec<_>, crmkit::Error>>()
+            })
+        }
+    })
+}
+
+/// The KPI report of handled complaints. `request` is a JSON object:
+///
+/// - `complaints`: array of handled complaints (`id`, `channel`,
+///   `received_at`; optional `category`, `topic`, `first_department`,
+///   `resolving_department`, `first_response_at`, `resolved_at`, `due_at`,
+///   `reopened`, `satisfied`, `winback_cost`, `repurchased`);
+/// - `by`: first_department (default), resolving_department, category,
+///   channel, month or all;
+/// - `calendar` (optional): JSON object or TOML text, for business hours;
+/// - `now` (optional, RFC 3339): open complaints past due count as breaches.
+///
+/// Writes `{"rows": [...], "pareto": [...]}`: per group `key`, `count`,
+/// `share_percent`, `resolved`, `resolution_rate`, `resolution_hours` and
+/// `resolution_business_hours` and `first_response_hours` (`mean`,
+/// `median`, `p90`, `max`), `sla_breach_rate`, `satisfaction_rate`,
+/// `winback_cost`, `repurchase_rate`, `reopen_rate`,
+/// `first_routing_accuracy` (rates in percent, null when unknown); the
+/// Pareto of topics (topic, else category) with `topic`, `count`,
+/// `percent`, `cumulative_percent`. Buffer convention and errors as
+/// `crmkit_complaint_escalations`. Thread-safe.
+///
+/// # Safety
+/// As `crmkit_complaint_escalations`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn crmkit_complaint_report(
+    request: *const u8,
+    len: usize,
+    buf: *mut u8,
+    buf_len: usize,
+    out_n: *mut usize,
+) -> crmkit_status {
+    boundary(|| {
+        use crmkit::complaint::calendar::Calendar;
+        use crmkit::complaint::report::{GroupBy, Handled, pareto, report};
+        // SAFETY: forwarded caller guarantee.
+        unsafe {
+            json_call(request, len, buf, buf_len, out_n, |r| {
+                let complaints: Vec<Handled> =
+                    r.require("complaints", "an array of handled complaints")?;
+                let by: GroupBy = r
+                    .get(
+                        "by",
+                        "first_department, resolving_department, category, channel, month or all",
+                    )?
+                    .unwrap_or(GroupBy::FirstDepartment);
+                let calendar = r.file("calendar", Calendar::from_toml, Calendar::from_json)?;
+                let now: Option<jiff::Timestamp> = r.get("now", "an RFC 3339 time")?;
+                let rows = report(&complaints, by, calendar.as_ref(), now)?;
+                let topics = pareto(&complaints, |h| {
+                    h.topic.clone().or_else(|| h.category.clone())
+                });
+                Ok(ReportAnswer {
+                    rows,
+                    pareto: topics,
+                })
+            })
+        }
+    })
+}

@@ -1,4 +1,5 @@
-//! Complaint handling for Python: tracking numbers.
+//! Complaint handling for Python: tracking numbers, classifier, category
+//! rules, business calendars, SLA policies, escalations and reports.
 
 use crate::errors::{guard, to_py};
 use crmkit::complaint::tracking;
@@ -36,6 +37,11 @@ fn check_tracking_number(py: Python<'_>, text: &str, prefix: Option<&str>) -> Py
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyClassifier>()?;
     m.add_class::<PyCategoryRules>()?;
+    m.add_class::<PyCalendar>()?;
+    m.add_class::<PySlaPolicy>()?;
+    m.add_function(wrap_pyfunction!(escalations_json, m)?)?;
+    m.add_function(wrap_pyfunction!(due_times_json, m)?)?;
+    m.add_function(wrap_pyfunction!(report_json, m)?)?;
     m.add_function(wrap_pyfunction!(tracking_number, m)?)?;
     m.add_function(wrap_pyfunction!(check_tracking_number, m)?)?;
     Ok(())
@@ -192,4 +198,279 @@ impl PyCategoryRules {
             }))
         })
     }
+}
+
+fn format_error(other: &str) -> crmkit::Error {
+    crmkit::Error::invalid_argument("format", format!("\"toml\" or \"json\", got {other:?}"))
+}
+
+fn timestamp(name: &'static str, text: &str) -> crmkit::Result<jiff::Timestamp> {
+    text.parse().map_err(|e| {
+        crmkit::Error::invalid_argument(name, format!("an RFC 3339 time with an offset ({e})"))
+    })
+}
+
+fn from_json<T: serde::de::DeserializeOwned>(
+    name: &'static str,
+    expected: &str,
+    text: &str,
+) -> crmkit::Result<T> {
+    serde_json::from_str(text)
+        .map_err(|e| crmkit::Error::invalid_argument(name, format!("{expected} ({e})")))
+}
+
+/// A JSON array of records; a bad record is an error naming its row.
+fn rows<T: serde::de::DeserializeOwned>(
+    name: &'static str,
+    expected: &str,
+    text: &str,
+) -> crmkit::Result<Vec<T>> {
+    let values: Vec<serde_json::Value> = from_json(name, "a list of dicts", text)?;
+    values
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| {
+            serde_json::from_value(v).map_err(|e| {
+                crmkit::Error::invalid_argument(name, format!("{expected}; row {i}: {e}"))
+            })
+        })
+        .collect()
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> crmkit::Result<String> {
+    serde_json::to_string(value)
+        .map_err(|e| crmkit::Error::invalid_argument("result", format!("serializable ({e})")))
+}
+
+/// A business calendar: time zone, working hours, holidays and half days
+/// (immutable; shareable across threads).
+#[pyclass(name = "Calendar", module = "crmkit.complaint", frozen)]
+#[derive(Debug, Clone)]
+pub struct PyCalendar {
+    inner: crmkit::complaint::calendar::Calendar,
+}
+
+#[pymethods]
+impl PyCalendar {
+    /// Reads a calendar given as text (`format`: "toml" or "json").
+    #[staticmethod]
+    #[pyo3(signature = (text, format="toml"))]
+    fn from_str(py: Python<'_>, text: &str, format: &str) -> PyResult<PyCalendar> {
+        guard(py, || {
+            use crmkit::complaint::calendar::Calendar;
+            let c = match format {
+                "toml" => Calendar::from_toml(text),
+                "json" => Calendar::from_json(text),
+                other => Err(format_error(other)),
+            };
+            Ok(PyCalendar {
+                inner: c.map_err(|e| to_py(py, e))?,
+            })
+        })
+    }
+
+    /// Türkiye's official holidays 2026–2027, weekdays 09:00–18:00.
+    #[staticmethod]
+    fn turkey_2026_2027() -> PyCalendar {
+        PyCalendar {
+            inner: crmkit::complaint::calendar::Calendar::turkey_2026_2027(),
+        }
+    }
+
+    /// The calendar's name.
+    #[getter]
+    fn name(&self) -> String {
+        self.inner.name().to_owned()
+    }
+
+    /// `start` (RFC 3339) plus `hours` of business time, as RFC 3339 UTC.
+    fn add_business_hours(&self, py: Python<'_>, start: &str, hours: f64) -> PyResult<String> {
+        guard(py, || {
+            let run = || -> crmkit::Result<String> {
+                if !(hours.is_finite() && (0.0..1e6).contains(&hours)) {
+                    return Err(crmkit::Error::invalid_argument(
+                        "hours",
+                        format!("a number of hours from 0 to 1e6, got {hours}"),
+                    ));
+                }
+                let start = timestamp("start", start)?;
+                let d = jiff::SignedDuration::from_secs_f64(hours * 3600.0);
+                Ok(self.inner.add_business_time(start, d)?.to_string())
+            };
+            run().map_err(|e| to_py(py, e))
+        })
+    }
+
+    /// Business hours between two RFC 3339 times (0 when `end` is earlier).
+    fn business_hours_between(&self, py: Python<'_>, start: &str, end: &str) -> PyResult<f64> {
+        guard(py, || {
+            let run = || -> crmkit::Result<f64> {
+                let (a, b) = (timestamp("start", start)?, timestamp("end", end)?);
+                Ok(self.inner.business_time_between(a, b)?.as_secs_f64() / 3600.0)
+            };
+            run().map_err(|e| to_py(py, e))
+        })
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Calendar({:?})", self.inner.name())
+    }
+}
+
+/// A versioned SLA policy: targets per category and priority, and
+/// escalation steps (immutable).
+#[pyclass(name = "SlaPolicy", module = "crmkit.complaint", frozen)]
+#[derive(Debug, Clone)]
+pub struct PySlaPolicy {
+    inner: crmkit::complaint::sla::SlaPolicy,
+}
+
+#[pymethods]
+impl PySlaPolicy {
+    /// Reads a policy given as text (`format`: "toml" or "json").
+    #[staticmethod]
+    #[pyo3(signature = (text, format="toml"))]
+    fn from_str(py: Python<'_>, text: &str, format: &str) -> PyResult<PySlaPolicy> {
+        guard(py, || {
+            use crmkit::complaint::sla::SlaPolicy;
+            let p = match format {
+                "toml" => SlaPolicy::from_toml(text),
+                "json" => SlaPolicy::from_json(text),
+                other => Err(format_error(other)),
+            };
+            Ok(PySlaPolicy {
+                inner: p.map_err(|e| to_py(py, e))?,
+            })
+        })
+    }
+
+    /// The policy version.
+    #[getter]
+    fn version(&self) -> String {
+        self.inner.version.clone()
+    }
+
+    /// The policy as JSON.
+    fn to_json(&self, py: Python<'_>) -> PyResult<String> {
+        guard(py, || to_json(&self.inner).map_err(|e| to_py(py, e)))
+    }
+
+    /// The targets (first response, update, resolution hours; None when
+    /// not tracked) of a category and priority.
+    #[pyo3(signature = (category=None, priority="normal"))]
+    fn targets(
+        &self,
+        py: Python<'_>,
+        category: Option<&str>,
+        priority: &str,
+    ) -> PyResult<(Option<f64>, Option<f64>, Option<f64>)> {
+        guard(py, || {
+            let p: crmkit::complaint::sla::Priority = from_json(
+                "priority",
+                "low, normal, high or urgent",
+                &serde_json::Value::String(priority.to_owned()).to_string(),
+            )
+            .map_err(|e| to_py(py, e))?;
+            let t = self.inner.targets(category, p);
+            Ok((t.first_response_hours, t.update_hours, t.resolution_hours))
+        })
+    }
+
+    fn __repr__(&self) -> String {
+        format!("SlaPolicy(version={:?})", self.inner.version)
+    }
+}
+
+/// Escalations as JSON: `open` a JSON array of open complaints, `org` a
+/// JSON object person -> supervisor or null, `now` RFC 3339.
+#[pyfunction]
+fn escalations_json(
+    py: Python<'_>,
+    open: &str,
+    org: &str,
+    policy: &PySlaPolicy,
+    calendar: &PyCalendar,
+    now: &str,
+) -> PyResult<String> {
+    guard(py, || {
+        use crmkit::complaint::sla::{OpenComplaint, escalations};
+        let run = || -> crmkit::Result<String> {
+            let open: Vec<OpenComplaint> = rows("open", "open complaints", open)?;
+            let org: std::collections::BTreeMap<String, Option<String>> =
+                from_json("org", "a mapping person -> supervisor or None", org)?;
+            let now = timestamp("now", now)?;
+            to_json(&escalations(
+                &open,
+                &org,
+                &policy.inner,
+                &calendar.inner,
+                now,
+            )?)
+        };
+        py.detach(run).map_err(|e| to_py(py, e))
+    })
+}
+
+/// Due times as JSON, one object per open complaint (`id`,
+/// `first_response`, `update`, `resolution`).
+#[pyfunction]
+fn due_times_json(
+    py: Python<'_>,
+    open: &str,
+    policy: &PySlaPolicy,
+    calendar: &PyCalendar,
+) -> PyResult<String> {
+    guard(py, || {
+        use crmkit::complaint::sla::{OpenComplaint, due_times};
+        let run = || -> crmkit::Result<String> {
+            let open: Vec<OpenComplaint> = rows("open", "open complaints", open)?;
+            let mut out = Vec::with_capacity(open.len());
+            for c in &open {
+                let d = due_times(c, &policy.inner, &calendar.inner)?;
+                out.push(
+                    serde_json::json!({"id": c.id, "first_response": d.first_response,
+                    "update": d.update, "resolution": d.resolution}),
+                );
+            }
+            to_json(&out)
+        };
+        py.detach(run).map_err(|e| to_py(py, e))
+    })
+}
+
+/// The KPI report as JSON `{"rows": [...], "pareto": [...]}`.
+#[pyfunction]
+#[pyo3(signature = (complaints, by="first_department", calendar=None, now=None))]
+fn report_json(
+    py: Python<'_>,
+    complaints: &str,
+    by: &str,
+    calendar: Option<&PyCalendar>,
+    now: Option<&str>,
+) -> PyResult<String> {
+    guard(py, || {
+        use crmkit::complaint::report::{GroupBy, Handled, pareto, report};
+        let run = || -> crmkit::Result<String> {
+            let handled: Vec<Handled> = rows("complaints", "handled complaints", complaints)?;
+            let by: GroupBy = from_json(
+                "by",
+                "first_department, resolving_department, category, channel, month or all",
+                &serde_json::Value::String(by.to_owned()).to_string(),
+            )?;
+            let now = now.map(|n| timestamp("now", n)).transpose()?;
+            let rows = report(&handled, by, calendar.map(|c| &c.inner), now)?;
+            let topics = pareto(&handled, |h| h.topic.clone().or_else(|| h.category.clone()));
+            // a struct, not a JSON map, keeps the fields in their documented order
+            #[derive(serde::Serialize)]
+            struct Answer {
+                rows: Vec<crmkit::complaint::report::ReportRow>,
+                pareto: Vec<crmkit::complaint::report::ParetoRow>,
+            }
+            to_json(&Answer {
+                rows,
+                pareto: topics,
+            })
+        };
+        py.detach(run).map_err(|e| to_py(py, e))
+    })
 }

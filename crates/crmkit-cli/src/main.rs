@@ -1,6 +1,7 @@
 //! The `crmkit` command: survey metrics on CSV files, and a demo of every
 //! capability on embedded sample data.
 
+mod complaints_cmd;
 mod contacts_cmd;
 mod demo;
 mod resolve_cmd;
@@ -36,6 +37,8 @@ enum Command {
     Resolve(resolve_cmd::ResolveArgs),
     /// Routes complaints to a named person with a rule file, or checks a rule file (--check).
     Route(route_cmd::RouteArgs),
+    /// Complaint reports: `crmkit complaints report FILE.jsonl`.
+    Complaints(complaints_cmd::ComplaintsArgs),
 }
 
 /// A failure and the exit code it maps to: 2 for bad input, 1 otherwise.
@@ -70,6 +73,7 @@ fn main() -> ExitCode {
         Command::Contacts(a) => contacts_cmd::contacts(&a),
         Command::Resolve(a) => resolve_cmd::resolve(&a),
         Command::Route(a) => route_cmd::route(&a),
+        Command::Complaints(a) => complaints_cmd::complaints(&a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,5 +1,6 @@
-"""Complaint handling: a text classifier trained in Rust, and tracking
-numbers customers can read aloud.
+"""Complaint handling: a text classifier trained in Rust, category rules,
+tracking numbers customers can read aloud, business calendars, SLA due
+times and escalations, and KPI reports.
 
 Tracking numbers use the 31 symbols ``23456789ABCDEFGHJKMNPQRSTUVWXYZ``
 (no 0/O, no 1/I/L) and end with a check character that catches every
@@ -17,12 +18,19 @@ single-character error and every swap of two adjacent characters.
 
 from __future__ import annotations
 
+import datetime as _dt
 import json
-from typing import Any, Iterable, Optional
+import math
+from typing import Any, Iterable, Mapping, Optional
 
 from . import _crmkit
 
 __all__ = [
+    "Calendar",
+    "SlaPolicy",
+    "escalations",
+    "due_times",
+    "report",
     "CategoryRules",
     "Classifier",
     "tracking_number",
@@ -174,6 +182,285 @@ def parse_tracking_number(text: str, *, prefix: Optional[str] = None) -> dict:
         raise ValueError(error)
     canonical, sequence, found_prefix = ok
     return {"canonical": canonical, "sequence": sequence, "prefix": found_prefix}
+
+
+# ---------------------------------------------------------------- SLA, reports
+
+
+class Calendar:
+    """A business calendar: time zone, working hours per weekday, holidays
+    and half days, as data (see ``crates/crmkit/examples/calendars/``).
+
+    >>> cal = Calendar.turkey_2026_2027()
+    >>> # Wednesday 28 October 2026 is a half day, the 29th Republic Day
+    >>> cal.business_hours_between("2026-10-28T06:00:00Z", "2026-10-30T07:00:00Z")
+    5.0
+    >>> cal.add_business_hours("2026-10-28T06:00:00Z", 8)
+    datetime.datetime(2026, 10, 30, 10, 0, tzinfo=datetime.timezone.utc)
+    """
+
+    def __init__(self, inner: "_crmkit.Calendar") -> None:
+        self._inner = inner
+
+    @classmethod
+    def from_str(cls, text: str, format: str = "toml") -> "Calendar":
+        """Reads a calendar given as text; ``format`` is ``"toml"`` or
+        ``"json"``. A bad file raises :class:`crmkit.ComplaintError`."""
+        return cls(_crmkit.Calendar.from_str(text, format))
+
+    @classmethod
+    def from_file(cls, path: str) -> "Calendar":
+        """Reads a ``.toml`` or ``.json`` calendar file."""
+        with open(path, encoding="utf-8") as f:
+            return cls.from_str(f.read(), "json" if path.endswith(".json") else "toml")
+
+    @classmethod
+    def turkey_2026_2027(cls) -> "Calendar":
+        """Türkiye's official holidays 2026–2027 with half-day eves,
+        weekdays 09:00–18:00, Europe/Istanbul."""
+        return cls(_crmkit.Calendar.turkey_2026_2027())
+
+    @property
+    def name(self) -> str:
+        """The calendar's name."""
+        return self._inner.name
+
+    def add_business_hours(self, start: Any, hours: float) -> _dt.datetime:
+        """``start`` (an aware datetime or RFC 3339 text) plus ``hours`` of
+        business time, as an aware UTC datetime."""
+        return _parse_time(self._inner.add_business_hours(_time(start, "start"), float(hours)))
+
+    def business_hours_between(self, start: Any, end: Any) -> float:
+        """Business hours between two times (0 when ``end`` is earlier)."""
+        return self._inner.business_hours_between(_time(start, "start"), _time(end, "end"))
+
+    def __repr__(self) -> str:
+        return repr(self._inner)
+
+
+class SlaPolicy:
+    """A versioned SLA policy: first-response, update and resolution
+    targets (business hours) per category and priority, and escalation
+    steps (percent of a target -> how far up the chain to tell).
+
+    >>> p = SlaPolicy.from_str('''
+    ... version = "2026-11"
+    ... [default]
+    ... first_response_hours = 8
+    ... resolution_hours = 40
+    ... [[overrides]]
+    ... priority = "urgent"
+    ... first_response_hours = 1
+    ... ''')
+    >>> p.targets(priority="urgent")
+    {'first_response_hours': 1.0, 'update_hours': None, 'resolution_hours': 40.0}
+    """
+
+    def __init__(self, inner: "_crmkit.SlaPolicy") -> None:
+        self._inner = inner
+
+    @classmethod
+    def from_str(cls, text: str, format: str = "toml") -> "SlaPolicy":
+        """Reads a policy given as text; ``format`` is ``"toml"`` or
+        ``"json"``. A bad policy raises :class:`crmkit.ComplaintError`."""
+        return cls(_crmkit.SlaPolicy.from_str(text, format))
+
+    @classmethod
+    def from_file(cls, path: str) -> "SlaPolicy":
+        """Reads a ``.toml`` or ``.json`` policy file."""
+        with open(path, encoding="utf-8") as f:
+            return cls.from_str(f.read(), "json" if path.endswith(".json") else "toml")
+
+    @property
+    def version(self) -> str:
+        """The policy version, carried by every notification."""
+        return self._inner.version
+
+    def targets(self, category: Optional[str] = None, priority: str = "normal") -> dict:
+        """The targets in business hours of a category and priority
+        (``low``, ``normal``, ``high``, ``urgent``); ``None`` when not tracked."""
+        first, update, resolution = self._inner.targets(category, priority)
+        return {"first_response_hours": first, "update_hours": update, "resolution_hours": resolution}
+
+    def __repr__(self) -> str:
+        return repr(self._inner)
+
+
+def escalations(
+    open: Any,
+    org: Mapping[str, Optional[str]],
+    policy: SlaPolicy,
+    calendar: Optional[Calendar] = None,
+    now: Any = None,
+) -> list:
+    """Who must be told about which open complaint at ``now``, up the chain
+    owner -> supervisor -> manager.
+
+    ``open`` is a list of dicts or a pandas/polars DataFrame with ``id``,
+    ``owner``, ``received_at`` and optional ``category``, ``priority``,
+    ``first_response_at``, ``last_update_at``; ``org`` maps each person to
+    their supervisor (``None`` at the top); ``calendar`` defaults to
+    :meth:`Calendar.turkey_2026_2027`; ``now`` is required (an aware
+    datetime or RFC 3339 text). Returns one dict per (complaint, clock)
+    past its first step: ``complaint_id``, ``clock``, ``threshold_percent``,
+    ``used_percent``, ``due_at`` (aware UTC datetime), ``recipients`` (owner
+    first), ``chain_too_short``, ``policy_version``.
+
+    >>> policy = SlaPolicy.from_str("version = '1'\\n[default]\\nfirst_response_hours = 8")
+    >>> org = {"ayse": "mehmet", "mehmet": "zeynep", "zeynep": None}
+    >>> open = [{"id": "SK-3CFP-SV", "owner": "ayse", "received_at": "2026-11-23T06:00:00Z"}]
+    >>> [n["recipients"] for n in escalations(open, org, policy, now="2026-11-24T06:00:00Z")]
+    [['ayse', 'mehmet']]
+    """
+    if now is None:
+        raise ValueError("escalations: `now` is required (an aware datetime or RFC 3339 text)")
+    cal = calendar if calendar is not None else Calendar.turkey_2026_2027()
+    org_json = json.dumps({str(k): (None if v is None else str(v)) for k, v in dict(org).items()})
+    out = json.loads(
+        _crmkit.escalations_json(_records_json(open, "open"), org_json, policy._inner, cal._inner, _time(now, "now"))
+    )
+    for n in out:
+        n["due_at"] = _parse_time(n["due_at"])
+    return out
+
+
+def due_times(open: Any, policy: SlaPolicy, calendar: Optional[Calendar] = None) -> list:
+    """When each running clock of each open complaint is due: one dict per
+    complaint (``id``, ``first_response``, ``update``, ``resolution`` as
+    aware UTC datetimes, ``None`` for a clock without target or not
+    running). Inputs as for :func:`escalations`."""
+    cal = calendar if calendar is not None else Calendar.turkey_2026_2027()
+    out = json.loads(_crmkit.due_times_json(_records_json(open, "open"), policy._inner, cal._inner))
+    for d in out:
+        for k in ("first_response", "update", "resolution"):
+            d[k] = _parse_time(d[k]) if d[k] is not None else None
+    return out
+
+
+_DURATIONS = ("resolution_hours", "resolution_business_hours", "first_response_hours")
+
+
+def report(
+    complaints: Any,
+    *,
+    by: str = "first_department",
+    calendar: Optional[Calendar] = None,
+    now: Any = None,
+    pareto: bool = False,
+) -> Any:
+    """Complaint KPIs per group: ``by`` is ``first_department``,
+    ``resolving_department``, ``category``, ``channel``, ``month`` or
+    ``all``. ``complaints`` is a list of dicts or a pandas/polars DataFrame
+    with ``id``, ``channel``, ``received_at`` and optional ``category``,
+    ``topic``, ``first_department``, ``resolving_department``,
+    ``first_response_at``, ``resolved_at``, ``due_at``, ``reopened``,
+    ``satisfied``, ``winback_cost``, ``repurchased`` (missing values may be
+    None/NaN/NaT). With ``calendar`` resolution times are also given in
+    business hours; with ``now`` open complaints past due count as breaches.
+
+    Returns a list of dicts (durations as dicts ``mean``, ``median``,
+    ``p90``, ``max``), or a DataFrame of the same kind as the input with the
+    durations flattened (``resolution_hours_median``...). With
+    ``pareto=True`` returns ``(rows, pareto)``, the Pareto of topics (topic,
+    else category) in the same form.
+
+    >>> rows = report([
+    ...     {"id": "1", "channel": "app", "received_at": "2026-11-02T09:00:00Z",
+    ...      "first_department": "logistics", "resolving_department": "logistics",
+    ...      "resolved_at": "2026-11-02T13:00:00Z"},
+    ...     {"id": "2", "channel": "email", "received_at": "2026-11-03T09:00:00Z",
+    ...      "first_department": "logistics"},
+    ... ])
+    >>> rows[0]["key"], rows[0]["count"], rows[0]["resolution_rate"], rows[0]["resolution_hours"]["median"]
+    ('logistics', 2, 50.0, 4.0)
+    """
+    kind = _frame_kind(complaints)
+    out = json.loads(
+        _crmkit.report_json(
+            _records_json(complaints, "complaints"),
+            by,
+            None if calendar is None else calendar._inner,
+            None if now is None else _time(now, "now"),
+        )
+    )
+    rows, topics = out["rows"], out["pareto"]
+    if kind is not None:
+        flat = []
+        for r in rows:
+            f = {k: v for k, v in r.items() if k not in _DURATIONS}
+            for d in _DURATIONS:
+                for stat in ("mean", "median", "p90", "max"):
+                    f[f"{d}_{stat}"] = None if r[d] is None else r[d][stat]
+            flat.append(f)
+        rows, topics = _frame(kind, flat), _frame(kind, topics)
+    return (rows, topics) if pareto else rows
+
+
+def _frame_kind(values: Any) -> Optional[str]:
+    module = type(values).__module__.split(".")[0]
+    return module if module in ("pandas", "polars") and hasattr(values, "columns") else None
+
+
+def _frame(kind: str, rows: list) -> Any:
+    if kind == "pandas":
+        import pandas as pd
+
+        return pd.DataFrame(rows)
+    import polars as pl
+
+    return pl.DataFrame(rows)
+
+
+def _records(values: Any) -> list:
+    kind = _frame_kind(values)
+    if kind == "pandas":
+        return values.to_dict("records")
+    if kind == "polars":
+        return values.to_dicts()
+    return [dict(r) for r in values]
+
+
+def _records_json(values: Any, name: str) -> str:
+    rows = []
+    for i, r in enumerate(_records(values)):
+        # a missing value (None, NaN, NaT) is an absent field
+        row = {str(k): _value(v, f"{name}[{i}].{k}") for k, v in r.items()}
+        rows.append({k: v for k, v in row.items() if v is not None})
+    return json.dumps(rows)
+
+
+def _value(v: Any, where: str) -> Any:
+    """A JSON-ready value: missing (None, NaN, NaT) -> None, numpy scalars
+    -> Python, datetimes -> RFC 3339 (naive ones are refused)."""
+    if v is None:
+        return None
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    if type(v).__name__ in ("NaTType", "NAType"):
+        return None
+    if isinstance(v, (_dt.datetime, _dt.date)) or hasattr(v, "isoformat"):
+        return _time(v, where)
+    if hasattr(v, "item") and not isinstance(v, (str, bytes)):
+        v = v.item()
+        if isinstance(v, float) and math.isnan(v):
+            return None
+    return v
+
+
+def _time(v: Any, where: str) -> str:
+    if isinstance(v, str):
+        return v
+    if hasattr(v, "to_pydatetime"):
+        v = v.to_pydatetime()
+    if isinstance(v, _dt.datetime):
+        if v.tzinfo is None or v.utcoffset() is None:
+            raise ValueError(f"{where}: naive datetime {v!r}; give it a time zone (e.g. tzinfo=timezone.utc)")
+        return v.isoformat()
+    raise ValueError(f"{where}: expected an aware datetime or RFC 3339 text, got {v!r}")
+
+
+def _parse_time(text: str) -> _dt.datetime:
+    return _dt.datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(_dt.timezone.utc)
 
 
 from ._routing import Decision, RuleSet  # noqa: E402

@@ -12,6 +12,15 @@
 //! `ikinci`). An apostrophe before a suffix (`Trendyol'dan`) separates words,
 //! so `trendyol` matches too.
 //!
+//! Flags are negation-aware: a flag phrase whose clause goes on, within
+//! [`NEGATION_WINDOW`] words and before any `.`, `,`, `;`, `:`, `!`, `?` or
+//! line break, with a first-person negative verb (`istemiyorum`,
+//! `düşünmüyorum`, `istemedim`, `başvurmayacağım`…) or `yok` / `değil`
+//! ("avukatla uğraşmak istemiyorum", "dava açmak gibi bir niyetim yok")
+//! is not a flag. Phrases that are negative themselves ("bir daha alışveriş
+//! yapmayacağım") still are, since only the words after the phrase count.
+//! Categories are not negation-aware; give them `none` patterns instead.
+//!
 //! A rule file (TOML or JSON):
 //!
 //! ```toml
@@ -22,7 +31,29 @@
 //! any = ["gecik", "gelmedi", "kargo hala", "teslim edilmedi"]
 //! none = ["iade"]          # optional: any of these vetoes the category
 //! priority = 10            # higher wins when several match
+//!
+//! [[categories]]
+//! id = "card_fraud_vip"
+//! any = ["bilgim disinda", "izinsiz"]
+//! priority = 20
+//! [categories.when]        # optional field conditions, all must hold
+//! channel = ["call_center", "app"]   # one of these (`not_channel` forbids)
+//! product = ["kredi kartı"]          # also not_product
+//! segment = ["gold", "platinum"]     # also not_segment
+//! language = ["tr"]                  # also not_language
+//! amount_min = 1000                  # inclusive range over the amount
+//! amount_max = 50000
+//! attributes = { region = ["marmara", "ege"] }   # free attributes
+//! not_attributes = { source = ["test"] }
 //! ```
+//!
+//! Field conditions are checked by [`CategoryRules::categorize_with`]
+//! against the complaint's [`Fields`]; values compare case- and
+//! Turkish-letter-insensitively (`Kredi Kartı` = `kredi karti`). A required
+//! field that the complaint does not carry fails the condition (a rule that
+//! asks for `segment = ["gold"]` does not fire on a complaint without a
+//! segment), a forbidden one passes. [`CategoryRules::categorize`] checks
+//! text only, as for a complaint without fields.
 //!
 //! ```
 //! use crmkit::complaint::categorize::CategoryRules;
@@ -46,13 +77,32 @@
 use super::ComplaintError;
 use crate::error::Result;
 use aho_corasick::{AhoCorasick, MatchKind};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// How many letters may follow the last word of a pattern.
 pub const MAX_SUFFIX: usize = 8;
 
+/// How many words after a flag phrase are searched for a negation.
+pub const NEGATION_WINDOW: usize = 4;
+
+/// Folded word endings of first-person negative verbs, and negative words.
+const NEGATIVE_ENDINGS: &[&str] = &[
+    "miyorum",
+    "muyorum",
+    "medim",
+    "madim",
+    "meyecegim",
+    "mayacagim",
+];
+const NEGATIVE_WORDS: &[&str] = &["yok", "degil", "istemem", "degilim"];
+
+fn is_negative(word: &str) -> bool {
+    NEGATIVE_WORDS.contains(&word) || NEGATIVE_ENDINGS.iter().any(|e| word.ends_with(e))
+}
+
 /// One category of a rule file.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CategoryRule {
     /// The category id.
@@ -66,10 +116,225 @@ pub struct CategoryRule {
     /// Higher priority first when several categories match.
     #[serde(default)]
     pub priority: i32,
+    /// Conditions on the complaint's fields; all must hold.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<FieldConditions>,
+}
+
+/// Conditions on a complaint's fields (see the [module docs](self)).
+/// `x` lists allowed values (one must match), `not_x` forbidden ones.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldConditions {
+    /// Allowed channels.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<Vec<String>>,
+    /// Forbidden channels.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_channel: Vec<String>,
+    /// Allowed product types.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product: Option<Vec<String>>,
+    /// Forbidden product types.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_product: Vec<String>,
+    /// Allowed customer segments.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub segment: Option<Vec<String>>,
+    /// Forbidden customer segments.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_segment: Vec<String>,
+    /// Allowed languages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<Vec<String>>,
+    /// Forbidden languages.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_language: Vec<String>,
+    /// The amount must be at least this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount_min: Option<f64>,
+    /// The amount must be at most this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount_max: Option<f64>,
+    /// Free attributes: name → allowed values.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: BTreeMap<String, Vec<String>>,
+    /// Free attributes: name → forbidden values.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub not_attributes: BTreeMap<String, Vec<String>>,
+}
+
+/// The fields of a complaint that field conditions look at. Missing
+/// fields are `None` (or absent from `attributes`).
+///
+/// ```
+/// use crmkit::complaint::categorize::{CategoryRules, Fields};
+///
+/// let rules = CategoryRules::from_toml(r#"
+///     version = "1"
+///     [[categories]]
+///     id = "vip_refund"
+///     any = ["iade"]
+///     priority = 5
+///     when = { segment = ["gold"], amount_min = 1000 }
+///     [[categories]]
+///     id = "refund"
+///     any = ["iade"]
+/// "#).unwrap();
+/// let gold = Fields { segment: Some("GOLD".into()), amount: Some(2500.0), ..Fields::default() };
+/// let ids = |f: &Fields| -> Vec<String> {
+///     rules.categorize_with("iade istiyorum", f).categories.into_iter().map(|h| h.id).collect()
+/// };
+/// assert_eq!(ids(&gold), ["vip_refund", "refund"]);
+/// assert_eq!(ids(&Fields::default()), ["refund"]);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct Fields {
+    /// The intake channel (e.g. `call_center`).
+    pub channel: Option<String>,
+    /// The product type.
+    pub product: Option<String>,
+    /// The customer segment.
+    pub segment: Option<String>,
+    /// The language of the text (e.g. `tr`).
+    pub language: Option<String>,
+    /// The amount the complaint is about.
+    pub amount: Option<f64>,
+    /// Free attributes.
+    pub attributes: BTreeMap<String, String>,
+}
+
+/// Field conditions compiled to folded value sets.
+#[derive(Debug, Default)]
+struct Conditions {
+    /// (field name, allowed, forbidden) for channel, product, segment,
+    /// language and each attribute.
+    sets: Vec<(Field, Option<Vec<String>>, Vec<String>)>,
+    amount: Option<(f64, f64)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Field {
+    Channel,
+    Product,
+    Segment,
+    Language,
+    Attribute(String),
+}
+
+impl Conditions {
+    fn compile(id: &str, w: &FieldConditions) -> Result<Conditions> {
+        let list = |name: &str, v: &[String]| -> Result<Vec<String>> {
+            v.iter()
+                .map(|x| {
+                    let k = fold(x);
+                    if k.is_empty() {
+                        Err(invalid(format!(
+                            "rule {id:?}: `when.{name}` value {x:?} has no letters or digits"
+                        )))
+                    } else {
+                        Ok(k)
+                    }
+                })
+                .collect()
+        };
+        let allowed = |name: &str, v: &Option<Vec<String>>| -> Result<Option<Vec<String>>> {
+            match v {
+                None => Ok(None),
+                Some(v) if v.is_empty() => Err(invalid(format!(
+                    "rule {id:?}: `when.{name}` lists no value (leave it out to allow any)"
+                ))),
+                Some(v) => list(name, v).map(Some),
+            }
+        };
+        let mut sets = vec![
+            (
+                Field::Channel,
+                allowed("channel", &w.channel)?,
+                list("not_channel", &w.not_channel)?,
+            ),
+            (
+                Field::Product,
+                allowed("product", &w.product)?,
+                list("not_product", &w.not_product)?,
+            ),
+            (
+                Field::Segment,
+                allowed("segment", &w.segment)?,
+                list("not_segment", &w.not_segment)?,
+            ),
+            (
+                Field::Language,
+                allowed("language", &w.language)?,
+                list("not_language", &w.not_language)?,
+            ),
+        ];
+        let names: std::collections::BTreeSet<&String> =
+            w.attributes.keys().chain(w.not_attributes.keys()).collect();
+        for name in names {
+            let yes = match w.attributes.get(name) {
+                Some(v) => allowed(&format!("attributes.{name}"), &Some(v.clone()))?,
+                None => None,
+            };
+            let no = match w.not_attributes.get(name) {
+                Some(v) => list(&format!("not_attributes.{name}"), v)?,
+                None => Vec::new(),
+            };
+            sets.push((Field::Attribute(name.clone()), yes, no));
+        }
+        sets.retain(|(_, yes, no)| yes.is_some() || !no.is_empty());
+        for (name, v) in [("amount_min", w.amount_min), ("amount_max", w.amount_max)] {
+            if v.is_some_and(|x| !x.is_finite()) {
+                return Err(invalid(format!(
+                    "rule {id:?}: `when.{name}` must be a finite number"
+                )));
+            }
+        }
+        let amount = match (w.amount_min, w.amount_max) {
+            (None, None) => None,
+            (lo, hi) => {
+                let (lo, hi) = (lo.unwrap_or(f64::NEG_INFINITY), hi.unwrap_or(f64::INFINITY));
+                if lo > hi {
+                    return Err(invalid(format!(
+                        "rule {id:?}: `when.amount_min` {lo} is above `when.amount_max` {hi}"
+                    )));
+                }
+                Some((lo, hi))
+            }
+        };
+        Ok(Conditions { sets, amount })
+    }
+
+    fn hold(&self, f: &Fields) -> bool {
+        for (field, yes, no) in &self.sets {
+            let value = match field {
+                Field::Channel => f.channel.as_deref(),
+                Field::Product => f.product.as_deref(),
+                Field::Segment => f.segment.as_deref(),
+                Field::Language => f.language.as_deref(),
+                Field::Attribute(name) => f.attributes.get(name).map(String::as_str),
+            };
+            let key = value.map(fold);
+            match (yes, &key) {
+                (Some(_), None) => return false,
+                (Some(yes), Some(k)) if !yes.contains(k) => return false,
+                _ => {}
+            }
+            if key.as_ref().is_some_and(|k| no.contains(k)) {
+                return false;
+            }
+        }
+        match (self.amount, f.amount) {
+            (None, _) => true,
+            (Some(_), None) => false,
+            (Some((lo, hi)), Some(a)) => lo <= a && a <= hi,
+        }
+    }
 }
 
 /// The file form of a rule set.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RuleFile {
     /// The rule set's version.
@@ -125,7 +390,7 @@ const BUILTIN_FLAGS: &[(&str, &[&str])] = &[
         "legal_threat",
         &[
             "avukat",
-            "dava aca",
+            "dava ac",
             "dava edece",
             "mahkeme",
             "tuketici hakem heyeti",
@@ -161,6 +426,9 @@ const BUILTIN_FLAGS: &[(&str, &[&str])] = &[
             "izinsiz cekim",
             "habersiz cekim",
             "kartimdan habersiz",
+            "bilgim disinda",
+            "yapmadigim islem",
+            "yapmadigim harcama",
             "sahte",
             "hesabim ele gecir",
             "fraud",
@@ -188,8 +456,11 @@ const BUILTIN_FLAGS: &[(&str, &[&str])] = &[
             "uyeligimi iptal",
             "hattimi tasi",
             "numara tasima",
+            "numarami tasi",
+            "operator degistir",
+            "aboneligi iptal",
             "hesabimi kapat",
-            "bir daha alisveris yapmayaca",
+            "alisveris yapmayaca",
             "bir daha almayaca",
             "cancel my account",
             "close my account",
@@ -225,6 +496,8 @@ struct Compiled {
     file: RuleFile,
     /// (id, priority, is_flag) per rule.
     rules: Vec<(String, i32, bool)>,
+    /// Field conditions per rule (`None`: none).
+    conditions: Vec<Option<Conditions>>,
     patterns: Vec<Pattern>,
     matcher: AhoCorasick,
 }
@@ -248,49 +521,86 @@ fn invalid(message: String) -> crate::Error {
     .into()
 }
 
+/// The first category or flag of a parsed file that does not read as a
+/// rule, as a message naming it: serde's own error names only the field.
+fn failing_rule(file: &serde_json::Value) -> Option<String> {
+    for key in ["categories", "flags"] {
+        let Some(list) = file.get(key).and_then(|x| x.as_array()) else {
+            continue;
+        };
+        for (i, rule) in list.iter().enumerate() {
+            if let Err(e) = serde_json::from_value::<CategoryRule>(rule.clone()) {
+                let id = match rule.get("id").and_then(|x| x.as_str()) {
+                    Some(id) => format!("rule {id:?}"),
+                    None => "a rule without an id".to_owned(),
+                };
+                return Some(format!("{key}[{i}] ({id}): {e}"));
+            }
+        }
+    }
+    None
+}
+
 impl CategoryRules {
     /// Reads a TOML rule file.
     pub fn from_toml(text: &str) -> Result<CategoryRules> {
-        let file: RuleFile = toml::from_str(text).map_err(|e| invalid(e.to_string()))?;
+        let file: RuleFile = toml::from_str(text).map_err(|e| {
+            let rule = toml::from_str::<serde_json::Value>(text)
+                .ok()
+                .and_then(|v| failing_rule(&v));
+            invalid(rule.unwrap_or_else(|| e.to_string()))
+        })?;
         CategoryRules::compile(file)
     }
 
     /// Reads a JSON rule file.
     pub fn from_json(text: &str) -> Result<CategoryRules> {
-        let file: RuleFile = serde_json::from_str(text).map_err(|e| invalid(e.to_string()))?;
+        let file: RuleFile = serde_json::from_str(text).map_err(|e| {
+            let rule = serde_json::from_str::<serde_json::Value>(text)
+                .ok()
+                .and_then(|v| failing_rule(&v));
+            invalid(rule.unwrap_or_else(|| e.to_string()))
+        })?;
         CategoryRules::compile(file)
     }
 
     /// Compiles a rule file; errors name the rule and the pattern.
     pub fn compile(file: RuleFile) -> Result<CategoryRules> {
         let mut rules = Vec::new();
+        let mut conditions = Vec::new();
         let mut patterns = Vec::new();
-        let mut add =
-            |id: &str, priority: i32, flag: bool, any: &[String], none: &[String]| -> Result<()> {
-                if id.trim().is_empty() {
-                    return Err(invalid("a rule without an id".into()));
-                }
-                let rule = rules.len();
-                rules.push((id.to_owned(), priority, flag));
-                for (list, veto) in [(any, false), (none, true)] {
-                    for p in list {
-                        let exact = p.starts_with('=');
-                        let text = fold(p.trim_start_matches('='));
-                        if text.is_empty() {
-                            return Err(invalid(format!(
-                                "rule {id:?}: pattern {p:?} has no letters or digits"
-                            )));
-                        }
-                        patterns.push(Pattern {
-                            rule,
-                            veto,
-                            exact,
-                            text,
-                        });
+        let mut add = |id: &str,
+                       priority: i32,
+                       flag: bool,
+                       any: &[String],
+                       none: &[String],
+                       when: Option<&FieldConditions>|
+         -> Result<()> {
+            if id.trim().is_empty() {
+                return Err(invalid("a rule without an id".into()));
+            }
+            let rule = rules.len();
+            rules.push((id.to_owned(), priority, flag));
+            conditions.push(when.map(|w| Conditions::compile(id, w)).transpose()?);
+            for (list, veto) in [(any, false), (none, true)] {
+                for p in list {
+                    let exact = p.starts_with('=');
+                    let text = fold(p.trim_start_matches('='));
+                    if text.is_empty() {
+                        return Err(invalid(format!(
+                            "rule {id:?}: pattern {p:?} has no letters or digits"
+                        )));
                     }
+                    patterns.push(Pattern {
+                        rule,
+                        veto,
+                        exact,
+                        text,
+                    });
                 }
-                Ok(())
-            };
+            }
+            Ok(())
+        };
         let mut seen = std::collections::HashSet::new();
         for c in &file.categories {
             if !seen.insert(c.id.clone()) {
@@ -302,16 +612,16 @@ impl CategoryRules {
                     c.id
                 )));
             }
-            add(&c.id, c.priority, false, &c.any, &c.none)?;
+            add(&c.id, c.priority, false, &c.any, &c.none, c.when.as_ref())?;
         }
         if !file.no_builtin_flags {
             for (id, list) in BUILTIN_FLAGS {
                 let list: Vec<String> = list.iter().map(|s| (*s).to_owned()).collect();
-                add(id, 0, true, &list, &[])?;
+                add(id, 0, true, &list, &[], None)?;
             }
         }
         for f in &file.flags {
-            add(&f.id, 0, true, &f.any, &f.none)?;
+            add(&f.id, 0, true, &f.any, &f.none, f.when.as_ref())?;
         }
         let matcher = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
@@ -321,6 +631,7 @@ impl CategoryRules {
             inner: Arc::new(Compiled {
                 file,
                 rules,
+                conditions,
                 patterns,
                 matcher,
             }),
@@ -332,8 +643,15 @@ impl CategoryRules {
         &self.inner.file
     }
 
-    /// Categorizes a text.
+    /// Categorizes a text, as for a complaint without fields: rules with
+    /// field conditions that require a field do not fire.
     pub fn categorize(&self, text: &str) -> Categorization {
+        self.categorize_with(text, &Fields::default())
+    }
+
+    /// Categorizes a complaint: its text, and its fields for the rules'
+    /// field conditions.
+    pub fn categorize_with(&self, text: &str, fields: &Fields) -> Categorization {
         // words of the original text with their byte spans, and the folded
         // key with each word's offset in it
         let mut words: Vec<(usize, usize)> = Vec::new();
@@ -390,8 +708,11 @@ impl CategoryRules {
                 vetoed[p.rule] = true;
                 continue;
             }
+            let (id, priority, is_flag) = &c.rules[p.rule];
+            if *is_flag && negated_after(text, &words, &key, &key_words, last) {
+                continue;
+            }
             let (s, e) = (words[first].0, words[last].1);
-            let (id, priority, _) = &c.rules[p.rule];
             let hit = hits[p.rule].get_or_insert_with(|| Hit {
                 id: id.clone(),
                 priority: *priority,
@@ -408,7 +729,7 @@ impl CategoryRules {
         let mut flags = Vec::new();
         for (i, hit) in hits.into_iter().enumerate() {
             let Some(mut hit) = hit else { continue };
-            if vetoed[i] {
+            if vetoed[i] || c.conditions[i].as_ref().is_some_and(|w| !w.hold(fields)) {
                 continue;
             }
             hit.spans.sort_by_key(|s| (s.start, s.end));
@@ -428,6 +749,27 @@ impl CategoryRules {
         flags.sort_by(|a, b| a.id.cmp(&b.id));
         Categorization { categories, flags }
     }
+}
+
+/// Whether the clause of the word at `last` goes on with a negation within
+/// [`NEGATION_WINDOW`] words.
+fn negated_after(
+    text: &str,
+    words: &[(usize, usize)],
+    key: &str,
+    key_words: &[(usize, usize)],
+    last: usize,
+) -> bool {
+    for j in last + 1..words.len().min(last + 1 + NEGATION_WINDOW) {
+        let gap = &text[words[j - 1].1..words[j].0];
+        if gap.contains(['.', ',', ';', ':', '!', '?', '\n']) {
+            return false;
+        }
+        if is_negative(&key[key_words[j].0..key_words[j].1]) {
+            return true;
+        }
+    }
+    false
 }
 
 #[cfg(test)]
@@ -530,6 +872,31 @@ mod tests {
         assert_eq!(flags("aboneliğimi iptal edin"), ["cancellation_intent"]);
         assert_eq!(flags("şikayetvar'a yazacağım"), ["public_complaint_threat"]);
         assert!(flags("siparişimi iptal ettim, iade bekliyorum").is_empty());
+        // a negated flag phrase is no flag; the negation must follow in the
+        // same clause
+        for text in [
+            "Avukatla mahkemeyle uğraşmak istemiyorum.",
+            "Dava açmak gibi bir niyetim yok, sadece çözüm istiyorum.",
+            "DOLANDIRILDIĞIMI DÜŞÜNMÜYORUM",
+            "Kişisel verilerimle ilgili bir endişem yok.",
+            "Sosyal medyada paylasmak istemedim, önce size yazıyorum.",
+            "Tüketici hakem heyetine başvurmayacağım",
+        ] {
+            assert!(flags(text).is_empty(), "{text}: {:?}", flags(text));
+        }
+        assert_eq!(
+            flags("Avukatıma danışacağım, bunu istemiyorum artık"),
+            ["legal_threat"]
+        );
+        assert_eq!(
+            flags("Bir daha sizden alışveriş yapmayacağım."),
+            ["cancellation_intent"]
+        );
+        // the negated mention does not hide an unnegated one
+        assert_eq!(
+            flags("Dava açmak istemiyorum ama avukatıma danışacağım."),
+            ["legal_threat"]
+        );
     }
 
     #[test]
@@ -549,6 +916,208 @@ mod tests {
             )
             .is_ok()
         );
+    }
+
+    const CONDITIONED: &str = r#"
+        version = "t"
+        [[categories]]
+        id = "card_fraud_vip"
+        any = ["izinsiz"]
+        priority = 10
+        [categories.when]
+        channel = ["call_center", "app"]
+        product = ["Kredi Kartı"]
+        segment = ["gold", "platinum"]
+        language = ["tr"]
+        amount_min = 1000
+        amount_max = 50000
+        attributes = { region = ["marmara"] }
+        not_attributes = { source = ["test"] }
+        [[categories]]
+        id = "not_from_kiosk"
+        any = ["izinsiz"]
+        when = { not_channel = ["kiosk"], not_segment = ["staff"] }
+        [[categories]]
+        id = "plain"
+        any = ["izinsiz"]
+        priority = -1
+    "#;
+
+    fn vip() -> Fields {
+        Fields {
+            channel: Some("call_center".into()),
+            product: Some("kredi karti".into()),
+            segment: Some("GOLD".into()),
+            language: Some("tr".into()),
+            amount: Some(1000.0),
+            attributes: [("region".to_owned(), "Marmara".to_owned())].into(),
+        }
+    }
+
+    #[test]
+    fn field_conditions_require_and_forbid() {
+        let r = CategoryRules::from_toml(CONDITIONED).unwrap();
+        let ids = |f: &Fields| ids(&r.categorize_with("izinsiz çekim", f)).join(",");
+        assert_eq!(ids(&vip()), "card_fraud_vip,not_from_kiosk,plain");
+        // each required field, when different or missing, fails the rule
+        let base = vip();
+        let mut forbidden = vip();
+        forbidden.attributes.insert("source".into(), "TEST".into());
+        let changes = [
+            (
+                "channel",
+                Fields {
+                    channel: Some("web".into()),
+                    ..vip()
+                },
+            ),
+            (
+                "no channel",
+                Fields {
+                    channel: None,
+                    ..vip()
+                },
+            ),
+            (
+                "product",
+                Fields {
+                    product: Some("banka kartı".into()),
+                    ..vip()
+                },
+            ),
+            (
+                "segment",
+                Fields {
+                    segment: None,
+                    ..vip()
+                },
+            ),
+            (
+                "language",
+                Fields {
+                    language: Some("en".into()),
+                    ..vip()
+                },
+            ),
+            (
+                "amount low",
+                Fields {
+                    amount: Some(999.99),
+                    ..vip()
+                },
+            ),
+            (
+                "amount high",
+                Fields {
+                    amount: Some(50_000.01),
+                    ..vip()
+                },
+            ),
+            (
+                "no amount",
+                Fields {
+                    amount: None,
+                    ..vip()
+                },
+            ),
+            (
+                "attribute",
+                Fields {
+                    attributes: BTreeMap::new(),
+                    ..base
+                },
+            ),
+            ("forbidden attribute", forbidden),
+        ];
+        for (what, f) in changes {
+            assert!(!ids(&f).contains("card_fraud_vip"), "{what}: {}", ids(&f));
+            assert!(ids(&f).ends_with("plain"), "{what}");
+        }
+        // the upper bound is inclusive
+        assert!(
+            ids(&Fields {
+                amount: Some(50_000.0),
+                ..vip()
+            })
+            .starts_with("card_fraud_vip")
+        );
+        // forbidden values; a missing field is not forbidden
+        let kiosk = Fields {
+            channel: Some("Kiosk".into()),
+            ..Fields::default()
+        };
+        assert_eq!(ids(&kiosk), "plain");
+        let staff = Fields {
+            segment: Some("staff".into()),
+            ..Fields::default()
+        };
+        assert_eq!(ids(&staff), "plain");
+        assert_eq!(ids(&Fields::default()), "not_from_kiosk,plain");
+        // text-only categorization is categorization without fields
+        assert_eq!(
+            super::tests::ids(&r.categorize("izinsiz")),
+            ["not_from_kiosk", "plain"]
+        );
+        // the same rules in JSON
+        let json = serde_json::to_string(r.source()).unwrap();
+        let j = CategoryRules::from_json(&json).unwrap();
+        assert_eq!(
+            j.categorize_with("izinsiz", &vip()),
+            r.categorize_with("izinsiz", &vip())
+        );
+    }
+
+    #[test]
+    fn bad_field_conditions_name_the_rule_and_field() {
+        let cases = [
+            ("when = { channel = [] }", "`when.channel` lists no value"),
+            (
+                "when = { amount_min = 10, amount_max = 5 }",
+                "above `when.amount_max`",
+            ),
+            ("when = { product = ['--'] }", "`when.product` value"),
+            ("when = { chanel = ['web'] }", "chanel"),
+            (
+                "when = { attributes = { region = [] } }",
+                "`when.attributes.region` lists no value",
+            ),
+        ];
+        for (when, want) in cases {
+            let text = format!("version = 'x'\n[[categories]]\nid = 'vip'\nany = ['a']\n{when}");
+            let e = CategoryRules::from_toml(&text).unwrap_err().to_string();
+            assert!(e.contains(want) && e.contains("\"vip\""), "{when}: {e}");
+        }
+        let e = CategoryRules::from_json(
+            r#"{"version": "x", "categories": [{"id": "ok", "any": ["a"]}, {"id": "vip", "any": ["a"], "when": {"segmnt": ["gold"]}}]}"#,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("categories[1]") && e.contains("\"vip\"") && e.contains("segmnt"),
+            "{e}"
+        );
+        let e = CategoryRules::from_json(r#"{"version": "x", "flags": [{"any": ["a"]}]}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("flags[0]") && e.contains("without an id"), "{e}");
+    }
+
+    #[test]
+    fn example_rule_files_stay_valid() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/rules");
+        let mut n = 0;
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "toml") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                if text.contains("[[categories]]") {
+                    CategoryRules::from_toml(&text)
+                        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+                    n += 1;
+                }
+            }
+        }
+        assert!(n >= 5, "{n} category rule files");
     }
 
     proptest! {

@@ -277,7 +277,8 @@ pub fn report(
             first_response_hours: durations(first_response),
             sla_breach_rate: percent(breached, with_due.len() as u64),
             satisfaction_rate: percent(count_true(&surveyed), surveyed.len() as u64),
-            winback_cost: members.iter().filter_map(|h| h.winback_cost).sum(),
+            // + 0.0 turns the empty sum's -0.0 into 0.0
+            winback_cost: members.iter().filter_map(|h| h.winback_cost).sum::<f64>() + 0.0,
             repurchase_rate: percent(count_true(&repurchase), repurchase.len() as u64),
             reopen_rate: percent(
                 resolved.iter().filter(|h| h.reopened).count() as u64,
@@ -336,6 +337,13 @@ mod tests {
 
     fn t(s: &str) -> Timestamp {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn no_winback_cost_is_plus_zero() {
+        let h = Handled::new("1", Channel::App, t("2026-11-02T09:00:00Z"));
+        let rows = report(&[h], GroupBy::All, None, None).unwrap();
+        assert!(rows[0].winback_cost == 0.0 && rows[0].winback_cost.is_sign_positive());
     }
 
     #[test]

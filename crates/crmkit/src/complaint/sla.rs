@@ -293,6 +293,72 @@ pub struct Notification {
     pub policy_version: String,
 }
 
+/// Each clock of a complaint with its target and when it started running
+/// (`None`: not running, e.g. the first-response clock once answered).
+fn clocks(c: &OpenComplaint, t: &Targets) -> [(Clock, Option<f64>, Option<Timestamp>); 3] {
+    [
+        (
+            Clock::FirstResponse,
+            t.first_response_hours,
+            c.first_response_at.is_none().then_some(c.received_at),
+        ),
+        (
+            Clock::Update,
+            t.update_hours,
+            c.first_response_at
+                .map(|f| c.last_update_at.map_or(f, |u| u.max(f))),
+        ),
+        (Clock::Resolution, t.resolution_hours, Some(c.received_at)),
+    ]
+}
+
+/// When each running SLA clock of an open complaint is due; `None` for a
+/// clock without a target or not running (first response once answered,
+/// updates before the first answer).
+#[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct DueTimes {
+    /// The first answer is due.
+    pub first_response: Option<Timestamp>,
+    /// The next update is due.
+    pub update: Option<Timestamp>,
+    /// Resolution is due.
+    pub resolution: Option<Timestamp>,
+}
+
+/// The due times of an open complaint under a policy, in business time.
+///
+/// ```
+/// use crmkit::complaint::calendar::Calendar;
+/// use crmkit::complaint::sla::{due_times, OpenComplaint, SlaPolicy};
+///
+/// let cal = Calendar::turkey_2026_2027();
+/// let policy = SlaPolicy::from_toml("version = '1'\n[default]\nfirst_response_hours = 4\nresolution_hours = 18").unwrap();
+/// // Wednesday 28 October 2026 09:00 Istanbul: a half day before Republic Day
+/// let c = OpenComplaint::new("1", "ayse", "2026-10-28T06:00:00Z".parse().unwrap());
+/// let due = due_times(&c, &policy, &cal).unwrap();
+/// assert_eq!(due.first_response.unwrap().to_string(), "2026-10-28T10:00:00Z"); // 13:00
+/// // 4 h on the 28th, 29th a holiday, 9 h on Friday the 30th, 5 h on Monday
+/// assert_eq!(due.resolution.unwrap().to_string(), "2026-11-02T11:00:00Z");
+/// assert_eq!(due.update, None);
+/// ```
+pub fn due_times(c: &OpenComplaint, policy: &SlaPolicy, calendar: &Calendar) -> Result<DueTimes> {
+    let t = policy.targets(c.category.as_deref(), c.priority);
+    let mut due = DueTimes::default();
+    for (clock, hours, started) in clocks(c, &t) {
+        let (Some(hours), Some(started)) = (hours, started) else {
+            continue;
+        };
+        let at =
+            calendar.add_business_time(started, SignedDuration::from_secs_f64(hours * 3600.0))?;
+        match clock {
+            Clock::FirstResponse => due.first_response = Some(at),
+            Clock::Update => due.update = Some(at),
+            Clock::Resolution => due.resolution = Some(at),
+        }
+    }
+    Ok(due)
+}
+
 /// For every open complaint and SLA clock, the highest escalation step
 /// crossed at `now` and who must be told: the owner and up to `level`
 /// supervisors above. Clocks below the first step produce nothing. Results
@@ -307,21 +373,7 @@ pub fn escalations<H: Hierarchy>(
     let mut out = Vec::new();
     for c in open {
         let t = policy.targets(c.category.as_deref(), c.priority);
-        let clocks = [
-            (
-                Clock::FirstResponse,
-                t.first_response_hours,
-                c.first_response_at.is_none().then_some(c.received_at),
-            ),
-            (
-                Clock::Update,
-                t.update_hours,
-                c.first_response_at
-                    .map(|f| c.last_update_at.map_or(f, |u| u.max(f))),
-            ),
-            (Clock::Resolution, t.resolution_hours, Some(c.received_at)),
-        ];
-        for (clock, hours, started) in clocks {
+        for (clock, hours, started) in clocks(c, &t) {
             let (Some(hours), Some(started)) = (hours, started) else {
                 continue;
             };
