@@ -4,6 +4,7 @@
 //! `yandex.con.tr`…
 
 use super::EmailLists;
+use crate::contact::fasthash::FastMap;
 use crate::text::similarity::osa_within;
 
 /// Domains that do not exist but are typed for a real one.
@@ -75,8 +76,8 @@ const CACHE_SIZE: usize = 4096;
 
 thread_local! {
     /// Corrections by domain; most customer data repeats a few domains.
-    static CACHE: std::cell::RefCell<std::collections::HashMap<String, Option<String>>> =
-        std::cell::RefCell::new(std::collections::HashMap::new());
+    static CACHE: std::cell::RefCell<FastMap<Box<str>, Option<String>>> =
+        std::cell::RefCell::new(FastMap::default());
 }
 
 /// A corrected address, or `None` when the domain is not a likely typo of a
@@ -97,7 +98,7 @@ pub(crate) fn suggest(text: &str) -> Option<String> {
                 if c.len() >= CACHE_SIZE {
                     c.clear();
                 }
-                c.insert(domain.to_owned(), fixed.clone());
+                c.insert(domain.into(), fixed.clone());
             });
             fixed
         }
