@@ -1,6 +1,11 @@
+#[path = "support/cpu_time.rs"]
+mod cpu_time;
+
+use criterion::measurement::Measurement;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use crmkit::contact::email::{EmailLists, EmailOptions, parse_with};
 use std::hint::black_box;
+use std::time::Duration;
 
 /// A mix like a Turkish B2C CRM's: free providers, company domains, Turkish
 /// letters, plus-tags, a few typos and invalid entries.
@@ -43,11 +48,11 @@ fn addresses() -> Vec<String> {
     out
 }
 
-fn bench(c: &mut Criterion) {
+fn bench_with<M: Measurement>(c: &mut Criterion<M>, group: &str) {
     let input = addresses();
     let options = EmailOptions::default();
     let lists = EmailLists::builtin();
-    let mut g = c.benchmark_group("email");
+    let mut g = c.benchmark_group(group);
     g.throughput(Throughput::Elements(input.len() as u64));
     g.bench_function("parse_classify_dedup_1000", |b| {
         b.iter(|| {
@@ -60,5 +65,21 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench);
-criterion_main!(benches);
+fn wall(c: &mut Criterion) {
+    bench_with(c, "email");
+}
+
+fn cpu(c: &mut Criterion<cpu_time::CpuTime>) {
+    bench_with(c, "email_cpu");
+}
+
+criterion_group!(wall_clock, wall);
+criterion_group! {
+    name = cpu_clock;
+    config = Criterion::default()
+        .with_measurement(cpu_time::CpuTime::default())
+        .sample_size(30)
+        .measurement_time(Duration::from_secs(10));
+    targets = cpu
+}
+criterion_main!(wall_clock, cpu_clock);
