@@ -58,3 +58,65 @@ pub(crate) type FastBuild = BuildHasherDefault<FastHasher>;
 pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, FastBuild>;
 /// A `HashSet` with [`FastHasher`].
 pub(crate) type FastSet<K> = std::collections::HashSet<K, FastBuild>;
+
+/// A bounded map of recent results: when the newer table is full it
+/// becomes the older one (the previous older one is dropped), and a hit in
+/// the older table moves the entry back. Frequent keys (a few mailbox
+/// providers) survive a stream of one-off keys (each company's domain),
+/// which a table cleared when full would keep evicting.
+#[derive(Debug)]
+pub(crate) struct RecentMap<V> {
+    newer: FastMap<Box<str>, V>,
+    older: FastMap<Box<str>, V>,
+    capacity: usize,
+}
+
+impl<V: Clone> RecentMap<V> {
+    /// An empty map keeping between `capacity` and twice as many entries.
+    pub(crate) fn new(capacity: usize) -> Self {
+        RecentMap {
+            newer: FastMap::default(),
+            older: FastMap::default(),
+            capacity,
+        }
+    }
+
+    pub(crate) fn get(&mut self, key: &str) -> Option<V> {
+        if let Some(v) = self.newer.get(key) {
+            return Some(v.clone());
+        }
+        let (k, v) = self.older.remove_entry(key)?;
+        let out = v.clone();
+        self.put(k, v);
+        Some(out)
+    }
+
+    pub(crate) fn insert(&mut self, key: &str, value: V) {
+        self.put(key.into(), value);
+    }
+
+    fn put(&mut self, key: Box<str>, value: V) {
+        if self.newer.len() >= self.capacity {
+            self.older = std::mem::take(&mut self.newer);
+        }
+        self.newer.insert(key, value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frequent_keys_survive_one_off_keys() {
+        let mut m = RecentMap::new(4);
+        m.insert("gmail.com", 1);
+        for i in 0..100 {
+            m.insert(&format!("firma{i}.com"), i);
+            assert_eq!(m.get("gmail.com"), Some(1), "after {i}");
+        }
+        assert!(m.newer.len() <= 4 && m.older.len() <= 4);
+        assert_eq!(m.get("firma0.com"), None);
+        assert_eq!(m.get("firma99.com"), Some(99));
+    }
+}

@@ -4,7 +4,7 @@
 //! use domains, and the length limits in octets.
 
 use super::{EmailIssue, EmailOptions};
-use crate::contact::fasthash::FastMap;
+use crate::contact::fasthash::RecentMap;
 use std::net::{Ipv4Addr, Ipv6Addr};
 use unicode_general_category::{GeneralCategory, get_general_category};
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
@@ -327,28 +327,22 @@ type DomainResult = Result<(String, String), EmailIssue>;
 
 /// One table per combination of the three options that matter, so a
 /// lookup needs no owned key.
-type DomainCache = [FastMap<Box<str>, DomainResult>; 8];
+type DomainCache = [RecentMap<DomainResult>; 8];
 
 thread_local! {
     static DOMAIN_CACHE: std::cell::RefCell<DomainCache> =
-        std::cell::RefCell::new(std::array::from_fn(|_| FastMap::default()));
+        std::cell::RefCell::new(std::array::from_fn(|_| RecentMap::new(DOMAIN_CACHE_SIZE)));
 }
 
 fn domain_part(raw: &str, options: &EmailOptions) -> DomainResult {
     let flags = usize::from(options.allow_domain_literal)
         | usize::from(options.test_environment) << 1
         | usize::from(options.globally_deliverable) << 2;
-    if let Some(hit) = DOMAIN_CACHE.with(|c| c.borrow()[flags].get(raw).cloned()) {
+    if let Some(hit) = DOMAIN_CACHE.with(|c| c.borrow_mut()[flags].get(raw)) {
         return hit;
     }
     let result = domain_part_uncached(raw, options);
-    DOMAIN_CACHE.with(|c| {
-        let table = &mut c.borrow_mut()[flags];
-        if table.len() >= DOMAIN_CACHE_SIZE {
-            table.clear();
-        }
-        table.insert(raw.into(), result.clone());
-    });
+    DOMAIN_CACHE.with(|c| c.borrow_mut()[flags].insert(raw, result.clone()));
     result
 }
 

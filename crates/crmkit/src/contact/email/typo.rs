@@ -4,7 +4,7 @@
 //! `yandex.con.tr`…
 
 use super::EmailLists;
-use crate::contact::fasthash::FastMap;
+use crate::contact::fasthash::RecentMap;
 use crate::text::similarity::osa_within;
 
 /// Domains that do not exist but are typed for a real one.
@@ -76,8 +76,8 @@ const CACHE_SIZE: usize = 4096;
 
 thread_local! {
     /// Corrections by domain; most customer data repeats a few domains.
-    static CACHE: std::cell::RefCell<FastMap<Box<str>, Option<String>>> =
-        std::cell::RefCell::new(FastMap::default());
+    static CACHE: std::cell::RefCell<RecentMap<Option<String>>> =
+        std::cell::RefCell::new(RecentMap::new(CACHE_SIZE));
 }
 
 /// A corrected address, or `None` when the domain is not a likely typo of a
@@ -89,17 +89,11 @@ pub(crate) fn suggest(text: &str) -> Option<String> {
     if local.is_empty() || domain.is_empty() {
         return None;
     }
-    let fixed = match CACHE.with(|c| c.borrow().get(domain).cloned()) {
+    let fixed = match CACHE.with(|c| c.borrow_mut().get(domain)) {
         Some(hit) => hit,
         None => {
             let fixed = correct_domain(domain);
-            CACHE.with(|c| {
-                let mut c = c.borrow_mut();
-                if c.len() >= CACHE_SIZE {
-                    c.clear();
-                }
-                c.insert(domain.into(), fixed.clone());
-            });
+            CACHE.with(|c| c.borrow_mut().insert(domain, fixed.clone()));
             fixed
         }
     };
