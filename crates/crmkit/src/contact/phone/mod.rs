@@ -146,8 +146,6 @@ phone_issues! {
     /// Between the shortest and longest numbers of its country but of a
     /// length no number there has.
     InvalidLength => "invalid_length", "The phone number has a length that no number of its country has.";
-    /// A short code (112, 155, 444 xxxx) rather than a full number.
-    ShortCode => "short_code", "The number is a short code (emergency or service number), not a subscriber number.";
 }
 
 impl PhoneIssue {
