@@ -591,6 +591,63 @@ crmkit_status crmkit_contact_parse_phone(const uint8_t *text,
                                          size_t buf_len,
                                          size_t *out_n);
 
+// Scores one contact point: the probability that it still reaches its
+// customer at `now`, a band, the next action and the reasons, largest
+// first.
+//
+// `point` is JSON (`len` bytes of UTF-8): `{"channel": "email"|"sms",
+// "class": "free"|"corporate"|"role"|"disposable"|"education"|
+// "government"|"mobile"|"fixed_line"|"voip"|"business"|"other",
+// "syntax_valid": true, "prepaid": null, "first_seen": null,
+// "shared_by": 1, "evidence": [{"at": "2026-10-01T09:00:00Z", "kind":
+// "delivered"|"engaged"|"inbound"|"transient"|"long_term"|"permanent",
+// "source": "esp"}]}` (only `channel` and `class` are required). `now` is
+// an RFC 3339 time; `policy` is a policy JSON (fields override the
+// documented defaults) or empty (`policy_len == 0`) for the default.
+//
+// Writes NUL-terminated JSON into `buf`: `{"probability": 0.87, "band":
+// "very_low"|"low"|"medium"|"high", "action": "keep"|"retry"|"verify"|
+// "passivate"|"suppress", "retry_at": null or a time, "reasons": [{"code":
+// "time_since_success", "weight": -0.05, "evidence_at": ..., "source":
+// ...}], "policy_version": "..."}`. Buffer convention as
+// `crmkit_contact_parse_email` (4096 bytes suffice for any point with up
+// to a few sources). A malformed point or policy gives
+// `CRMKIT_MALFORMED_INPUT`, a bad `now` `CRMKIT_INVALID_ARGUMENT`, an
+// inconsistent policy its own status. Thread-safe.
+//
+// # Safety
+// `point`, `now` and `policy` must each point to their length in readable
+// bytes (NULL only with length 0); `buf` to `buf_len` writable bytes or
+// NULL; `out_n` must be writable.
+crmkit_status crmkit_contact_score(const uint8_t *point,
+                                   size_t point_len,
+                                   const uint8_t *now,
+                                   size_t now_len,
+                                   const uint8_t *policy,
+                                   size_t policy_len,
+                                   uint8_t *buf,
+                                   size_t buf_len,
+                                   size_t *out_n);
+
+// Scores many contact points at one `now` under one policy. `points` is a
+// JSON array of points (as for `crmkit_contact_score`) or NDJSON (one
+// point per line; blank lines are skipped). Writes a JSON array with one
+// score per point, in order. An error names the point (`points[3]`, or
+// `line 4` for NDJSON) and no scores are written. Buffer convention as
+// `crmkit_contact_parse_email`. Thread-safe.
+//
+// # Safety
+// As for `crmkit_contact_score`.
+crmkit_status crmkit_contact_score_batch(const uint8_t *points,
+                                         size_t points_len,
+                                         const uint8_t *now,
+                                         size_t now_len,
+                                         const uint8_t *policy,
+                                         size_t policy_len,
+                                         uint8_t *buf,
+                                         size_t buf_len,
+                                         size_t *out_n);
+
 // The stable snake_case name of a status (`"ok"`, `"survey_out_of_range"`…)
 // as a static NUL-terminated string; `"unknown"` for a value that is not a
 // status. Never NULL; do not free. Thread-safe.

@@ -1,6 +1,7 @@
 use crate::error::{boundary, crmkit_status, fail, fail_with};
 use crate::text::utf8;
 use crmkit::contact::outcome::{self, Channel, OutcomeClass, Reason};
+use crmkit::contact::score::{self, ContactPoint, Policy};
 use std::ffi::c_char;
 
 /// The channel of a delivery outcome.
@@ -212,5 +213,185 @@ pub unsafe extern "C" fn crmkit_contact_parse_phone(
             Ok(json) => unsafe { crate::text::write_text(&json, buf, buf_len, out_n) },
             Err(e) => fail_with(crmkit_status::CRMKIT_PANIC, format!("internal error: {e}")),
         }
+    })
+}
+
+fn malformed(location: String, message: impl std::fmt::Display) -> crmkit_status {
+    fail(
+        &crmkit::error::InputError::Malformed {
+            location,
+            message: message.to_string(),
+        }
+        .into(),
+    )
+}
+
+fn json_to_buf<T: serde::Serialize>(
+    value: &T,
+    buf: *mut u8,
+    buf_len: usize,
+    out_n: *mut usize,
+) -> crmkit_status {
+    match serde_json::to_string(value) {
+        // SAFETY: forwarded caller guarantee.
+        Ok(json) => unsafe { crate::text::write_text(&json, buf, buf_len, out_n) },
+        Err(e) => fail_with(crmkit_status::CRMKIT_PANIC, format!("internal error: {e}")),
+    }
+}
+
+/// Reads `now` (an RFC 3339 time, as the time type of the score API).
+fn parse_now<T: serde::de::DeserializeOwned>(now: &str) -> Result<T, crmkit_status> {
+    serde_json::from_value(serde_json::Value::String(now.trim().to_owned())).map_err(|e| {
+        fail(&crmkit::Error::invalid_argument(
+            "now",
+            format!("an RFC 3339 time such as \"2026-11-22T12:00:00Z\" ({e})"),
+        ))
+    })
+}
+
+/// Reads a policy (JSON, or empty for the default) and checks it.
+fn parse_policy(policy: &str) -> Result<Policy, crmkit_status> {
+    if policy.trim().is_empty() {
+        return Ok(Policy::default());
+    }
+    let p: Policy = serde_json::from_str(policy).map_err(|e| malformed("policy".into(), e))?;
+    p.validate().map_err(|e| fail(&e))?;
+    Ok(p)
+}
+
+/// Scores one contact point: the probability that it still reaches its
+/// customer at `now`, a band, the next action and the reasons, largest
+/// first.
+///
+/// `point` is JSON (`len` bytes of UTF-8): `{"channel": "email"|"sms",
+/// "class": "free"|"corporate"|"role"|"disposable"|"education"|
+/// "government"|"mobile"|"fixed_line"|"voip"|"business"|"other",
+/// "syntax_valid": true, "prepaid": null, "first_seen": null,
+/// "shared_by": 1, "evidence": [{"at": "2026-10-01T09:00:00Z", "kind":
+/// "delivered"|"engaged"|"inbound"|"transient"|"long_term"|"permanent",
+/// "source": "esp"}]}` (only `channel` and `class` are required). `now` is
+/// an RFC 3339 time; `policy` is a policy JSON (fields override the
+/// documented defaults) or empty (`policy_len == 0`) for the default.
+///
+/// Writes NUL-terminated JSON into `buf`: `{"probability": 0.87, "band":
+/// "very_low"|"low"|"medium"|"high", "action": "keep"|"retry"|"verify"|
+/// "passivate"|"suppress", "retry_at": null or a time, "reasons": [{"code":
+/// "time_since_success", "weight": -0.05, "evidence_at": ..., "source":
+/// ...}], "policy_version": "..."}`. Buffer convention as
+/// `crmkit_contact_parse_email` (4096 bytes suffice for any point with up
+/// to a few sources). A malformed point or policy gives
+/// `CRMKIT_MALFORMED_INPUT`, a bad `now` `CRMKIT_INVALID_ARGUMENT`, an
+/// inconsistent policy its own status. Thread-safe.
+///
+/// # Safety
+/// `point`, `now` and `policy` must each point to their length in readable
+/// bytes (NULL only with length 0); `buf` to `buf_len` writable bytes or
+/// NULL; `out_n` must be writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn crmkit_contact_score(
+    point: *const u8,
+    point_len: usize,
+    now: *const u8,
+    now_len: usize,
+    policy: *const u8,
+    policy_len: usize,
+    buf: *mut u8,
+    buf_len: usize,
+    out_n: *mut usize,
+) -> crmkit_status {
+    boundary(|| {
+        // SAFETY: forwarded caller guarantee.
+        let texts = unsafe {
+            (
+                utf8(point, point_len, "point"),
+                utf8(now, now_len, "now"),
+                utf8(policy, policy_len, "policy"),
+            )
+        };
+        let (point, now, policy) = match texts {
+            (Ok(a), Ok(b), Ok(c)) => (a, b, c),
+            (Err(st), _, _) | (_, Err(st), _) | (_, _, Err(st)) => return st,
+        };
+        let (now, policy) = match (parse_now(now), parse_policy(policy)) {
+            (Ok(n), Ok(p)) => (n, p),
+            (Err(st), _) | (_, Err(st)) => return st,
+        };
+        let point: ContactPoint = match serde_json::from_str(point) {
+            Ok(p) => p,
+            Err(e) => return malformed("point".into(), e),
+        };
+        json_to_buf(&score::score(&point, &policy, now), buf, buf_len, out_n)
+    })
+}
+
+/// Scores many contact points at one `now` under one policy. `points` is a
+/// JSON array of points (as for `crmkit_contact_score`) or NDJSON (one
+/// point per line; blank lines are skipped). Writes a JSON array with one
+/// score per point, in order. An error names the point (`points[3]`, or
+/// `line 4` for NDJSON) and no scores are written. Buffer convention as
+/// `crmkit_contact_parse_email`. Thread-safe.
+///
+/// # Safety
+/// As for `crmkit_contact_score`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn crmkit_contact_score_batch(
+    points: *const u8,
+    points_len: usize,
+    now: *const u8,
+    now_len: usize,
+    policy: *const u8,
+    policy_len: usize,
+    buf: *mut u8,
+    buf_len: usize,
+    out_n: *mut usize,
+) -> crmkit_status {
+    boundary(|| {
+        // SAFETY: forwarded caller guarantee.
+        let texts = unsafe {
+            (
+                utf8(points, points_len, "points"),
+                utf8(now, now_len, "now"),
+                utf8(policy, policy_len, "policy"),
+            )
+        };
+        let (points, now, policy) = match texts {
+            (Ok(a), Ok(b), Ok(c)) => (a, b, c),
+            (Err(st), _, _) | (_, Err(st), _) | (_, _, Err(st)) => return st,
+        };
+        let (now, policy) = match (parse_now(now), parse_policy(policy)) {
+            (Ok(n), Ok(p)) => (n, p),
+            (Err(st), _) | (_, Err(st)) => return st,
+        };
+        let parsed: Vec<ContactPoint> = if points.trim_start().starts_with('[') {
+            let values: Vec<serde_json::Value> = match serde_json::from_str(points) {
+                Ok(v) => v,
+                Err(e) => return malformed("points".into(), e),
+            };
+            let mut out = Vec::with_capacity(values.len());
+            for (i, v) in values.into_iter().enumerate() {
+                match serde_json::from_value(v) {
+                    Ok(p) => out.push(p),
+                    Err(e) => return malformed(format!("points[{i}]"), e),
+                }
+            }
+            out
+        } else {
+            let mut out = Vec::new();
+            for (i, line) in points.lines().enumerate() {
+                if line.trim().is_empty() {
+                    continue;
+                }
+                match serde_json::from_str(line) {
+                    Ok(p) => out.push(p),
+                    Err(e) => return malformed(format!("line {}", i + 1), e),
+                }
+            }
+            out
+        };
+        let scores: Vec<score::Score> = parsed
+            .iter()
+            .map(|p| score::score(p, &policy, now))
+            .collect();
+        json_to_buf(&scores, buf, buf_len, out_n)
     })
 }

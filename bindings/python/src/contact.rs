@@ -4,10 +4,12 @@
 use crate::errors::{guard, to_py};
 use crmkit::contact::email::{self, EmailAddress, EmailLists, EmailOptions};
 use crmkit::contact::outcome::{self, Channel, Outcome};
-use crmkit::contact::phone::{self, PhoneNumber};
+use crmkit::contact::phone::{self, PhoneNumber, PhoneOptions, Region};
 use crmkit::contact::score::{self, ContactPoint, Policy};
 use crmkit::error::InputError;
 use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyDict, PyList, PyString};
+use std::collections::HashMap;
 
 fn channel(py: Python<'_>, name: &str) -> PyResult<Channel> {
     Channel::parse(name).map_err(|e| to_py(py, e))
@@ -167,11 +169,21 @@ fn map_parallel<T: Sync, R: Send>(
     workers: usize,
     f: impl Fn(&T) -> R + Sync,
 ) -> Vec<R> {
+    map_parallel_min(items, workers, 4096, f)
+}
+
+/// [`map_parallel`] with at least `min_per_thread` items per thread.
+fn map_parallel_min<T: Sync, R: Send>(
+    items: &[T],
+    workers: usize,
+    min_per_thread: usize,
+    f: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
     let workers = match workers {
         0 => std::thread::available_parallelism().map_or(1, usize::from),
         w => w,
     }
-    .min(items.len() / 4096)
+    .min(items.len() / min_per_thread)
     .max(1);
     if workers == 1 {
         return items.iter().map(f).collect();
@@ -187,6 +199,34 @@ fn map_parallel<T: Sync, R: Send>(
             .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
             .collect()
     })
+}
+
+/// [`map_parallel`] in chunks: each chunk is computed with the GIL released
+/// and its results handed to `emit` with the GIL held, so a batch never
+/// holds more than one chunk of Rust results and their memory is reused.
+fn map_chunked<T: Sync, R: Send>(
+    py: Python<'_>,
+    items: &[T],
+    workers: usize,
+    f: impl Fn(&T) -> R + Sync,
+    mut emit: impl FnMut(R),
+) {
+    let threads = match workers {
+        0 => std::thread::available_parallelism().map_or(1, usize::from),
+        w => w,
+    };
+    // on one thread, small chunks keep the results of one chunk in cache and
+    // let the allocator reuse their memory for the next; several threads get
+    // large chunks, since each new thread starts with empty per-thread caches
+    let size = if threads == 1 {
+        2_048
+    } else {
+        32_768 * threads
+    };
+    for chunk in items.chunks(size) {
+        let results = py.detach(|| map_parallel_min(chunk, workers, 1_024, &f));
+        results.into_iter().for_each(&mut emit);
+    }
 }
 
 /// Parses many addresses with the GIL released (`None` parses as empty),
@@ -233,6 +273,7 @@ pub struct PyPhone {
     multiple_numbers: bool,
     suggestion: Option<String>,
     error: Option<&'static str>,
+    message: Option<&'static str>,
 }
 
 impl From<PhoneNumber> for PyPhone {
@@ -253,6 +294,7 @@ impl From<PhoneNumber> for PyPhone {
             multiple_numbers: p.multiple_numbers,
             suggestion: p.suggestion,
             error: p.error.map(|e| e.as_str()),
+            message: p.error.map(|e| e.message()),
         }
     }
 }
@@ -305,6 +347,250 @@ fn parse_phones(
     })
 }
 
+/// Reads a sequence of texts for a batch: `str` items as they are, anything
+/// else (`None`, NaN, numbers) as missing. Lists are walked directly.
+fn texts(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<Option<String>>> {
+    let py = obj.py();
+    let read = |i: usize, item: Bound<'_, PyAny>| -> PyResult<Option<String>> {
+        match item.cast::<PyString>() {
+            Ok(s) => s
+                .to_cow()
+                .map(|c| Some(c.into_owned()))
+                .map_err(|e| malformed(py, &format!("{what}[{i}]"), e)),
+            Err(_) => Ok(None),
+        }
+    };
+    if let Ok(list) = obj.cast::<PyList>() {
+        return list.iter().enumerate().map(|(i, it)| read(i, it)).collect();
+    }
+    obj.try_iter()?
+        .enumerate()
+        .map(|(i, it)| read(i, it?))
+        .collect()
+}
+
+/// Python strings for the few distinct values of a column (kinds, codes,
+/// types, regions), made once per batch.
+struct Interned<'py> {
+    py: Python<'py>,
+    seen: HashMap<String, Bound<'py, PyString>>,
+}
+
+impl<'py> Interned<'py> {
+    fn new(py: Python<'py>) -> Self {
+        Interned {
+            py,
+            seen: HashMap::new(),
+        }
+    }
+
+    fn get(&mut self, s: Option<&str>) -> Bound<'py, PyAny> {
+        match s {
+            None => self.py.None().into_bound(self.py),
+            Some(s) => {
+                if let Some(hit) = self.seen.get(s) {
+                    return hit.clone().into_any();
+                }
+                let v = PyString::new(self.py, s);
+                self.seen.insert(s.to_owned(), v.clone());
+                v.into_any()
+            }
+        }
+    }
+}
+
+fn text_or_none<'py>(py: Python<'py>, s: Option<&str>) -> Bound<'py, PyAny> {
+    match s {
+        Some(s) => PyString::new(py, s).into_any(),
+        None => py.None().into_bound(py),
+    }
+}
+
+fn flag(py: Python<'_>, b: bool) -> Bound<'_, PyAny> {
+    PyBool::new(py, b).to_owned().into_any()
+}
+
+/// Builds `{name: list}` from the column vectors, in order.
+fn columns_dict<'py>(
+    py: Python<'py>,
+    columns: Vec<(&str, Vec<Bound<'py, PyAny>>)>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    for (name, values) in columns {
+        d.set_item(name, PyList::new(py, values)?)?;
+    }
+    Ok(d)
+}
+
+/// Parses many addresses into columns: a dict of equally long lists
+/// (`valid`, `normalized`, `ascii_email`, `dedup_key`, `kind`,
+/// `suggestion`, `error`), parsed with the GIL released on `workers`
+/// threads. No result object is made per address.
+#[pyfunction]
+#[pyo3(signature = (texts, options_json=None, workers=0))]
+fn parse_emails_columns<'py>(
+    py: Python<'py>,
+    texts: &Bound<'py, PyAny>,
+    options_json: Option<&str>,
+    workers: usize,
+) -> PyResult<Bound<'py, PyDict>> {
+    guard(py, || {
+        let o = email_options(options_json).map_err(|e| malformed(py, "email options", e))?;
+        let texts = self::texts(texts, "texts")?;
+        let n = texts.len();
+        let mut interned = Interned::new(py);
+        let (mut valid, mut normalized, mut ascii, mut key) = (
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+        );
+        let (mut kind, mut suggestion, mut error) = (
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+        );
+        let parse = |t: &Option<String>| {
+            email::parse_with(t.as_deref().unwrap_or(""), &o, EmailLists::builtin())
+        };
+        map_chunked(py, &texts, workers, parse, |e| {
+            valid.push(flag(py, e.valid));
+            let norm = text_or_none(py, e.normalized.as_deref());
+            // the ASCII form is the normalized one for most addresses
+            ascii.push(match (&e.ascii_email, &e.normalized) {
+                (Some(a), Some(n)) if a == n => norm.clone(),
+                (a, _) => text_or_none(py, a.as_deref()),
+            });
+            normalized.push(norm);
+            key.push(text_or_none(py, e.dedup_key.as_deref()));
+            kind.push(interned.get(e.kind.map(|k| k.as_str())));
+            suggestion.push(text_or_none(py, e.suggestion.as_deref()));
+            error.push(interned.get(e.error.map(|i| i.as_str())));
+        });
+        columns_dict(
+            py,
+            vec![
+                ("valid", valid),
+                ("normalized", normalized),
+                ("ascii_email", ascii),
+                ("dedup_key", key),
+                ("kind", kind),
+                ("suggestion", suggestion),
+                ("error", error),
+            ],
+        )
+    })
+}
+
+/// Regions for a batch: one default, or one code per number (`None` or an
+/// empty code takes the default). Unknown codes are errors naming the row.
+fn regions(
+    py: Python<'_>,
+    default: &str,
+    per_row: Option<&Bound<'_, PyAny>>,
+    n: usize,
+) -> PyResult<(Region, Option<Vec<Region>>)> {
+    let default = phone::region(default).map_err(|e| to_py(py, e))?;
+    let Some(obj) = per_row else {
+        return Ok((default, None));
+    };
+    let codes = texts(obj, "regions")?;
+    if codes.len() != n {
+        return Err(to_py(
+            py,
+            crmkit::Error::invalid_argument(
+                "regions",
+                format!(
+                    "one region per number: {} numbers, {} regions",
+                    n,
+                    codes.len()
+                ),
+            ),
+        ));
+    }
+    let mut known: HashMap<String, Region> = HashMap::new();
+    let mut out = Vec::with_capacity(n);
+    for (i, code) in codes.iter().enumerate() {
+        let r = match code.as_deref().map(str::trim) {
+            None | Some("") => default,
+            Some(c) => match known.get(c) {
+                Some(r) => *r,
+                None => {
+                    let r = phone::region(c).map_err(|e| {
+                        to_py(
+                            py,
+                            crmkit::Error::invalid_argument("regions", format!("row {i}: {e}")),
+                        )
+                    })?;
+                    known.insert(c.to_owned(), r);
+                    r
+                }
+            },
+        };
+        out.push(r);
+    }
+    Ok((default, Some(out)))
+}
+
+/// Parses many numbers into columns: a dict of equally long lists
+/// (`valid`, `e164`, `type`, `region`, `extension`, `suggestion`, `error`,
+/// and with `formats` also `national_format`, `international_format`),
+/// parsed with the GIL released on `workers` threads. `regions` gives a
+/// region per number.
+#[pyfunction]
+#[pyo3(signature = (texts, region="TR", workers=0, regions=None, formats=false))]
+fn parse_phones_columns<'py>(
+    py: Python<'py>,
+    texts: &Bound<'py, PyAny>,
+    region: &str,
+    workers: usize,
+    regions: Option<&Bound<'py, PyAny>>,
+    formats: bool,
+) -> PyResult<Bound<'py, PyDict>> {
+    guard(py, || {
+        let texts = self::texts(texts, "texts")?;
+        let (default, per_row) = self::regions(py, region, regions, texts.len())?;
+        let options = PhoneOptions { formats };
+        let n = texts.len();
+        let mut interned = Interned::new(py);
+        let mut cols: Vec<Vec<Bound<'py, PyAny>>> = (0..9).map(|_| Vec::with_capacity(n)).collect();
+        let indexed: Vec<(usize, &Option<String>)> = texts.iter().enumerate().collect();
+        let parse = |(i, t): &(usize, &Option<String>)| {
+            let r = per_row.as_ref().map_or(default, |rs| rs[*i]);
+            phone::parse_with(t.as_deref().unwrap_or(""), Some(r), &options)
+        };
+        map_chunked(py, &indexed, workers, parse, |p| {
+            cols[0].push(flag(py, p.valid));
+            cols[1].push(text_or_none(py, p.e164.as_deref()));
+            cols[2].push(interned.get(Some(p.phone_type.as_str())));
+            cols[3].push(interned.get(p.region.as_deref()));
+            cols[4].push(text_or_none(py, p.extension.as_deref()));
+            cols[5].push(text_or_none(py, p.suggestion.as_deref()));
+            cols[6].push(interned.get(p.error.map(|e| e.as_str())));
+            if formats {
+                cols[7].push(text_or_none(py, p.national_format.as_deref()));
+                cols[8].push(text_or_none(py, p.international_format.as_deref()));
+            }
+        });
+        let mut cols = cols.into_iter();
+        let mut next = || cols.next().unwrap_or_default();
+        let mut out = vec![
+            ("valid", next()),
+            ("e164", next()),
+            ("type", next()),
+            ("region", next()),
+            ("extension", next()),
+            ("suggestion", next()),
+            ("error", next()),
+        ];
+        if formats {
+            out.push(("national_format", next()));
+            out.push(("international_format", next()));
+        }
+        columns_dict(py, out)
+    })
+}
+
 /// Scores a contact point given as JSON; returns the score as JSON.
 #[pyfunction]
 #[pyo3(signature = (point_json, now, policy_json=None))]
@@ -345,6 +631,8 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(parse_phones, m)?)?;
     m.add_function(wrap_pyfunction!(parse_email, m)?)?;
     m.add_function(wrap_pyfunction!(parse_emails, m)?)?;
+    m.add_function(wrap_pyfunction!(parse_emails_columns, m)?)?;
+    m.add_function(wrap_pyfunction!(parse_phones_columns, m)?)?;
     m.add_function(wrap_pyfunction!(classify_outcome, m)?)?;
     m.add_function(wrap_pyfunction!(classify_outcomes, m)?)?;
     m.add_function(wrap_pyfunction!(score_contact_json, m)?)?;

@@ -1,10 +1,14 @@
 //! `crmkit contacts FILE.csv`: adds parsed, normalized and classified email
-//! and phone columns to every row.
+//! and phone columns to every row, and with a delivery history
+//! (`--events`) the validity score of each row's email and phone.
 
 use crate::Failure;
 use clap::Args;
-use crmkit::contact::email::{self, EmailLists, EmailOptions};
-use crmkit::contact::phone;
+use crmkit::contact::email::{self, EmailKind, EmailLists, EmailOptions};
+use crmkit::contact::outcome::{self, Channel};
+use crmkit::contact::phone::{self, PhoneType, Region};
+use crmkit::contact::score::{self, ContactPoint, Evidence, EvidenceKind, PointClass, Policy};
+use std::collections::HashMap;
 
 #[derive(Debug, Args)]
 pub(crate) struct ContactsArgs {
@@ -28,6 +32,202 @@ pub(crate) struct ContactsArgs {
     /// Write here instead of standard output.
     #[arg(long)]
     out: Option<String>,
+    /// Delivery history CSV with the columns `contact` (an address or a
+    /// number), `outcome` (an SMTP reply, enhanced code, DSN text, SMS
+    /// report such as `stat:UNDELIV err:001`, an engagement word such as
+    /// `opened`, or one of delivered / engaged / inbound / transient /
+    /// long_term / permanent), `time` (RFC 3339) and optionally `source`.
+    /// Adds score, band, action and top-reason columns for email and phone.
+    #[arg(long, requires = "now")]
+    events: Option<String>,
+    /// The time at which to score (RFC 3339, e.g. 2026-12-01T00:00:00Z).
+    #[arg(long)]
+    now: Option<String>,
+    /// A validity policy (JSON) overriding fields of the default policy.
+    #[arg(long, requires = "events")]
+    policy: Option<String>,
+}
+
+const EMAIL_SCORE_COLUMNS: &[&str] = &[
+    "email_score",
+    "email_band",
+    "email_action",
+    "email_top_reason",
+];
+const PHONE_SCORE_COLUMNS: &[&str] = &[
+    "phone_score",
+    "phone_band",
+    "phone_action",
+    "phone_top_reason",
+];
+
+/// Evidence per contact point: emails by dedup key, numbers by E.164.
+#[derive(Default)]
+struct History {
+    by_key: HashMap<String, Vec<Evidence>>,
+}
+
+fn email_key(text: &str) -> Option<String> {
+    email::dedup_key(text.trim())
+}
+
+fn phone_key(text: &str, region: Region) -> Option<String> {
+    phone::e164(text, Some(region))
+}
+
+fn evidence_kind(text: &str) -> Option<EvidenceKind> {
+    Some(match text.trim().to_ascii_lowercase().as_str() {
+        "delivered" => EvidenceKind::Delivered,
+        "engaged" => EvidenceKind::Engaged,
+        "inbound" => EvidenceKind::Inbound,
+        "transient" => EvidenceKind::Transient,
+        "long_term" => EvidenceKind::LongTerm,
+        "permanent" => EvidenceKind::Permanent,
+        _ => return None,
+    })
+}
+
+fn read_history(path: &str, region: Region, delimiter: u8) -> Result<History, Failure> {
+    let file = std::fs::File::open(path).map_err(|e| failure(format!("{path}: {e}"), 1))?;
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .from_reader(file);
+    let headers = reader
+        .headers()
+        .map_err(|e| failure(format!("{path}: header: {e}"), 2))?
+        .clone();
+    let find = |name: &str| headers.iter().position(|h| h.trim() == name);
+    let column = |name: &str| {
+        find(name).ok_or_else(|| {
+            let names: Vec<&str> = headers.iter().collect();
+            failure(
+                format!("{path}: header: no column {name:?}; the columns are {names:?} (expected contact, outcome, time and optionally source)"),
+                2,
+            )
+        })
+    };
+    let (contact_col, outcome_col, time_col) =
+        (column("contact")?, column("outcome")?, column("time")?);
+    let source_col = find("source");
+    let mut history = History::default();
+    let mut record = csv::StringRecord::new();
+    loop {
+        let more = reader.read_record(&mut record).map_err(|e| {
+            let line = e.position().map_or(0, |p| p.line());
+            failure(format!("{path}: line {line}: {e}"), 2)
+        })?;
+        if !more {
+            break;
+        }
+        let line = record.position().map_or(0, |p| p.line());
+        let field = |c: usize| record.get(c).unwrap_or("").trim();
+        let contact = field(contact_col);
+        let is_email = contact.contains('@');
+        let key = if is_email {
+            email_key(contact)
+        } else {
+            phone_key(contact, region)
+        };
+        let Some(key) = key else {
+            return Err(failure(
+                format!(
+                    "{path}: line {line}, column \"contact\": {contact:?} is neither a valid email address nor a phone number"
+                ),
+                2,
+            ));
+        };
+        let at: jiff::Timestamp = field(time_col).parse().map_err(|e| {
+            failure(
+                format!(
+                    "{path}: line {line}, column \"time\": {:?} is not an RFC 3339 time such as 2026-11-01T09:00:00Z ({e})",
+                    field(time_col)
+                ),
+                2,
+            )
+        })?;
+        let source = source_col.map(field).filter(|s| !s.is_empty());
+        let text = field(outcome_col);
+        let evidence = match evidence_kind(text) {
+            Some(kind) => Some(Evidence {
+                at,
+                kind,
+                source: source.map(str::to_owned),
+            }),
+            None => {
+                let channel = if is_email {
+                    Channel::Email
+                } else {
+                    Channel::Sms
+                };
+                let o = outcome::classify(text, channel);
+                // policy blocks and unreadable reports say nothing about the point
+                Evidence::from_outcome(&o, at, source)
+            }
+        };
+        if let Some(e) = evidence {
+            history.by_key.entry(key).or_default().push(e);
+        }
+    }
+    Ok(history)
+}
+
+fn email_class(kind: Option<EmailKind>) -> PointClass {
+    match kind {
+        Some(EmailKind::Free) => PointClass::Free,
+        Some(EmailKind::Disposable) => PointClass::Disposable,
+        Some(EmailKind::Role) => PointClass::Role,
+        Some(EmailKind::Education) => PointClass::Education,
+        Some(EmailKind::Government) => PointClass::Government,
+        Some(EmailKind::Corporate) | None => PointClass::Corporate,
+    }
+}
+
+fn phone_class(t: PhoneType) -> PointClass {
+    match t {
+        PhoneType::Mobile | PhoneType::FixedLineOrMobile => PointClass::Mobile,
+        PhoneType::FixedLine => PointClass::FixedLine,
+        PhoneType::Voip => PointClass::Voip,
+        PhoneType::TollFree | PhoneType::PremiumRate | PhoneType::SharedCost | PhoneType::Uan => {
+            PointClass::Business
+        }
+        _ => PointClass::Other,
+    }
+}
+
+/// The four score cells of a point (empty when the field is empty).
+fn score_cells(
+    present: bool,
+    mut point: ContactPoint,
+    key: Option<&str>,
+    history: &History,
+    policy: &Policy,
+    now: jiff::Timestamp,
+) -> [String; 4] {
+    if !present {
+        return Default::default();
+    }
+    if let Some(evidence) = key.and_then(|k| history.by_key.get(k)) {
+        point.evidence = evidence.clone();
+    }
+    let s = score::score(&point, policy, now);
+    [
+        format!("{:.4}", s.probability),
+        snake_name(&s.band),
+        snake_name(&s.action),
+        s.reasons
+            .first()
+            .map(|r| r.code.to_string())
+            .unwrap_or_default(),
+    ]
+}
+
+/// The snake_case name of a score enum, as in its JSON form.
+fn snake_name<T: serde::Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
 }
 
 const EMAIL_COLUMNS: &[&str] = &[
@@ -115,6 +315,40 @@ pub(crate) fn contacts(args: &ContactsArgs) -> Result<(), Failure> {
     if phone_col.is_some() {
         header.extend(PHONE_COLUMNS.iter().map(|s| (*s).to_owned()));
     }
+    let scoring = match (&args.events, &args.now) {
+        (Some(path), Some(now)) => {
+            let now: jiff::Timestamp = now.parse().map_err(|e| {
+                failure(
+                    format!(
+                        "--now {now:?} is not an RFC 3339 time such as 2026-12-01T00:00:00Z ({e})"
+                    ),
+                    2,
+                )
+            })?;
+            let policy = match &args.policy {
+                None => Policy::default(),
+                Some(p) => {
+                    let text =
+                        std::fs::read_to_string(p).map_err(|e| failure(format!("{p}: {e}"), 1))?;
+                    let policy: Policy =
+                        serde_json::from_str(&text).map_err(|e| failure(format!("{p}: {e}"), 2))?;
+                    policy.validate()?;
+                    policy
+                }
+            };
+            let history = read_history(path, default_region, args.delimiter as u8)?;
+            Some((history, policy, now))
+        }
+        _ => None,
+    };
+    if scoring.is_some() {
+        if email_col.is_some() {
+            header.extend(EMAIL_SCORE_COLUMNS.iter().map(|s| (*s).to_owned()));
+        }
+        if phone_col.is_some() {
+            header.extend(PHONE_SCORE_COLUMNS.iter().map(|s| (*s).to_owned()));
+        }
+    }
     writer.write_record(&header).map_err(io)?;
     let (options, lists) = (EmailOptions::default(), EmailLists::builtin());
     let flag = |b: bool| {
@@ -135,8 +369,21 @@ pub(crate) fn contacts(args: &ContactsArgs) -> Result<(), Failure> {
         }
         let mut row: Vec<String> = record.iter().map(str::to_owned).collect();
         row.resize(headers.len(), String::new());
+        let mut score_row: Vec<String> = Vec::new();
         if let Some(c) = email_col {
             let e = email::parse_with(record.get(c).unwrap_or("").trim(), &options, lists);
+            if let Some((history, policy, now)) = &scoring {
+                let mut point = ContactPoint::new(email_class(e.kind));
+                point.syntax_valid = e.valid;
+                score_row.extend(score_cells(
+                    !e.input.is_empty(),
+                    point,
+                    e.dedup_key.as_deref(),
+                    history,
+                    policy,
+                    *now,
+                ));
+            }
             row.extend([
                 flag(e.valid),
                 e.normalized.unwrap_or_default(),
@@ -152,6 +399,19 @@ pub(crate) fn contacts(args: &ContactsArgs) -> Result<(), Failure> {
                 .and_then(|r| phone::region(r).ok())
                 .unwrap_or(default_region);
             let p = phone::parse_in(record.get(c).unwrap_or(""), Some(region));
+            if let Some((history, policy, now)) = &scoring {
+                let mut point = ContactPoint::new(phone_class(p.phone_type));
+                point.syntax_valid = p.valid;
+                let key = p.e164.as_deref().filter(|_| p.possible);
+                score_row.extend(score_cells(
+                    !p.input.trim().is_empty(),
+                    point,
+                    key,
+                    history,
+                    policy,
+                    *now,
+                ));
+            }
             row.extend([
                 flag(p.valid),
                 p.e164.filter(|_| p.valid).unwrap_or_default(),
@@ -161,6 +421,7 @@ pub(crate) fn contacts(args: &ContactsArgs) -> Result<(), Failure> {
                 p.error.map(|i| i.as_str().to_owned()).unwrap_or_default(),
             ]);
         }
+        row.extend(score_row);
         writer.write_record(&row).map_err(io)?;
     }
     writer

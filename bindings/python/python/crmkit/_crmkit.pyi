@@ -171,10 +171,21 @@ class PhoneResult:
     multiple_numbers: bool
     suggestion: Optional[str]
     error: Optional[str]
+    message: Optional[str]
     def __bool__(self) -> bool: ...
 
 def parse_phone(text: str, region: str = "TR") -> PhoneResult: ...
 def parse_phones(texts: Sequence[Optional[str]], region: str = "TR", workers: int = 0) -> list[PhoneResult]: ...
+def parse_emails_columns(
+    texts: Sequence[Any], options_json: Optional[str] = None, workers: int = 0
+) -> dict[str, list[Any]]: ...
+def parse_phones_columns(
+    texts: Sequence[Any],
+    region: str = "TR",
+    workers: int = 0,
+    regions: Optional[Sequence[Any]] = None,
+    formats: bool = False,
+) -> dict[str, list[Any]]: ...
 def happiness(answers: Any, scale_json: Optional[str] = None) -> tuple[float, float, list[int], int, int]: ...
 
 class Classifier:

@@ -13,6 +13,7 @@
 //!   unknown with a reason.
 
 pub mod email;
+mod fasthash;
 pub mod outcome;
 pub mod phone;
 pub mod score;

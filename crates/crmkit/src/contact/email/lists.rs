@@ -3,8 +3,8 @@
 
 use super::EmailKind;
 use crate::contact::ContactError;
+use crate::contact::fasthash::FastSet;
 use crate::error::Result;
-use std::collections::HashSet;
 use std::io::BufRead;
 use std::sync::LazyLock;
 
@@ -198,11 +198,11 @@ const GOVERNMENT: &[&str] = &[
 /// The lists used to classify addresses.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EmailLists {
-    free: HashSet<String>,
-    disposable: HashSet<String>,
-    role: HashSet<String>,
-    education: HashSet<String>,
-    government: HashSet<String>,
+    free: FastSet<String>,
+    disposable: FastSet<String>,
+    role: FastSet<String>,
+    education: FastSet<String>,
+    government: FastSet<String>,
 }
 
 static BUILTIN: LazyLock<EmailLists> = LazyLock::new(|| EmailLists {
@@ -217,6 +217,51 @@ static BUILTIN: LazyLock<EmailLists> = LazyLock::new(|| EmailLists {
     education: EDUCATION.iter().map(|s| (*s).to_owned()).collect(),
     government: GOVERNMENT.iter().map(|s| (*s).to_owned()).collect(),
 });
+
+/// Whether the role list holds `local`'s comparison form (see
+/// [`role_key`]); ASCII local parts of ordinary length are compared without
+/// allocating.
+fn is_role(roles: &FastSet<String>, local: &str) -> bool {
+    let base = local.split('+').next().unwrap_or(local);
+    let mut buf = [0u8; 64];
+    let mut n = 0;
+    for c in base.chars() {
+        let folded = if c.is_ascii() {
+            c as u8
+        } else {
+            match fold_turkish(c) {
+                Some(b) => b,
+                // other scripts and letters: the full pipeline
+                None => return roles.contains(&role_key(local)),
+            }
+        };
+        if folded.is_ascii_alphanumeric() {
+            if n == buf.len() {
+                return roles.contains(&role_key(local));
+            }
+            buf[n] = folded.to_ascii_lowercase();
+            n += 1;
+        }
+    }
+    // only ASCII alphanumerics were copied
+    std::str::from_utf8(&buf[..n]).is_ok_and(|k| roles.contains(k))
+}
+
+/// The ASCII letter `crate::text::match_key` folds a Turkish letter to.
+fn fold_turkish(c: char) -> Option<u8> {
+    Some(match c {
+        'ç' | 'Ç' => b'c',
+        'ğ' | 'Ğ' => b'g',
+        'ı' | 'İ' => b'i',
+        'ö' | 'Ö' => b'o',
+        'ş' | 'Ş' => b's',
+        'ü' | 'Ü' => b'u',
+        'â' | 'Â' => b'a',
+        'î' | 'Î' => b'i',
+        'û' | 'Û' => b'u',
+        _ => return None,
+    })
+}
 
 /// The comparison form of a role local part: the part before `+`, lower
 /// case, ASCII-folded, without dots, dashes and underscores
@@ -260,7 +305,7 @@ impl EmailLists {
         match kind {
             ListKind::Free => self.free.contains(v),
             ListKind::Disposable => self.is_disposable(v),
-            ListKind::Role => self.role.contains(&role_key(value)),
+            ListKind::Role => is_role(&self.role, value),
             ListKind::Education => suffixes(v).any(|s| self.education.contains(s)),
             ListKind::Government => suffixes(v).any(|s| self.government.contains(s)),
         }
@@ -358,7 +403,7 @@ impl EmailLists {
         let domain = ascii_domain;
         if self.is_disposable(domain) {
             EmailKind::Disposable
-        } else if self.role.contains(&role_key(local)) {
+        } else if is_role(&self.role, local) {
             EmailKind::Role
         } else if suffixes(domain).any(|s| self.education.contains(s)) {
             EmailKind::Education
@@ -369,5 +414,38 @@ impl EmailLists {
         } else {
             EmailKind::Corporate
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The allocation-free comparison agrees with the full pipeline.
+        #[test]
+        fn role_fast_path_matches_the_pipeline(local in "[a-zA-Z0-9._+çÇğĞıİöÖşŞüÜâÂîÎûÛé-]{0,24}") {
+            let roles = &EmailLists::builtin().role;
+            prop_assert_eq!(is_role(roles, &local), roles.contains(&role_key(&local)));
+            let mut one: FastSet<String> = FastSet::default();
+            one.insert(role_key(&local));
+            prop_assert!(is_role(&one, &local));
+        }
+    }
+
+    #[test]
+    fn turkish_role_names() {
+        let lists = EmailLists::builtin();
+        for local in [
+            "Müşteri.Hizmetleri",
+            "DESTEK",
+            "İletişim",
+            "satış+kampanya",
+            "İK",
+        ] {
+            assert!(lists.contains(ListKind::Role, local), "{local}");
+        }
+        assert!(!lists.contains(ListKind::Role, "şükrü"));
     }
 }

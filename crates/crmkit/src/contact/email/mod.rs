@@ -30,6 +30,7 @@ mod typo;
 pub use lists::{EmailLists, ListKind};
 
 use crate::error::Result;
+use std::borrow::Cow;
 
 /// Options mirroring `email-validator`'s keyword arguments (DNS excluded).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -246,11 +247,11 @@ pub fn parse_with(text: &str, options: &EmailOptions, lists: &EmailLists) -> Ema
     match syntax::check(text, options) {
         Ok(s) => {
             out.valid = true;
-            out.normalized = Some(format!("{}@{}", s.local_part, s.domain));
+            out.normalized = Some(join(&s.local_part, &s.domain));
             out.ascii_email = s
                 .ascii_local_part
                 .as_ref()
-                .map(|l| format!("{l}@{}", s.ascii_domain));
+                .map(|l| join(l, &s.ascii_domain));
             out.dedup_key = Some(dedup_key_of(&s.local_part, &s.ascii_domain));
             out.kind = Some(lists.classify(&s.local_part, &s.ascii_domain));
             out.smtputf8 = s.smtputf8;
@@ -302,18 +303,46 @@ const PLUS_TAGS: &[&str] = &[
     "yandex.com.tr",
 ];
 
+/// `local@domain` in one allocation.
+fn join(local: &str, domain: &str) -> String {
+    let mut out = String::with_capacity(local.len() + 1 + domain.len());
+    out.push_str(local);
+    out.push('@');
+    out.push_str(domain);
+    out
+}
+
+/// `s` in lower case, borrowed when it already is (the common case).
+fn lower(s: &str) -> Cow<'_, str> {
+    if s.is_ascii() {
+        if s.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(s.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(s)
+        }
+    } else {
+        Cow::Owned(crate::text::lowercase(s, crate::text::CaseRules::Standard))
+    }
+}
+
 fn dedup_key_of(local: &str, ascii_domain: &str) -> String {
-    let domain = ascii_domain.to_ascii_lowercase();
-    let local = crate::text::lowercase(local, crate::text::CaseRules::Standard);
-    if GMAIL.contains(&domain.as_str()) {
-        let base = local.split('+').next().unwrap_or("").replace('.', "");
-        return format!("{base}@gmail.com");
-    }
-    if PLUS_TAGS.contains(&domain.as_str()) {
+    let domain = lower(ascii_domain);
+    let local = lower(local);
+    let mut out = String::with_capacity(local.len() + 1 + domain.len());
+    if GMAIL.contains(&domain.as_ref()) {
         let base = local.split('+').next().unwrap_or("");
-        return format!("{base}@{domain}");
+        out.extend(base.chars().filter(|c| *c != '.'));
+        out.push_str("@gmail.com");
+    } else if PLUS_TAGS.contains(&domain.as_ref()) {
+        out.push_str(local.split('+').next().unwrap_or(""));
+        out.push('@');
+        out.push_str(&domain);
+    } else {
+        out.push_str(&local);
+        out.push('@');
+        out.push_str(&domain);
     }
-    format!("{local}@{domain}")
+    out
 }
 
 /// The provider-aware dedup key of a valid address: lower case; for Gmail

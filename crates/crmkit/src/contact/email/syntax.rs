@@ -4,9 +4,10 @@
 //! use domains, and the length limits in octets.
 
 use super::{EmailIssue, EmailOptions};
+use crate::contact::fasthash::RecentMap;
 use std::net::{Ipv4Addr, Ipv6Addr};
 use unicode_general_category::{GeneralCategory, get_general_category};
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 /// Longest address, in octets (RFC 5321 path limit minus the angle brackets).
 pub(crate) const EMAIL_MAX_LENGTH: usize = 254;
@@ -33,7 +34,11 @@ pub(crate) struct Syntax {
 }
 
 fn is_atext(c: char) -> bool {
-    c.is_ascii_alphanumeric() || "!#$%&'*+-/=?^_`{|}~".contains(c)
+    c.is_ascii() && is_atext_byte(c as u8)
+}
+
+fn is_atext_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-/=?^_`{|}~".contains(&b)
 }
 
 fn is_atext_intl(c: char) -> bool {
@@ -63,6 +68,15 @@ fn unsafe_chars(s: &str, allow_space: bool) -> bool {
 }
 
 fn is_dot_atom(s: &str, intl: bool) -> bool {
+    if s.is_ascii() {
+        // ASCII text is a dot-atom under both rules alike
+        let b = s.as_bytes();
+        return !b.is_empty()
+            && b[0] != b'.'
+            && b[b.len() - 1] != b'.'
+            && !b.windows(2).any(|w| w == b"..")
+            && b.iter().all(|&c| c == b'.' || is_atext_byte(c));
+    }
     let ok = if intl { is_atext_intl } else { is_atext };
     !s.is_empty()
         && s.split('.')
@@ -71,10 +85,10 @@ fn is_dot_atom(s: &str, intl: bool) -> bool {
 
 /// Splits off a display name (`Name <addr>`) and finds the `@` that
 /// separates local part and domain (the last one outside quotes).
-fn split(
-    input: &str,
+fn split<'a>(
+    input: &'a str,
     options: &EmailOptions,
-) -> Result<(Option<String>, String, String), EmailIssue> {
+) -> Result<(Option<String>, &'a str, &'a str), EmailIssue> {
     let mut address = input;
     let mut display_name = None;
     if let Some(open) = input.find('<') {
@@ -104,6 +118,14 @@ fn split(
             address = &input[open + 1..input.len() - 1];
         }
     }
+    if !address.contains('"') {
+        // no quoting: the separating `@` is simply the last one
+        return match address.rfind('@') {
+            Some(i) => Ok((display_name, &address[..i], &address[i + 1..])),
+            None if address.contains('\u{FF20}') => Err(EmailIssue::FullWidthAt),
+            None => Err(EmailIssue::MissingAt),
+        };
+    }
     let mut in_quotes = false;
     let mut escaped = false;
     let mut at = None;
@@ -119,11 +141,7 @@ fn split(
         }
     }
     match at {
-        Some(i) => Ok((
-            display_name,
-            address[..i].to_owned(),
-            address[i + 1..].to_owned(),
-        )),
+        Some(i) => Ok((display_name, &address[..i], &address[i + 1..])),
         None if address.contains('\u{FF20}') => Err(EmailIssue::FullWidthAt),
         None => Err(EmailIssue::MissingAt),
     }
@@ -157,11 +175,28 @@ fn local_part(
     // the text as given must be valid, and so must its NFC form: "<" and a
     // combining overlay make "≮", and U+037E GREEK QUESTION MARK becomes ";"
     let checked = local_part_once(raw, options)?;
+    if already_nfc(raw) {
+        return Ok(checked);
+    }
     let nfc: String = raw.nfc().collect();
     if nfc != raw {
         return local_part_once(&nfc, options);
     }
     Ok(checked)
+}
+
+/// Whether `s` is certainly in NFC without normalizing it: ASCII always is,
+/// and the quick check answers for most other text.
+fn already_nfc(s: &str) -> bool {
+    s.is_ascii() || is_nfc_quick(s.chars()) == IsNormalized::Yes
+}
+
+fn nfc(s: &str) -> String {
+    if already_nfc(s) {
+        s.to_owned()
+    } else {
+        s.nfc().collect()
+    }
 }
 
 fn local_part_once(
@@ -171,7 +206,6 @@ fn local_part_once(
     if raw.is_empty() {
         return Err(EmailIssue::EmptyLocalPart);
     }
-    let nfc = |s: &str| -> String { s.nfc().collect() };
     if options.strict && nfc(raw).len() > LOCAL_PART_MAX_LENGTH {
         return Err(EmailIssue::LocalPartTooLong);
     }
@@ -268,12 +302,12 @@ fn check_labels(domain: &str) -> Result<(), EmailIssue> {
             return Err(EmailIssue::HyphenAtLabelEdge);
         }
         // "ab--" is reserved for IDNA (RFC 5891 4.2.3.1): only "xn--" is valid
-        let lower = label.to_ascii_lowercase();
-        if lower.len() >= 4
-            && lower.is_char_boundary(2)
-            && lower.is_char_boundary(4)
-            && &lower[2..4] == "--"
-            && !lower.starts_with("xn--")
+        let b = label.as_bytes();
+        if b.len() >= 4
+            && label.is_char_boundary(2)
+            && label.is_char_boundary(4)
+            && &b[2..4] == b"--"
+            && !b[..2].eq_ignore_ascii_case(b"xn")
         {
             return Err(EmailIssue::ReservedDoubleHyphen);
         }
@@ -291,27 +325,24 @@ const DOMAIN_CACHE_SIZE: usize = 4096;
 
 type DomainResult = Result<(String, String), EmailIssue>;
 
+/// One table per combination of the three options that matter, so a
+/// lookup needs no owned key.
+type DomainCache = [RecentMap<DomainResult>; 8];
+
 thread_local! {
-    static DOMAIN_CACHE: std::cell::RefCell<std::collections::HashMap<(String, u8), DomainResult>> =
-        std::cell::RefCell::new(std::collections::HashMap::new());
+    static DOMAIN_CACHE: std::cell::RefCell<DomainCache> =
+        std::cell::RefCell::new(std::array::from_fn(|_| RecentMap::new(DOMAIN_CACHE_SIZE)));
 }
 
 fn domain_part(raw: &str, options: &EmailOptions) -> DomainResult {
-    let flags = u8::from(options.allow_domain_literal)
-        | u8::from(options.test_environment) << 1
-        | u8::from(options.globally_deliverable) << 2;
-    let key = (raw.to_owned(), flags);
-    if let Some(hit) = DOMAIN_CACHE.with(|c| c.borrow().get(&key).cloned()) {
+    let flags = usize::from(options.allow_domain_literal)
+        | usize::from(options.test_environment) << 1
+        | usize::from(options.globally_deliverable) << 2;
+    if let Some(hit) = DOMAIN_CACHE.with(|c| c.borrow_mut()[flags].get(raw)) {
         return hit;
     }
     let result = domain_part_uncached(raw, options);
-    DOMAIN_CACHE.with(|c| {
-        let mut c = c.borrow_mut();
-        if c.len() >= DOMAIN_CACHE_SIZE {
-            c.clear();
-        }
-        c.insert(key, result.clone());
-    });
+    DOMAIN_CACHE.with(|c| c.borrow_mut()[flags].insert(raw, result.clone()));
     result
 }
 
@@ -416,8 +447,8 @@ pub(crate) fn check(input: &str, options: &EmailOptions) -> Result<Syntax, Email
     {
         return Err(EmailIssue::UnsafeCharacter);
     }
-    let (local_part, ascii_local_part, smtputf8) = local_part(&local, options)?;
-    let (domain, ascii_domain) = domain_part(&raw_domain, options)?;
+    let (local_part, ascii_local_part, smtputf8) = local_part(local, options)?;
+    let (domain, ascii_domain) = domain_part(raw_domain, options)?;
     // the address as given, normalized, and with the ASCII domain must each
     // fit: callers may use any of the three
     let lengths = [

@@ -4,6 +4,7 @@
 //! `yandex.con.tr`…
 
 use super::EmailLists;
+use crate::contact::fasthash::RecentMap;
 use crate::text::similarity::osa_within;
 
 /// Domains that do not exist but are typed for a real one.
@@ -52,6 +53,7 @@ fn clean(domain: &str) -> String {
         .map(|c| if c == 'ı' || c == 'İ' { 'i' } else { c })
         .collect::<String>()
         .to_lowercase();
+    // (typed, meant) endings; a domain has at most one of them
     for (wrong, right) in [
         (".con", ".com"),
         (".cmo", ".com"),
@@ -59,13 +61,17 @@ fn clean(domain: &str) -> String {
         (".comm", ".com"),
         (".vom", ".com"),
         (".xom", ".com"),
+        (".con.tr", ".com.tr"),
+        (".cmo.tr", ".com.tr"),
+        (".ocm.tr", ".com.tr"),
+        (".comm.tr", ".com.tr"),
+        (".vom.tr", ".com.tr"),
+        (".xom.tr", ".com.tr"),
     ] {
-        if let Some(stem) = d.strip_suffix(wrong) {
-            d = format!("{stem}{right}");
-        }
-        let tr = format!("{wrong}.tr");
-        if let Some(stem) = d.strip_suffix(tr.as_str()) {
-            d = format!("{stem}{right}.tr");
+        if d.ends_with(wrong) {
+            d.truncate(d.len() - wrong.len());
+            d.push_str(right);
+            break;
         }
     }
     d
@@ -75,8 +81,8 @@ const CACHE_SIZE: usize = 4096;
 
 thread_local! {
     /// Corrections by domain; most customer data repeats a few domains.
-    static CACHE: std::cell::RefCell<std::collections::HashMap<String, Option<String>>> =
-        std::cell::RefCell::new(std::collections::HashMap::new());
+    static CACHE: std::cell::RefCell<RecentMap<Option<String>>> =
+        std::cell::RefCell::new(RecentMap::new(CACHE_SIZE));
 }
 
 /// A corrected address, or `None` when the domain is not a likely typo of a
@@ -88,17 +94,11 @@ pub(crate) fn suggest(text: &str) -> Option<String> {
     if local.is_empty() || domain.is_empty() {
         return None;
     }
-    let fixed = match CACHE.with(|c| c.borrow().get(domain).cloned()) {
+    let fixed = match CACHE.with(|c| c.borrow_mut().get(domain)) {
         Some(hit) => hit,
         None => {
             let fixed = correct_domain(domain);
-            CACHE.with(|c| {
-                let mut c = c.borrow_mut();
-                if c.len() >= CACHE_SIZE {
-                    c.clear();
-                }
-                c.insert(domain.to_owned(), fixed.clone());
-            });
+            CACHE.with(|c| c.borrow_mut().insert(domain, fixed.clone()));
             fixed
         }
     };
@@ -121,22 +121,31 @@ fn correct_domain(domain: &str) -> Option<String> {
     } else {
         // one edit for short domains, two for longer ones; the best target must be unique
         let max = if cleaned.chars().count() < 9 { 1 } else { 2 };
-        let mut best: Vec<(usize, &str)> = TARGETS
+        let tld = cleaned.rsplit('.').next();
+        // the nearest target and whether another one is as near
+        let mut best: Option<(usize, &str)> = None;
+        let mut tie = false;
+        for t in TARGETS
             .iter()
             // a length gap wider than the edit budget cannot close (bytes
             // overestimate chars by at most the multi-byte letters)
             .filter(|t| t.len().abs_diff(cleaned.len()) <= 2 * max)
             // typos keep the top-level domain (".con" and the like were repaired above)
-            .filter(|t| t.rsplit('.').next() == cleaned.rsplit('.').next())
-            .filter_map(|t| osa_within(&cleaned, t, max).map(|d| (d, *t)))
-            .collect();
-        best.sort_unstable();
-        match best.as_slice() {
-            [(d, t), rest @ ..] if rest.first().is_none_or(|(d2, _)| d2 > d) => {
-                Some((*t).to_owned())
+            .filter(|t| t.rsplit('.').next() == tld)
+        {
+            let Some(d) = osa_within(&cleaned, t, max) else {
+                continue;
+            };
+            match best {
+                Some((b, _)) if d > b => {}
+                Some((b, _)) if d == b => tie = true,
+                _ => {
+                    best = Some((d, t));
+                    tie = false;
+                }
             }
-            _ => None,
         }
+        best.filter(|_| !tie).map(|(_, t)| t.to_owned())
     }?;
     (fixed != lower).then_some(fixed)
 }

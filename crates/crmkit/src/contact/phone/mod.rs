@@ -27,8 +27,10 @@ use super::ContactError;
 use crate::error::Result;
 pub use rlibphonenumber::enums::Region;
 use rlibphonenumber::{
-    PHONE_NUMBER_UTIL, PhoneNumber as LibNumber, PhoneNumberFormat, PhoneNumberType,
+    PHONE_NUMBER_UTIL, ParseError, PhoneNumber as LibNumber, PhoneNumberFormat, PhoneNumberType,
+    ValidationError,
 };
+use std::borrow::Cow;
 
 /// What kind of line a number is, as libphonenumber's metadata says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -97,39 +99,78 @@ impl PhoneType {
     }
 }
 
-/// Why a number is not valid: a stable code.
-#[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PhoneIssue {
+macro_rules! phone_issues {
+    ($($(#[$doc:meta])* $variant:ident => $name:literal, $message:literal;)*) => {
+        /// Why a number is not valid: a stable code and a message.
+        #[non_exhaustive]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum PhoneIssue {
+            $($(#[$doc])* $variant,)*
+        }
+
+        impl PhoneIssue {
+            /// Every issue.
+            pub const ALL: &'static [PhoneIssue] = &[$(PhoneIssue::$variant),*];
+
+            /// The stable snake_case code.
+            pub fn as_str(self) -> &'static str {
+                match self { $(PhoneIssue::$variant => $name,)* }
+            }
+
+            /// A message for people.
+            pub fn message(self) -> &'static str {
+                match self { $(PhoneIssue::$variant => $message,)* }
+            }
+        }
+    };
+}
+
+phone_issues! {
     /// Nothing was given.
-    Empty,
+    Empty => "empty", "The phone number is empty.";
     /// Letters where digits belong (never converted; see `suggestion`).
-    LetterInNumber,
+    LetterInNumber => "letter_in_number", "The phone number has a letter where a digit belongs (O for 0, l for 1); see the suggestion.";
     /// Not a phone number at all.
-    NotANumber,
+    NotANumber => "not_a_number", "The text is not a phone number.";
     /// An unknown country calling code.
-    InvalidCountryCode,
+    InvalidCountryCode => "invalid_country_code", "The country calling code is not known.";
     /// Too short to be a number.
-    TooShort,
+    TooShort => "too_short", "The phone number is shorter than any number of its country.";
     /// Too long to be a number.
-    TooLong,
+    TooLong => "too_long", "The phone number is longer than any number of its country.";
     /// Possible in length but not a valid number in its region.
-    InvalidForRegion,
+    InvalidForRegion => "invalid_for_region", "The phone number has a possible length but is not a valid number in its region.";
+    /// Not a digit in the text (`-`, `yok`, `N/A`).
+    NoDigits => "no_digits", "The text has no digits.";
+    /// Between the shortest and longest numbers of its country but of a
+    /// length no number there has.
+    InvalidLength => "invalid_length", "The phone number has a length that no number of its country has.";
 }
 
 impl PhoneIssue {
-    /// The stable snake_case code.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PhoneIssue::Empty => "empty",
-            PhoneIssue::LetterInNumber => "letter_in_number",
-            PhoneIssue::NotANumber => "not_a_number",
-            PhoneIssue::InvalidCountryCode => "invalid_country_code",
-            PhoneIssue::TooShort => "too_short",
-            PhoneIssue::TooLong => "too_long",
-            PhoneIssue::InvalidForRegion => "invalid_for_region",
+    fn from_parse_error(e: &ParseError) -> PhoneIssue {
+        match e {
+            ParseError::InvalidCountryCode => PhoneIssue::InvalidCountryCode,
+            ParseError::NotANumber(_) => PhoneIssue::NotANumber,
+            ParseError::TooShortAfterIdd | ParseError::TooShortNsn => PhoneIssue::TooShort,
+            ParseError::TooLongNsn => PhoneIssue::TooLong,
         }
+    }
+
+    fn from_validation_error(e: ValidationError) -> PhoneIssue {
+        match e {
+            ValidationError::InvalidCountryCode => PhoneIssue::InvalidCountryCode,
+            ValidationError::TooShort => PhoneIssue::TooShort,
+            ValidationError::TooLong => PhoneIssue::TooLong,
+            ValidationError::InvalidLength => PhoneIssue::InvalidLength,
+        }
+    }
+}
+
+impl std::fmt::Display for PhoneIssue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.message())
     }
 }
 
@@ -168,6 +209,25 @@ pub struct PhoneNumber {
     pub suggestion: Option<String>,
     /// Why the number is not valid.
     pub error: Option<PhoneIssue>,
+    /// The message of `error`, for people.
+    #[serde(default)]
+    pub message: Option<Cow<'static, str>>,
+}
+
+/// What [`parse_with`] computes beyond validity, E.164, type and region.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct PhoneOptions {
+    /// Fill `national_format` and `international_format` (default true).
+    /// Formatting runs libphonenumber's pattern matching twice more per
+    /// valid number; batch work that needs only E.164 can skip it.
+    pub formats: bool,
+}
+
+impl Default for PhoneOptions {
+    fn default() -> Self {
+        PhoneOptions { formats: true }
+    }
 }
 
 /// The E.164 form of `text` when it parses as a number of possible length
@@ -251,6 +311,24 @@ pub fn parse(text: &str, default_region: &str) -> Result<PhoneNumber> {
 /// [`parse`] with an already validated region, or none (then only numbers
 /// written with a country code parse).
 pub fn parse_in(text: &str, default_region: Option<Region>) -> PhoneNumber {
+    parse_with(text, default_region, &PhoneOptions::default())
+}
+
+/// [`parse_in`] with options (for instance without the national and
+/// international formats).
+///
+/// ```
+/// use crmkit::contact::phone::{parse_with, region, PhoneOptions, PhoneType};
+/// let fast = PhoneOptions { formats: false };
+/// let p = parse_with("0532 123 45 67", Some(region("TR").unwrap()), &fast);
+/// assert_eq!((p.valid, p.e164.as_deref(), p.phone_type), (true, Some("+905321234567"), PhoneType::Mobile));
+/// assert_eq!(p.national_format, None);
+/// ```
+pub fn parse_with(
+    text: &str,
+    default_region: Option<Region>,
+    options: &PhoneOptions,
+) -> PhoneNumber {
     let mut out = PhoneNumber {
         input: text.to_owned(),
         valid: false,
@@ -267,54 +345,71 @@ pub fn parse_in(text: &str, default_region: Option<Region>) -> PhoneNumber {
         multiple_numbers: false,
         suggestion: None,
         error: None,
+        message: None,
+    };
+    let fail = |mut out: PhoneNumber, issue: PhoneIssue| {
+        out.error = Some(issue);
+        out.message = Some(Cow::Borrowed(issue.message()));
+        out
     };
     if text.trim().is_empty() {
-        out.error = Some(PhoneIssue::Empty);
-        return out;
+        return fail(out, PhoneIssue::Empty);
     }
     let pre = preparse::preparse(text);
     out.multiple_numbers = pre.multiple;
     out.extension = pre.extension.clone();
     if pre.confusable.is_some() {
-        out.error = Some(PhoneIssue::LetterInNumber);
         out.suggestion = pre
             .confusable
             .as_deref()
             .and_then(|c| lib_parse(c, default_region))
             .filter(|n| n.is_valid())
             .map(|n| n.format_as(PhoneNumberFormat::E164).into_owned());
-        return out;
+        return fail(out, PhoneIssue::LetterInNumber);
     }
-    let first = PHONE_NUMBER_UTIL.parse(&pre.number, default_region);
-    // "00" is the international prefix in most of the world; a region whose
-    // own prefix differs (011 in the US) would otherwise misread it
-    let retry = || {
-        let rest = pre.number.trim_start().strip_prefix("00")?;
-        PHONE_NUMBER_UTIL
-            .parse(format!("+{rest}"), default_region)
-            .ok()
-            .filter(LibNumber::is_valid)
+    // the type decides validity too (a number is valid exactly when its
+    // region's metadata gives it a type), so it is computed once
+    let typed = |n: LibNumber| {
+        let t = n.get_type();
+        (n, t)
     };
-    let parsed = match (first, retry()) {
-        (Ok(n), _) if n.is_valid() => n,
-        (_, Some(n)) => n,
-        (Ok(n), None) => n,
-        (Err(e), None) => {
-            let msg = format!("{e:?}").to_ascii_lowercase();
-            out.error = Some(if msg.contains("country") {
-                PhoneIssue::InvalidCountryCode
-            } else if msg.contains("short") {
-                PhoneIssue::TooShort
-            } else if msg.contains("long") {
-                PhoneIssue::TooLong
-            } else {
-                PhoneIssue::NotANumber
-            });
-            return out;
+    let first = PHONE_NUMBER_UTIL
+        .parse(&pre.number, default_region)
+        .map(typed);
+    let parsed = match first {
+        Ok((n, t)) if t != PhoneNumberType::Unknown => Ok((n, t)),
+        first => {
+            // "00" is the international prefix in most of the world; a region
+            // whose own prefix differs (011 in the US) would otherwise misread it
+            let retry = pre
+                .number
+                .trim_start()
+                .strip_prefix("00")
+                .and_then(|rest| {
+                    PHONE_NUMBER_UTIL
+                        .parse(format!("+{rest}"), default_region)
+                        .ok()
+                })
+                .map(typed)
+                .filter(|(_, t)| *t != PhoneNumberType::Unknown);
+            match retry {
+                Some(r) => Ok(r),
+                None => first,
+            }
         }
     };
-    out.valid = parsed.is_valid();
-    out.possible = parsed.is_possible_with_reason().is_ok();
+    let (parsed, lib_type) = match parsed {
+        Ok(p) => p,
+        // letters alone never make a number (libphonenumber wants at least
+        // three digits even for vanity numbers)
+        Err(_) if !pre.number.chars().any(char::is_numeric) => {
+            return fail(out, PhoneIssue::NoDigits);
+        }
+        Err(e) => return fail(out, PhoneIssue::from_parse_error(&e)),
+    };
+    out.valid = lib_type != PhoneNumberType::Unknown;
+    let possible = parsed.is_possible_with_reason();
+    out.possible = possible.is_ok();
     out.e164 = Some(parsed.format_as(PhoneNumberFormat::E164).into_owned());
     out.country_code = u32::try_from(parsed.country_code).ok();
     out.national_number = Some(parsed.get_national_significant_number());
@@ -323,32 +418,24 @@ pub fn parse_in(text: &str, default_region: Option<Region>) -> PhoneNumber {
         out.extension = parsed.extension.clone().filter(|e| !e.is_empty());
     }
     if out.valid {
-        out.phone_type = PhoneType::from_lib(parsed.get_type());
-        out.national_format = Some(parsed.format_as(PhoneNumberFormat::National).into_owned());
-        out.international_format = Some(
-            parsed
-                .format_as(PhoneNumberFormat::International)
-                .into_owned(),
-        );
+        out.phone_type = PhoneType::from_lib(lib_type);
+        if options.formats {
+            out.national_format = Some(parsed.format_as(PhoneNumberFormat::National).into_owned());
+            out.international_format = Some(
+                parsed
+                    .format_as(PhoneNumberFormat::International)
+                    .into_owned(),
+            );
+        }
         out.sms_capable = out.phone_type == PhoneType::Mobile;
+        out
     } else {
-        out.error = Some(match parsed.is_possible_with_reason() {
+        let issue = match possible {
             Ok(_) => PhoneIssue::InvalidForRegion,
-            Err(e) => {
-                let msg = format!("{e:?}").to_ascii_lowercase();
-                if msg.contains("short") {
-                    PhoneIssue::TooShort
-                } else if msg.contains("long") {
-                    PhoneIssue::TooLong
-                } else if msg.contains("country") {
-                    PhoneIssue::InvalidCountryCode
-                } else {
-                    PhoneIssue::InvalidForRegion
-                }
-            }
-        });
+            Err(e) => PhoneIssue::from_validation_error(e),
+        };
+        fail(out, issue)
     }
-    out
 }
 
 /// Parses many numbers with one default region.
@@ -395,7 +482,67 @@ mod tests {
         assert_eq!(m.e164.as_deref(), Some("+905321112233"));
     }
 
+    #[test]
+    fn issues_come_from_error_variants() {
+        let issue = |s: &str| parse(s, "TR").unwrap().error.map(PhoneIssue::as_str);
+        assert_eq!(issue("yok"), Some("no_digits"));
+        assert_eq!(issue(" - "), Some("no_digits"));
+        assert_eq!(issue("N/A"), Some("no_digits"));
+        assert_eq!(issue("1"), Some("not_a_number"));
+        assert_eq!(issue("1 yok"), Some("not_a_number"));
+        assert_eq!(issue("12"), Some("too_short"));
+        assert_eq!(issue("+999 123 456 789"), Some("invalid_country_code"));
+        assert_eq!(issue("0532 12"), Some("too_short"));
+        assert_eq!(issue("+1 202 555"), Some("too_short"));
+        assert_eq!(issue("0532 12345"), Some("invalid_length"));
+        assert_eq!(issue("0532 123 45 67 89 01 23 45 67"), Some("too_long"));
+        assert_eq!(issue("0000 123 45 67"), Some("invalid_for_region"));
+        for code in PhoneIssue::ALL {
+            assert_eq!(
+                serde_json::to_string(code).unwrap(),
+                format!("\"{}\"", code.as_str())
+            );
+            assert!(code.message().ends_with('.'));
+        }
+        let p = parse("0532 12", "TR").unwrap();
+        assert_eq!(p.message.as_deref(), Some(PhoneIssue::TooShort.message()));
+        assert_eq!(parse("0532 123 45 67", "TR").unwrap().message, None);
+    }
+
+    #[test]
+    fn formats_are_optional() {
+        let tr = Some(Region::TR);
+        let full = parse_in("+90 532 123 45 67", tr);
+        assert_eq!(full.national_format.as_deref(), Some("0532 123 45 67"));
+        assert_eq!(
+            full.international_format.as_deref(),
+            Some("+90 532 123 45 67")
+        );
+        let lean = parse_with("+90 532 123 45 67", tr, &PhoneOptions { formats: false });
+        assert_eq!(
+            PhoneNumber {
+                national_format: full.national_format.clone(),
+                international_format: full.international_format.clone(),
+                ..lean
+            },
+            full
+        );
+    }
+
     proptest! {
+        /// Validity read from the type agrees with libphonenumber's own check.
+        #[test]
+        fn validity_is_libphonenumbers(digits in "[0-9]{6,12}", plus in any::<bool>(), us in any::<bool>()) {
+            let text = if plus { format!("+{digits}") } else { digits.clone() };
+            let region = if us { Region::US } else { Region::TR };
+            let p = parse_in(&text, Some(region));
+            if let Ok(n) = PHONE_NUMBER_UTIL.parse(&text, Some(region)) {
+                if !text.starts_with("00") {
+                    prop_assert_eq!(p.valid, n.is_valid(), "{}", text);
+                }
+            }
+        }
+
         #[test]
         fn never_panics(s in "\\PC{0,30}") {
             let _ = parse_in(&s, Some(Region::TR));

@@ -73,19 +73,22 @@ fn strip_label(s: &str) -> &str {
 
 /// Splits a Turkish extension (`dahili 12`, `dah. 12`, `dhl 12`) or a
 /// `/12` after a complete number off the end.
-fn split_extension(s: &str) -> (String, Option<String>) {
+fn split_extension(s: &str) -> (&str, Option<String>) {
     if s.bytes()
         .all(|b| b.is_ascii_digit() || b" +-().".contains(&b))
     {
-        return (s.to_owned(), None);
+        return (s, None);
     }
-    let lower = s.to_lowercase();
-    for marker in EXTENSION_MARKERS {
-        if let Some(at) = lower.rfind(marker) {
-            let tail = lower[at + marker.len()..].trim_start_matches(['.', ':', ' ']);
-            if !tail.is_empty() && tail.len() <= 6 && tail.bytes().all(|b| b.is_ascii_digit()) {
-                let head = s.get(..at).unwrap_or(s).trim_end().to_owned();
-                return (head, Some(tail.to_owned()));
+    if s.bytes().any(|b| b == b'd' || b == b'D') {
+        // ASCII lower case keeps every byte offset of `s`
+        let lower = s.to_ascii_lowercase();
+        for marker in EXTENSION_MARKERS {
+            if let Some(at) = lower.rfind(marker) {
+                let tail = lower[at + marker.len()..].trim_start_matches(['.', ':', ' ']);
+                if !tail.is_empty() && tail.len() <= 6 && tail.bytes().all(|b| b.is_ascii_digit()) {
+                    let head = s.get(..at).unwrap_or(s).trim_end();
+                    return (head, Some(tail.to_owned()));
+                }
             }
         }
     }
@@ -96,14 +99,21 @@ fn split_extension(s: &str) -> (String, Option<String>) {
             && tail.len() <= 5
             && tail.bytes().all(|b| b.is_ascii_digit())
         {
-            return (head.trim_end().to_owned(), Some(tail.to_owned()));
+            return (head.trim_end(), Some(tail.to_owned()));
         }
     }
-    (s.to_owned(), None)
+    (s, None)
 }
 
 /// The first of several numbers in one field (`0532 111 22 33 / 0212 444 55 66`).
-fn first_number(s: &str) -> (String, bool) {
+fn first_number(s: &str) -> (&str, bool) {
+    // every separator has one of these bytes; most fields have none
+    if !s
+        .bytes()
+        .any(|b| matches!(b, b'/' | b';' | b',' | b'|' | b'v' | b'o'))
+    {
+        return (s, false);
+    }
     // a bare "," is a dialling pause (",,1234#"), so only ", " separates
     for sep in [" / ", "/", ";", ", ", " veya ", " or ", " | "] {
         if let Some((a, b)) = s.split_once(sep) {
@@ -113,24 +123,28 @@ fn first_number(s: &str) -> (String, bool) {
                     && x.starts_with(|c: char| c.is_ascii_digit() || c == '+' || c == '(')
             };
             if looks_whole(a) && looks_whole(b) && a.ends_with(|c: char| c.is_ascii_digit()) {
-                return (a.to_owned(), true);
+                return (a, true);
             }
         }
     }
-    (s.to_owned(), false)
+    (s, false)
 }
 
 /// Pre-parses a phone field; see the [module documentation](self).
 pub(crate) fn preparse(raw: &str) -> Preparsed {
     // full-width digits and the like; plain ASCII needs no normalization
-    let text: String = if raw.is_ascii() {
-        raw.to_owned()
+    let text: std::borrow::Cow<'_, str> = if raw.is_ascii() {
+        std::borrow::Cow::Borrowed(raw)
     } else {
-        raw.nfkc().collect()
+        std::borrow::Cow::Owned(raw.nfkc().collect())
     };
     let text = text.trim();
     // an RFC 3966 URI is libphonenumber's own business
-    if text.to_ascii_lowercase().starts_with("tel:") && !text.contains(' ') {
+    if text
+        .get(..4)
+        .is_some_and(|p| p.eq_ignore_ascii_case("tel:"))
+        && !text.contains(' ')
+    {
         return Preparsed {
             number: text.to_owned(),
             extension: None,
@@ -140,14 +154,28 @@ pub(crate) fn preparse(raw: &str) -> Preparsed {
     }
     let text = strip_label(text);
     let (text, multiple) = first_number(text);
-    let (number, extension) = split_extension(&text);
+    let (mut number, extension) = split_extension(text);
+    // "…67/5 dahili 12": a complete number, then two extensions; the one
+    // written last (with its marker) is kept and the number ends where the
+    // first began, so that pre-parsing the result changes nothing
+    while let (head, Some(_)) = split_extension(number) {
+        number = head;
+    }
     // O for 0 and l or I for 1 standing among digits are typing slips that a
     // keypad mapping would turn into wrong digits (O is 6 on a keypad): they
     // are only ever a suggestion. Other letters are left to libphonenumber,
     // which reads extension markers ("x", "ext", "доб") and maps vanity
     // numbers (three or more letters in a row, "0800 FLOWERS").
-    let chars: Vec<char> = number.chars().collect();
     let is_confusable = |c: char| matches!(c, 'O' | 'o' | 'l' | 'I' | 'i');
+    if !number.contains(is_confusable) {
+        return Preparsed {
+            number: number.to_owned(),
+            extension,
+            multiple,
+            confusable: None,
+        };
+    }
+    let chars: Vec<char> = number.chars().collect();
     let near_digit = |i: usize| {
         let before = chars[..i]
             .iter()
@@ -179,7 +207,7 @@ pub(crate) fn preparse(raw: &str) -> Preparsed {
             .collect()
     });
     Preparsed {
-        number,
+        number: number.to_owned(),
         extension,
         multiple,
         confusable,
@@ -189,6 +217,7 @@ pub(crate) fn preparse(raw: &str) -> Preparsed {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn labels_extensions_and_prefixes() {
@@ -218,6 +247,32 @@ mod tests {
             preparse("tel:+90-532-123-4567").number,
             "tel:+90-532-123-4567"
         );
+    }
+
+    fn assert_fixpoint(raw: &str) -> Result<(), proptest::test_runner::TestCaseError> {
+        let p = preparse(raw);
+        let again = preparse(&p.number);
+        prop_assert_eq!(&again.number, &p.number, "{:?}", raw);
+        prop_assert_eq!(again.extension, None, "{:?}", raw);
+        prop_assert!(!again.multiple, "{:?}", raw);
+        prop_assert_eq!(again.confusable, p.confusable, "{:?}", raw);
+        Ok(())
+    }
+
+    proptest! {
+        /// Pre-parsing its own output changes nothing: labels, extensions
+        /// and further numbers are gone after one pass.
+        #[test]
+        fn idempotent_on_written_numbers(
+            raw in "(Tel: |TEL:|Cep |cep: |GSM |Gsm: |Mobil: |Ev: |İş: |)(\\+90 |0090 |90|0|\\+1 |00 44 |)[0-9０-９ ()./-]{6,16}( dahili [0-9]{1,4}| Dahili: [0-9]{1,4}| dah\\. [0-9]{1,3}| dhl [0-9]{2}| ?/ ?[0-9]{1,4}| x[0-9]{2}| ext\\. [0-9]{3}| / 0[0-9 ]{10,13}|, 05[0-9]{9}| veya 0[0-9]{10}|)"
+        ) {
+            assert_fixpoint(&raw)?;
+        }
+
+        #[test]
+        fn idempotent_on_any_text(raw in "\\PC{0,40}") {
+            assert_fixpoint(&raw)?;
+        }
     }
 
     #[test]

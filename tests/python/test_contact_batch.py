@@ -1,0 +1,110 @@
+"""Columnar batch parsing of emails and phones (`columns=True`)."""
+
+import numpy as np
+import pandas as pd
+import polars as pl
+import pyarrow as pa
+import pytest
+
+import crmkit
+from crmkit import contact
+
+EMAILS = [
+    "Ayse.Yilmaz+kampanya@GoogleMail.com",
+    "mehmet@gmaıl.com",
+    "ali@@example.com",
+    None,
+    "destek@firma.com.tr",
+    "ogrenci@metu.edu.tr",
+    "şükrü@örnek.com.tr",
+    "",
+]
+
+PHONES = ["0532 123 45 67", "(202) 555-0173", "0212 123 45 67 dahili 12", "0532 123 45 6O", "yok", None, "+44 20 7183 8750"]
+REGIONS = ["TR", "US", "TR", "TR", None, "TR", ""]
+
+EMAIL_FIELDS = ["valid", "normalized", "ascii_email", "dedup_key", "kind", "suggestion", "error"]
+PHONE_FIELDS = ["valid", "e164", "type", "region", "extension", "suggestion", "error"]
+
+
+def test_email_columns_match_the_objects():
+    cols = contact.parse_emails(EMAILS, columns=True)
+    assert list(cols) == EMAIL_FIELDS
+    objects = contact.parse_emails(EMAILS)
+    for field in EMAIL_FIELDS:
+        assert len(cols[field]) == len(EMAILS)
+        assert cols[field] == [getattr(o, field) for o in objects], field
+    assert cols["dedup_key"][0] == "ayseyilmaz@gmail.com"
+    assert cols["suggestion"][1] == "mehmet@gmail.com"
+    assert cols["error"][2] == "invalid_local_character"
+    assert cols["error"][3] == "empty" and cols["error"][7] == "empty"
+    assert cols["kind"][4:6] == ["role", "education"]
+    assert cols["ascii_email"][6] is None  # an internationalized local part has no ASCII form
+
+
+def test_phone_columns_match_the_objects():
+    cols = contact.parse_phones(PHONES, columns=True, regions=REGIONS, formats=True)
+    assert list(cols) == PHONE_FIELDS + ["national_format", "international_format"]
+    for i, (text, region) in enumerate(zip(PHONES, REGIONS)):
+        one = contact.parse_phone(text or "", region or "TR")
+        for field in PHONE_FIELDS + ["national_format", "international_format"]:
+            assert cols[field][i] == getattr(one, field), (text, field)
+    assert cols["e164"][:2] == ["+905321234567", "+12025550173"]
+    assert cols["extension"][2] == "12"
+    assert cols["suggestion"][3] == "+905321234560"
+    assert cols["error"][4] == "no_digits"
+    assert cols["error"][5] == "empty"
+    # without formats the columns are the same minus the two format columns
+    lean = contact.parse_phones(PHONES, columns=True, regions=REGIONS)
+    assert list(lean) == PHONE_FIELDS
+    assert all(lean[f] == cols[f] for f in PHONE_FIELDS)
+
+
+def test_phone_messages_name_the_problem():
+    p = contact.parse_phone("0532 12")
+    assert p.error == "too_short"
+    assert "shorter" in p.message
+    assert contact.parse_phone("0532 123 45 67").message is None
+
+
+def test_same_kind_out_for_frames_and_arrays():
+    series = pd.Series(EMAILS, index=list("abcdefgh"))
+    df = contact.parse_emails(series, columns=True)
+    assert isinstance(df, pd.DataFrame)
+    assert list(df.index) == list("abcdefgh")
+    assert df.loc["a", "dedup_key"] == "ayseyilmaz@gmail.com"
+
+    pdf = contact.parse_emails(pl.Series(EMAILS), columns=True)
+    assert isinstance(pdf, pl.DataFrame) and pdf.height == len(EMAILS)
+    assert pdf["error"].to_list()[2] == "invalid_local_character"
+
+    table = contact.parse_phones(pa.array(PHONES), columns=True)
+    assert isinstance(table, pa.Table) and table.num_rows == len(PHONES)
+    assert table.column("e164").to_pylist()[0] == "+905321234567"
+
+    arr = np.array(["ali@firma.com.tr", "x"], dtype=object)
+    cols = contact.parse_emails(arr, columns=True, workers=2)
+    assert cols["valid"] == [True, False]
+
+
+def test_large_batches_agree_across_workers():
+    emails = [f"kisi{i}@firma{i % 5000}.com.tr" if i % 7 else f"kisi{i}@@x.com" for i in range(20_000)]
+    one = contact.parse_emails(emails, columns=True, workers=1)
+    two = contact.parse_emails(emails, columns=True, workers=2)
+    assert one == two
+    assert sum(one["valid"]) == sum(1 for i in range(20_000) if i % 7)
+    phones = [f"0532 {i % 1000:03d} {i % 100:02d} {i % 97:02d}" for i in range(20_000)]
+    assert contact.parse_phones(phones, columns=True, workers=1) == contact.parse_phones(
+        phones, columns=True, workers=2
+    )
+
+
+def test_bad_regions_name_the_row():
+    with pytest.raises(crmkit.CrmkitError) as e:
+        contact.parse_phones(["0532 123 45 67", "1"], columns=True, regions=["TR", "XX"])
+    assert "row 1" in str(e.value)
+    with pytest.raises(crmkit.CrmkitError) as e:
+        contact.parse_phones(["0532 123 45 67"], columns=True, regions=["TR", "US"])
+    assert "regions" in str(e.value)
+    with pytest.raises(TypeError):
+        contact.parse_phones(["0532 123 45 67"], regions=["TR"])
