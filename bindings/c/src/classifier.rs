@@ -2,6 +2,7 @@
 //! thread-safe handle, predictions as JSON in caller buffers.
 
 use crate::error::{boundary, crmkit_status, fail, fail_with};
+use crate::handle;
 use crate::text::{utf8, write_text};
 use crmkit::complaint::classifier::{Classifier, TrainOptions};
 
@@ -42,11 +43,8 @@ pub unsafe extern "C" fn crmkit_classifier_load(
             unsafe { std::slice::from_raw_parts(bytes, len) }
         };
         match Classifier::load(data) {
-            Ok(model) => {
-                // SAFETY: out is non-null and writable (caller guarantee).
-                unsafe { *out = Box::into_raw(Box::new(model)).cast() };
-                crmkit_status::CRMKIT_OK
-            }
+            // SAFETY: out is non-null and writable (caller guarantee).
+            Ok(model) => unsafe { handle::put(out, model) },
             Err(e) => fail(&e),
         }
     })
@@ -96,11 +94,8 @@ pub unsafe extern "C" fn crmkit_classifier_train(
             }
         };
         match Classifier::train(&req.texts, &req.labels, &req.options) {
-            Ok(model) => {
-                // SAFETY: out is non-null and writable (caller guarantee).
-                unsafe { *out = Box::into_raw(Box::new(model)).cast() };
-                crmkit_status::CRMKIT_OK
-            }
+            // SAFETY: out is non-null and writable (caller guarantee).
+            Ok(model) => unsafe { handle::put(out, model) },
             Err(e) => fail(&e),
         }
     })
@@ -123,8 +118,9 @@ pub unsafe extern "C" fn crmkit_classifier_save(
 ) -> crmkit_status {
     boundary(|| {
         // SAFETY: a non-null handle was made by crmkit_classifier_load or _train.
-        let Some(model) = (unsafe { model.cast::<Classifier>().as_ref() }) else {
-            return fail_with(crmkit_status::CRMKIT_NULL_ARGUMENT, "`model` is NULL");
+        let model: &Classifier = match unsafe { handle::get(model, "model") } {
+            Ok(m) => m,
+            Err(st) => return st,
         };
         if out_n.is_null() {
             return fail_with(crmkit_status::CRMKIT_NULL_ARGUMENT, "`out_n` is NULL");
@@ -169,8 +165,9 @@ pub unsafe extern "C" fn crmkit_classifier_predict(
 ) -> crmkit_status {
     boundary(|| {
         // SAFETY: a non-null handle was made by crmkit_classifier_load or _train.
-        let Some(model) = (unsafe { model.cast::<Classifier>().as_ref() }) else {
-            return fail_with(crmkit_status::CRMKIT_NULL_ARGUMENT, "`model` is NULL");
+        let model: &Classifier = match unsafe { handle::get(model, "model") } {
+            Ok(m) => m,
+            Err(st) => return st,
         };
         // SAFETY: forwarded caller guarantee.
         let text = match unsafe { utf8(text, len, "text") } {
@@ -191,10 +188,6 @@ pub unsafe extern "C" fn crmkit_classifier_predict(
 /// `model` must be NULL or a live handle, not used afterwards.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn crmkit_classifier_free(model: *mut crmkit_classifier) {
-    let _ = std::panic::catch_unwind(|| {
-        if !model.is_null() {
-            // SAFETY: made by Box::into_raw in crmkit_classifier_load.
-            drop(unsafe { Box::from_raw(model.cast::<Classifier>()) });
-        }
-    });
+    // SAFETY: made by crmkit_classifier_load or _train (caller guarantee).
+    unsafe { handle::free::<Classifier, _>(model) }
 }

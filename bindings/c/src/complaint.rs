@@ -1,5 +1,7 @@
 use crate::error::{boundary, crmkit_status, fail, fail_with};
+use crate::handle;
 use crate::text::{utf8, write_text};
+use crmkit::complaint::categorize::CategoryRules;
 use crmkit::complaint::tracking;
 
 /// Writes the tracking number of `sequence` (with an optional prefix of
@@ -111,7 +113,6 @@ pub unsafe extern "C" fn crmkit_category_rules_new(
             Ok(t) => t,
             Err(st) => return st,
         };
-        use crmkit::complaint::categorize::CategoryRules;
         let compiled = match format {
             0 => CategoryRules::from_toml(text),
             1 => CategoryRules::from_json(text),
@@ -123,11 +124,8 @@ pub unsafe extern "C" fn crmkit_category_rules_new(
             }
         };
         match compiled {
-            Ok(rules) => {
-                // SAFETY: out is non-null and writable (caller guarantee).
-                unsafe { *out = Box::into_raw(Box::new(rules)).cast() };
-                crmkit_status::CRMKIT_OK
-            }
+            // SAFETY: out is non-null and writable (caller guarantee).
+            Ok(rules) => unsafe { handle::put(out, rules) },
             Err(e) => fail(&e),
         }
     })
@@ -153,12 +151,9 @@ pub unsafe extern "C" fn crmkit_category_rules_categorize(
 ) -> crmkit_status {
     boundary(|| {
         // SAFETY: a non-null handle was made by crmkit_category_rules_new.
-        let Some(rules) = (unsafe {
-            rules
-                .cast::<crmkit::complaint::categorize::CategoryRules>()
-                .as_ref()
-        }) else {
-            return fail_with(crmkit_status::CRMKIT_NULL_ARGUMENT, "`rules` is NULL");
+        let rules: &CategoryRules = match unsafe { handle::get(rules, "rules") } {
+            Ok(r) => r,
+            Err(st) => return st,
         };
         // SAFETY: forwarded caller guarantee.
         let text = match unsafe { utf8(text, len, "text") } {
@@ -179,14 +174,8 @@ pub unsafe extern "C" fn crmkit_category_rules_categorize(
 /// `rules` must be NULL or a live handle, not used afterwards.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn crmkit_category_rules_free(rules: *mut crmkit_category_rules) {
-    let _ = std::panic::catch_unwind(|| {
-        if !rules.is_null() {
-            // SAFETY: made by Box::into_raw in crmkit_category_rules_new.
-            drop(unsafe {
-                Box::from_raw(rules.cast::<crmkit::complaint::categorize::CategoryRules>())
-            });
-        }
-    });
+    // SAFETY: made by crmkit_category_rules_new (caller guarantee).
+    unsafe { handle::free::<CategoryRules, _>(rules) }
 }
 
 /// The answer of `crmkit_complaint_report`, in its documented field order.

@@ -5,6 +5,7 @@
 use std::sync::RwLock;
 
 use crate::error::{boundary, crmkit_status, fail, fail_with};
+use crate::handle;
 use crate::text::{utf8, write_text};
 use crmkit::identity::index::Index;
 use crmkit::identity::record::{ColumnMap, records_from_json};
@@ -108,11 +109,8 @@ pub unsafe extern "C" fn crmkit_identity_resolve(
             Err(st) => return st,
         };
         match resolve(&recs, &settings) {
-            Ok(res) => {
-                // SAFETY: out is non-null and writable (caller guarantee).
-                unsafe { *out = Box::into_raw(Box::new(res)).cast() };
-                crmkit_status::CRMKIT_OK
-            }
+            // SAFETY: out is non-null and writable (caller guarantee).
+            Ok(res) => unsafe { handle::put(out, res) },
             Err(e) => fail(&e),
         }
     })
@@ -120,8 +118,7 @@ pub unsafe extern "C" fn crmkit_identity_resolve(
 
 fn resolution<'a>(ptr: *const crmkit_resolution) -> Result<&'a Resolution, crmkit_status> {
     // SAFETY: a non-null handle was made by crmkit_identity_resolve.
-    unsafe { ptr.cast::<Resolution>().as_ref() }
-        .ok_or_else(|| fail_with(crmkit_status::CRMKIT_NULL_ARGUMENT, "`resolution` is NULL"))
+    unsafe { handle::get(ptr, "resolution") }
 }
 
 /// Writes the clusters as JSON, `[{"id": "...", "cluster_id": "..."}, ...]`
@@ -204,12 +201,8 @@ pub unsafe extern "C" fn crmkit_resolution_explain(
 /// `resolution` must be NULL or a live handle, not used afterwards.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn crmkit_resolution_free(resolution: *mut crmkit_resolution) {
-    let _ = std::panic::catch_unwind(|| {
-        if !resolution.is_null() {
-            // SAFETY: made by Box::into_raw in crmkit_identity_resolve.
-            drop(unsafe { Box::from_raw(resolution.cast::<Resolution>()) });
-        }
-    });
+    // SAFETY: made by crmkit_identity_resolve (caller guarantee).
+    unsafe { handle::free::<Resolution, _>(resolution) }
 }
 
 /// Explains two records given as JSON objects under the default model (no
@@ -270,11 +263,8 @@ pub unsafe extern "C" fn crmkit_index_new(
             Err(st) => return st,
         };
         match Index::build(recs, settings) {
-            Ok(index) => {
-                // SAFETY: out is non-null and writable (caller guarantee).
-                unsafe { *out = Box::into_raw(Box::new(RwLock::new(index))).cast() };
-                crmkit_status::CRMKIT_OK
-            }
+            // SAFETY: out is non-null and writable (caller guarantee).
+            Ok(index) => unsafe { handle::put(out, RwLock::new(index)) },
             Err(e) => fail(&e),
         }
     })
@@ -282,8 +272,7 @@ pub unsafe extern "C" fn crmkit_index_new(
 
 fn index<'a>(ptr: *const crmkit_index) -> Result<&'a RwLock<Index>, crmkit_status> {
     // SAFETY: a non-null handle was made by crmkit_index_new.
-    unsafe { ptr.cast::<RwLock<Index>>().as_ref() }
-        .ok_or_else(|| fail_with(crmkit_status::CRMKIT_NULL_ARGUMENT, "`index` is NULL"))
+    unsafe { handle::get(ptr, "index") }
 }
 
 /// Runs a change under the index's write lock and writes it as JSON.
@@ -441,10 +430,6 @@ pub unsafe extern "C" fn crmkit_index_len(index: *const crmkit_index) -> usize {
 /// concurrently.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn crmkit_index_free(index: *mut crmkit_index) {
-    let _ = std::panic::catch_unwind(|| {
-        if !index.is_null() {
-            // SAFETY: made by Box::into_raw in crmkit_index_new.
-            drop(unsafe { Box::from_raw(index.cast::<RwLock<Index>>()) });
-        }
-    });
+    // SAFETY: made by crmkit_index_new (caller guarantee).
+    unsafe { handle::free::<RwLock<Index>, _>(index) }
 }

@@ -18,6 +18,7 @@ mod classifier;
 mod complaint;
 mod contact;
 mod error;
+mod handle;
 mod identity;
 mod routing;
 mod survey;

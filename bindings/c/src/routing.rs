@@ -3,6 +3,7 @@
 //! (JSON in caller buffers).
 
 use crate::error::{boundary, crmkit_status, fail, fail_with};
+use crate::handle;
 use crate::text::{utf8, write_text};
 use crmkit::complaint::calendar::Calendar;
 use crmkit::complaint::intake::{Complaint, complaints_from_json};
@@ -20,8 +21,7 @@ pub struct crmkit_ruleset {
 fn ruleset<'a>(ptr: *const crmkit_ruleset) -> Result<&'a RuleSet, crmkit_status> {
     // SAFETY: a non-null handle was made by crmkit_ruleset_new and is live
     // (caller guarantee).
-    unsafe { ptr.cast::<RuleSet>().as_ref() }
-        .ok_or_else(|| fail_with(crmkit_status::CRMKIT_NULL_ARGUMENT, "`rules` is NULL"))
+    unsafe { handle::get(ptr, "rules") }
 }
 
 fn state_from(text: &str) -> Result<RoutingState, crmkit_status> {
@@ -104,8 +104,7 @@ pub unsafe extern "C" fn crmkit_ruleset_new(
             }
         };
         // SAFETY: out is non-null and writable (caller guarantee).
-        unsafe { *out = Box::into_raw(Box::new(rules)).cast() };
-        crmkit_status::CRMKIT_OK
+        unsafe { handle::put(out, rules) }
     })
 }
 
@@ -238,10 +237,6 @@ pub unsafe extern "C" fn crmkit_ruleset_check(
 /// `rules` must be NULL or a live handle, not used afterwards.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn crmkit_ruleset_free(rules: *mut crmkit_ruleset) {
-    let _ = std::panic::catch_unwind(|| {
-        if !rules.is_null() {
-            // SAFETY: made by Box::into_raw in crmkit_ruleset_new.
-            drop(unsafe { Box::from_raw(rules.cast::<RuleSet>()) });
-        }
-    });
+    // SAFETY: made by crmkit_ruleset_new (caller guarantee).
+    unsafe { handle::free::<RuleSet, _>(rules) }
 }

@@ -548,12 +548,8 @@ pub unsafe extern "C" fn crmkit_nps_accumulator_finish(
 /// `acc` must be NULL or a live accumulator, not used afterwards.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn crmkit_nps_accumulator_free(acc: *mut crmkit_nps_accumulator) {
-    let _ = std::panic::catch_unwind(|| {
-        if !acc.is_null() {
-            // SAFETY: made by Box::into_raw in crmkit_nps_accumulator_new.
-            drop(unsafe { Box::from_raw(acc.cast::<NpsAccumulator>()) });
-        }
-    });
+    // SAFETY: made by crmkit_nps_accumulator_new (caller guarantee).
+    unsafe { crate::handle::free::<NpsAccumulator, _>(acc) }
 }
 
 #[cfg(test)]
