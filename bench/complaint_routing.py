@@ -13,12 +13,13 @@ the same rule and department from both.
 Setup, from the repository root:
 
     python3 -m venv .peers-venv
-    .peers-venv/bin/pip install zen-engine==2.1.3 pandas target/wheels/crmkit-*.whl
+    .peers-venv/bin/pip install zen-engine==2.1.3 pandas pyarrow target/wheels/crmkit-*.whl
     .peers-venv/bin/python bench/complaint_routing.py [RULES] [INPUTS] [REPS]
 
 Timing is CPU time of one thread (time.process_time, best of REPS) for
 zen-engine's single `evaluate` and `evaluate_batch`, and crmkit's
-`RuleSet.route_many` on the same list of dicts and on a pandas DataFrame.
+`RuleSet.route_many` on the same list of dicts, on a pandas DataFrame and on
+a pyarrow Table (the Arrow path: no Python object per value).
 """
 
 import ast
@@ -132,13 +133,19 @@ def main():
     t_zen_single, _ = best(lambda: [decision.evaluate(c) for c in single], reps)
     t_rows, ours = best(lambda: ruleset.route_many(rows), reps)
     t_frame, ours_frame = best(lambda: ruleset.route_many(frame), reps)
+    import pyarrow as pa
+
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    t_arrow, ours_arrow = best(lambda: ruleset.route_many(table), reps)
 
     zen_rule = [o["data"]["result"]["route"]["ruleId"] for o in zen_out]
     zen_dept = [o["data"]["result"]["route"]["department"] for o in zen_out]
     our_rule = [d["fired"][0] if d["fired"] else "DEFAULT" for d in ours]
     our_dept = [d["department"] for d in ours]
     same = sum(a == b and c == d for a, b, c, d in zip(zen_rule, our_rule, zen_dept, our_dept))
-    frame_same = ours_frame["department"].tolist() == our_dept
+    frame_same = (ours_frame["department"].tolist() == our_dept
+                  and ours_arrow.column("department").to_pylist() == our_dept
+                  and ours_arrow.column("assignee").to_pylist() == [d["assignee"] for d in ours])
     named = all(d["assignee"] for d in ours)
 
     result = {
@@ -147,8 +154,10 @@ def main():
         "zen_batch_per_s": round(n_inputs / t_zen_batch),
         "crmkit_rows_per_s": round(n_inputs / t_rows),
         "crmkit_frame_per_s": round(n_inputs / t_frame),
+        "crmkit_arrow_per_s": round(n_inputs / t_arrow),
         "ratio_rows_vs_zen_batch": round(t_zen_batch / t_rows, 1),
         "ratio_frame_vs_zen_batch": round(t_zen_batch / t_frame, 1),
+        "ratio_arrow_vs_zen_batch": round(t_zen_batch / t_arrow, 1),
         "identical_rule_and_department": f"{same}/{n_inputs}",
         "frame_equals_rows": frame_same,
         "every_decision_names_a_person": named,

@@ -187,3 +187,32 @@ def test_rows_read_attributes_and_datetimes(rules):
         rules.route_many({"channel": ["app", "app"], "category": ["x", 3]})
     with pytest.raises(crmkit.InputError, match="a channel for every complaint; row 0"):
         rules.route_many(pd.DataFrame({"channel": [None], "category": ["x"]}))
+
+
+def test_arrow_path_equals_the_row_path_on_every_input_kind(rules):
+    rows = []
+    for i in range(60):
+        r = {"channel": ["app", "web_form", "email"][i % 3], "id": f"C{i}"}
+        if i % 2 == 0:
+            r["category"] = "late_delivery"
+        if i % 4 != 3:
+            r["amount"] = float(i * 31 % 1500)
+        r["flags"] = ["legal_threat"] if i % 9 == 0 else []
+        r["received_at"] = dt.datetime(2026, 11, 23, 9, i % 60, tzinfo=dt.timezone.utc)
+        rows.append(r)
+    want, want_state = rules.route_many(rows, return_state=True)
+    frame = pd.DataFrame(rows)
+    frame["channel"] = frame["channel"].astype("category")   # a dictionary column in Arrow
+    for data in (frame, pa.Table.from_pandas(frame), pl.from_pandas(frame)):
+        got, state = rules.route_many(data, state=None, return_state=True)
+        assert state == want_state
+        as_rows = got.to_dict("records") if isinstance(got, pd.DataFrame) else (
+            got.to_dicts() if isinstance(got, pl.DataFrame) else got.to_pylist())
+        for w, g in zip(want, as_rows):
+            assert (g["department"], g["assignee"], list(g["fired"]), g["priority"]) == (
+                w["department"], w["assignee"], w["fired"], w["priority"])
+            assert (g["due"] is None or g["due"] != g["due"]) == (w["due"] is None)
+            if w["due"] is not None:
+                assert pd.Timestamp(g["due"]) == pd.Timestamp(w["due"])
+    with pytest.raises(crmkit.InputError, match="row 1"):
+        rules.route_many(pa.table({"channel": ["app", "fax"]}))

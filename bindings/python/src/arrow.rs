@@ -175,7 +175,7 @@ fn concat(arrays: &[ArrayRef], data_type: &DataType) -> Res<ArrayRef> {
 }
 
 /// One record batch (a stream's batches concatenated).
-fn batch(obj: &Bound<'_, PyAny>, what: &'static str) -> PyResult<RecordBatch> {
+pub(crate) fn batch(obj: &Bound<'_, PyAny>, what: &'static str) -> PyResult<RecordBatch> {
     let py = obj.py();
     let array = match import(obj, what)? {
         Imported::Stream(data_type, arrays) => {
@@ -231,7 +231,7 @@ fn opt_array(obj: Option<&Bound<'_, PyAny>>, what: &'static str) -> PyResult<Opt
 /// A result on its way to pyarrow: `__arrow_c_array__` hands it over once.
 #[pyclass(name = "_ArrowResult", module = "crmkit._crmkit")]
 #[derive(Debug)]
-struct ArrowResult {
+pub(crate) struct ArrowResult {
     batch: Option<RecordBatch>,
 }
 
@@ -261,7 +261,7 @@ impl ArrowResult {
     }
 }
 
-fn out(py: Python<'_>, r: Res<RecordBatch>) -> PyResult<ArrowResult> {
+pub(crate) fn out(py: Python<'_>, r: Res<RecordBatch>) -> PyResult<ArrowResult> {
     r.map(|b| ArrowResult { batch: Some(b) })
         .map_err(|e| to_py(py, e))
 }

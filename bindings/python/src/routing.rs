@@ -500,6 +500,30 @@ impl PyRuleSet {
         })
     }
 
+    /// Routes the rows of an Arrow table or record batch (any object with
+    /// `__arrow_c_stream__` or `__arrow_c_array__`) in order, with the GIL
+    /// released; returns (the decisions as an Arrow batch, state JSON).
+    #[pyo3(signature = (data, state=None, now=None))]
+    fn route_arrow(
+        &self,
+        py: Python<'_>,
+        data: &Bound<'_, PyAny>,
+        state: Option<&str>,
+        now: Option<&str>,
+    ) -> PyResult<(crate::arrow::ArrowResult, String)> {
+        guard(py, || {
+            let batch = crate::arrow::batch(data, "complaints")?;
+            let run = || -> crmkit::Result<(arrow_array::RecordBatch, String)> {
+                let mut st = parse_state(state)?;
+                let now = parse_now(now)?;
+                let out = crmkit_arrow::routing::route(&self.inner, &batch, &mut st, now)?;
+                Ok((out, to_json(&st)))
+            };
+            let (out, st) = py.detach(run).map_err(|e| to_py(py, e))?;
+            Ok((crate::arrow::out(py, Ok(out))?, st))
+        })
+    }
+
     /// The lint findings as JSON.
     fn lint_json(&self) -> String {
         to_json(&self.inner.lint())

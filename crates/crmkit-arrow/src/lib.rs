@@ -36,6 +36,7 @@ pub mod column;
 pub mod contact;
 pub mod golden;
 pub mod pairs;
+pub mod routing;
 pub mod salt;
 pub mod survey;
 
