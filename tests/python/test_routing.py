@@ -163,10 +163,17 @@ def test_due_columns_are_utc_datetimes(rules):
     assert rules.route_many(pa.Table.from_pylist(rows)).column("due").to_pylist()[0] == want
 
 
-def test_rule_sets_are_shared_not_pickled_by_accident(rules):
-    # a compiled rule set travels as its source text
+def test_rule_sets_travel_as_bytes_and_pickle(rules):
+    # the compiled handle itself does not pickle; the rule set travels as its source
     with pytest.raises(TypeError):
         pickle.dumps(rules._inner)
+    again = pickle.loads(pickle.dumps(rules))
+    c = {"channel": "app", "category": "late_delivery", "amount": 5, "received_at": "2026-11-23T09:00:00Z"}
+    assert again.route(c).to_dict() == rules.route(c).to_dict()
+    on_cal = complaint.RuleSet.from_file(str(EXAMPLE), calendar=str(CALENDAR))
+    back = complaint.RuleSet.from_bytes(on_cal.to_bytes())
+    d = {"channel": "web_form", "text": "Kargom gelmedi", "received_at": "2026-11-27T14:00:00Z"}
+    assert back.route(d).due == on_cal.route(d).due == dt.datetime(2026, 12, 2, 11, tzinfo=dt.timezone.utc)
 
 
 def test_rows_read_attributes_and_datetimes(rules):

@@ -123,8 +123,9 @@ class RuleSet:
     'mehmet'
     """
 
-    def __init__(self, inner: "_crmkit.RuleSet") -> None:
+    def __init__(self, inner: "_crmkit.RuleSet", source: Tuple[str, str, Optional[str]]) -> None:
         self._inner = inner
+        self._source = source
 
     @classmethod
     def from_str(cls, text: str, format: str = "toml", *, calendar: Optional[str] = None) -> "RuleSet":
@@ -133,7 +134,26 @@ class RuleSet:
         ``Calendar``); with it, due times count business hours. A bad rule set
         raises :class:`crmkit.ComplaintError` naming the rule, department or
         person."""
-        return cls(_crmkit.RuleSet.from_str(text, format, calendar))
+        return cls(_crmkit.RuleSet.from_str(text, format, calendar), (text, format, calendar))
+
+    def to_bytes(self) -> bytes:
+        """The rule set as bytes (its source and calendar), for shipping to
+        workers; :meth:`from_bytes` compiles it again."""
+        text, format, calendar = self._source
+        return json.dumps({"text": text, "format": format, "calendar": calendar}).encode("utf-8")
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> "RuleSet":
+        """Compiles a rule set from :meth:`to_bytes`."""
+        d = json.loads(bytes(data).decode("utf-8"))
+        return cls.from_str(d["text"], d["format"], calendar=d["calendar"])
+
+    def __getstate__(self) -> bytes:
+        return self.to_bytes()
+
+    def __setstate__(self, state: bytes) -> None:
+        other = RuleSet.from_bytes(state)
+        self._inner, self._source = other._inner, other._source
 
     @classmethod
     def from_file(cls, path: str, *, calendar: Optional[str] = None) -> "RuleSet":
