@@ -3,7 +3,7 @@
 
 use crate::error::{boundary, crmkit_status, fail, fail_with};
 use crate::handle;
-use crate::text::{utf8, write_text};
+use crate::text::{utf8, write_json};
 use crmkit::complaint::classifier::{Classifier, TrainOptions};
 
 /// A loaded classifier model. Immutable: one handle may be used from many
@@ -174,11 +174,8 @@ pub unsafe extern "C" fn crmkit_classifier_predict(
             Ok(t) => t,
             Err(st) => return st,
         };
-        match serde_json::to_string(&model.predict(text)) {
-            // SAFETY: forwarded caller guarantee.
-            Ok(json) => unsafe { write_text(&json, buf, buf_len, out_n) },
-            Err(e) => fail_with(crmkit_status::CRMKIT_PANIC, format!("internal error: {e}")),
-        }
+        // SAFETY: forwarded caller guarantee.
+        unsafe { write_json(&model.predict(text), buf, buf_len, out_n) }
     })
 }
 

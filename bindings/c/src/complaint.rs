@@ -1,6 +1,6 @@
 use crate::error::{boundary, crmkit_status, fail, fail_with};
 use crate::handle;
-use crate::text::{utf8, write_text};
+use crate::text::{utf8, write_json, write_text};
 use crmkit::complaint::categorize::CategoryRules;
 use crmkit::complaint::tracking;
 
@@ -160,11 +160,8 @@ pub unsafe extern "C" fn crmkit_category_rules_categorize(
             Ok(t) => t,
             Err(st) => return st,
         };
-        match serde_json::to_string(&rules.categorize(text)) {
-            // SAFETY: forwarded caller guarantee.
-            Ok(json) => unsafe { write_text(&json, buf, buf_len, out_n) },
-            Err(e) => fail_with(crmkit_status::CRMKIT_PANIC, format!("internal error: {e}")),
-        }
+        // SAFETY: forwarded caller guarantee.
+        unsafe { write_json(&rules.categorize(text), buf, buf_len, out_n) }
     })
 }
 
@@ -285,10 +282,9 @@ unsafe fn json_call<R: serde::Serialize>(
         Err(st) => return st,
     };
     let answer = Request::parse(text).and_then(|r| f(&r));
-    match answer.map(|a| serde_json::to_string(&a)) {
+    match answer {
         // SAFETY: forwarded caller guarantee.
-        Ok(Ok(json)) => unsafe { write_text(&json, buf, buf_len, out_n) },
-        Ok(Err(e)) => fail_with(crmkit_status::CRMKIT_PANIC, format!("internal error: {e}")),
+        Ok(a) => unsafe { write_json(&a, buf, buf_len, out_n) },
         Err(e) => fail(&e),
     }
 }

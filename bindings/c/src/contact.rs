@@ -1,5 +1,5 @@
 use crate::error::{boundary, crmkit_status, fail, fail_with};
-use crate::text::utf8;
+use crate::text::{utf8, write_json};
 use crmkit::contact::outcome::{self, Channel, OutcomeClass, Reason};
 use crmkit::contact::score::{self, ContactPoint, Policy};
 use std::ffi::c_char;
@@ -166,11 +166,8 @@ pub unsafe extern "C" fn crmkit_contact_parse_email(
             Err(st) => return st,
         };
         let parsed = crmkit::contact::email::parse(text);
-        match serde_json::to_string(&parsed) {
-            // SAFETY: forwarded caller guarantee.
-            Ok(json) => unsafe { crate::text::write_text(&json, buf, buf_len, out_n) },
-            Err(e) => fail_with(crmkit_status::CRMKIT_PANIC, format!("internal error: {e}")),
-        }
+        // SAFETY: forwarded caller guarantee.
+        unsafe { write_json(&parsed, buf, buf_len, out_n) }
     })
 }
 
@@ -208,11 +205,8 @@ pub unsafe extern "C" fn crmkit_contact_parse_phone(
             Ok(p) => p,
             Err(e) => return fail(&e),
         };
-        match serde_json::to_string(&parsed) {
-            // SAFETY: forwarded caller guarantee.
-            Ok(json) => unsafe { crate::text::write_text(&json, buf, buf_len, out_n) },
-            Err(e) => fail_with(crmkit_status::CRMKIT_PANIC, format!("internal error: {e}")),
-        }
+        // SAFETY: forwarded caller guarantee.
+        unsafe { write_json(&parsed, buf, buf_len, out_n) }
     })
 }
 
@@ -224,19 +218,6 @@ fn malformed(location: String, message: impl std::fmt::Display) -> crmkit_status
         }
         .into(),
     )
-}
-
-fn json_to_buf<T: serde::Serialize>(
-    value: &T,
-    buf: *mut u8,
-    buf_len: usize,
-    out_n: *mut usize,
-) -> crmkit_status {
-    match serde_json::to_string(value) {
-        // SAFETY: forwarded caller guarantee.
-        Ok(json) => unsafe { crate::text::write_text(&json, buf, buf_len, out_n) },
-        Err(e) => fail_with(crmkit_status::CRMKIT_PANIC, format!("internal error: {e}")),
-    }
 }
 
 /// Reads `now` (an RFC 3339 time, as the time type of the score API).
@@ -320,7 +301,8 @@ pub unsafe extern "C" fn crmkit_contact_score(
             Ok(p) => p,
             Err(e) => return malformed("point".into(), e),
         };
-        json_to_buf(&score::score(&point, &policy, now), buf, buf_len, out_n)
+        // SAFETY: forwarded caller guarantee.
+        unsafe { write_json(&score::score(&point, &policy, now), buf, buf_len, out_n) }
     })
 }
 
@@ -392,6 +374,7 @@ pub unsafe extern "C" fn crmkit_contact_score_batch(
             .iter()
             .map(|p| score::score(p, &policy, now))
             .collect();
-        json_to_buf(&scores, buf, buf_len, out_n)
+        // SAFETY: forwarded caller guarantee.
+        unsafe { write_json(&scores, buf, buf_len, out_n) }
     })
 }

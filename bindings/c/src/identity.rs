@@ -6,7 +6,7 @@ use std::sync::RwLock;
 
 use crate::error::{boundary, crmkit_status, fail, fail_with};
 use crate::handle;
-use crate::text::{utf8, write_text};
+use crate::text::{utf8, write_json};
 use crmkit::identity::index::Index;
 use crmkit::identity::record::{ColumnMap, records_from_json};
 use crmkit::identity::{Model, Record, Resolution, Settings, explain_records, resolve};
@@ -35,19 +35,6 @@ fn settings_from(text: &str) -> Result<Settings, crmkit_status> {
             format!("valid settings JSON: {e}"),
         ))
     })
-}
-
-fn json_out<T: serde::Serialize>(
-    value: &T,
-    buf: *mut u8,
-    buf_len: usize,
-    out_n: *mut usize,
-) -> crmkit_status {
-    match serde_json::to_string(value) {
-        // SAFETY: forwarded caller guarantee.
-        Ok(json) => unsafe { write_text(&json, buf, buf_len, out_n) },
-        Err(e) => fail_with(crmkit_status::CRMKIT_PANIC, format!("internal error: {e}")),
-    }
 }
 
 fn one_record(text: &str) -> Result<Record, crmkit_status> {
@@ -147,7 +134,8 @@ pub unsafe extern "C" fn crmkit_resolution_clusters(
             .zip(res.cluster_ids())
             .map(|(id, c)| serde_json::json!({"id": id, "cluster_id": c}))
             .collect();
-        json_out(&rows, buf, buf_len, out_n)
+        // SAFETY: forwarded caller guarantee.
+        unsafe { write_json(&rows, buf, buf_len, out_n) }
     })
 }
 
@@ -189,7 +177,8 @@ pub unsafe extern "C" fn crmkit_resolution_explain(
             })
         };
         match (find(a), find(b)) {
-            (Ok(ia), Ok(ib)) => json_out(&res.explain(ia, ib), buf, buf_len, out_n),
+            // SAFETY: forwarded caller guarantee.
+            (Ok(ia), Ok(ib)) => unsafe { write_json(&res.explain(ia, ib), buf, buf_len, out_n) },
             (Err(st), _) | (_, Err(st)) => st,
         }
     })
@@ -231,12 +220,9 @@ pub unsafe extern "C" fn crmkit_identity_explain(
             (Ok(x), Ok(y)) => (x, y),
             (Err(st), _) | (_, Err(st)) => return st,
         };
-        json_out(
-            &explain_records(&Model::default(), &ra, &rb, None),
-            buf,
-            buf_len,
-            out_n,
-        )
+        let explained = explain_records(&Model::default(), &ra, &rb, None);
+        // SAFETY: forwarded caller guarantee.
+        unsafe { write_json(&explained, buf, buf_len, out_n) }
     })
 }
 
@@ -287,7 +273,8 @@ fn write_change(
         return poisoned();
     };
     match change(&mut guard) {
-        Ok(change) => json_out(&change, buf, buf_len, out_n),
+        // SAFETY: forwarded caller guarantee.
+        Ok(change) => unsafe { write_json(&change, buf, buf_len, out_n) },
         Err(e) => fail(&e),
     }
 }
@@ -340,7 +327,8 @@ pub unsafe extern "C" fn crmkit_index_match(
         let Ok(guard) = idx.read() else {
             return poisoned();
         };
-        json_out(&guard.match_record(&r), buf, buf_len, out_n)
+        // SAFETY: forwarded caller guarantee.
+        unsafe { write_json(&guard.match_record(&r), buf, buf_len, out_n) }
     })
 }
 

@@ -4,7 +4,7 @@
 
 use crate::error::{boundary, crmkit_status, fail, fail_with};
 use crate::handle;
-use crate::text::{utf8, write_text};
+use crate::text::{utf8, write_json};
 use crmkit::complaint::calendar::Calendar;
 use crmkit::complaint::intake::{Complaint, complaints_from_json};
 use crmkit::complaint::routing::{RoutingState, RuleSet};
@@ -163,7 +163,7 @@ pub unsafe extern "C" fn crmkit_ruleset_route(
             (Ok(a), Ok(b), Ok(c)) => (a, b, c),
             (Err(st), _, _) | (_, Err(st), _) | (_, _, Err(st)) => return st,
         };
-        let run = || -> Result<String, crmkit_status> {
+        let run = || -> Result<serde_json::Value, crmkit_status> {
             let mut state = state_from(state)?;
             let now = now_from(now)?;
             // one object (even pretty-printed), an array, or NDJSON
@@ -179,15 +179,11 @@ pub unsafe extern "C" fn crmkit_ruleset_route(
             let decisions = rules
                 .route_batch(&batch, &mut state, now)
                 .map_err(|e| fail(&e))?;
-            serde_json::to_string(&serde_json::json!({
-                "decisions": decisions,
-                "state": state,
-            }))
-            .map_err(|e| fail_with(crmkit_status::CRMKIT_PANIC, format!("internal error: {e}")))
+            Ok(serde_json::json!({ "decisions": decisions, "state": state }))
         };
         match run() {
             // SAFETY: forwarded caller guarantee.
-            Ok(json) => unsafe { write_text(&json, buf, buf_len, out_n) },
+            Ok(out) => unsafe { write_json(&out, buf, buf_len, out_n) },
             Err(st) => st,
         }
     })
@@ -223,11 +219,8 @@ pub unsafe extern "C" fn crmkit_ruleset_check(
             // SAFETY: non-null and writable (caller guarantee).
             unsafe { *out_ok = i32::from(report.ok()) };
         }
-        match serde_json::to_string(&report) {
-            // SAFETY: forwarded caller guarantee.
-            Ok(json) => unsafe { write_text(&json, buf, buf_len, out_n) },
-            Err(e) => fail_with(crmkit_status::CRMKIT_PANIC, format!("internal error: {e}")),
-        }
+        // SAFETY: forwarded caller guarantee.
+        unsafe { write_json(&report, buf, buf_len, out_n) }
     })
 }
 

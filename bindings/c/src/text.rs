@@ -61,3 +61,20 @@ pub(crate) unsafe fn write_text(
     }
     crmkit_status::CRMKIT_OK
 }
+
+/// Writes `value` as JSON with [`write_text`].
+///
+/// # Safety
+/// As [`write_text`].
+pub(crate) unsafe fn write_json<T: serde::Serialize>(
+    value: &T,
+    buf: *mut u8,
+    len: usize,
+    out_n: *mut usize,
+) -> crmkit_status {
+    match serde_json::to_string(value) {
+        // SAFETY: forwarded caller guarantee.
+        Ok(json) => unsafe { write_text(&json, buf, len, out_n) },
+        Err(e) => fail_with(crmkit_status::CRMKIT_PANIC, format!("internal error: {e}")),
+    }
+}
