@@ -96,14 +96,14 @@ fn decisions_out<'py>(
             names
                 .opt(py, d.category.as_deref())
                 .map_or_else(|| py.None(), Py::into_any),
-            names.get(py, priority_name(d.priority)).into_any(),
+            names.get(py, d.priority.as_str()).into_any(),
             d.due
                 .map(|t| t.to_string())
                 .into_pyobject(py)?
                 .into_any()
                 .unbind(),
             PyList::new(py, fired)?.into_any().unbind(),
-            names.get(py, assigned_name(d.assigned_by)).into_any(),
+            names.get(py, d.assigned_by.as_str()).into_any(),
         ])
     };
     let out = if rows {
@@ -293,28 +293,6 @@ fn timestamp(row: usize, t: &str) -> crmkit::Result<Timestamp> {
                 format!("an RFC 3339 time at row {row}, got {t:?}"),
             )
         })
-}
-
-fn priority_name(p: crmkit::complaint::sla::Priority) -> &'static str {
-    use crmkit::complaint::sla::Priority::*;
-    match p {
-        Low => "low",
-        Normal => "normal",
-        High => "high",
-        Urgent => "urgent",
-    }
-}
-
-fn assigned_name(a: crmkit::complaint::routing::AssignedBy) -> &'static str {
-    use crmkit::complaint::routing::AssignedBy::*;
-    match a {
-        Rule => "rule",
-        Fixed => "fixed",
-        RoundRobin => "round_robin",
-        LeastLoaded => "least_loaded",
-        Skills => "skills",
-        Fallback => "fallback",
-    }
 }
 
 fn channel_of(row: usize, name: &str) -> crmkit::Result<Channel> {

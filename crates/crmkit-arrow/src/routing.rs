@@ -202,14 +202,6 @@ fn channel_of(row: usize, name: &str) -> Result<Channel> {
     })
 }
 
-/// The snake_case name of a unit enum value.
-fn name<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
-}
-
 /// Routes every row of `batch` with `rules`, in order; `state` is read and
 /// updated as by [`RuleSet::route`]. Errors name the column and row.
 pub fn route(
@@ -286,10 +278,10 @@ pub fn route(
         utf8(decisions.iter().map(|d| Some(d.department.as_str()))),
         utf8(decisions.iter().map(|d| Some(d.assignee.as_str()))),
         utf8(decisions.iter().map(|d| d.category.as_deref())),
-        utf8(decisions.iter().map(|d| Some(name(&d.priority)))),
+        utf8(decisions.iter().map(|d| Some(d.priority.as_str()))),
         Arc::new(due),
         Arc::new(fired.finish()),
-        utf8(decisions.iter().map(|d| Some(name(&d.assigned_by)))),
+        utf8(decisions.iter().map(|d| Some(d.assigned_by.as_str()))),
     ];
     RecordBatch::try_new(Arc::new(routed_schema()), columns)
         .map_err(|e| arrow_error("routing result", e))

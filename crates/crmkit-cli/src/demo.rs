@@ -355,7 +355,7 @@ pub(crate) fn routing_report() -> Result<String, Failure> {
             d.category.unwrap_or_else(|| "-".into()),
             d.department,
             d.assignee,
-            format!("{:?}", d.priority).to_lowercase(),
+            d.priority.as_str().to_owned(),
             d.due
                 .map(|t| t.strftime("%a %d %b %H:%M").to_string())
                 .unwrap_or_else(|| "-".into()),

@@ -166,23 +166,15 @@ fn write_decisions(
             d.department.clone(),
             d.assignee.clone(),
             d.category.clone().unwrap_or_default(),
-            name(&d.priority),
+            d.priority.as_str().to_owned(),
             d.due.map(|t| t.to_string()).unwrap_or_default(),
             d.fired.join(" "),
-            name(&d.assigned_by),
+            d.assigned_by.as_str().to_owned(),
             d.notify.join(" "),
         ])
         .map_err(|e| e.to_string())?;
     }
     w.flush().map_err(|e| e.to_string())
-}
-
-/// The snake_case serde name of a unit enum value (`"round_robin"`).
-fn name<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
 }
 
 fn check(path: &str, args: &RouteArgs) -> Result<(), Failure> {

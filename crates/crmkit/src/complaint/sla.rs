@@ -62,6 +62,18 @@ pub enum Priority {
     Urgent,
 }
 
+impl Priority {
+    /// The snake_case name (`"low"`, `"normal"`, `"high"`, `"urgent"`), as in files.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Priority::Low => "low",
+            Priority::Normal => "normal",
+            Priority::High => "high",
+            Priority::Urgent => "urgent",
+        }
+    }
+}
+
 /// Targets in business hours; a missing target is not tracked.
 #[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]

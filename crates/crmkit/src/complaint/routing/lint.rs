@@ -297,8 +297,8 @@ impl RuleSet {
         );
         check(
             "priority",
-            e.priority.map(|p| format!("{p:?}").to_lowercase()),
-            Some(format!("{:?}", d.priority).to_lowercase()),
+            e.priority.map(|p| p.as_str().to_owned()),
+            Some(d.priority.as_str().to_owned()),
         );
         check(
             "fired",

@@ -165,6 +165,18 @@ pub enum AssignedBy {
 }
 
 impl AssignedBy {
+    /// The snake_case name (`"round_robin"`...), as in decisions' JSON.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            AssignedBy::Rule => "rule",
+            AssignedBy::Fixed => "fixed",
+            AssignedBy::RoundRobin => "round_robin",
+            AssignedBy::LeastLoaded => "least_loaded",
+            AssignedBy::Skills => "skills",
+            AssignedBy::Fallback => "fallback",
+        }
+    }
+
     fn of(s: Strategy) -> AssignedBy {
         match s {
             Strategy::Fixed => AssignedBy::Fixed,
@@ -242,6 +254,14 @@ struct Inner {
 pub struct RuleSet {
     inner: Arc<Inner>,
     calendar: Option<Arc<Calendar>>,
+}
+
+/// The first department the person is a member or the owner of, else `default`.
+fn home_department(departments: &[CompiledDepartment], person: usize, default: usize) -> usize {
+    departments
+        .iter()
+        .position(|d| d.members.contains(&person) || d.owner == Some(person))
+        .unwrap_or(default)
 }
 
 fn invalid(message: impl Into<String>) -> crate::Error {
@@ -378,12 +398,7 @@ impl RuleSet {
             let department = match (&r.department, assignee) {
                 (Some(d), _) => Some(lookup(&dept_ix, "department", d, &place)?),
                 // a rule naming only a person routes to that person's department
-                (None, Some(a)) => Some(
-                    departments
-                        .iter()
-                        .position(|d| d.members.contains(&a) || d.owner == Some(a))
-                        .unwrap_or(fallback_department),
-                ),
+                (None, Some(a)) => Some(home_department(&departments, a, fallback_department)),
                 (None, None) => None,
             };
             rule_department.push(department);
@@ -697,11 +712,7 @@ impl RuleSet {
         // the last resort is always a person; their department is the
         // fallback department unless they belong to another
         let p = inner.fallback_assignee;
-        let d = inner
-            .departments
-            .iter()
-            .position(|d| d.members.contains(&p) || d.owner == Some(p))
-            .unwrap_or(inner.fallback_department);
+        let d = home_department(&inner.departments, p, inner.fallback_department);
         (d, p, AssignedBy::Fallback, passed)
     }
 }
