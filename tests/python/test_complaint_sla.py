@@ -207,3 +207,20 @@ def test_report_over_polars():
     assert isinstance(out, pl.DataFrame)
     assert out["key"].to_list() == ["late_delivery", "refund"]
     assert out["count"].to_list() == [2, 2]
+
+
+def test_category_rules_read_complaint_fields():
+    import pathlib
+
+    from crmkit import complaint
+
+    path = pathlib.Path(__file__).resolve().parents[2] / "crates" / "crmkit" / "examples" / "rules" / "categories-conditions.toml"
+    rules = complaint.CategoryRules.from_file(str(path))
+    text = "Kartımdan bilgim dışında 2500 TL çekildi"
+    plain = [c["id"] for c in rules.categorize(text)["categories"]]
+    gold = {"channel": "app", "product": "kredi kartı", "segment": "gold", "amount": 2500}
+    vip = [c["id"] for c in rules.categorize(text, fields=gold)["categories"]]
+    assert "card_fraud_priority" not in plain and plain[0] == "card_fraud"
+    assert vip[0] == "card_fraud_priority"
+    many = rules.categorize_many([text, text], fields=[gold, None])
+    assert [m["categories"][0]["id"] for m in many] == ["card_fraud_priority", "card_fraud"]

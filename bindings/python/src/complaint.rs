@@ -187,13 +187,56 @@ impl PyCategoryRules {
         })
     }
 
-    /// The categorization of each text, as JSON (categories and flags with spans).
-    fn categorize_json(&self, py: Python<'_>, texts: Vec<String>) -> PyResult<Vec<String>> {
+    /// The categorization of each text, as JSON (categories and flags with
+    /// spans); `fields`, row-aligned, holds each complaint's fields as JSON
+    /// (channel, product, segment, language, amount, attributes) for rules
+    /// with field conditions.
+    #[pyo3(signature = (texts, fields=None))]
+    fn categorize_json(
+        &self,
+        py: Python<'_>,
+        texts: Vec<String>,
+        fields: Option<Vec<Option<String>>>,
+    ) -> PyResult<Vec<String>> {
+        use crmkit::complaint::categorize::Fields;
         guard(py, || {
+            let fields: Vec<Fields> = match fields {
+                None => vec![Fields::default(); texts.len()],
+                Some(f) if f.len() != texts.len() => {
+                    return Err(to_py(
+                        py,
+                        crmkit::Error::invalid_argument(
+                            "fields",
+                            format!("one entry per text ({}), got {}", texts.len(), f.len()),
+                        ),
+                    ));
+                }
+                Some(f) => f
+                    .iter()
+                    .enumerate()
+                    .map(|(i, j)| match j {
+                        None => Ok(Fields::default()),
+                        Some(j) => serde_json::from_str(j).map_err(|e| {
+                            to_py(
+                                py,
+                                crmkit::Error::invalid_argument(
+                                    "fields",
+                                    format!(
+                                        "a dict of channel, product, segment, language, amount and attributes at row {i} ({e})"
+                                    ),
+                                ),
+                            )
+                        }),
+                    })
+                    .collect::<PyResult<_>>()?,
+            };
             Ok(py.detach(|| {
                 texts
                     .iter()
-                    .map(|t| serde_json::to_string(&self.inner.categorize(t)).unwrap_or_default())
+                    .zip(&fields)
+                    .map(|(t, f)| {
+                        serde_json::to_string(&self.inner.categorize_with(t, f)).unwrap_or_default()
+                    })
                     .collect()
             }))
         })

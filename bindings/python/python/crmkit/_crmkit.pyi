@@ -212,7 +212,9 @@ class Classifier:
 class CategoryRules:
     @staticmethod
     def from_str(text: str, format: str = "toml") -> CategoryRules: ...
-    def categorize_json(self, texts: Sequence[str]) -> list[str]: ...
+    def categorize_json(
+        self, texts: Sequence[str], fields: Optional[Sequence[Optional[str]]] = None
+    ) -> list[str]: ...
 
 class Calendar:
     @staticmethod

@@ -76,14 +76,19 @@ class CategoryRules:
         with open(path, encoding="utf-8") as f:
             return cls.from_str(f.read(), "json" if path.endswith(".json") else "toml")
 
-    def categorize(self, text: str) -> dict:
+    def categorize(self, text: str, *, fields: Optional[dict] = None) -> dict:
         """Categories (highest priority first) and flags, each with the
-        matched spans of the original text."""
-        return json.loads(self._inner.categorize_json([text])[0])
+        matched spans of the original text. ``fields`` (``channel``,
+        ``product``, ``segment``, ``language``, ``amount``, ``attributes``)
+        feeds rules with field conditions (``when = {...}``)."""
+        f = None if fields is None else [json.dumps(dict(fields))]
+        return json.loads(self._inner.categorize_json([text], f)[0])
 
-    def categorize_many(self, texts: Iterable[str]) -> list:
-        """:meth:`categorize` for many texts, with the GIL released."""
-        return [json.loads(r) for r in self._inner.categorize_json([str(t) for t in _as_list(texts)])]
+    def categorize_many(self, texts: Iterable[str], *, fields: Optional[Iterable[Optional[dict]]] = None) -> list:
+        """:meth:`categorize` for many texts (``fields``: one dict or None
+        per text), with the GIL released."""
+        f = None if fields is None else [None if x is None else json.dumps(dict(x)) for x in fields]
+        return [json.loads(r) for r in self._inner.categorize_json([str(t) for t in _as_list(texts)], f)]
 
 
 class Classifier:

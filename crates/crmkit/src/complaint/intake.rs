@@ -66,6 +66,25 @@ impl Channel {
         Channel::Other,
     ];
 
+    /// The snake_case name (`"web_form"`, `"call_center"`...), as in files.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Channel::WebForm => "web_form",
+            Channel::CallCenter => "call_center",
+            Channel::SocialMedia => "social_media",
+            Channel::ComplaintSite => "complaint_site",
+            Channel::EksiSozluk => "eksi_sozluk",
+            Channel::Branch => "branch",
+            Channel::Dealer => "dealer",
+            Channel::HqWalkIn => "hq_walk_in",
+            Channel::Kiosk => "kiosk",
+            Channel::Qr => "qr",
+            Channel::App => "app",
+            Channel::Email => "email",
+            Channel::Other => "other",
+        }
+    }
+
     /// Whether complaints on this channel are visible to the public.
     pub fn is_public(self) -> bool {
         matches!(
@@ -288,6 +307,13 @@ pub fn complaints_from_json(text: &str) -> crate::error::Result<Vec<Complaint>> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn channel_names_are_the_serde_names() {
+        for &c in Channel::ALL {
+            assert_eq!(serde_json::to_value(c).unwrap(), c.as_str());
+        }
+    }
 
     #[test]
     fn blank_values_count_as_missing() {

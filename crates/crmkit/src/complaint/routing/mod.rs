@@ -96,7 +96,7 @@ pub use lint::{CheckReport, ExampleResult, Finding, Severity};
 
 use super::ComplaintError;
 use super::calendar::Calendar;
-use super::categorize::CategoryRules;
+use super::categorize::{CategoryRules, Fields};
 use super::intake::Complaint;
 use super::sla::Priority;
 use crate::error::Result;
@@ -526,7 +526,16 @@ impl RuleSet {
             .filter(|c| !c.trim().is_empty());
         let (detected_category, detected_flags) = match &inner.categorizer {
             Some(cat) => {
-                let r = cat.categorize(&complaint.text);
+                // category rules may condition on the complaint's fields too
+                let fields = Fields {
+                    channel: Some(complaint.channel.as_str().to_owned()),
+                    product: complaint.product.clone(),
+                    segment: complaint.segment.clone(),
+                    language: complaint.language.clone(),
+                    amount: complaint.amount,
+                    attributes: complaint.attributes.clone(),
+                };
+                let r = cat.categorize_with(&complaint.text, &fields);
                 let category = if given.is_none() {
                     r.categories.into_iter().next().map(|h| h.id)
                 } else {

@@ -346,6 +346,43 @@ fn text_rules_give_category_and_flags() {
 }
 
 #[test]
+fn text_rules_see_the_complaint_fields() {
+    let rs = set(r#"
+        [categorize]
+        version = "c1"
+        [[categorize.categories]]
+        id = "vip_refund"
+        any = ["iade"]
+        priority = 5
+        when = { segment = ["gold"], channel = ["app"] }
+        [[categorize.categories]]
+        id = "refund"
+        any = ["iade"]
+        [[rules]]
+        id = "vip"
+        when = { category = "vip_refund" }
+        department = "finance"
+    "#);
+    let mut st = RoutingState::default();
+    let mut c = Complaint::new(Channel::App, "İadem yapılmadı");
+    assert_eq!(
+        rs.route(&c, &mut st, None).unwrap().category.as_deref(),
+        Some("refund")
+    );
+    c.segment = Some("gold".into());
+    let d = rs.route(&c, &mut st, None).unwrap();
+    assert_eq!(
+        (d.category.as_deref(), d.fired.as_slice()),
+        (Some("vip_refund"), &["vip".to_owned()][..])
+    );
+    c.channel = Channel::Email;
+    assert_eq!(
+        rs.route(&c, &mut st, None).unwrap().category.as_deref(),
+        Some("refund")
+    );
+}
+
+#[test]
 fn due_times_from_rules_sla_and_calendar() {
     let rs = set(r#"
         [sla]
