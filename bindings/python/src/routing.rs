@@ -134,12 +134,7 @@ fn decisions_out<'py>(
 
 /// Reads one row dict into `c` (reused between rows); errors name the row
 /// and the field.
-fn read_row<'py>(
-    row: &Bound<'py, PyAny>,
-    i: usize,
-    c: &mut Complaint,
-    channels: &mut std::collections::HashMap<String, Channel>,
-) -> PyResult<()> {
+fn read_row<'py>(row: &Bound<'py, PyAny>, i: usize, c: &mut Complaint) -> PyResult<()> {
     let py = row.py();
     let row = row.cast::<PyDict>().map_err(|_| {
         to_py(
@@ -202,14 +197,7 @@ fn read_row<'py>(
             ),
         )
     })?;
-    c.channel = match channels.get(&channel) {
-        Some(ch) => *ch,
-        None => {
-            let ch = channel_of(i, &channel).map_err(|e| to_py(py, e))?;
-            channels.insert(channel, ch);
-            ch
-        }
-    };
+    c.channel = Channel::parse_at(&channel, i).map_err(|e| to_py(py, e))?;
     c.id = text("id", field(pyo3::intern!(py, "id"))?)?;
     c.category = text("category", field(pyo3::intern!(py, "category"))?)?;
     c.product = text("product", field(pyo3::intern!(py, "product"))?)?;
@@ -293,19 +281,6 @@ fn timestamp(row: usize, t: &str) -> crmkit::Result<Timestamp> {
                 format!("an RFC 3339 time at row {row}, got {t:?}"),
             )
         })
-}
-
-fn channel_of(row: usize, name: &str) -> crmkit::Result<Channel> {
-    serde_json::from_value(serde_json::Value::String(name.to_owned())).map_err(|_| {
-        let known: Vec<String> = Channel::ALL
-            .iter()
-            .map(|c| to_json(c).trim_matches('"').to_owned())
-            .collect();
-        bad(
-            "channel",
-            format!("one of {} at row {row}, got {name:?}", known.join(", ")),
-        )
-    })
 }
 
 /// A compiled routing rule set (immutable; shareable across threads).
@@ -413,7 +388,6 @@ impl PyRuleSet {
                 }
             }
             let build = || -> crmkit::Result<Vec<Complaint>> {
-                let mut channels = std::collections::HashMap::new();
                 let mut out = Vec::with_capacity(n);
                 for i in 0..n {
                     let name = channel[i].as_deref().ok_or_else(|| {
@@ -422,14 +396,7 @@ impl PyRuleSet {
                             format!("a channel for every complaint; row {i} has none"),
                         )
                     })?;
-                    let ch = match channels.get(name) {
-                        Some(ch) => *ch,
-                        None => {
-                            let ch = channel_of(i, name)?;
-                            channels.insert(name, ch);
-                            ch
-                        }
-                    };
+                    let ch = Channel::parse_at(name, i)?;
                     let mut c = Complaint::new(ch, text[i].as_deref().unwrap_or(""));
                     c.id.clone_from(&ids[i]);
                     c.category.clone_from(&category[i]);
@@ -467,11 +434,10 @@ impl PyRuleSet {
         now: Option<&str>,
     ) -> PyResult<(Bound<'py, PyAny>, String)> {
         guard(py, || {
-            let mut channels = std::collections::HashMap::new();
             let mut complaints = Vec::with_capacity(rows.len());
             for (i, row) in rows.iter().enumerate() {
                 let mut c = Complaint::new(Channel::Other, "");
-                read_row(&row, i, &mut c, &mut channels)?;
+                read_row(&row, i, &mut c)?;
                 complaints.push(c);
             }
             self.route_all(py, &complaints, state, now, true)

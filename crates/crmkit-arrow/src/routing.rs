@@ -191,17 +191,6 @@ fn times(batch: &RecordBatch) -> Result<Vec<Option<Timestamp>>> {
     }
 }
 
-fn channel_of(row: usize, name: &str) -> Result<Channel> {
-    serde_json::from_value(serde_json::Value::String(name.to_owned())).map_err(|_| {
-        Error::invalid_argument(
-            "channel",
-            format!(
-                "a complaint channel (web_form, call_center, app, ...) at row {row}, got {name:?}"
-            ),
-        )
-    })
-}
-
 /// Routes every row of `batch` with `rules`, in order; `state` is read and
 /// updated as by [`RuleSet::route`]. Errors name the column and row.
 pub fn route(
@@ -231,7 +220,6 @@ pub fn route(
     let received = times(batch)?;
 
     let mut decisions: Vec<Decision> = Vec::with_capacity(n);
-    let mut last: Option<(&str, Channel)> = None;
     let mut c = Complaint::new(Channel::Other, "");
     for i in 0..n {
         let ch = channel[i].as_deref().ok_or_else(|| {
@@ -240,14 +228,7 @@ pub fn route(
                 format!("a channel for every complaint; row {i} has none"),
             )
         })?;
-        c.channel = match last {
-            Some((name, known)) if name == ch => known,
-            _ => {
-                let known = channel_of(i, ch)?;
-                last = Some((ch, known));
-                known
-            }
-        };
+        c.channel = Channel::parse_at(ch, i)?;
         c.id.clone_from(&ids[i]);
         c.category.clone_from(&category[i]);
         c.product.clone_from(&product[i]);

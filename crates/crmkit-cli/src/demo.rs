@@ -348,10 +348,7 @@ pub(crate) fn routing_report() -> Result<String, Failure> {
         let short: String = text.chars().take(28).collect();
         t.row(vec![
             short,
-            serde_json::to_value(channel)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default(),
+            channel.as_str().to_owned(),
             d.category.unwrap_or_else(|| "-".into()),
             d.department,
             d.assignee,

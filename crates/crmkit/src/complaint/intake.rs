@@ -85,6 +85,22 @@ impl Channel {
         }
     }
 
+    /// The channel named `name` (its [`as_str`](Self::as_str) form); the
+    /// error for row `row` of a batch lists the channels there are.
+    pub fn parse_at(name: &str, row: usize) -> crate::error::Result<Channel> {
+        Channel::ALL
+            .iter()
+            .copied()
+            .find(|c| c.as_str() == name)
+            .ok_or_else(|| {
+                let known: Vec<&str> = Channel::ALL.iter().map(|c| c.as_str()).collect();
+                crate::Error::invalid_argument(
+                    "channel",
+                    format!("one of {} at row {row}, got {name:?}", known.join(", ")),
+                )
+            })
+    }
+
     /// Whether complaints on this channel are visible to the public.
     pub fn is_public(self) -> bool {
         matches!(
@@ -312,7 +328,13 @@ mod tests {
     fn channel_names_are_the_serde_names() {
         for &c in Channel::ALL {
             assert_eq!(serde_json::to_value(c).unwrap(), c.as_str());
+            assert_eq!(Channel::parse_at(c.as_str(), 0).unwrap(), c);
         }
+        let e = Channel::parse_at("fax", 3).unwrap_err().to_string();
+        assert!(
+            e.contains("at row 3") && e.contains("web_form") && e.contains("\"fax\""),
+            "{e}"
+        );
     }
 
     #[test]
