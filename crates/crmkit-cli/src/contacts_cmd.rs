@@ -1,6 +1,8 @@
 //! `crmkit contacts FILE.csv`: adds parsed, normalized and classified email
 //! and phone columns to every row, and with a delivery history
-//! (`--events`) the validity score of each row's email and phone.
+//! (`--events`) the validity score of each row's email and phone, and with
+//! `--summary` one row per customer: the best email and phone and the last
+//! contact.
 
 use crate::Failure;
 use clap::Args;
@@ -46,6 +48,100 @@ pub(crate) struct ContactsArgs {
     /// A validity policy (JSON) overriding fields of the default policy.
     #[arg(long, requires = "events")]
     policy: Option<String>,
+    /// Also write a per-customer summary CSV here: one row per distinct
+    /// value of `--customer-column` (in order of first appearance, also for
+    /// a customer without any filled point) with the number of points, the
+    /// customer's best email and best phone (never a suppressed one), their
+    /// scores, and the last successful contact and its channel.
+    #[arg(long, requires_all = ["events", "customer_column"])]
+    summary: Option<String>,
+    /// The column that identifies the customer of each row (several rows
+    /// may belong to one customer); used by `--summary`.
+    #[arg(long)]
+    customer_column: Option<String>,
+}
+
+const SUMMARY_COLUMNS: &[&str] = &[
+    "customer",
+    "points",
+    "best_email",
+    "best_email_score",
+    "best_phone",
+    "best_phone_score",
+    "last_contact_at",
+    "last_contact_channel",
+];
+
+/// The scored points of each customer, in order of first appearance.
+#[derive(Default)]
+struct Customers {
+    index: HashMap<String, usize>,
+    customers: Vec<Customer>,
+}
+
+struct Customer {
+    id: String,
+    /// The point as written out (normalized address, E.164 number).
+    labels: Vec<String>,
+    points: Vec<ContactPoint>,
+    scores: Vec<score::Score>,
+}
+
+impl Customers {
+    /// The index of customer `id`, added (with no points yet) on first sight.
+    fn customer(&mut self, id: &str) -> usize {
+        *self.index.entry(id.to_owned()).or_insert_with(|| {
+            self.customers.push(Customer {
+                id: id.to_owned(),
+                labels: Vec::new(),
+                points: Vec::new(),
+                scores: Vec::new(),
+            });
+            self.customers.len() - 1
+        })
+    }
+
+    fn add(&mut self, customer: usize, label: String, point: ContactPoint, score: score::Score) {
+        let c = &mut self.customers[customer];
+        c.labels.push(label);
+        c.points.push(point);
+        c.scores.push(score);
+    }
+
+    fn write(&self, path: &str, delimiter: u8) -> Result<(), Failure> {
+        let file = std::fs::File::create(path).map_err(|e| failure(format!("{path}: {e}"), 1))?;
+        let mut w = csv::WriterBuilder::new()
+            .delimiter(delimiter)
+            .from_writer(file);
+        let io = |e: csv::Error| failure(format!("{path}: {e}"), 1);
+        w.write_record(SUMMARY_COLUMNS).map_err(io)?;
+        for c in &self.customers {
+            let s = score::summarize(&c.points, &c.scores);
+            let best = |i: Option<usize>| match i {
+                Some(i) => [
+                    c.labels[i].clone(),
+                    format!("{:.4}", c.scores[i].probability),
+                ],
+                None => Default::default(),
+            };
+            let [email, email_score] = best(s.best_email);
+            let [phone, phone_score] = best(s.best_phone);
+            w.write_record([
+                c.id.clone(),
+                c.points.len().to_string(),
+                email,
+                email_score,
+                phone,
+                phone_score,
+                s.last_contact_at.map(|t| t.to_string()).unwrap_or_default(),
+                s.last_contact_channel
+                    .map(|ch| snake_name(&ch))
+                    .unwrap_or_default(),
+            ])
+            .map_err(io)?;
+        }
+        w.flush().map_err(|e| failure(format!("{path}: {e}"), 1))
+    }
 }
 
 const EMAIL_SCORE_COLUMNS: &[&str] = &[
@@ -195,22 +291,26 @@ fn phone_class(t: PhoneType) -> PointClass {
     }
 }
 
-/// The four score cells of a point (empty when the field is empty).
-fn score_cells(
-    present: bool,
+/// A point with its history, scored.
+fn score_point(
     mut point: ContactPoint,
     key: Option<&str>,
     history: &History,
     policy: &Policy,
     now: jiff::Timestamp,
-) -> [String; 4] {
-    if !present {
-        return Default::default();
-    }
+) -> (ContactPoint, score::Score) {
     if let Some(evidence) = key.and_then(|k| history.by_key.get(k)) {
         point.evidence = evidence.clone();
     }
     let s = score::score(&point, policy, now);
+    (point, s)
+}
+
+/// The four score cells of a point (empty when the field is empty).
+fn score_cells(s: Option<&score::Score>) -> [String; 4] {
+    let Some(s) = s else {
+        return Default::default();
+    };
     [
         format!("{:.4}", s.probability),
         snake_name(&s.band),
@@ -288,6 +388,21 @@ pub(crate) fn contacts(args: &ContactsArgs) -> Result<(), Failure> {
         ),
         None => None,
     };
+    // the summary's customer column (clap makes --summary require it)
+    let customer_col = match (&args.summary, &args.customer_column) {
+        (Some(_), Some(name)) => Some(find(name).ok_or_else(|| {
+            let names: Vec<&str> = headers.iter().collect();
+            failure(
+                format!(
+                    "{}: header: --customer-column {name:?} is not a column; the columns are {names:?}",
+                    args.file
+                ),
+                2,
+            )
+        })?),
+        _ => None,
+    };
+    let mut customers = Customers::default();
     if email_col.is_none() && phone_col.is_none() {
         let names: Vec<&str> = headers.iter().collect();
         return Err(failure(
@@ -370,19 +485,19 @@ pub(crate) fn contacts(args: &ContactsArgs) -> Result<(), Failure> {
         let mut row: Vec<String> = record.iter().map(str::to_owned).collect();
         row.resize(headers.len(), String::new());
         let mut score_row: Vec<String> = Vec::new();
+        let customer = customer_col.map(|c| customers.customer(record.get(c).unwrap_or("")));
         if let Some(c) = email_col {
             let e = email::parse_with(record.get(c).unwrap_or("").trim(), &options, lists);
             if let Some((history, policy, now)) = &scoring {
                 let mut point = ContactPoint::new(email_class(e.kind));
                 point.syntax_valid = e.valid;
-                score_row.extend(score_cells(
-                    !e.input.is_empty(),
-                    point,
-                    e.dedup_key.as_deref(),
-                    history,
-                    policy,
-                    *now,
-                ));
+                let scored = (!e.input.is_empty())
+                    .then(|| score_point(point, e.dedup_key.as_deref(), history, policy, *now));
+                score_row.extend(score_cells(scored.as_ref().map(|s| &s.1)));
+                if let (Some((point, s)), Some(c)) = (scored, customer) {
+                    let label = e.normalized.clone().unwrap_or_else(|| e.input.clone());
+                    customers.add(c, label, point, s);
+                }
             }
             row.extend([
                 flag(e.valid),
@@ -403,14 +518,13 @@ pub(crate) fn contacts(args: &ContactsArgs) -> Result<(), Failure> {
                 let mut point = ContactPoint::new(phone_class(p.phone_type));
                 point.syntax_valid = p.valid;
                 let key = p.e164.as_deref().filter(|_| p.possible);
-                score_row.extend(score_cells(
-                    !p.input.trim().is_empty(),
-                    point,
-                    key,
-                    history,
-                    policy,
-                    *now,
-                ));
+                let scored = (!p.input.trim().is_empty())
+                    .then(|| score_point(point, key, history, policy, *now));
+                score_row.extend(score_cells(scored.as_ref().map(|s| &s.1)));
+                if let (Some((point, s)), Some(c)) = (scored, customer) {
+                    let label = key.unwrap_or(p.input.trim()).to_owned();
+                    customers.add(c, label, point, s);
+                }
             }
             row.extend([
                 flag(p.valid),
@@ -427,5 +541,8 @@ pub(crate) fn contacts(args: &ContactsArgs) -> Result<(), Failure> {
     writer
         .flush()
         .map_err(|e| failure(format!("writing: {e}"), 1))?;
+    if let Some(path) = &args.summary {
+        customers.write(path, args.delimiter as u8)?;
+    }
     Ok(())
 }

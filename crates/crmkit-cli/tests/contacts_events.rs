@@ -138,3 +138,75 @@ fn scoring_needs_a_time_and_readable_events() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("\"time\""));
 }
+
+#[test]
+fn summarizes_each_customer_over_its_rows() {
+    // customer 7 has two rows: the corporate address bounced, the Gmail one was opened
+    let contacts = temp_file(
+        "contacts3.csv",
+        "id,customer,email,phone\n\
+         1,7,ayse@firma.com.tr,0532 123 45 67\n\
+         2,8,ali@gmail.com,0212 444 55 66\n\
+         3,7,ali@gmail.com,\n\
+         4,9,,\n",
+    );
+    let events = temp_file("events3.csv", EVENTS);
+    let summary = temp_file("summary3.csv", "");
+    let out = crmkit(&[
+        "contacts",
+        &contacts,
+        "--events",
+        &events,
+        "--now",
+        "2026-12-01T00:00:00Z",
+        "--customer-column",
+        "customer",
+        "--summary",
+        &summary,
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut rdr = csv::Reader::from_path(&summary).unwrap();
+    let headers = rdr.headers().unwrap().clone();
+    let rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
+    let cell = |row: usize, name: &str| {
+        let c = headers.iter().position(|h| h == name).unwrap();
+        rows[row][c].to_owned()
+    };
+    // every customer once, in order of first appearance, also one without points
+    let ids: Vec<String> = (0..rows.len()).map(|r| cell(r, "customer")).collect();
+    assert_eq!(ids, ["7", "8", "9"]);
+    assert_eq!(cell(2, "points"), "0");
+    assert_eq!(cell(2, "best_email"), "");
+    assert_eq!(cell(0, "points"), "3");
+    // the suppressed corporate address is never the best one
+    assert_eq!(cell(0, "best_email"), "ali@gmail.com");
+    assert_eq!(cell(0, "best_phone"), "+905321234567");
+    assert!(cell(0, "best_phone_score").parse::<f64>().unwrap() > 0.9);
+    // the inbound call on 30 November is the last contact
+    assert_eq!(cell(0, "last_contact_at"), "2026-11-30T09:00:00Z");
+    assert_eq!(cell(0, "last_contact_channel"), "sms");
+    // customer 8: the landline is suppressed, so no best phone
+    assert_eq!(cell(1, "best_phone"), "");
+    assert_eq!(cell(1, "best_phone_score"), "");
+    assert_eq!(cell(1, "last_contact_channel"), "email");
+
+    // --summary needs a customer column that exists
+    let out = crmkit(&[
+        "contacts",
+        &contacts,
+        "--events",
+        &events,
+        "--now",
+        "2026-12-01T00:00:00Z",
+        "--customer-column",
+        "musteri",
+        "--summary",
+        &summary,
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("\"musteri\" is not a column"));
+}
