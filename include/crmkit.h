@@ -18,6 +18,11 @@
  *   and may be; crmkit_index handles may be shared (inserts and deletes
  *   take a write lock, matches run concurrently).
  * - Every *_free function accepts NULL.
+ * - crmkit_arrow_* functions take and return columns through the Arrow C
+ *   data interface (https://arrow.apache.org/docs/format/CDataInterface.html):
+ *   they take ownership of input arrays (moved: released on return) and
+ *   only read input schemas; results belong to the caller, who releases
+ *   them with their release callbacks.
  */
 
 #ifndef CRMKIT_H
@@ -26,6 +31,48 @@
 #include <stdint.h>
 #include <stddef.h>
 #include <stdbool.h>
+#ifndef ARROW_C_DATA_INTERFACE
+#define ARROW_C_DATA_INTERFACE
+
+#define ARROW_FLAG_DICTIONARY_ORDERED 1
+#define ARROW_FLAG_NULLABLE 2
+#define ARROW_FLAG_MAP_KEYS_SORTED 4
+
+struct ArrowSchema {
+  /* Array type description */
+  const char *format;
+  const char *name;
+  const char *metadata;
+  int64_t flags;
+  int64_t n_children;
+  struct ArrowSchema **children;
+  struct ArrowSchema *dictionary;
+
+  /* Release callback */
+  void (*release)(struct ArrowSchema *);
+  /* Opaque producer-specific data */
+  void *private_data;
+};
+
+struct ArrowArray {
+  /* Array data description */
+  int64_t length;
+  int64_t null_count;
+  int64_t offset;
+  int64_t n_buffers;
+  int64_t n_children;
+  const void **buffers;
+  struct ArrowArray **children;
+  struct ArrowArray *dictionary;
+
+  /* Release callback */
+  void (*release)(struct ArrowArray *);
+  /* Opaque producer-specific data */
+  void *private_data;
+};
+
+#endif  /* ARROW_C_DATA_INTERFACE */
+
 
 // Major version of the library (semantic versioning).
 #define CRMKIT_VERSION_MAJOR 0
@@ -332,6 +379,109 @@ typedef struct {
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+// Parses every email of a string column (Arrow formats `u`, `U` or `vu`:
+// Utf8, LargeUtf8 or Utf8View). Writes a struct array with one row per
+// input row and the children `normalized`, `dedup_key` (utf8), `valid`
+// (boolean), `kind`, `suggestion` and `error` (utf8), as
+// `crmkit_contact_parse_email` gives them; a null input row gives nulls.
+//
+// Ownership follows the Arrow C data interface: crmkit takes `array`
+// (moves it: on return `array->release` is NULL, also on failure; only a
+// NULL `array` or `schema` leaves it with the caller) and only reads
+// `schema`, which the caller still releases. On success the caller
+// owns `*out_array` and `*out_schema` and releases both with their
+// `release` callbacks; on failure they are untouched. A column that is not
+// a string column gives `CRMKIT_INVALID_ARGUMENT` naming its type.
+// Thread-safe.
+//
+// # Safety
+// `array`/`schema` must be NULL or valid Arrow C data interface structs of
+// one array; `out_array`/`out_schema` NULL or writable.
+crmkit_status crmkit_arrow_parse_emails(struct ArrowArray *array,
+                                        const struct ArrowSchema *schema,
+                                        struct ArrowArray *out_array,
+                                        struct ArrowSchema *out_schema);
+
+// Parses every phone number of a string column with `region` (ISO 3166
+// alpha-2, `len` bytes, such as "TR") for numbers written without a
+// country code. Writes a struct array with one row per input row and the
+// children `e164`, `valid` (boolean), `type`, `region`, `extension` and
+// `suggestion`, as `crmkit_contact_parse_phone` gives them. Ownership as
+// `crmkit_arrow_parse_emails`; an unknown region gives
+// `CRMKIT_CONTACT_INVALID_REGION` (the array is released all the same).
+// Thread-safe.
+//
+// # Safety
+// As `crmkit_arrow_parse_emails`; `region` must point to `region_len`
+// readable bytes.
+crmkit_status crmkit_arrow_parse_phones(struct ArrowArray *array,
+                                        const struct ArrowSchema *schema,
+                                        const uint8_t *region,
+                                        size_t region_len,
+                                        struct ArrowArray *out_array,
+                                        struct ArrowSchema *out_schema);
+
+// The blocking keys of a batch of customer records (a struct array, format
+// `+s`, with the columns of `crmkit_identity_resolve`: `id`, `first_name`,
+// `last_name`, `email`, `phone`, `birth_date`, … as strings, integer ids
+// read as their decimal text). `settings` is the identity settings JSON
+// (empty for the defaults; its blocking rules are used) and `column_map` a
+// JSON column map (`{"id_column": "musteri_no", "columns": {"soyad":
+// "last_name"}, "ignore": ["notes"]}`; empty for none).
+//
+// Writes a struct array of `(record_id utf8, rule_id uint32, key utf8,
+// sort_key utf8)` rows, several per record: group them by
+// `(rule_id, key)` to pair the records of each block; `rule_id` keeps a
+// pair found by two rules once. Ownership as `crmkit_arrow_parse_emails`.
+// A missing `id` column or bad JSON gives `CRMKIT_INVALID_ARGUMENT` naming
+// it. Thread-safe.
+//
+// # Safety
+// As `crmkit_arrow_parse_emails`; `settings` and `column_map` must point
+// to their lengths in readable bytes (NULL only with length 0).
+crmkit_status crmkit_arrow_blocking_keys(struct ArrowArray *batch,
+                                         const struct ArrowSchema *schema,
+                                         const uint8_t *settings,
+                                         size_t settings_len,
+                                         const uint8_t *column_map,
+                                         size_t column_map_len,
+                                         struct ArrowArray *out_array,
+                                         struct ArrowSchema *out_schema);
+
+// Connected components of a link graph given as two string columns of
+// equal length (`src[i]` linked to `dst[i]`; integer ids are read as their
+// decimal text). Writes a struct array of `(record_id utf8, cluster_id
+// utf8)` with one row per distinct id, `cluster_id` being the smallest id
+// of its component. Takes both arrays (ownership as
+// `crmkit_arrow_parse_emails`, also when the other one is invalid); arrays
+// of different lengths give `CRMKIT_LENGTH_MISMATCH`. Thread-safe.
+//
+// # Safety
+// As `crmkit_arrow_parse_emails`, for both inputs.
+crmkit_status crmkit_arrow_connected_components(struct ArrowArray *src,
+                                                const struct ArrowSchema *src_schema,
+                                                struct ArrowArray *dst,
+                                                const struct ArrowSchema *dst_schema,
+                                                struct ArrowArray *out_array,
+                                                struct ArrowSchema *out_schema);
+
+// The salt (`0..n`) of an id, `stable_hash(id) % n`, equal to
+// `crmkit.arrow.salt_for` in Python, so that a C loader, Spark and Dask
+// split an oversized block the same way. `id` is `id_len` bytes of UTF-8;
+// `n` must be at least 1. Thread-safe.
+//
+// # Safety
+// `id` must point to `id_len` readable bytes (NULL only with length 0);
+// `out` must be writable.
+crmkit_status crmkit_salt_for(const uint8_t *id, size_t id_len, uint32_t n, uint32_t *out);
+
+// The chunk (`0..n`) of an id, `(stable_hash(id) >> 32) % n`, equal to
+// `crmkit.arrow.chunk_of` in Python. Arguments as `crmkit_salt_for`.
+//
+// # Safety
+// As `crmkit_salt_for`.
+crmkit_status crmkit_chunk_of(const uint8_t *id, size_t id_len, uint32_t n, uint32_t *out);
 
 // Loads a model file (the `len` bytes written by `Classifier.save` in
 // Python or `Classifier::save` in Rust) into `*out`. A malformed or
@@ -647,6 +797,31 @@ crmkit_status crmkit_contact_score_batch(const uint8_t *points,
                                          uint8_t *buf,
                                          size_t buf_len,
                                          size_t *out_n);
+
+// The contact summary of one customer: scores every point of the customer
+// (a JSON array or NDJSON, as for `crmkit_contact_score_batch`) at `now`
+// and picks the best email and the best phone (never a suppressed one) and
+// the last successful contact in either direction.
+//
+// Writes NUL-terminated JSON into `buf`: `{"best_email": 0 or null,
+// "best_phone": 1 or null, "last_contact_at": "2026-11-01T00:00:00Z" or
+// null, "last_contact_channel": "email"|"sms"|null, "scores": [...]}`,
+// where the `best_*` fields index the given points and `scores` holds one
+// score per point, in order (as `crmkit_contact_score_batch` writes them).
+// Errors and buffer convention as `crmkit_contact_score_batch`.
+// Thread-safe.
+//
+// # Safety
+// As for `crmkit_contact_score`.
+crmkit_status crmkit_contact_summarize(const uint8_t *points,
+                                       size_t points_len,
+                                       const uint8_t *now,
+                                       size_t now_len,
+                                       const uint8_t *policy,
+                                       size_t policy_len,
+                                       uint8_t *buf,
+                                       size_t buf_len,
+                                       size_t *out_n);
 
 // The stable snake_case name of a status (`"ok"`, `"survey_out_of_range"`…)
 // as a static NUL-terminated string; `"unknown"` for a value that is not a

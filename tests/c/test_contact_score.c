@@ -89,5 +89,33 @@ int main(void) {
                                      NULL, 0, (uint8_t *)buf, sizeof buf, &n) == CRMKIT_MALFORMED_INPUT);
     CHECK(crmkit_last_error_message((uint8_t *)msg, sizeof msg, &m) == CRMKIT_OK);
     CHECK(strstr(msg, "line 2") != NULL);
+
+    /* per customer: the best email and phone (never a suppressed one) and the last contact */
+    const char *mobile = "{\"channel\":\"sms\",\"class\":\"mobile\",\"evidence\":["
+                         "{\"at\":\"2026-11-10T09:00:00Z\",\"kind\":\"inbound\"}]}";
+    snprintf(points, sizeof points, "[%s,%s,%s]", bounced, mobile, fresh);
+    CHECK(crmkit_contact_summarize((const uint8_t *)points, strlen(points), (const uint8_t *)now, strlen(now), NULL,
+                                   0, (uint8_t *)buf, sizeof buf, &n) == CRMKIT_OK);
+    CHECK(strlen(buf) == n);
+    CHECK(strstr(buf, "\"best_email\":2") != NULL);
+    CHECK(strstr(buf, "\"best_phone\":1") != NULL);
+    CHECK(strstr(buf, "\"last_contact_at\":\"2026-11-10T09:00:00Z\"") != NULL);
+    CHECK(strstr(buf, "\"last_contact_channel\":\"sms\"") != NULL);
+    const char *scores = strstr(buf, "\"scores\":[");
+    suppress = strstr(buf, "\"action\":\"suppress\"");
+    CHECK(scores != NULL && suppress != NULL && scores < suppress);
+    /* only a bounced email: no best email; the last contact is its earlier delivery */
+    CHECK(crmkit_contact_summarize((const uint8_t *)bounced, strlen(bounced), (const uint8_t *)now, strlen(now), NULL,
+                                   0, (uint8_t *)buf, sizeof buf, &n) == CRMKIT_OK);
+    CHECK(strstr(buf, "\"best_email\":null") != NULL);
+    CHECK(strstr(buf, "\"best_phone\":null") != NULL);
+    CHECK(strstr(buf, "\"last_contact_at\":\"2026-10-01T09:00:00Z\"") != NULL);
+    snprintf(points, sizeof points, "[%s,{\"channel\":\"email\"}]", fresh);
+    CHECK(crmkit_contact_summarize((const uint8_t *)points, strlen(points), (const uint8_t *)now, strlen(now), NULL,
+                                   0, (uint8_t *)buf, sizeof buf, &n) == CRMKIT_MALFORMED_INPUT);
+    CHECK(crmkit_last_error_message((uint8_t *)msg, sizeof msg, &m) == CRMKIT_OK);
+    CHECK(strstr(msg, "points[1]") != NULL);
+    CHECK(crmkit_contact_summarize((const uint8_t *)points, strlen(points), (const uint8_t *)"soon", 4, NULL, 0,
+                                   (uint8_t *)buf, sizeof buf, &n) == CRMKIT_INVALID_ARGUMENT);
     return check_summary("test_contact_score");
 }

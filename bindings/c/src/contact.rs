@@ -240,6 +240,53 @@ fn parse_policy(policy: &str) -> Result<Policy, crmkit_status> {
     Ok(p)
 }
 
+/// The texts of a scoring call, read and checked: the points' text, `now`
+/// and the policy.
+///
+/// # Safety
+/// Each pointer must point to its length in readable bytes (NULL only with
+/// length 0).
+unsafe fn scoring_inputs<'a>(
+    (points, points_len, points_name): (*const u8, usize, &str),
+    (now, now_len): (*const u8, usize),
+    (policy, policy_len): (*const u8, usize),
+) -> Result<(&'a str, jiff::Timestamp, Policy), crmkit_status> {
+    // SAFETY: forwarded caller guarantee.
+    let (points, now, policy) = unsafe {
+        (
+            utf8(points, points_len, points_name)?,
+            utf8(now, now_len, "now")?,
+            utf8(policy, policy_len, "policy")?,
+        )
+    };
+    Ok((points, parse_now(now)?, parse_policy(policy)?))
+}
+
+/// Reads a JSON array of points, or NDJSON (one point per line, blank lines
+/// skipped); an error names the point (`points[3]`, `line 4`).
+fn parse_points(points: &str) -> Result<Vec<ContactPoint>, crmkit_status> {
+    if points.trim_start().starts_with('[') {
+        let values: Vec<serde_json::Value> =
+            serde_json::from_str(points).map_err(|e| malformed("points".into(), e))?;
+        values
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| {
+                serde_json::from_value(v).map_err(|e| malformed(format!("points[{i}]"), e))
+            })
+            .collect()
+    } else {
+        points
+            .lines()
+            .enumerate()
+            .filter(|(_, line)| !line.trim().is_empty())
+            .map(|(i, line)| {
+                serde_json::from_str(line).map_err(|e| malformed(format!("line {}", i + 1), e))
+            })
+            .collect()
+    }
+}
+
 /// Scores one contact point: the probability that it still reaches its
 /// customer at `now`, a band, the next action and the reasons, largest
 /// first.
@@ -282,20 +329,16 @@ pub unsafe extern "C" fn crmkit_contact_score(
 ) -> crmkit_status {
     boundary(|| {
         // SAFETY: forwarded caller guarantee.
-        let texts = unsafe {
-            (
-                utf8(point, point_len, "point"),
-                utf8(now, now_len, "now"),
-                utf8(policy, policy_len, "policy"),
+        let inputs = unsafe {
+            scoring_inputs(
+                (point, point_len, "point"),
+                (now, now_len),
+                (policy, policy_len),
             )
         };
-        let (point, now, policy) = match texts {
-            (Ok(a), Ok(b), Ok(c)) => (a, b, c),
-            (Err(st), _, _) | (_, Err(st), _) | (_, _, Err(st)) => return st,
-        };
-        let (now, policy) = match (parse_now(now), parse_policy(policy)) {
-            (Ok(n), Ok(p)) => (n, p),
-            (Err(st), _) | (_, Err(st)) => return st,
+        let (point, now, policy) = match inputs {
+            Ok(i) => i,
+            Err(st) => return st,
         };
         let point: ContactPoint = match serde_json::from_str(point) {
             Ok(p) => p,
@@ -329,52 +372,82 @@ pub unsafe extern "C" fn crmkit_contact_score_batch(
 ) -> crmkit_status {
     boundary(|| {
         // SAFETY: forwarded caller guarantee.
-        let texts = unsafe {
-            (
-                utf8(points, points_len, "points"),
-                utf8(now, now_len, "now"),
-                utf8(policy, policy_len, "policy"),
-            )
-        };
-        let (points, now, policy) = match texts {
-            (Ok(a), Ok(b), Ok(c)) => (a, b, c),
-            (Err(st), _, _) | (_, Err(st), _) | (_, _, Err(st)) => return st,
-        };
-        let (now, policy) = match (parse_now(now), parse_policy(policy)) {
-            (Ok(n), Ok(p)) => (n, p),
-            (Err(st), _) | (_, Err(st)) => return st,
-        };
-        let parsed: Vec<ContactPoint> = if points.trim_start().starts_with('[') {
-            let values: Vec<serde_json::Value> = match serde_json::from_str(points) {
-                Ok(v) => v,
-                Err(e) => return malformed("points".into(), e),
-            };
-            let mut out = Vec::with_capacity(values.len());
-            for (i, v) in values.into_iter().enumerate() {
-                match serde_json::from_value(v) {
-                    Ok(p) => out.push(p),
-                    Err(e) => return malformed(format!("points[{i}]"), e),
-                }
-            }
-            out
-        } else {
-            let mut out = Vec::new();
-            for (i, line) in points.lines().enumerate() {
-                if line.trim().is_empty() {
-                    continue;
-                }
-                match serde_json::from_str(line) {
-                    Ok(p) => out.push(p),
-                    Err(e) => return malformed(format!("line {}", i + 1), e),
-                }
-            }
-            out
-        };
-        let scores: Vec<score::Score> = parsed
-            .iter()
-            .map(|p| score::score(p, &policy, now))
-            .collect();
+        let scored =
+            unsafe { score_points((points, points_len), (now, now_len), (policy, policy_len)) };
+        match scored {
+            // SAFETY: forwarded caller guarantee.
+            Ok((_, scores)) => unsafe { write_json(&scores, buf, buf_len, out_n) },
+            Err(st) => st,
+        }
+    })
+}
+
+/// Reads, checks and scores the points of a batch call.
+///
+/// # Safety
+/// As for `scoring_inputs`.
+unsafe fn score_points(
+    points: (*const u8, usize),
+    now: (*const u8, usize),
+    policy: (*const u8, usize),
+) -> Result<(Vec<ContactPoint>, Vec<score::Score>), crmkit_status> {
+    // SAFETY: forwarded caller guarantee.
+    let (points, now, policy) =
+        unsafe { scoring_inputs((points.0, points.1, "points"), now, policy)? };
+    let points = parse_points(points)?;
+    let scores = points
+        .iter()
+        .map(|p| score::score(p, &policy, now))
+        .collect();
+    Ok((points, scores))
+}
+
+/// The contact summary of one customer: scores every point of the customer
+/// (a JSON array or NDJSON, as for `crmkit_contact_score_batch`) at `now`
+/// and picks the best email and the best phone (never a suppressed one) and
+/// the last successful contact in either direction.
+///
+/// Writes NUL-terminated JSON into `buf`: `{"best_email": 0 or null,
+/// "best_phone": 1 or null, "last_contact_at": "2026-11-01T00:00:00Z" or
+/// null, "last_contact_channel": "email"|"sms"|null, "scores": [...]}`,
+/// where the `best_*` fields index the given points and `scores` holds one
+/// score per point, in order (as `crmkit_contact_score_batch` writes them).
+/// Errors and buffer convention as `crmkit_contact_score_batch`.
+/// Thread-safe.
+///
+/// # Safety
+/// As for `crmkit_contact_score`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn crmkit_contact_summarize(
+    points: *const u8,
+    points_len: usize,
+    now: *const u8,
+    now_len: usize,
+    policy: *const u8,
+    policy_len: usize,
+    buf: *mut u8,
+    buf_len: usize,
+    out_n: *mut usize,
+) -> crmkit_status {
+    #[derive(serde::Serialize)]
+    struct Summary {
+        #[serde(flatten)]
+        customer: score::CustomerContact,
+        scores: Vec<score::Score>,
+    }
+    boundary(|| {
         // SAFETY: forwarded caller guarantee.
-        unsafe { write_json(&scores, buf, buf_len, out_n) }
+        let scored =
+            unsafe { score_points((points, points_len), (now, now_len), (policy, policy_len)) };
+        let (points, scores) = match scored {
+            Ok(s) => s,
+            Err(st) => return st,
+        };
+        let summary = Summary {
+            customer: score::summarize(&points, &scores),
+            scores,
+        };
+        // SAFETY: forwarded caller guarantee.
+        unsafe { write_json(&summary, buf, buf_len, out_n) }
     })
 }

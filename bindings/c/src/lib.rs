@@ -14,6 +14,7 @@
 //! - Every `*_free` function accepts NULL.
 #![allow(non_camel_case_types)]
 
+mod arrow;
 mod classifier;
 mod complaint;
 mod contact;
@@ -25,6 +26,7 @@ mod survey;
 mod text;
 mod version;
 
+pub use arrow::*;
 pub use classifier::*;
 pub use complaint::*;
 pub use contact::*;
