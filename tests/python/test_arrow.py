@@ -69,6 +69,20 @@ def test_every_string_type_and_pycapsule_producer(string_type):
     assert phones.column("extension").to_pylist()[1] == "12"
 
 
+@pytest.mark.parametrize("string_type", [pa.string(), pa.large_string(), pa.string_view()])
+def test_fold_emails_is_trim_and_unicode_lowercase(string_type):
+    emails = [" Ayse@Firma.COM.TR\t", None, "İLKER@MAİL.COM", "", "ÇAĞLA@Örnek.com "]
+    got = arrow.fold_emails(pa.array(emails, type=string_type))
+    assert isinstance(got, pa.Array)
+    assert got.to_pylist() == ["ayse@firma.com.tr", None, "ilker@mail.com", "", "çağla@örnek.com"]
+    # the ASCII rows agree with Arrow's own lower(trim())
+    ascii_rows = pa.array(["  A.B@X.COM", "c@d.org ", None])
+    import pyarrow.compute as pc
+    assert arrow.fold_emails(ascii_rows).to_pylist() == pc.utf8_lower(pc.utf8_trim_whitespace(ascii_rows)).to_pylist()
+    with pytest.raises(crmkit.InputError, match="emails"):
+        arrow.fold_emails(pa.array([1, 2]))
+
+
 def test_bad_input_raises_crmkit_errors():
     with pytest.raises(crmkit.InputError, match="string column"):
         arrow.parse_emails(pa.array([1, 2]))

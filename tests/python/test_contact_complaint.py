@@ -52,6 +52,29 @@ def test_score_explains_itself():
         contact.score({"channel": "email", "class": "free"}, now=dt.datetime(2026, 1, 1))
 
 
+def test_summarize_picks_the_best_point_per_channel():
+    now = dt.datetime(2026, 11, 22, tzinfo=dt.timezone.utc)
+    points = [
+        {"channel": "email", "class": "corporate", "evidence": [
+            {"at": "2026-10-01T00:00:00Z", "kind": "delivered"},
+            {"at": "2026-11-01T00:00:00Z", "kind": "permanent"}]},
+        {"channel": "sms", "class": "mobile", "evidence": [{"at": now - dt.timedelta(days=2), "kind": "inbound"}]},
+        {"channel": "email", "class": "free"},
+    ]
+    s = contact.summarize(points, now=now)
+    assert (s["best_email"], s["best_phone"]) == (2, 1)
+    assert s["last_contact_at"] == "2026-11-20T00:00:00Z" and s["last_contact_channel"] == "sms"
+    # the scores are score() of each point, in order
+    assert s["scores"] == [contact.score(p, now=now) for p in points]
+    # only a suppressed email: no best email
+    s = contact.summarize(points[:1], now=now)
+    assert s["best_email"] is None and s["best_phone"] is None
+    assert s["last_contact_channel"] == "email"
+    assert contact.summarize([], now=now)["scores"] == []
+    with pytest.raises(crmkit.InputError, match=r"points\[1\]"):
+        contact.summarize([points[0], {"channel": "email"}], now=now)
+
+
 def test_tracking_numbers():
     t = complaint.tracking_number(1234567, prefix="SK")
     assert complaint.validate_tracking_number(t)

@@ -284,6 +284,15 @@ fn model(text: &str) -> Res<Model> {
 }
 
 #[pyfunction]
+fn arrow_fold_emails(py: Python<'_>, emails: &Bound<'_, PyAny>) -> PyResult<ArrowResult> {
+    guard(py, || {
+        let a = array(emails, "emails")?;
+        let folded = py.detach(|| contact::fold_emails(a.as_ref()));
+        out(py, folded.and_then(|k| one_column("key", Arc::new(k))))
+    })
+}
+
+#[pyfunction]
 fn arrow_parse_emails(py: Python<'_>, emails: &Bound<'_, PyAny>) -> PyResult<ArrowResult> {
     guard(py, || {
         let a = array(emails, "emails")?;
@@ -573,6 +582,7 @@ fn arrow_salting_plan(
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<ArrowResult>()?;
+    m.add_function(wrap_pyfunction!(arrow_fold_emails, m)?)?;
     m.add_function(wrap_pyfunction!(arrow_parse_emails, m)?)?;
     m.add_function(wrap_pyfunction!(arrow_parse_phones, m)?)?;
     m.add_function(wrap_pyfunction!(arrow_blocking_keys, m)?)?;

@@ -66,7 +66,7 @@ fn classify_outcomes(
     })
 }
 
-fn malformed(py: Python<'_>, what: &str, e: impl std::fmt::Display) -> PyErr {
+pub(crate) fn malformed(py: Python<'_>, what: &str, e: impl std::fmt::Display) -> PyErr {
     to_py(
         py,
         InputError::Malformed {

@@ -5,6 +5,7 @@
 mod arrow;
 mod complaint;
 mod contact;
+mod contact_summary;
 mod errors;
 mod identity;
 mod input;
@@ -19,6 +20,7 @@ fn _crmkit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     errors::register(m)?;
     survey::register(m)?;
     contact::register(m)?;
+    contact_summary::register(m)?;
     complaint::register(m)?;
     identity::register(m)?;
     routing::register(m)?;

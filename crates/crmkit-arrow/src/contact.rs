@@ -3,12 +3,66 @@
 
 use std::sync::Arc;
 
-use arrow_array::{Array, ArrayRef, BooleanArray, RecordBatch};
+use arrow_array::{Array, ArrayRef, BooleanArray, RecordBatch, StringArray};
+use arrow_buffer::{Buffer, OffsetBuffer, ScalarBuffer};
 use arrow_schema::{DataType, Field, Schema};
-use crmkit::Result;
 use crmkit::contact::{email, phone};
+use crmkit::text::{CaseRules, lowercase};
+use crmkit::{Error, Result};
 
 use crate::column::{Strings, arrow_error, utf8};
+
+/// The cheap key of every email of a string column: surrounding whitespace
+/// trimmed and lower-cased (language-neutral rules, so `İ` becomes a plain
+/// `i` and `I` an `i`), null in, null out. This is what `lower(trim(email))`
+/// does in SQL, with Unicode casing; use it to join or group on addresses
+/// when the full [`parse_emails`] (validation, provider-aware dedup key,
+/// classification) is not needed. ASCII rows are lowered in place in the
+/// output buffer, without a per-row allocation.
+///
+/// ```
+/// use crmkit_arrow::arrow_array::{Array, StringArray};
+/// let emails = StringArray::from(vec![Some(" Ayse@Firma.COM.TR "), None, Some("İLKER@MAIL.COM")]);
+/// let keys = crmkit_arrow::contact::fold_emails(&emails).unwrap();
+/// assert_eq!(keys.value(0), "ayse@firma.com.tr");
+/// assert!(keys.is_null(1));
+/// assert_eq!(keys.value(2), "ilker@mail.com");
+/// ```
+pub fn fold_emails(emails: &dyn Array) -> Result<StringArray> {
+    let s = Strings::new(emails, "emails")?;
+    let n = s.len();
+    let mut offsets: Vec<i32> = Vec::with_capacity(n + 1);
+    offsets.push(0);
+    let mut values: Vec<u8> = Vec::with_capacity(n * 24);
+    for i in 0..n {
+        if let Some(text) = s.get(i) {
+            let text = text.trim();
+            let start = values.len();
+            values.extend_from_slice(text.as_bytes());
+            if text.is_ascii() {
+                values[start..].make_ascii_lowercase();
+            } else {
+                values.truncate(start);
+                values.extend_from_slice(lowercase(text, CaseRules::Standard).as_bytes());
+            }
+        }
+        let end = i32::try_from(values.len()).map_err(|_| {
+            Error::invalid_argument(
+                "emails",
+                format!(
+                    "at most 2 GiB of text per batch; row {i} goes beyond it (split the batch)"
+                ),
+            )
+        })?;
+        offsets.push(end);
+    }
+    StringArray::try_new(
+        OffsetBuffer::new(ScalarBuffer::from(offsets)),
+        Buffer::from_vec(values),
+        emails.logical_nulls(),
+    )
+    .map_err(|e| arrow_error("emails", e))
+}
 
 /// Parses every email of a string column: `normalized`, `dedup_key`
 /// (provider-aware), `valid`, `kind` (free, corporate, role…), `suggestion`

@@ -566,6 +566,12 @@ proptest! {
             .map(|b| contact::parse_emails(b.column_by_name("email").unwrap().as_ref()).unwrap())
             .collect();
         prop_assert_eq!(rows(&pieces), whole);
+        let folded = |a: &dyn Array| -> Vec<Option<String>> {
+            contact::fold_emails(a).unwrap().iter().map(|k| k.map(str::to_owned)).collect()
+        };
+        let whole = folded(email.as_ref());
+        let pieces: Vec<Option<String>> = parts.iter().flat_map(|b| folded(b.column_by_name("email").unwrap().as_ref())).collect();
+        prop_assert_eq!(pieces, whole);
         let whole = rows(&[contact::parse_phones(all.column_by_name("phone").unwrap().as_ref(), "TR").unwrap()]);
         let pieces: Vec<RecordBatch> = parts
             .iter()
@@ -673,4 +679,26 @@ fn salted_pieces_make_every_pair_of_a_block_once() {
     got.sort();
     assert!(want.len() > 100);
     assert_eq!(got, want);
+}
+
+proptest! {
+    // the folded key is trim + language-neutral lowercase of each row, for
+    // every string type and any text, ASCII or not
+    #[test]
+    fn fold_emails_is_trim_and_lowercase(texts in proptest::collection::vec(proptest::option::of("[ \\ta-zA-Z0-9@.+İIıŞşÇ\u{307}é]{0,12}"), 0..20)) {
+        let want: Vec<Option<String>> = texts
+            .iter()
+            .map(|t| t.as_deref().map(|t| crmkit::text::lowercase(t.trim(), crmkit::text::CaseRules::Standard)))
+            .collect();
+        let refs: Vec<Option<&str>> = texts.iter().map(|t| t.as_deref()).collect();
+        let arrays: Vec<ArrayRef> = vec![
+            Arc::new(StringArray::from(refs.clone())),
+            Arc::new(arrow_array::LargeStringArray::from(refs.clone())),
+            Arc::new(arrow_array::StringViewArray::from(refs.clone())),
+        ];
+        for a in &arrays {
+            let got: Vec<Option<String>> = contact::fold_emails(a.as_ref()).unwrap().iter().map(|k| k.map(str::to_owned)).collect();
+            prop_assert_eq!(&got, &want);
+        }
+    }
 }

@@ -57,6 +57,7 @@ __all__ = [
     "nps_finalize",
     "nps_merge",
     "nps_partial",
+    "fold_emails",
     "parse_emails",
     "parse_phones",
     "salt_for",
@@ -107,6 +108,14 @@ def _model(model: Any) -> str:
     if isinstance(model, (bytes, bytearray)):
         return bytes(model).decode("utf-8")
     return model.to_json()
+
+
+def fold_emails(emails: Data) -> Any:
+    """The cheap key of a column of emails: trimmed and lower-cased with
+    Unicode rules (``İ`` becomes ``i``), null stays null; a pyarrow string
+    array. SQL's ``lower(trim(email))`` for joins and grouping when the full
+    :func:`parse_emails` is not needed."""
+    return _batch(_crmkit.arrow_fold_emails(_arrow(emails))).column(0)
 
 
 def parse_emails(emails: Data) -> Any:

@@ -35,6 +35,7 @@ __all__ = [
     "classify_outcome",
     "classify_outcomes",
     "score",
+    "summarize",
     "default_policy",
 ]
 
@@ -287,3 +288,28 @@ def score(point: dict, *, now: Any, policy: Optional[dict] = None) -> dict:
 def default_policy() -> dict:
     """The documented default validity policy (a copy to modify)."""
     return json.loads(_crmkit.default_policy_json())
+
+
+def summarize(points: Iterable[dict], *, now: Any, policy: Optional[dict] = None) -> dict:
+    """The contact summary of one customer: every point scored at ``now``
+    (as :func:`score` does), the best email and the best phone (indexes
+    into ``points``; never a suppressed point; ``None`` when there is
+    none), and the last successful contact in either direction
+    (``last_contact_at`` as RFC 3339 text, ``last_contact_channel``
+    ``"email"`` or ``"sms"``).
+
+    >>> s = summarize([
+    ...     {"channel": "email", "class": "corporate",
+    ...      "evidence": [{"at": "2026-11-01T00:00:00Z", "kind": "permanent"}]},
+    ...     {"channel": "email", "class": "free",
+    ...      "evidence": [{"at": "2026-11-10T00:00:00Z", "kind": "engaged"}]},
+    ...     {"channel": "sms", "class": "mobile"},
+    ... ], now="2026-11-22T00:00:00Z")
+    >>> s["best_email"], s["best_phone"], s["last_contact_channel"]
+    (1, 2, 'email')
+    >>> [x["action"] for x in s["scores"]][0]
+    'suppress'
+    """
+    policy_json = None if policy is None else json.dumps(_jsonable(policy))
+    out = _crmkit.summarize_contacts_json(json.dumps(_jsonable(list(points))), _timestamp(now), policy_json)
+    return json.loads(out)

@@ -1,0 +1,61 @@
+//! The per-customer contact summary: every point of one customer scored,
+//! the best email and phone, the last contact.
+
+use crate::contact::malformed;
+use crate::errors::{guard, to_py};
+use crmkit::contact::score::{self, ContactPoint, Policy};
+use pyo3::prelude::*;
+
+/// Scores the points of one customer (a JSON array) and summarizes them:
+/// JSON `{"best_email", "best_phone", "last_contact_at",
+/// "last_contact_channel", "scores"}`.
+#[pyfunction]
+#[pyo3(signature = (points_json, now, policy_json=None))]
+fn summarize_contacts_json(
+    py: Python<'_>,
+    points_json: &str,
+    now: &str,
+    policy_json: Option<&str>,
+) -> PyResult<String> {
+    #[derive(serde::Serialize)]
+    struct Summary {
+        #[serde(flatten)]
+        customer: score::CustomerContact,
+        scores: Vec<score::Score>,
+    }
+    guard(py, || {
+        let values: Vec<serde_json::Value> =
+            serde_json::from_str(points_json).map_err(|e| malformed(py, "points", e))?;
+        let points = values
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| {
+                serde_json::from_value::<ContactPoint>(v)
+                    .map_err(|e| malformed(py, &format!("points[{i}]"), e))
+            })
+            .collect::<PyResult<Vec<_>>>()?;
+        let now: jiff::Timestamp = now.parse().map_err(|e| malformed(py, "now", e))?;
+        let policy = match policy_json {
+            Some(p) => {
+                let p: Policy = serde_json::from_str(p).map_err(|e| malformed(py, "policy", e))?;
+                p.validate().map_err(|e| to_py(py, e))?;
+                p
+            }
+            None => Policy::default(),
+        };
+        let scores: Vec<score::Score> = points
+            .iter()
+            .map(|p| score::score(p, &policy, now))
+            .collect();
+        let summary = Summary {
+            customer: score::summarize(&points, &scores),
+            scores,
+        };
+        serde_json::to_string(&summary).map_err(|e| malformed(py, "summary", e))
+    })
+}
+
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(summarize_contacts_json, m)?)?;
+    Ok(())
+}
