@@ -31,6 +31,7 @@ use rlibphonenumber::{
     ValidationError,
 };
 use std::borrow::Cow;
+use std::fmt::Write as _;
 
 /// What kind of line a number is, as libphonenumber's metadata says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -277,15 +278,28 @@ fn e164_checked(
         let full = parse_in(text, default_region);
         return full.e164.filter(|_| full.possible).map(|e| (e, full.valid));
     }
-    let parsed = PHONE_NUMBER_UTIL.parse(&pre.number, default_region).ok()?;
+    let parsed = lib_parse(&pre.lib_input(), default_region)?;
     if parsed.is_possible_with_reason().is_err() {
         return None;
     }
     let valid = validity && parsed.is_valid();
     Some((
-        parsed.format_as(PhoneNumberFormat::E164).into_owned(),
+        e164_of(&parsed, &parsed.get_national_significant_number()),
         valid,
     ))
+}
+
+/// The E.164 form of a parsed number from its national significant number:
+/// `+`, the country calling code and the number, as libphonenumber's E.164
+/// formatting writes it (extensions are never part of it).
+fn e164_of(n: &LibNumber, nsn: &str) -> String {
+    if n.national_number == 0 {
+        return n.format_as(PhoneNumberFormat::E164).into_owned();
+    }
+    let mut e = String::with_capacity(nsn.len() + 5);
+    // writing to a String cannot fail
+    let _ = write!(e, "+{}{nsn}", n.country_code);
+    e
 }
 
 /// Reads an ISO 3166-1 alpha-2 region code (case-insensitive).
@@ -295,6 +309,17 @@ pub fn region(code: &str) -> Result<Region> {
         // every two-letter code makes a `Region`; only those with metadata are real
         .filter(|r| PHONE_NUMBER_UTIL.get_country_code_for_region(*r).is_some())
         .ok_or_else(|| ContactError::InvalidRegion(code.to_owned()).into())
+}
+
+/// The region of a parsed number: the only region of its country calling
+/// code, or for codes shared by several regions (+1, +7, +44…) the one
+/// whose metadata the number matches, as libphonenumber decides it.
+fn region_of(n: &LibNumber) -> Option<Region> {
+    let mut regions = PHONE_NUMBER_UTIL.get_regions_for_country_calling_code(n.country_code)?;
+    if regions.len() == 1 {
+        return regions.next();
+    }
+    n.get_region_code()
 }
 
 fn lib_parse(text: &str, default_region: Option<Region>) -> Option<LibNumber> {
@@ -374,7 +399,7 @@ pub fn parse_with(
         (n, t)
     };
     let first = PHONE_NUMBER_UTIL
-        .parse(&pre.number, default_region)
+        .parse(pre.lib_input(), default_region)
         .map(typed);
     let parsed = match first {
         Ok((n, t)) if t != PhoneNumberType::Unknown => Ok((n, t)),
@@ -410,10 +435,11 @@ pub fn parse_with(
     out.valid = lib_type != PhoneNumberType::Unknown;
     let possible = parsed.is_possible_with_reason();
     out.possible = possible.is_ok();
-    out.e164 = Some(parsed.format_as(PhoneNumberFormat::E164).into_owned());
+    let nsn = parsed.get_national_significant_number();
+    out.e164 = Some(e164_of(&parsed, &nsn));
     out.country_code = u32::try_from(parsed.country_code).ok();
-    out.national_number = Some(parsed.get_national_significant_number());
-    out.region = parsed.get_region_code().map(|r| r.to_string());
+    out.national_number = Some(nsn);
+    out.region = region_of(&parsed).map(|r| r.to_string());
     if out.extension.is_none() {
         out.extension = parsed.extension.clone().filter(|e| !e.is_empty());
     }
@@ -541,6 +567,25 @@ mod tests {
                     prop_assert_eq!(p.valid, n.is_valid(), "{}", text);
                 }
             }
+        }
+
+        /// The compact text given to libphonenumber parses exactly as the
+        /// pre-parsed text does, errors included.
+        #[test]
+        fn compact_input_parses_the_same(
+            raw in "[ (]{0,2}\\+?[ (]{0,2}[0-9]{0,4}[ ().-]{0,3}[0-9]{0,4}[ ().-]{0,2}[0-9]{0,4}[ -]?[0-9]{0,3}[ )]{0,2}",
+            region in prop::sample::select(vec![Region::TR, Region::US, Region::GB, Region::DE, Region::AR]),
+        ) {
+            let pre = preparse::preparse(&raw);
+            let lib = PHONE_NUMBER_UTIL.parse(&pre.number, Some(region));
+            let compact = PHONE_NUMBER_UTIL.parse(pre.lib_input(), Some(region));
+            prop_assert_eq!(
+                format!("{lib:?}"),
+                format!("{compact:?}"),
+                "{:?} as {:?}",
+                raw,
+                pre.lib_input()
+            );
         }
 
         #[test]

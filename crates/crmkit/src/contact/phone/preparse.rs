@@ -4,6 +4,7 @@
 //! after the country code (`+90 0532…`), full-width digits, several numbers
 //! in one field — and letters, which are never silently turned into digits.
 
+use std::borrow::Cow;
 use unicode_normalization::UnicodeNormalization;
 
 /// What the pre-parser made of a text.
@@ -18,6 +19,45 @@ pub(crate) struct Preparsed {
     /// Letters that look like digits (O for 0, l/I for 1) stand among the
     /// digits; this is the number with them replaced, for a suggestion only.
     pub(crate) confusable: Option<String>,
+}
+
+impl Preparsed {
+    /// What libphonenumber is given: `number` itself, or, when it holds only
+    /// ASCII digits, the separators ` -.()` and at most a leading `+`, just
+    /// the plus and the digits. libphonenumber ignores those separators once
+    /// it has found where the number starts and checked for an extension
+    /// (which always needs a marker such as `x`, `#`, `,` or `;`), so both
+    /// forms parse to the same number; the short one skips most of its
+    /// extraction and extension pattern matching. Fewer than three digits
+    /// stay as they are: there the separators decide whether the text is a
+    /// number at all.
+    pub(crate) fn lib_input(&self) -> Cow<'_, str> {
+        let s = self.number.as_bytes();
+        let mut digits = 0;
+        let mut plus = false;
+        let mut separators = false;
+        for &b in s {
+            match b {
+                b'0'..=b'9' => digits += 1,
+                b'+' if digits == 0 && !plus => plus = true,
+                b' ' | b'-' | b'.' | b'(' | b')' => separators = true,
+                _ => return Cow::Borrowed(&self.number),
+            }
+        }
+        if !separators || digits < 3 {
+            return Cow::Borrowed(&self.number);
+        }
+        let mut out = String::with_capacity(digits + 1);
+        if plus {
+            out.push('+');
+        }
+        out.extend(
+            s.iter()
+                .filter(|b| b.is_ascii_digit())
+                .map(|&b| char::from(b)),
+        );
+        Cow::Owned(out)
+    }
 }
 
 /// Labels in front of a number, compared in ASCII-folded lower case.
