@@ -97,7 +97,10 @@ impl<V: Clone> RecentMap<V> {
 
     fn put(&mut self, key: Box<str>, value: V) {
         if self.newer.len() >= self.capacity {
-            self.older = std::mem::take(&mut self.newer);
+            // the old older table is emptied and reused: no regrowing (and
+            // rehashing) of a fresh table from nothing on every turn
+            std::mem::swap(&mut self.older, &mut self.newer);
+            self.newer.clear();
         }
         self.newer.insert(key, value);
     }
