@@ -113,3 +113,67 @@ def test_ray_classes_reproduce_resolve(data):
     gr = cr.GoldenRecords()
     golden = pa.concat_tables([gr(g) for g in groups(clustered, "cluster_id")])
     assert golden.num_rows == len(set(want.values()))
+
+
+def test_id_keys_order_ids_like_connected_components():
+    import random
+
+    from crmkit import _recipe
+
+    rnd = random.Random(5)
+    digits = [str(rnd.randint(0, 5000)).zfill(rnd.randint(0, 6)) for _ in range(300)] + ["0", "00", "000"]
+    texts = [f"C{rnd.randint(0, 999)}" for _ in range(300)] + ["a10", "a9", "b", "ç", "Z"]
+    for ids in (digits, texts):
+        assert all(_recipe.id_of_key(_recipe.id_key(i)) == i for i in ids)
+        src = [rnd.choice(ids) for _ in range(200)]
+        dst = [rnd.choice(ids) for _ in range(200)]
+        # a path through every id: one component named by its smallest id
+        comp = arrow.connected_components(pa.array(ids[:-1]), pa.array(ids[1:]))
+        assert set(comp.column("cluster_id").to_pylist()) == {min(ids, key=_recipe.id_key)}
+        comp = arrow.connected_components(pa.array(src), pa.array(dst)).to_pydict()
+        for a, b in zip(src, dst):
+            lo = min(a, b, key=_recipe.id_key)
+            got = comp["cluster_id"][comp["record_id"].index(a)]
+            assert _recipe.id_key(got) <= _recipe.id_key(lo)
+
+
+def test_spark_cluster_group_takes_each_components_own_links(data):
+    table, model, want = data
+    pairs = pa.Table.from_batches([arrow.block_pairs(arrow.blocking_keys(table))]).to_pandas()
+    pairs = pairs.drop_duplicates(["left_id", "right_id"])
+    edges = arrow.score_pairs(model, *(pa.Table.from_pandas(t, preserve_index=False) for t in (
+        table.to_pandas().set_index("id", drop=False).loc[pairs["left_id"]].reset_index(drop=True),
+        table.to_pandas().set_index("id", drop=False).loc[pairs["right_id"]].reset_index(drop=True))),
+        min_score=0.5, counts=arrow.term_counts(table))
+    edges = pa.Table.from_batches([edges])
+    comp = arrow.connected_components(edges.column("left_id"), edges.column("right_id"))
+    comp = pa.table({"id": comp.column("record_id"), "component": comp.column("cluster_id")})
+    members = table.join(comp, "id")
+    links = edges.join(comp.rename_columns(["left_id", "component"]), "left_id")
+    fn, schema = cs.cluster_group()
+    assert schema == "id string, cluster_id string"
+    by = {c: (m, links.filter(pc.equal(links.column("component"), c))) for c, m in (
+        (c, members.filter(pc.equal(members.column("component"), c))) for c in sorted(set(comp.column("component").to_pylist())))}
+    assert all(e.num_rows > 0 for _, e in by.values())
+    clusters = pa.concat_tables([fn(m, e) for m, e in by.values()])
+    got = dict(zip(table.column("id").to_pylist(), table.column("id").to_pylist()))
+    got.update(zip(clusters.column("id").to_pylist(), clusters.column("cluster_id").to_pylist()))
+    assert got == want
+
+
+def test_salted_pieces_pair_like_whole_blocks(data):
+    from crmkit import _recipe
+
+    table, _, _ = data
+    keys = pa.Table.from_batches([arrow.blocking_keys(table)])
+    whole = pa.Table.from_batches([arrow.block_pairs(keys)]).to_pandas()
+    sizes = keys.group_by(["rule_id", "key"]).aggregate([("record_id", "count")]).rename_columns(["rule_id", "key", "count"])
+    plan = arrow.salting_plan(sizes.filter(pc.less_equal(sizes.column("count"), 500)), max_block_size=2).to_pandas()
+    assert len(plan) > 10 and plan["salts"].max() > 2
+    salted = keys.to_pandas().merge(plan[["rule_id", "key", "salts"]], on=["rule_id", "key"], how="left")
+    rows = _recipe.salt_rows(pa.Table.from_pandas(salted, preserve_index=False))
+    assert rows.num_rows > keys.num_rows and set(rows.column("side").to_pylist()) == {None, "left", "right"}
+    # pieces in any grouping: all rows at once, or one salt at a time
+    got = _recipe.block_pairs(rows, {}).to_pandas()
+    key = ["left_id", "right_id", "rule_id"]
+    assert sorted(map(tuple, got[key].values.tolist())) == sorted(map(tuple, whole[key].values.tolist()))

@@ -1,5 +1,7 @@
 """The Dask recipe with the threads and the processes schedulers on a few
-thousand records: equal to the single-machine crmkit.identity.resolve."""
+thousand records, salted and unsalted: equal to the single-machine
+crmkit.identity.resolve; connected components computed by Dask equal
+crmkit.arrow.connected_components."""
 
 import json
 
@@ -10,7 +12,7 @@ dask = pytest.importorskip("dask", reason="dask is not installed (tests/python/r
 dd = pytest.importorskip("dask.dataframe")
 
 import crmkit.dask as cd  # noqa: E402
-from crmkit import identity, survey  # noqa: E402
+from crmkit import arrow, identity, survey  # noqa: E402
 
 from _customers import customers  # noqa: E402
 
@@ -25,12 +27,12 @@ def data():
     return df, res.model, want
 
 
-@pytest.mark.parametrize("scheduler", ["threads", "processes"])
-def test_dask_recipe_equals_resolve(data, scheduler):
+@pytest.mark.parametrize("scheduler,salt_above", [("threads", None), ("processes", None), ("threads", 3), ("processes", 3)])
+def test_dask_recipe_equals_resolve(data, scheduler, salt_above):
     df, model, want = data
     ddf = dd.from_pandas(df, npartitions=6)
     with dask.config.set(scheduler=scheduler):
-        clustered = cd.resolve(ddf, model=model)
+        clustered = cd.resolve(ddf, model=model, salt_above=salt_above)
         out = clustered.compute()
         assert len(out) == len(df)
         got = dict(zip(out["id"].astype(str), out["cluster_id"].astype(str)))
@@ -43,6 +45,25 @@ def test_dask_recipe_equals_resolve(data, scheduler):
     for cid, text in zip(golden["cluster_id"], golden["golden"]):
         g = json.loads(text)
         assert sorted(g["record_ids"]) == sorted(expected[cid]["record_ids"])
+
+
+@pytest.mark.parametrize("numbers", [False, True])
+def test_dask_components_equal_connected_components(numbers):
+    import random
+
+    rnd = random.Random(3)
+    ids = [str(i).zfill(rnd.randint(0, 5)) if numbers else f"C{i:04d}" for i in range(1500)]
+    src = [rnd.choice(ids) for _ in range(700)] + ids[200:260] + ["00", "0"]
+    dst = [rnd.choice(ids) for _ in range(700)] + ids[201:261] + ["0", "000"]
+    if not numbers:
+        src, dst = src[:-2], dst[:-2]
+    edges = pd.DataFrame({"left_id": src, "right_id": dst})
+    want = arrow.connected_components(src, dst).to_pandas()
+    with dask.config.set(scheduler="threads"):
+        got = cd.components(dd.from_pandas(edges, npartitions=3), npartitions=3).compute()
+    linked = {i for a, b in zip(src, dst) if a != b for i in (a, b)}
+    assert len(got) == len(linked) > 500
+    assert dict(zip(got["id"], got["component"])) == {r: c for r, c in zip(want["record_id"], want["cluster_id"]) if r in linked}
 
 
 @pytest.mark.parametrize("scheduler", ["threads", "processes"])

@@ -1,7 +1,9 @@
 """The Spark recipe in PySpark local mode (local[2], UI off, 4 shuffle
 partitions, 1 GB driver, one session for every test): about 5,000
-records, salted and unsalted, equal to crmkit.identity.resolve; golden
-records and segmented NPS by partials. Run by scripts/spark-tests.sh."""
+records, salted and unsalted, equal to crmkit.identity.resolve (links,
+components and clusters computed by Spark); components equal to
+crmkit.arrow.connected_components; golden records and segmented NPS by
+partials. Run by scripts/spark-tests.sh."""
 
 import json
 import os
@@ -20,7 +22,7 @@ import pandas as pd  # noqa: E402
 from pyspark.sql import SparkSession  # noqa: E402
 
 import crmkit.spark as cs  # noqa: E402
-from crmkit import identity, survey  # noqa: E402
+from crmkit import arrow, identity, survey  # noqa: E402
 
 from _customers import customers  # noqa: E402
 
@@ -68,6 +70,22 @@ def test_spark_recipe_equals_resolve(spark, data, salt_above):
         assert dict(zip(golden["cluster_id"], golden["size"])) == sizes
         one = json.loads(golden["golden"].iloc[0])
         assert one["cluster_id"] == golden["cluster_id"].iloc[0]
+
+
+@pytest.mark.parametrize("numbers", [False, True])
+def test_spark_components_equal_connected_components(spark, numbers):
+    import random
+
+    rnd = random.Random(4)
+    ids = [str(i).zfill(rnd.randint(0, 5)) if numbers else f"C{i:04d}" for i in range(1500)]
+    src = [rnd.choice(ids) for _ in range(700)] + ids[300:350]
+    dst = [rnd.choice(ids) for _ in range(700)] + ids[301:351]
+    edges = spark.createDataFrame(list(zip(src, dst)), "left_id string, right_id string").repartition(3)
+    got = {r["id"]: r["component"] for r in cs.components(edges).collect()}
+    want = arrow.connected_components(src, dst).to_pydict()
+    linked = {i for a, b in zip(src, dst) if a != b for i in (a, b)}
+    assert len(got) == len(linked) > 500
+    assert got == {r: c for r, c in zip(want["record_id"], want["cluster_id"]) if r in linked}
 
 
 def test_spark_segmented_nps_by_partials(spark):

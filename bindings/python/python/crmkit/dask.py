@@ -19,9 +19,19 @@ With the same model and settings, ``cd.resolve`` gives the clusters
 by record id, so with ids in input order the two agree exactly). The steps:
 blocking keys per partition; a shuffle on ``(rule_id, key)``; pairs per
 block; the pairs joined to their two records and scored (name frequencies
-from summed per-partition counts); the links (few) collected for
-connected components; a shuffle on the component; clusters inside each
-component.
+from summed per-partition counts); connected components of the links,
+computed by Dask (:func:`components`: minimum-label propagation with
+hooking and pointer jumping in merges and ``groupby().min``, persisted each
+round, until no label changes); each component's records and its own
+links in one frame shuffled on the component; the clusters inside each
+component (:func:`cluster_components`). Only the summed term counts, the
+sizes of blocks to salt and one number per round reach the client.
+
+Skewed blocks: ``cd.resolve(customers, model=model, salt_above=200)``
+pairs each block of more than 200 records (up to ``max_block_size``) in
+``ceil(count / 200)`` salted pieces (:func:`crmkit.arrow.salting_plan`,
+:func:`crmkit.arrow.salt_for`) shuffled on ``(rule_id, key, salt)``; the
+result is the same as unsalted.
 
 Segmented NPS by partial aggregation::
 
@@ -39,7 +49,7 @@ from typing import Any, Optional, Union
 
 from . import _recipe, arrow
 
-__all__ = ["blocking_keys", "golden_records", "nps_by", "resolve", "score_pairs"]
+__all__ = ["blocking_keys", "cluster_components", "components", "golden_records", "nps_by", "resolve", "score_pairs"]
 
 
 def _pandas(batch: Any) -> Any:
@@ -57,15 +67,34 @@ def _counts_part(df: Any, settings: dict, columns: dict) -> Any:
 def _pairs_part(df: Any, settings: dict) -> Any:
     import pyarrow as pa
 
-    keys = pa.table(
-        {
-            "record_id": pa.array(df["record_id"].astype(str).tolist(), pa.string()),
-            "rule_id": pa.array(df["rule_id"].tolist(), pa.uint32()),
-            "key": pa.array(df["key"].astype(str).tolist(), pa.string()),
-            "sort_key": pa.array(df["sort_key"].astype(str).tolist(), pa.string()),
-        }
-    )
-    return _pandas(arrow.block_pairs(keys, settings=settings))
+    cols = {
+        "record_id": pa.array(df["record_id"].astype(str).tolist(), pa.string()),
+        "rule_id": pa.array(df["rule_id"].astype("int64").tolist(), pa.int64()),
+        "key": pa.array(df["key"].astype(str).tolist(), pa.string()),
+        "sort_key": pa.array(df["sort_key"].astype(str).tolist(), pa.string()),
+    }
+    if "side" in df.columns:
+        cols["side"] = pa.array([v if isinstance(v, str) else None for v in df["side"].tolist()], pa.string())
+        cols["salt"] = pa.array(df["salt"].astype("int64").tolist(), pa.int64())
+    return _pandas(_recipe.block_pairs(pa.table(cols), settings))
+
+
+def _salt_part(df: Any, salts: dict) -> Any:
+    """Salted key rows of a partition; ``salts`` maps ``(rule_id, key)`` of
+    the blocks to salt to their number of pieces (the salting plan, small
+    enough to ship to every task)."""
+    import pyarrow as pa
+
+    t = pa.table({
+        "record_id": pa.array(df["record_id"].astype(str).tolist(), pa.string()),
+        "rule_id": pa.array(df["rule_id"].astype("int64").tolist(), pa.int64()),
+        "key": pa.array(df["key"].astype(str).tolist(), pa.string()),
+        "sort_key": pa.array(df["sort_key"].astype(str).tolist(), pa.string()),
+        "salts": pa.array([salts.get((int(r), str(k)), 1) for r, k in zip(df["rule_id"].tolist(), df["key"].tolist())],
+                          pa.int64()),
+    })
+    out = _recipe.salt_rows(t).to_pandas()
+    return out.astype({"rule_id": "uint32", "salt": "int32"})
 
 
 def _score_part(df: Any, model: Any, counts: Any, settings: dict, columns: dict) -> Any:
@@ -73,13 +102,56 @@ def _score_part(df: Any, model: Any, counts: Any, settings: dict, columns: dict)
     return _pandas(out.select(["left_id", "right_id", "probability", "match_weight"]))
 
 
-def _cluster_part(df: Any, edges: Any, settings: dict, columns: dict, id_column: str) -> Any:
+KIND = "e:kind"
+EDGE_COLUMNS = ("left_id", "right_id", "probability", "match_weight")
+
+
+def _cluster_part(df: Any, record_columns: list, settings: dict, columns: dict, id_column: str) -> Any:
+    """The clusters of the whole components in a partition holding their
+    member records (``e:kind`` ``"r"``) and their links (``"e"``, columns
+    prefixed ``e:``)."""
+    import pandas as pd
+    import pyarrow as pa
+
+    recs = df[df[KIND] == "r"]
+    if len(recs) == 0:
+        return pd.DataFrame({"record_id": pd.Series([], dtype=object), "cluster_id": pd.Series([], dtype=object)})
+    links = df[df[KIND] == "e"]
+    edges = pa.table({
+        "left_id": pa.array(links["e:left_id"].astype(str).tolist(), pa.string()),
+        "right_id": pa.array(links["e:right_id"].astype(str).tolist(), pa.string()),
+        "probability": pa.array(links["e:probability"].astype("float64").tolist(), pa.float64()),
+        "match_weight": pa.array(links["e:match_weight"].astype("float64").tolist(), pa.float64()),
+    })
+    t = _recipe.to_table(recs[record_columns + ["component"]])
+    return _recipe.cluster_components(t, "component", edges, settings, columns, id_column).to_pandas()
+
+
+def _keys_of_part(df: Any, src: str, dst: str) -> Any:
     import pandas as pd
 
-    if len(df) == 0:
-        return pd.DataFrame({"record_id": pd.Series([], dtype=object), "cluster_id": pd.Series([], dtype=object)})
-    t = _recipe.to_table(df)
-    return _recipe.cluster_components(t, "component", edges, settings, columns, id_column).to_pandas()
+    a = [_recipe.id_key(str(v)) for v in df[src].tolist()]
+    b = [_recipe.id_key(str(v)) for v in df[dst].tolist()]
+    out = pd.DataFrame({"a": pd.Series(a, dtype=object), "b": pd.Series(b, dtype=object)})
+    return out[out["a"] != out["b"]]
+
+
+def _least_part(df: Any, col: str, other: str) -> Any:
+    """``df[[v, col]]`` with ``col`` the smaller of ``col`` and ``other``
+    (a missing ``other`` leaves ``col``)."""
+    import pandas as pd
+
+    least = [x if not isinstance(y, str) or x <= y else y for x, y in zip(df[col].tolist(), df[other].tolist())]
+    return pd.DataFrame({"v": pd.Series(df["v"].tolist(), dtype=object), col: pd.Series(least, dtype=object)})
+
+
+def _decode_part(df: Any, id_column: str) -> Any:
+    import pandas as pd
+
+    return pd.DataFrame({
+        id_column: pd.Series([_recipe.id_of_key(v) for v in df["v"].tolist()], dtype=object),
+        "component": pd.Series([_recipe.id_of_key(v) for v in df["label"].tolist()], dtype=object),
+    })
 
 
 def _golden_part(df: Any, cluster_id: str, settings: Optional[dict], columns: dict) -> Any:
@@ -125,13 +197,107 @@ def score_pairs(pairs: Any, ddf: Any, *, model: Any, counts: Any = None, setting
     return joined.map_partitions(_score_part, model, counts, s, m, meta=meta)
 
 
-def resolve(ddf: Any, *, model: Any, settings: Union[None, str, dict] = None, threshold: Optional[float] = None,
-            id_column: str = "id", columns: Optional[dict] = None, npartitions: Optional[int] = None) -> Any:
-    """``ddf`` with a ``cluster_id`` column (the smallest record id of each
-    customer's cluster), lazily; only the term counts and the links are
-    computed on the way. ``model`` is a :class:`crmkit.identity.Model`
-    (train it on one machine, on all or a sample of the records)."""
+def components(edges: Any, *, id_column: str = "id", src: str = "left_id", dst: str = "right_id",
+               npartitions: Optional[int] = None, max_rounds: int = 100) -> Any:
+    """Connected components of the links in the Dask DataFrame ``edges``,
+    computed by Dask: a Dask DataFrame with ``id_column`` and ``component``
+    (the smallest id of the component in crmkit's id order, as
+    :func:`crmkit.arrow.connected_components` names it), one row per id
+    that has a link.
+
+    Iterated minimum-label propagation with hooking and pointer jumping, as
+    :func:`crmkit.spark.components` does it: every id starts with the
+    smallest of itself and its neighbours; each round, over every link
+    ``a — b``, both ``a`` and the id that labels ``a`` may take the label of
+    ``b`` (merges and a ``groupby().min``), then every id takes the label of
+    its label (a merge), until no label changes. Each round's
+    labels are persisted, so task graphs stay short; only the number of
+    changed labels reaches the client."""
     import dask.dataframe as dd
+
+    n = npartitions or edges.npartitions
+    e = edges.map_partitions(_keys_of_part, src, dst, meta=_meta(a=object, b=object))
+    e = dd.concat([e, e.rename(columns={"a": "b", "b": "a"})[["a", "b"]]]).drop_duplicates(split_out=n).persist()
+    pair = _meta(v=object, label=object)
+    labels = e.groupby("a")["b"].min(split_out=n).reset_index().rename(columns={"a": "v", "b": "m"})
+    labels = labels.assign(label=labels["v"]).map_partitions(_least_part, "label", "m", meta=pair).persist()
+    for _ in range(max_rounds):
+        ab = e.merge(labels.rename(columns={"v": "a", "label": "la"}), on="a", how="inner", npartitions=n)
+        ab = ab.merge(labels.rename(columns={"v": "b", "label": "n"}), on="b", how="inner", npartitions=n)
+        near = dd.concat([ab[["a", "n"]].rename(columns={"a": "v"}), ab[["la", "n"]].rename(columns={"la": "v"})])
+        near = near.groupby("v")["n"].min(split_out=n).reset_index()
+        step = labels.merge(near, on="v", how="left", npartitions=n).map_partitions(_least_part, "label", "n", meta=pair)
+        jump = step.rename(columns={"v": "label", "label": "j"})
+        step = step.merge(jump, on="label", how="left", npartitions=n).map_partitions(_least_part, "label", "j", meta=pair)
+        step = step.persist()
+        both = step.merge(labels.rename(columns={"label": "old"}), on="v", how="inner", npartitions=n)
+        changed = int((both["label"] != both["old"]).sum().compute())
+        labels = step
+        if changed == 0:
+            return labels.map_partitions(_decode_part, id_column, meta=_meta(**{id_column: object, "component": object}))
+    raise RuntimeError(f"connected components did not settle in {max_rounds} rounds; raise max_rounds")
+
+
+def cluster_components(ddf: Any, edges: Any, comp: Any, *, settings: Union[None, str, dict] = None,
+                       threshold: Optional[float] = None, id_column: str = "id", columns: Optional[dict] = None,
+                       npartitions: Optional[int] = None) -> Any:
+    """The clusters of every component, in Dask: the member records
+    (``ddf`` merged with ``comp`` from :func:`components`) and the links
+    (``edges`` merged with the component of their left id, columns prefixed
+    ``e:``) in one frame, shuffled on the component, so that each partition
+    holds whole components with their own links; then one crmkit call per
+    partition. A Dask DataFrame with ``record_id`` and ``cluster_id``, for
+    the ids that have a link."""
+    import dask.dataframe as dd
+
+    s, m = _recipe.settings_dict(settings, threshold), _recipe.column_map(id_column, columns)
+    n = npartitions or ddf.npartitions
+    record_columns = list(ddf.columns)
+    members = ddf.merge(comp, on=id_column, how="inner", npartitions=n)
+    links = edges[list(EDGE_COLUMNS)].merge(comp.rename(columns={id_column: "left_id"}), on="left_id", how="inner", npartitions=n)
+    links = links.rename(columns={c: "e:" + c for c in EDGE_COLUMNS})
+    both = dd.concat([members.assign(**{KIND: "r"}), links.assign(**{KIND: "e"})], join="outer")
+    both = both.shuffle(on="component", npartitions=n)
+    meta = _meta(record_id=object, cluster_id=object)
+    return both.map_partitions(_cluster_part, record_columns, s, m, id_column, meta=meta)
+
+
+def _salted_keys(keys: Any, salt_above: int, settings: dict, n: int) -> Any:
+    """Key rows of blocks above ``salt_above`` records (up to
+    ``max_block_size``) as salted pieces (:func:`crmkit.arrow.salting_plan`,
+    :func:`crmkit.arrow.salt_for`), shuffled on ``(rule_id, key, salt)``;
+    only the sizes of those blocks reach the client."""
+    import pyarrow as pa
+
+    cap = int(settings.get("max_block_size", 500))
+    sizes = keys.groupby(["rule_id", "key"]).size(split_out=n).to_frame("count").reset_index()
+    sizes = sizes[(sizes["count"] > salt_above) & (sizes["count"] <= cap)].compute()
+    plan = arrow.salting_plan(
+        pa.table({
+            "rule_id": pa.array(sizes["rule_id"].astype("int64").tolist(), pa.int32()),
+            "key": pa.array(sizes["key"].astype(str).tolist(), pa.string()),
+            "count": pa.array(sizes["count"].astype("int64").tolist(), pa.int64()),
+        }),
+        max_block_size=salt_above,
+    ).to_pandas()
+    salts = {(int(r), str(k)): int(c) for r, k, c in zip(plan["rule_id"], plan["key"], plan["salts"])}
+    meta = _meta(record_id=object, rule_id="uint32", key=object, sort_key=object, side=object, salt="int32")
+    return keys.map_partitions(_salt_part, salts, meta=meta).shuffle(on=["rule_id", "key", "salt"], npartitions=n)
+
+
+def resolve(ddf: Any, *, model: Any, settings: Union[None, str, dict] = None, threshold: Optional[float] = None,
+            id_column: str = "id", columns: Optional[dict] = None, npartitions: Optional[int] = None,
+            salt_above: Optional[int] = None, max_rounds: int = 100) -> Any:
+    """``ddf`` with a ``cluster_id`` column (the smallest record id of each
+    customer's cluster), lazily. ``model`` is a
+    :class:`crmkit.identity.Model` (train it on one machine, on all or a
+    sample of the records). On the way, the summed term counts (one row per
+    distinct name, city, postcode), the links (persisted on the workers)
+    and the rounds of :func:`components` are computed; only the counts,
+    with ``salt_above`` the sizes of the blocks to salt, and one number per
+    round reach the client. With ``salt_above``, blocks of more records (up
+    to ``max_block_size``) are paired in salted pieces of about that size,
+    spread over partitions."""
     import pyarrow as pa
 
     s, m = _recipe.settings_dict(settings, threshold), _recipe.column_map(id_column, columns)
@@ -145,22 +311,16 @@ def resolve(ddf: Any, *, model: Any, settings: Union[None, str, dict] = None, th
         "count": pa.array(counts["count"].astype("uint64").tolist(), pa.uint64()),
     }))
     keys = blocking_keys(ddf, settings=s, id_column=id_column, columns=columns)
-    keys = keys.shuffle(on=["rule_id", "key"], npartitions=n)
+    if salt_above:
+        keys = _salted_keys(keys, salt_above, s, n)
+    else:
+        keys = keys.shuffle(on=["rule_id", "key"], npartitions=n)
     pairs_meta = _meta(left_id=object, right_id=object, rule_id="uint32")
     pairs = keys.map_partitions(_pairs_part, s, meta=pairs_meta)
     pairs = pairs[["left_id", "right_id"]].drop_duplicates(split_out=n)
-    edges = score_pairs(pairs, ddf, model=model, counts=counts, settings=s, id_column=id_column, columns=columns).compute()
-    edges = pa.table({
-        "left_id": pa.array(edges["left_id"].astype(str).tolist(), pa.string()),
-        "right_id": pa.array(edges["right_id"].astype(str).tolist(), pa.string()),
-        "probability": pa.array(edges["probability"].tolist(), pa.float64()),
-        "match_weight": pa.array(edges["match_weight"].tolist(), pa.float64()),
-    })
-    comp = arrow.connected_components(edges.column("left_id"), edges.column("right_id")).to_pandas()
-    comp = comp.rename(columns={"record_id": id_column, "cluster_id": "component"})
-    comp = dd.from_pandas(comp, npartitions=1).astype({id_column: ddf.dtypes[id_column], "component": ddf.dtypes[id_column]})
-    members = ddf.merge(comp, on=id_column, how="inner").shuffle(on="component", npartitions=n)
-    clusters = members.map_partitions(_cluster_part, edges, s, m, id_column, meta=_meta(record_id=object, cluster_id=object))
+    edges = score_pairs(pairs, ddf, model=model, counts=counts, settings=s, id_column=id_column, columns=columns).persist()
+    comp = components(edges, id_column=id_column, npartitions=n, max_rounds=max_rounds)
+    clusters = cluster_components(ddf, edges, comp, settings=s, id_column=id_column, columns=columns, npartitions=n)
     clusters = clusters.rename(columns={"record_id": id_column}).astype(
         {id_column: ddf.dtypes[id_column], "cluster_id": ddf.dtypes[id_column]}
     )

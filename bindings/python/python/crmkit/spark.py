@@ -31,12 +31,21 @@ Recipe — customer table in, clusters and golden records out::
     r = customers.select([F.col(c).alias("r:" + c) for c in customers.columns])
     joined = pairs.join(l, pairs.left_id == l["`l:id`"]).join(r, pairs.right_id == r["`r:id`"])
     joined = joined.select([f"`{c}`" for c in joined.columns if c[:2] in ("l:", "r:")])
-    edges = joined.mapInArrow(*cs.score_pairs(model, counts)).toPandas()   # the links only
+    edges = joined.mapInArrow(*cs.score_pairs(model, counts)).localCheckpoint()   # the links, kept in Spark
 
-    # components on the links, then the clusters inside each component
-    comp = spark.createDataFrame(cs.connected_components(edges))        # id, component
+    # components computed by Spark, then each component's records cogrouped with its own links
+    comp = cs.components(edges)                                          # id, component
     members = customers.join(comp, "id")
-    clusters = members.groupBy("component").applyInArrow(*cs.cluster_component(edges))
+    links = edges.join(comp.select(F.col("id").alias("left_id"), F.col("component").alias("link_component")), "left_id")
+    clusters = members.groupBy("component").cogroup(links.groupBy("link_component")).applyInArrow(*cs.cluster_group())
+    # (cs.cluster_components(customers, edges, comp) does these three lines)
+
+:func:`components` is minimum-label propagation with hooking and pointer
+jumping, in joins and ``groupBy().min``, one checkpoint per round, until
+no label changes; a component gets its smallest id (digit ids compared as
+numbers), as :func:`crmkit.arrow.connected_components` names it. For
+small link sets, :func:`connected_components` and :func:`cluster_component`
+still work on links collected to the driver.
 
 Blocks above ``max_block_size`` records (default 500) are paired by
 sorted neighbourhood inside :func:`block_pairs`. To spread a big block over
@@ -62,6 +71,9 @@ from . import _recipe, arrow
 
 __all__ = [
     "block_pairs",
+    "cluster_components",
+    "cluster_group",
+    "components",
     "resolve",
     "salt_keys",
     "blocking_keys",
@@ -157,7 +169,7 @@ def _counts_fn(b: Any, s: dict, m: dict) -> Any:
 
 
 def _pairs_fn(t: Any, s: dict) -> Any:
-    return arrow.block_pairs(_keys_table(t), settings=s)
+    return _recipe.block_pairs(t, s)
 
 
 def _score_fn(b: Any, model_json: str, c: Any, s: dict, m: dict, id_column: str) -> Any:
@@ -197,49 +209,23 @@ def term_counts(*, settings: Union[None, str, dict] = None, id_column: str = "id
     return _PerBatch(_counts_fn, COUNTS_SCHEMA, s, m), COUNTS_SCHEMA
 
 
-def _keys_table(table: Any) -> Any:
-    import pyarrow as pa
-
-    cols = {
-        "record_id": table.column("record_id").cast(pa.string()),
-        "rule_id": table.column("rule_id").cast(pa.uint32()),
-        "key": table.column("key").cast(pa.string()),
-        "sort_key": table.column("sort_key").cast(pa.string()),
-    }
-    if "side" in table.column_names:
-        cols["side"] = table.column("side").cast(pa.string())
-    return pa.table(cols)
-
-
 SALTED_SCHEMA = KEYS_SCHEMA + ", side string, salt int"
 
 
 def _salt_fn(b: Any) -> Any:
     import pyarrow as pa
 
-    t = b.to_pydict()
-    out: dict = {k: [] for k in ("record_id", "rule_id", "key", "sort_key", "side", "salt")}
-
-    def emit(i: int, side: str, salt: int) -> None:
-        for k in ("record_id", "rule_id", "key", "sort_key"):
-            out[k].append(t[k][i])
-        out["side"].append(side)
-        out["salt"].append(salt)
-
-    for i, rid in enumerate(t["record_id"]):
-        n = int(t["salts"][i] or 1)
-        emit(i, "left", arrow.salt_for(rid, n))
-        for s in range(n):
-            emit(i, "right", s)
-    return pa.record_batch({k: pa.array(v) for k, v in out.items()})
+    t = _recipe.salt_rows(pa.Table.from_batches([b])).combine_chunks()
+    return t.to_batches()[0] if t.num_rows else _empty(SALTED_SCHEMA)
 
 
 def salt_keys() -> tuple:
     """For ``keys_with_salts.mapInArrow``: key rows with a ``salts`` column
-    (null = 1) become salted rows: each record once on the ``left`` side
-    under ``salt_for(record_id, salts)`` and on the ``right`` side under
-    every salt; group them by ``(rule_id, key, salt)`` for
-    :func:`block_pairs`."""
+    become salted rows: each record of a salted block once on the ``left``
+    side under ``salt_for(record_id, salts)`` and on the ``right`` side
+    under every salt; a record of an unsalted block (``salts`` null) once,
+    with a null side and salt 0. Group them by ``(rule_id, key, salt)``
+    for :func:`block_pairs`."""
     return _PerBatch(_salt_fn, SALTED_SCHEMA), SALTED_SCHEMA
 
 
@@ -274,13 +260,17 @@ def score_pairs(model: Any, counts: Any = None, *, settings: Union[None, str, di
 
 
 def resolve(customers: Any, *, model: Any, settings: Union[None, str, dict] = None, threshold: Optional[float] = None,
-            id_column: str = "id", columns: Optional[dict] = None, salt_above: Optional[int] = None) -> Any:
+            id_column: str = "id", columns: Optional[dict] = None, salt_above: Optional[int] = None,
+            max_rounds: int = 100) -> Any:
     """The whole identity recipe on a Spark DataFrame: ``customers`` with a
     ``cluster_id`` column, equal to :func:`crmkit.identity.resolve` with the
-    same model and settings. Term counts and links are collected to the
-    driver (one row per distinct name and per link); everything else stays
-    in Spark. With ``salt_above``, blocks of more records (up to
-    ``max_block_size``) are paired in salted pieces of about that size."""
+    same model and settings. Only the summed term counts (one row per
+    distinct name, city, postcode) and, with ``salt_above``, the sizes of
+    the blocks to salt reach the driver; links, components and clusters
+    stay in Spark (:func:`components`, :func:`cluster_components`). With
+    ``salt_above``, blocks of more records (up to ``max_block_size``) are
+    paired in salted pieces of about that size. ``max_rounds`` bounds the
+    rounds of :func:`components`."""
     from pyspark.sql import functions as F
 
     s = _recipe.settings_dict(settings, threshold)
@@ -314,22 +304,139 @@ def resolve(customers: Any, *, model: Any, settings: Union[None, str, dict] = No
         right, pairs["right_id"] == right[f"`r:{id_column}`"]
     )
     joined = joined.select([f"`{c}`" for c in joined.columns if c[:2] in ("l:", "r:")])
-    edges = joined.mapInArrow(*score_pairs(model, counts, settings=s, id_column=id_column, columns=columns)).toPandas()
-    if len(edges) == 0:
-        return customers.withColumn("cluster_id", F.col(id_column))
-    comp = connected_components(edges, id_column=id_column)
-    comp_df = customers.sparkSession.createDataFrame(comp, f"{id_column} string, component string")
-    members = customers.join(comp_df, id_column)
-    clusters = members.groupBy("component").applyInArrow(
-        *cluster_component(edges, settings=s, id_column=id_column, columns=columns)
-    )
+    edges = _keep(joined.mapInArrow(*score_pairs(model, counts, settings=s, id_column=id_column, columns=columns)))
+    comp = components(edges, id_column=id_column, max_rounds=max_rounds)
+    clusters = cluster_components(customers, edges, comp, settings=s, id_column=id_column, columns=columns)
     out = customers.join(clusters, id_column, "left")
     return out.withColumn("cluster_id", F.coalesce(F.col("cluster_id"), F.col(id_column)))
 
 
+def _keep(df: Any) -> Any:
+    """``df`` computed once and its plan cut: a reliable checkpoint when
+    the session has a checkpoint directory, a local one otherwise (kept by
+    the executors; enough for local mode and short jobs)."""
+    try:
+        reliable = df.sparkSession.sparkContext.getCheckpointDir() is not None
+    except Exception:  # Spark Connect has no SparkContext
+        reliable = False
+    return df.checkpoint() if reliable else df.localCheckpoint()
+
+
+def _id_key(c: Any) -> Any:
+    """:func:`crmkit._recipe.id_key` as a Spark expression."""
+    from pyspark.sql import functions as F
+
+    n = F.regexp_replace(c, "^0+", "")
+    return F.when(c.rlike("^[0-9]+$"), F.concat(F.lpad(F.length(n).cast("string"), 5, "0"), n, c)).otherwise(c)
+
+
+def _id_of_key(c: Any) -> Any:
+    """:func:`crmkit._recipe.id_of_key` as a Spark expression."""
+    from pyspark.sql import functions as F
+
+    start = F.substring(c, 1, 5).cast("int") + F.lit(6)
+    return F.when(c.rlike("^[0-9]+$"), c.substr(start, F.length(c))).otherwise(c)
+
+
+def components(edges: Any, *, id_column: str = "id", src: str = "left_id", dst: str = "right_id",
+               max_rounds: int = 100) -> Any:
+    """Connected components of the links in the Spark DataFrame ``edges``,
+    computed by Spark: a DataFrame with ``id_column`` and ``component`` (the
+    smallest id of the component in crmkit's id order, as
+    :func:`crmkit.arrow.connected_components` names it), one row per id
+    that has a link.
+
+    Iterated minimum-label propagation with hooking and pointer jumping:
+    every id starts with the smallest of itself and its neighbours; each
+    round, over every link ``a — b``, both ``a`` and the id that labels
+    ``a`` may take the label of ``b`` (joins and ``groupBy().min``), then
+    every id takes the label of its label, until no label changes. Labels
+    only decrease and always name an id of the same component, so at the
+    end each component carries its smallest id; a component of diameter
+    ``d`` settles in at most ``d`` rounds, usually far fewer. Ids are
+    compared through an order key (digit ids as numbers). Each round's
+    labels are checkpointed (:func:`_keep`) so plans stay short; only the
+    number of changed labels reaches the driver."""
+    from pyspark.sql import functions as F
+
+    e = edges.select(_id_key(F.col(src)).alias("a"), _id_key(F.col(dst)).alias("b")).filter(F.col("a") != F.col("b"))
+    e = _keep(e.union(e.select(F.col("b").alias("a"), F.col("a").alias("b"))).distinct())
+    labels = _keep(e.groupBy("a").agg(F.min("b").alias("m")).select(F.col("a").alias("v"), F.least("a", "m").alias("label")))
+    for _ in range(max_rounds):
+        ab = e.join(labels.select(F.col("v").alias("a"), F.col("label").alias("la")), "a")
+        ab = ab.join(labels.select(F.col("v").alias("b"), F.col("label").alias("n")), "b")
+        near = ab.select(F.col("a").alias("v"), "n").union(ab.select(F.col("la").alias("v"), "n"))
+        near = near.groupBy("v").agg(F.min("n").alias("n"))
+        step = labels.join(near, "v", "left").select("v", F.least("label", F.coalesce("n", "label")).alias("label"))
+        jump = step.select(F.col("v").alias("label"), F.col("label").alias("j"))
+        step = _keep(step.join(jump, "label", "left").select("v", F.least("label", F.coalesce("j", "label")).alias("label")))
+        changed = step.join(labels.withColumnRenamed("label", "old"), "v").filter(F.col("label") != F.col("old")).count()
+        labels = step
+        if changed == 0:
+            return labels.select(_id_of_key(F.col("v")).alias(id_column), _id_of_key(F.col("label")).alias("component"))
+    raise RuntimeError(f"connected components did not settle in {max_rounds} rounds; raise max_rounds")
+
+
+def _cogroup_fn(records: Any, edges: Any, component: str, s: dict, m: dict, id_column: str) -> Any:
+    import pyarrow as pa
+
+    e = pa.table({
+        "left_id": edges.column("left_id").cast(pa.string()),
+        "right_id": edges.column("right_id").cast(pa.string()),
+        "probability": edges.column("probability").cast(pa.float64()),
+        "match_weight": edges.column("match_weight").cast(pa.float64()),
+    })
+    out = _recipe.cluster_components(_ids_as_text(records, id_column), component, e, s, m, id_column)
+    return pa.Table.from_batches([_cast(out.rename_columns([id_column, "cluster_id"]).combine_chunks().to_batches()[0],
+                                        f"{id_column} string, cluster_id string")])
+
+
+class _PerCogroup:
+    """A cogrouped applyInArrow function: the clusters of one component
+    from its records and its links."""
+
+    def __init__(self, component: str, s: dict, m: dict, id_column: str) -> None:
+        self.component, self.s, self.m, self.id_column = component, s, m, id_column
+
+    def __call__(self, records: Any, edges: Any) -> Any:
+        return _cogroup_fn(records, edges, self.component, self.s, self.m, self.id_column)
+
+
+def cluster_group(*, settings: Union[None, str, dict] = None, threshold: Optional[float] = None, id_column: str = "id",
+                  columns: Optional[dict] = None, component: str = "component") -> tuple:
+    """For ``members.groupBy("component").cogroup(links.groupBy("component")).applyInArrow``:
+    the clusters inside one component, from its member records and its
+    links (both with a ``component`` column). ``(function, schema)``."""
+    s, m = _recipe.settings_dict(settings, threshold), _recipe.column_map(id_column, columns)
+    per = _PerCogroup(component, s, m, id_column)
+
+    def fn(records: Any, edges: Any) -> Any:
+        return per(records, edges)
+
+    return fn, f"{id_column} string, cluster_id string"
+
+
+def cluster_components(customers: Any, edges: Any, comp: Any, *, settings: Union[None, str, dict] = None,
+                       threshold: Optional[float] = None, id_column: str = "id", columns: Optional[dict] = None) -> Any:
+    """The clusters of every component, in Spark: members (``customers``
+    joined to ``comp`` from :func:`components`) and links (``edges``
+    joined to the component of their left id) cogrouped on the component,
+    one :func:`cluster_group` call per component. A DataFrame with
+    ``id_column`` and ``cluster_id``, for the ids that have a link."""
+    from pyspark.sql import functions as F
+
+    members = customers.join(comp, id_column)
+    # the links' component under its own name: both sides come from ``comp``
+    links = edges.join(comp.select(F.col(id_column).alias("left_id"), F.col("component").alias("link_component")), "left_id")
+    fn, schema = cluster_group(settings=settings, threshold=threshold, id_column=id_column, columns=columns)
+    return members.groupBy("component").cogroup(links.groupBy("link_component")).applyInArrow(fn, schema)
+
+
 def connected_components(edges: Any, *, id_column: str = "id") -> Any:
     """Components of collected links (pandas or pyarrow with ``left_id``,
-    ``right_id``): a pandas frame with ``id_column`` and ``component``."""
+    ``right_id``), on the driver: a pandas frame with ``id_column`` and
+    ``component``. For small link sets only; :func:`components` computes
+    them in Spark."""
     import pyarrow as pa
 
     t = edges if hasattr(edges, "column_names") else pa.Table.from_pandas(edges, preserve_index=False)
@@ -340,7 +447,9 @@ def connected_components(edges: Any, *, id_column: str = "id") -> Any:
 def cluster_component(edges: Any, *, settings: Union[None, str, dict] = None, threshold: Optional[float] = None,
                       id_column: str = "id", columns: Optional[dict] = None, component: str = "component") -> tuple:
     """For ``members.groupBy("component").applyInArrow``: the clusters
-    inside one component, from the collected links ``edges``."""
+    inside one component, from the collected links ``edges`` (shipped to
+    every task). For small link sets only; :func:`cluster_group` takes each
+    component's links from a cogroup instead."""
     import pyarrow as pa
 
     s, m = _recipe.settings_dict(settings, threshold), _recipe.column_map(id_column, columns)
