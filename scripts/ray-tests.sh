@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the Ray recipe tests (tests/ray) on a local Ray instance with the
 # wheel that scripts/python-tests.sh installed into .venv; installs
-# ray[data] into .venv on first use. Called by scripts/spark-tests.sh.
+# ray[data] into .venv on first use. A step of scripts/test.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 

@@ -2,7 +2,7 @@
 # Runs the Spark recipe tests (tests/spark) in PySpark local mode with the
 # wheel that scripts/python-tests.sh installed into .venv (skipped with a
 # message when Java is missing; pyspark is installed into .venv on first
-# use), then the Ray recipe tests (scripts/ray-tests.sh).
+# use). The Ray recipe tests are their own step (scripts/ray-tests.sh).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -20,4 +20,3 @@ else
         ../../.venv/bin/python -m pytest -q -p no:cacheprovider -c ../python/pytest.ini --rootdir . .
     )
 fi
-bash scripts/ray-tests.sh
