@@ -57,7 +57,7 @@ def main():
     from pyspark.sql import SparkSession, functions as F
 
     spark = (SparkSession.builder.master("local[2]").config("spark.ui.enabled", "false")
-             .config("spark.driver.memory", "2g").config("spark.sql.shuffle.partitions", "4").getOrCreate())
+             .config("spark.driver.memory", "2g").config("spark.sql.execution.arrow.pyspark.enabled", "true").config("spark.ui.showConsoleProgress", "false").config("spark.sql.shuffle.partitions", "4").getOrCreate())
     spark.sparkContext.setLogLevel("ERROR")
     df = spark.createDataFrame(pa.table({"email": col}).to_pandas()).repartition(4).cache()
     df.count()
