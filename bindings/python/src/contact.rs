@@ -603,18 +603,29 @@ fn score_contact_json(
     guard(py, || {
         let point: ContactPoint =
             serde_json::from_str(point_json).map_err(|e| malformed(py, "contact point", e))?;
-        let now: jiff::Timestamp = now.parse().map_err(|e| malformed(py, "now", e))?;
-        let policy = match policy_json {
-            Some(p) => {
-                let p: Policy = serde_json::from_str(p).map_err(|e| malformed(py, "policy", e))?;
-                p.validate().map_err(|e| to_py(py, e))?;
-                p
-            }
-            None => Policy::default(),
-        };
+        let (now, policy) = scoring_args(py, now, policy_json)?;
         let s = score::score(&point, &policy, now);
         serde_json::to_string(&s).map_err(|e| malformed(py, "score", e))
     })
+}
+
+/// The `now` and policy arguments of the scoring functions, read and checked
+/// (no policy: the default).
+pub(crate) fn scoring_args(
+    py: Python<'_>,
+    now: &str,
+    policy_json: Option<&str>,
+) -> PyResult<(jiff::Timestamp, Policy)> {
+    let now: jiff::Timestamp = now.parse().map_err(|e| malformed(py, "now", e))?;
+    let policy = match policy_json {
+        Some(p) => {
+            let p: Policy = serde_json::from_str(p).map_err(|e| malformed(py, "policy", e))?;
+            p.validate().map_err(|e| to_py(py, e))?;
+            p
+        }
+        None => Policy::default(),
+    };
+    Ok((now, policy))
 }
 
 /// The default policy as JSON.

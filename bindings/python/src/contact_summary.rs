@@ -1,9 +1,9 @@
 //! The per-customer contact summary: every point of one customer scored,
 //! the best email and phone, the last contact.
 
-use crate::contact::malformed;
-use crate::errors::{guard, to_py};
-use crmkit::contact::score::{self, ContactPoint, Policy};
+use crate::contact::{malformed, scoring_args};
+use crate::errors::guard;
+use crmkit::contact::score::{self, ContactPoint};
 use pyo3::prelude::*;
 
 /// Scores the points of one customer (a JSON array) and summarizes them:
@@ -34,15 +34,7 @@ fn summarize_contacts_json(
                     .map_err(|e| malformed(py, &format!("points[{i}]"), e))
             })
             .collect::<PyResult<Vec<_>>>()?;
-        let now: jiff::Timestamp = now.parse().map_err(|e| malformed(py, "now", e))?;
-        let policy = match policy_json {
-            Some(p) => {
-                let p: Policy = serde_json::from_str(p).map_err(|e| malformed(py, "policy", e))?;
-                p.validate().map_err(|e| to_py(py, e))?;
-                p
-            }
-            None => Policy::default(),
-        };
+        let (now, policy) = scoring_args(py, now, policy_json)?;
         let scores: Vec<score::Score> = points
             .iter()
             .map(|p| score::score(p, &policy, now))
