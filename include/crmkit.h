@@ -392,8 +392,9 @@ extern "C" {
 // `schema`, which the caller still releases. On success the caller
 // owns `*out_array` and `*out_schema` and releases both with their
 // `release` callbacks; on failure they are untouched. A column that is not
-// a string column gives `CRMKIT_INVALID_ARGUMENT` naming its type.
-// Thread-safe.
+// a string column gives `CRMKIT_INVALID_ARGUMENT` naming its type, and so
+// does an array that fails Arrow's full validation (decreasing offsets,
+// invalid UTF-8). Thread-safe.
 //
 // # Safety
 // `array`/`schema` must be NULL or valid Arrow C data interface structs of

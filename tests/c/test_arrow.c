@@ -136,6 +136,20 @@ static void emails(void) {
     CHECK(crmkit_last_error_message((uint8_t *)msg, sizeof msg, &m) == CRMKIT_OK);
     CHECK(strstr(msg, "emails") != NULL && strstr(msg, "Int64") != NULL);
 
+    /* malformed arrays are errors, not undefined behaviour: decreasing offsets, invalid UTF-8
+     * (the buffers themselves must be as long as the offsets say: the C data interface carries
+     * no buffer lengths) */
+    const int32_t bad_offsets[] = {0, 28, 20, 41};
+    utf8_column(&c, "u", 3, validity, 1, bad_offsets, data);
+    CHECK(crmkit_arrow_parse_emails(&c.array, &c.schema, &out, &out_schema) == CRMKIT_INVALID_ARGUMENT);
+    CHECK(c.array.release == NULL);
+    const char not_utf8[] = "a\xff@b.com";
+    const int32_t one_offsets[] = {0, 7};
+    utf8_column(&c, "u", 1, NULL, 0, one_offsets, not_utf8);
+    CHECK(crmkit_arrow_parse_emails(&c.array, &c.schema, &out, &out_schema) == CRMKIT_INVALID_ARGUMENT);
+    CHECK(crmkit_last_error_message((uint8_t *)msg, sizeof msg, &m) == CRMKIT_OK);
+    CHECK(strstr(msg, "not a valid Arrow array") != NULL);
+
     /* an already released array and NULL outputs */
     CHECK(crmkit_arrow_parse_emails(&ints, &int_schema, &out, &out_schema) == CRMKIT_INVALID_ARGUMENT);
     utf8_column(&c, "u", 3, validity, 1, offsets, data);

@@ -44,6 +44,16 @@ unsafe fn import(
             format!("`{name}` is not a valid Arrow array: {e}"),
         )
     })?;
+    // foreign memory: offsets ordered, UTF-8 valid, children consistent, so
+    // that a malformed array is an error here and not undefined behaviour
+    // later (buffer lengths themselves are the producer's promise: the C
+    // data interface does not carry them)
+    data.validate_full().map_err(|e| {
+        fail_with(
+            crmkit_status::CRMKIT_INVALID_ARGUMENT,
+            format!("`{name}` is not a valid Arrow array: {e}"),
+        )
+    })?;
     Ok(make_array(data))
 }
 
@@ -128,8 +138,9 @@ fn outputs_present(
 /// `schema`, which the caller still releases. On success the caller
 /// owns `*out_array` and `*out_schema` and releases both with their
 /// `release` callbacks; on failure they are untouched. A column that is not
-/// a string column gives `CRMKIT_INVALID_ARGUMENT` naming its type.
-/// Thread-safe.
+/// a string column gives `CRMKIT_INVALID_ARGUMENT` naming its type, and so
+/// does an array that fails Arrow's full validation (decreasing offsets,
+/// invalid UTF-8). Thread-safe.
 ///
 /// # Safety
 /// `array`/`schema` must be NULL or valid Arrow C data interface structs of
