@@ -4,7 +4,7 @@
 //! through JSON.
 
 use crate::error::{boundary, crmkit_status, fail, fail_with};
-use crate::text::utf8;
+use crate::text::{optional_json, utf8};
 use arrow_array::ffi::{FFI_ArrowArray, FFI_ArrowSchema, from_ffi, to_ffi};
 use arrow_array::{Array, ArrayRef, RecordBatch, StructArray, make_array};
 use crmkit::identity::Settings;
@@ -258,8 +258,8 @@ pub unsafe extern "C" fn crmkit_arrow_blocking_keys(
             (Err(st), _) | (_, Err(st)) => return st,
         };
         let (settings, map) = match (
-            json::<Settings>("settings", settings),
-            json::<ColumnMap>("column_map", column_map),
+            optional_json::<Settings>("settings", settings),
+            optional_json::<ColumnMap>("column_map", column_map),
         ) {
             (Ok(s), Ok(m)) => (s, m),
             (Err(st), _) | (_, Err(st)) => return st,
@@ -372,21 +372,5 @@ unsafe fn hashed(
             }
             Err(e) => fail(&e),
         }
-    })
-}
-
-/// Reads an optional JSON argument (empty for the default).
-fn json<T: serde::de::DeserializeOwned + Default>(
-    name: &'static str,
-    text: &str,
-) -> Result<T, crmkit_status> {
-    if text.trim().is_empty() {
-        return Ok(T::default());
-    }
-    serde_json::from_str(text).map_err(|e| {
-        fail(&crmkit::Error::invalid_argument(
-            name,
-            format!("valid {name} JSON: {e}"),
-        ))
     })
 }

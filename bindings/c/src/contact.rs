@@ -372,34 +372,34 @@ pub unsafe extern "C" fn crmkit_contact_score_batch(
 ) -> crmkit_status {
     boundary(|| {
         // SAFETY: forwarded caller guarantee.
-        let scored =
-            unsafe { score_points((points, points_len), (now, now_len), (policy, policy_len)) };
-        match scored {
-            // SAFETY: forwarded caller guarantee.
-            Ok((_, scores)) => unsafe { write_json(&scores, buf, buf_len, out_n) },
-            Err(st) => st,
-        }
+        let read =
+            unsafe { read_points((points, points_len), (now, now_len), (policy, policy_len)) };
+        let (points, now, policy) = match read {
+            Ok(r) => r,
+            Err(st) => return st,
+        };
+        let scores: Vec<score::Score> = points
+            .iter()
+            .map(|p| score::score(p, &policy, now))
+            .collect();
+        // SAFETY: forwarded caller guarantee.
+        unsafe { write_json(&scores, buf, buf_len, out_n) }
     })
 }
 
-/// Reads, checks and scores the points of a batch call.
+/// Reads and checks the points, `now` and the policy of a batch call.
 ///
 /// # Safety
 /// As for `scoring_inputs`.
-unsafe fn score_points(
+unsafe fn read_points(
     points: (*const u8, usize),
     now: (*const u8, usize),
     policy: (*const u8, usize),
-) -> Result<(Vec<ContactPoint>, Vec<score::Score>), crmkit_status> {
+) -> Result<(Vec<ContactPoint>, jiff::Timestamp, Policy), crmkit_status> {
     // SAFETY: forwarded caller guarantee.
     let (points, now, policy) =
         unsafe { scoring_inputs((points.0, points.1, "points"), now, policy)? };
-    let points = parse_points(points)?;
-    let scores = points
-        .iter()
-        .map(|p| score::score(p, &policy, now))
-        .collect();
-    Ok((points, scores))
+    Ok((parse_points(points)?, now, policy))
 }
 
 /// The contact summary of one customer: scores every point of the customer
@@ -429,25 +429,16 @@ pub unsafe extern "C" fn crmkit_contact_summarize(
     buf_len: usize,
     out_n: *mut usize,
 ) -> crmkit_status {
-    #[derive(serde::Serialize)]
-    struct Summary {
-        #[serde(flatten)]
-        customer: score::CustomerContact,
-        scores: Vec<score::Score>,
-    }
     boundary(|| {
         // SAFETY: forwarded caller guarantee.
-        let scored =
-            unsafe { score_points((points, points_len), (now, now_len), (policy, policy_len)) };
-        let (points, scores) = match scored {
-            Ok(s) => s,
+        let read =
+            unsafe { read_points((points, points_len), (now, now_len), (policy, policy_len)) };
+        let (points, now, policy) = match read {
+            Ok(r) => r,
             Err(st) => return st,
         };
-        let summary = Summary {
-            customer: score::summarize(&points, &scores),
-            scores,
-        };
+        let customer = score::score_customer(&points, &policy, now);
         // SAFETY: forwarded caller guarantee.
-        unsafe { write_json(&summary, buf, buf_len, out_n) }
+        unsafe { write_json(&customer, buf, buf_len, out_n) }
     })
 }

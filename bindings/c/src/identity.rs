@@ -6,7 +6,7 @@ use std::sync::RwLock;
 
 use crate::error::{boundary, crmkit_status, fail, fail_with};
 use crate::handle;
-use crate::text::{utf8, write_json};
+use crate::text::{optional_json, utf8, write_json};
 use crmkit::identity::index::Index;
 use crmkit::identity::record::{ColumnMap, records_from_json};
 use crmkit::identity::{Model, Record, Resolution, Settings, explain_records, resolve};
@@ -23,18 +23,6 @@ pub struct crmkit_resolution {
 #[derive(Debug)]
 pub struct crmkit_index {
     _private: [u8; 0],
-}
-
-fn settings_from(text: &str) -> Result<Settings, crmkit_status> {
-    if text.trim().is_empty() {
-        return Ok(Settings::default());
-    }
-    serde_json::from_str(text).map_err(|e| {
-        fail(&crmkit::Error::invalid_argument(
-            "settings",
-            format!("valid settings JSON: {e}"),
-        ))
-    })
 }
 
 fn one_record(text: &str) -> Result<Record, crmkit_status> {
@@ -62,7 +50,9 @@ unsafe fn inputs(
     // SAFETY: forwarded caller guarantee.
     let text = unsafe { utf8(records, len, "records") }?;
     // SAFETY: forwarded caller guarantee.
-    let settings = settings_from(unsafe { utf8(settings, settings_len, "settings") }?)?;
+    let settings = optional_json::<Settings>("settings", unsafe {
+        utf8(settings, settings_len, "settings")
+    }?)?;
     let recs = records_from_json(text, &ColumnMap::default()).map_err(|e| fail(&e))?;
     Ok((recs, settings))
 }

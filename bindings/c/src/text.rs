@@ -1,4 +1,4 @@
-use crate::error::{crmkit_status, fail_with};
+use crate::error::{crmkit_status, fail, fail_with};
 
 /// Reads `len` bytes at `ptr` as UTF-8; NULL is allowed only with `len == 0`.
 ///
@@ -77,4 +77,21 @@ pub(crate) unsafe fn write_json<T: serde::Serialize>(
         Ok(json) => unsafe { write_text(&json, buf, len, out_n) },
         Err(e) => fail_with(crmkit_status::CRMKIT_PANIC, format!("internal error: {e}")),
     }
+}
+
+/// Reads an optional JSON argument named `name`: empty (or blank) text is
+/// the default, anything else must parse as `T`.
+pub(crate) fn optional_json<T: serde::de::DeserializeOwned + Default>(
+    name: &'static str,
+    text: &str,
+) -> Result<T, crmkit_status> {
+    if text.trim().is_empty() {
+        return Ok(T::default());
+    }
+    serde_json::from_str(text).map_err(|e| {
+        fail(&crmkit::Error::invalid_argument(
+            name,
+            format!("valid {name} JSON: {e}"),
+        ))
+    })
 }

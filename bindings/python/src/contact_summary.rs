@@ -17,12 +17,6 @@ fn summarize_contacts_json(
     now: &str,
     policy_json: Option<&str>,
 ) -> PyResult<String> {
-    #[derive(serde::Serialize)]
-    struct Summary {
-        #[serde(flatten)]
-        customer: score::CustomerContact,
-        scores: Vec<score::Score>,
-    }
     guard(py, || {
         let values: Vec<serde_json::Value> =
             serde_json::from_str(points_json).map_err(|e| malformed(py, "points", e))?;
@@ -35,15 +29,8 @@ fn summarize_contacts_json(
             })
             .collect::<PyResult<Vec<_>>>()?;
         let (now, policy) = scoring_args(py, now, policy_json)?;
-        let scores: Vec<score::Score> = points
-            .iter()
-            .map(|p| score::score(p, &policy, now))
-            .collect();
-        let summary = Summary {
-            customer: score::summarize(&points, &scores),
-            scores,
-        };
-        serde_json::to_string(&summary).map_err(|e| malformed(py, "summary", e))
+        let customer = score::score_customer(&points, &policy, now);
+        serde_json::to_string(&customer).map_err(|e| malformed(py, "summary", e))
     })
 }
 

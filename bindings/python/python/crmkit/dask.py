@@ -64,15 +64,22 @@ def _counts_part(df: Any, settings: dict, columns: dict) -> Any:
     return _pandas(arrow.term_counts(_recipe.to_table(df), settings=settings, columns=columns))
 
 
-def _pairs_part(df: Any, settings: dict) -> Any:
+def _key_columns(df: Any) -> dict:
+    """The key columns of a pandas partition of key rows, as Arrow arrays."""
     import pyarrow as pa
 
-    cols = {
+    return {
         "record_id": pa.array(df["record_id"].astype(str).tolist(), pa.string()),
         "rule_id": pa.array(df["rule_id"].astype("int64").tolist(), pa.int64()),
         "key": pa.array(df["key"].astype(str).tolist(), pa.string()),
         "sort_key": pa.array(df["sort_key"].astype(str).tolist(), pa.string()),
     }
+
+
+def _pairs_part(df: Any, settings: dict) -> Any:
+    import pyarrow as pa
+
+    cols = _key_columns(df)
     if "side" in df.columns:
         cols["side"] = pa.array([v if isinstance(v, str) else None for v in df["side"].tolist()], pa.string())
         cols["salt"] = pa.array(df["salt"].astype("int64").tolist(), pa.int64())
@@ -86,10 +93,7 @@ def _salt_part(df: Any, salts: dict) -> Any:
     import pyarrow as pa
 
     t = pa.table({
-        "record_id": pa.array(df["record_id"].astype(str).tolist(), pa.string()),
-        "rule_id": pa.array(df["rule_id"].astype("int64").tolist(), pa.int64()),
-        "key": pa.array(df["key"].astype(str).tolist(), pa.string()),
-        "sort_key": pa.array(df["sort_key"].astype(str).tolist(), pa.string()),
+        **_key_columns(df),
         "salts": pa.array([salts.get((int(r), str(k)), 1) for r, k in zip(df["rule_id"].tolist(), df["key"].tolist())],
                           pa.int64()),
     })

@@ -558,5 +558,36 @@ pub fn summarize(points: &[ContactPoint], scores: &[Score]) -> CustomerContact {
     }
 }
 
+/// Every point of one customer scored at `now` under `policy`, with the
+/// customer's [`CustomerContact`] summary (in JSON the summary's fields and
+/// `scores` side by side).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CustomerScores {
+    /// The best point per channel and the last contact.
+    #[serde(flatten)]
+    pub summary: CustomerContact,
+    /// One score per point, in the order of the points.
+    pub scores: Vec<Score>,
+}
+
+/// Scores every point of one customer and summarizes them: [`score`] of each
+/// point, then [`summarize`].
+///
+/// ```
+/// use crmkit::contact::score::*;
+/// let now = "2026-11-22T00:00:00Z".parse().unwrap();
+/// let points = [ContactPoint::new(PointClass::Free), ContactPoint::new(PointClass::Mobile)];
+/// let c = score_customer(&points, &Policy::default(), now);
+/// assert_eq!(c.scores.len(), 2);
+/// assert_eq!((c.summary.best_email, c.summary.best_phone), (Some(0), Some(1)));
+/// ```
+pub fn score_customer(points: &[ContactPoint], policy: &Policy, now: Timestamp) -> CustomerScores {
+    let scores: Vec<Score> = points.iter().map(|p| score(p, policy, now)).collect();
+    CustomerScores {
+        summary: summarize(points, &scores),
+        scores,
+    }
+}
+
 #[cfg(test)]
 mod tests;
