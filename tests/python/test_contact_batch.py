@@ -108,3 +108,42 @@ def test_bad_regions_name_the_row():
     assert "regions" in str(e.value)
     with pytest.raises(TypeError):
         contact.parse_phones(["0532 123 45 67"], regions=["TR"])
+
+
+def test_many_regions_in_one_batch():
+    # more distinct regions than the short interned list holds: each row
+    # keeps its own region, in any order
+    numbers = {
+        "TR": "0532 123 45 67", "US": "(202) 555-0173", "GB": "020 7183 8750", "DE": "030 123456",
+        "FR": "01 23 45 67 89", "IT": "06 1234 5678", "ES": "912 345 678", "NL": "020 123 4567",
+        "BE": "02 123 45 67", "AT": "01 234567", "CH": "044 668 18 00", "SE": "08-123 456 78",
+        "NO": "22 12 34 56", "DK": "32 12 34 56", "PL": "12 345 67 89", "GR": "21 0123 4567",
+        "PT": "21 234 5678", "IE": "01 234 5678", "AZ": "012 312 34 56", "JP": "03-1234-5678",
+    }
+    regions = list(numbers) * 3
+    regions = regions[::-1] + regions
+    texts = [numbers[r] for r in regions]
+    cols = contact.parse_phones(texts, columns=True, regions=regions)
+    for i, (text, region) in enumerate(zip(texts, regions)):
+        one = contact.parse_phone(text, region)
+        assert (cols["e164"][i], cols["region"][i], cols["type"][i]) == (one.e164, one.region, one.type), text
+
+
+def test_batch_texts_that_are_not_utf8_name_the_item():
+    lone = "ali\ud800@firma.com"
+    for call in (
+        lambda: contact.parse_emails(["ali@firma.com", lone], columns=True),
+        lambda: contact.parse_emails(["ali@firma.com", lone]),
+        lambda: contact.parse_phones(["0532 123 45 67", "0532\ud800"], columns=True),
+    ):
+        with pytest.raises(crmkit.CrmkitError) as e:
+            call()
+        assert "texts[1]" in str(e.value)
+
+
+def test_columns_share_strings_only_when_equal():
+    texts = ["ali@firma.com.tr", "Ali@Firma.com.tr", "a.li+x@gmail.com"]
+    cols = contact.parse_emails(texts, columns=True)
+    assert cols["normalized"] == ["ali@firma.com.tr", "Ali@firma.com.tr", "a.li+x@gmail.com"]
+    assert cols["dedup_key"] == ["ali@firma.com.tr", "ali@firma.com.tr", "ali@gmail.com"]
+    assert cols["ascii_email"] == cols["normalized"]

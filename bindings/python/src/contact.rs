@@ -235,16 +235,18 @@ fn map_chunked<T: Sync, R: Send>(
 #[pyo3(signature = (texts, options_json=None, workers=0))]
 fn parse_emails(
     py: Python<'_>,
-    texts: Vec<Option<String>>,
+    texts: &Bound<'_, PyAny>,
     options_json: Option<&str>,
     workers: usize,
 ) -> PyResult<Vec<PyEmail>> {
     guard(py, || {
         let o = email_options(options_json).map_err(|e| malformed(py, "email options", e))?;
+        let items = items(texts)?;
+        let texts = borrowed_texts(&items, "texts")?;
         Ok(py.detach(|| {
             map_parallel(&texts, workers, |t| {
                 PyEmail::from(email::parse_with(
-                    t.as_deref().unwrap_or(""),
+                    t.unwrap_or(""),
                     &o,
                     EmailLists::builtin(),
                 ))
@@ -333,69 +335,101 @@ fn parse_phone(py: Python<'_>, text: &str, region: &str) -> PyResult<PyPhone> {
 #[pyo3(signature = (texts, region="TR", workers=0))]
 fn parse_phones(
     py: Python<'_>,
-    texts: Vec<Option<String>>,
+    texts: &Bound<'_, PyAny>,
     region: &str,
     workers: usize,
 ) -> PyResult<Vec<PyPhone>> {
     guard(py, || {
         let r = phone::region(region).map_err(|e| to_py(py, e))?;
+        let items = items(texts)?;
+        let texts = borrowed_texts(&items, "texts")?;
         Ok(py.detach(|| {
             map_parallel(&texts, workers, |t| {
-                PyPhone::from(phone::parse_in(t.as_deref().unwrap_or(""), Some(r)))
+                PyPhone::from(phone::parse_in(t.unwrap_or(""), Some(r)))
             })
         }))
     })
 }
 
-/// Reads a sequence of texts for a batch: `str` items as they are, anything
-/// else (`None`, NaN, numbers) as missing. Lists are walked directly.
-fn texts(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<Option<String>>> {
-    let py = obj.py();
-    let read = |i: usize, item: Bound<'_, PyAny>| -> PyResult<Option<String>> {
-        match item.cast::<PyString>() {
-            Ok(s) => s
-                .to_cow()
-                .map(|c| Some(c.into_owned()))
-                .map_err(|e| malformed(py, &format!("{what}[{i}]"), e)),
-            Err(_) => Ok(None),
-        }
-    };
+/// The items of a batch sequence, each holding a reference, so that texts
+/// borrowed from them stay alive while the GIL is released. Lists and
+/// tuples are walked directly.
+fn items<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Vec<Bound<'py, PyAny>>> {
     if let Ok(list) = obj.cast::<PyList>() {
-        return list.iter().enumerate().map(|(i, it)| read(i, it)).collect();
+        return Ok(list.iter().collect());
     }
-    obj.try_iter()?
+    obj.try_iter()?.collect()
+}
+
+/// The texts of a batch, borrowed from the Python strings (CPython keeps the
+/// UTF-8 form of each string, so nothing is copied): `str` items as they
+/// are, anything else (`None`, NaN, numbers) as missing. A string that is
+/// not valid UTF-8 (a lone surrogate) is an error naming the item.
+fn borrowed_texts<'a>(items: &'a [Bound<'_, PyAny>], what: &str) -> PyResult<Vec<Option<&'a str>>> {
+    items
+        .iter()
         .enumerate()
-        .map(|(i, it)| read(i, it?))
+        .map(|(i, item)| match item.cast::<PyString>() {
+            Ok(s) => s
+                .to_str()
+                .map(Some)
+                .map_err(|e| malformed(item.py(), &format!("{what}[{i}]"), e)),
+            Err(_) => Ok(None),
+        })
         .collect()
 }
 
 /// Python strings for the few distinct values of a column (kinds, codes,
-/// types, regions), made once per batch.
+/// types, regions), made once per batch. Consecutive rows mostly repeat a
+/// value, so the last one is tried first.
 struct Interned<'py> {
     py: Python<'py>,
-    seen: HashMap<String, Bound<'py, PyString>>,
+    seen: Vec<(String, Bound<'py, PyString>)>,
+    index: HashMap<String, usize>,
+    last: usize,
 }
 
 impl<'py> Interned<'py> {
     fn new(py: Python<'py>) -> Self {
         Interned {
             py,
-            seen: HashMap::new(),
+            seen: Vec::new(),
+            index: HashMap::new(),
+            last: 0,
         }
     }
 
     fn get(&mut self, s: Option<&str>) -> Bound<'py, PyAny> {
-        match s {
-            None => self.py.None().into_bound(self.py),
-            Some(s) => {
-                if let Some(hit) = self.seen.get(s) {
-                    return hit.clone().into_any();
-                }
-                let v = PyString::new(self.py, s);
-                self.seen.insert(s.to_owned(), v.clone());
-                v.into_any()
+        let Some(s) = s else {
+            return self.py.None().into_bound(self.py);
+        };
+        let at = match self.seen.get(self.last) {
+            Some((k, _)) if k == s => self.last,
+            _ => {
+                // a short list is scanned; a long one (regions of a
+                // worldwide batch) is indexed
+                let found = if self.seen.len() <= 16 {
+                    self.seen.iter().position(|(k, _)| k == s)
+                } else {
+                    if self.index.is_empty() {
+                        self.index = (0..self.seen.len())
+                            .map(|i| (self.seen[i].0.clone(), i))
+                            .collect();
+                    }
+                    self.index.get(s).copied()
+                };
+                found.unwrap_or_else(|| {
+                    self.seen.push((s.to_owned(), PyString::new(self.py, s)));
+                    let i = self.seen.len() - 1;
+                    if !self.index.is_empty() {
+                        self.index.insert(s.to_owned(), i);
+                    }
+                    i
+                })
             }
-        }
+        };
+        self.last = at;
+        self.seen[at].1.clone().into_any()
     }
 }
 
@@ -436,7 +470,8 @@ fn parse_emails_columns<'py>(
 ) -> PyResult<Bound<'py, PyDict>> {
     guard(py, || {
         let o = email_options(options_json).map_err(|e| malformed(py, "email options", e))?;
-        let texts = self::texts(texts, "texts")?;
+        let items = items(texts)?;
+        let texts = borrowed_texts(&items, "texts")?;
         let n = texts.len();
         let mut interned = Interned::new(py);
         let (mut valid, mut normalized, mut ascii, mut key) = (
@@ -450,22 +485,31 @@ fn parse_emails_columns<'py>(
             Vec::with_capacity(n),
             Vec::with_capacity(n),
         );
-        let parse = |t: &Option<String>| {
-            email::parse_with(t.as_deref().unwrap_or(""), &o, EmailLists::builtin())
-        };
+        let parse =
+            |t: &Option<&str>| email::parse_with(t.unwrap_or(""), &o, EmailLists::builtin());
+        let mut row = 0;
         map_chunked(py, &texts, workers, parse, |e| {
             valid.push(flag(py, e.valid));
-            let norm = text_or_none(py, e.normalized.as_deref());
-            // the ASCII form is the normalized one for most addresses
+            // most addresses are written in their normalized form already,
+            // and most keys are the normalized address: the Python string
+            // given (or made) is then shared rather than made again
+            let norm = match e.normalized.as_deref() {
+                Some(n) if texts[row] == Some(n) => items[row].clone(),
+                n => text_or_none(py, n),
+            };
             ascii.push(match (&e.ascii_email, &e.normalized) {
                 (Some(a), Some(n)) if a == n => norm.clone(),
                 (a, _) => text_or_none(py, a.as_deref()),
             });
+            key.push(match (&e.dedup_key, &e.normalized) {
+                (Some(k), Some(n)) if k == n => norm.clone(),
+                (k, _) => text_or_none(py, k.as_deref()),
+            });
             normalized.push(norm);
-            key.push(text_or_none(py, e.dedup_key.as_deref()));
             kind.push(interned.get(e.kind.map(|k| k.as_str())));
             suggestion.push(text_or_none(py, e.suggestion.as_deref()));
             error.push(interned.get(e.error.map(|i| i.as_str())));
+            row += 1;
         });
         columns_dict(
             py,
@@ -494,7 +538,8 @@ fn regions(
     let Some(obj) = per_row else {
         return Ok((default, None));
     };
-    let codes = texts(obj, "regions")?;
+    let items = items(obj)?;
+    let codes = borrowed_texts(&items, "regions")?;
     if codes.len() != n {
         return Err(to_py(
             py,
@@ -508,13 +553,14 @@ fn regions(
             ),
         ));
     }
-    let mut known: HashMap<String, Region> = HashMap::new();
+    // a batch has few distinct codes, mostly repeated row after row
+    let mut known: Vec<(&str, Region)> = Vec::new();
     let mut out = Vec::with_capacity(n);
     for (i, code) in codes.iter().enumerate() {
-        let r = match code.as_deref().map(str::trim) {
+        let r = match code.map(str::trim) {
             None | Some("") => default,
-            Some(c) => match known.get(c) {
-                Some(r) => *r,
+            Some(c) => match known.iter().find(|(k, _)| *k == c) {
+                Some((_, r)) => *r,
                 None => {
                     let r = phone::region(c).map_err(|e| {
                         to_py(
@@ -522,7 +568,7 @@ fn regions(
                             crmkit::Error::invalid_argument("regions", format!("row {i}: {e}")),
                         )
                     })?;
-                    known.insert(c.to_owned(), r);
+                    known.push((c, r));
                     r
                 }
             },
@@ -548,16 +594,17 @@ fn parse_phones_columns<'py>(
     formats: bool,
 ) -> PyResult<Bound<'py, PyDict>> {
     guard(py, || {
-        let texts = self::texts(texts, "texts")?;
+        let items = items(texts)?;
+        let texts = borrowed_texts(&items, "texts")?;
         let (default, per_row) = self::regions(py, region, regions, texts.len())?;
         let options = PhoneOptions { formats };
         let n = texts.len();
         let mut interned = Interned::new(py);
         let mut cols: Vec<Vec<Bound<'py, PyAny>>> = (0..9).map(|_| Vec::with_capacity(n)).collect();
-        let indexed: Vec<(usize, &Option<String>)> = texts.iter().enumerate().collect();
-        let parse = |(i, t): &(usize, &Option<String>)| {
+        let indexed: Vec<(usize, Option<&str>)> = texts.iter().copied().enumerate().collect();
+        let parse = |(i, t): &(usize, Option<&str>)| {
             let r = per_row.as_ref().map_or(default, |rs| rs[*i]);
-            phone::parse_with(t.as_deref().unwrap_or(""), Some(r), &options)
+            phone::parse_with(t.unwrap_or(""), Some(r), &options)
         };
         map_chunked(py, &indexed, workers, parse, |p| {
             cols[0].push(flag(py, p.valid));

@@ -84,7 +84,7 @@ def parse_emails(texts: Iterable[Any], *, workers: int = 0, columns: bool = Fals
     if columns:
         out = _crmkit.parse_emails_columns(_batch_input(texts), _email_options(options), workers)
         return _same_kind(texts, out)
-    return _crmkit.parse_emails(_texts(texts), _email_options(options), workers)
+    return _crmkit.parse_emails(_batch_input(texts), _email_options(options), workers)
 
 
 class Outcome(str):
@@ -175,16 +175,6 @@ def _same_kind(values: Any, columns: dict) -> Any:
     return columns
 
 
-def _texts(values: Iterable[Any]) -> list:
-    if hasattr(values, "to_pylist"):
-        values = values.to_pylist()
-    elif hasattr(values, "to_list"):
-        values = values.to_list()
-    elif hasattr(values, "tolist"):
-        values = values.tolist()
-    return [v if isinstance(v, str) else None for v in values]
-
-
 def parse_phone(text: str, region: str = "TR") -> PhoneResult:
     """Parses a phone number as people write it (labels such as ``Tel:`` or
     ``cep``, extensions such as ``dahili 12`` or ``/12``, ``0090``,
@@ -240,7 +230,7 @@ def parse_phones(
         return _same_kind(texts, out)
     if regions is not None:
         raise TypeError("regions= needs columns=True")
-    return _crmkit.parse_phones(_texts(texts), region, workers)
+    return _crmkit.parse_phones(_batch_input(texts), region, workers)
 
 
 def _timestamp(value: Any) -> str:

@@ -322,6 +322,18 @@ fn region_of(n: &LibNumber) -> Option<Region> {
     n.get_region_code()
 }
 
+/// The region and the line type of a parsed number, as libphonenumber's
+/// `get_region_for_number` and `get_number_type` give them. The type is
+/// looked up in the region's metadata, so a number without a region has no
+/// type; finding the region first spares the second walk over every region
+/// of a shared calling code that an invalid +1 or +7 number would cost.
+fn region_and_type(n: &LibNumber) -> (Option<Region>, PhoneNumberType) {
+    match region_of(n) {
+        Some(r) => (Some(r), n.get_type()),
+        None => (None, PhoneNumberType::Unknown),
+    }
+}
+
 fn lib_parse(text: &str, default_region: Option<Region>) -> Option<LibNumber> {
     PHONE_NUMBER_UTIL.parse(text, default_region).ok()
 }
@@ -395,14 +407,14 @@ pub fn parse_with(
     // the type decides validity too (a number is valid exactly when its
     // region's metadata gives it a type), so it is computed once
     let typed = |n: LibNumber| {
-        let t = n.get_type();
-        (n, t)
+        let (region, t) = region_and_type(&n);
+        (n, region, t)
     };
     let first = PHONE_NUMBER_UTIL
         .parse(pre.lib_input(), default_region)
         .map(typed);
     let parsed = match first {
-        Ok((n, t)) if t != PhoneNumberType::Unknown => Ok((n, t)),
+        Ok((n, r, t)) if t != PhoneNumberType::Unknown => Ok((n, r, t)),
         first => {
             // "00" is the international prefix in most of the world; a region
             // whose own prefix differs (011 in the US) would otherwise misread it
@@ -416,14 +428,14 @@ pub fn parse_with(
                         .ok()
                 })
                 .map(typed)
-                .filter(|(_, t)| *t != PhoneNumberType::Unknown);
+                .filter(|(_, _, t)| *t != PhoneNumberType::Unknown);
             match retry {
                 Some(r) => Ok(r),
                 None => first,
             }
         }
     };
-    let (parsed, lib_type) = match parsed {
+    let (parsed, number_region, lib_type) = match parsed {
         Ok(p) => p,
         // letters alone never make a number (libphonenumber wants at least
         // three digits even for vanity numbers)
@@ -439,7 +451,7 @@ pub fn parse_with(
     out.e164 = Some(e164_of(&parsed, &nsn));
     out.country_code = u32::try_from(parsed.country_code).ok();
     out.national_number = Some(nsn);
-    out.region = region_of(&parsed).map(|r| r.to_string());
+    out.region = number_region.map(|r| r.to_string());
     if out.extension.is_none() {
         out.extension = parsed.extension.clone().filter(|e| !e.is_empty());
     }
@@ -556,6 +568,18 @@ mod tests {
     }
 
     proptest! {
+        /// Region and type found together equal libphonenumber's separate
+        /// answers, for shared calling codes (+1, +7, +44) too.
+        #[test]
+        fn region_and_type_are_libphonenumbers(
+            cc in prop::sample::select(vec!["1", "7", "44", "90", "49", "262", "800", "999"]),
+            digits in "[0-9]{4,12}",
+        ) {
+            if let Ok(n) = PHONE_NUMBER_UTIL.parse(format!("+{cc}{digits}"), None) {
+                prop_assert_eq!(region_and_type(&n), (n.get_region_code(), n.get_type()));
+            }
+        }
+
         /// Validity read from the type agrees with libphonenumber's own check.
         #[test]
         fn validity_is_libphonenumbers(digits in "[0-9]{6,12}", plus in any::<bool>(), us in any::<bool>()) {
