@@ -485,32 +485,36 @@ fn parse_emails_columns<'py>(
             Vec::with_capacity(n),
             Vec::with_capacity(n),
         );
-        let parse =
-            |t: &Option<&str>| email::parse_with(t.unwrap_or(""), &o, EmailLists::builtin());
         let mut row = 0;
-        map_chunked(py, &texts, workers, parse, |e| {
-            valid.push(flag(py, e.valid));
-            // most addresses are written in their normalized form already,
-            // and most keys are the normalized address: the Python string
-            // given (or made) is then shared rather than made again
-            let norm = match e.normalized.as_deref() {
-                Some(n) if texts[row] == Some(n) => items[row].clone(),
-                n => text_or_none(py, n),
-            };
-            ascii.push(match (&e.ascii_email, &e.normalized) {
-                (Some(a), Some(n)) if a == n => norm.clone(),
-                (a, _) => text_or_none(py, a.as_deref()),
-            });
-            key.push(match (&e.dedup_key, &e.normalized) {
-                (Some(k), Some(n)) if k == n => norm.clone(),
-                (k, _) => text_or_none(py, k.as_deref()),
-            });
-            normalized.push(norm);
-            kind.push(interned.get(e.kind.map(|k| k.as_str())));
-            suggestion.push(text_or_none(py, e.suggestion.as_deref()));
-            error.push(interned.get(e.error.map(|i| i.as_str())));
-            row += 1;
-        });
+        map_chunked(
+            py,
+            &texts,
+            workers,
+            |t| parse_email_parts(*t, &o),
+            |e| {
+                valid.push(flag(py, e.valid));
+                // most addresses are written in their normalized form already,
+                // and most keys are the normalized address: the Python string
+                // given (or made) is then shared rather than made again
+                let norm = match e.normalized.as_deref() {
+                    Some(n) if texts[row] == Some(n) => items[row].clone(),
+                    n => text_or_none(py, n),
+                };
+                ascii.push(match (&e.ascii_email, &e.normalized) {
+                    (Some(a), Some(n)) if a == n => norm.clone(),
+                    (a, _) => text_or_none(py, a.as_deref()),
+                });
+                key.push(match (&e.dedup_key, &e.normalized) {
+                    (Some(k), Some(n)) if k == n => norm.clone(),
+                    (k, _) => text_or_none(py, k.as_deref()),
+                });
+                normalized.push(norm);
+                kind.push(interned.get(e.kind.map(|k| k.as_str())));
+                suggestion.push(text_or_none(py, e.suggestion.as_deref()));
+                error.push(interned.get(e.error.map(|i| i.as_str())));
+                row += 1;
+            },
+        );
         columns_dict(
             py,
             vec![
@@ -524,6 +528,14 @@ fn parse_emails_columns<'py>(
             ],
         )
     })
+}
+
+/// One address of a batch (missing: empty), its texts borrowed from it.
+fn parse_email_parts<'a>(
+    text: Option<&'a str>,
+    options: &email::EmailOptions,
+) -> email::EmailParts<'a> {
+    email::parse_parts(text.unwrap_or(""), options, EmailLists::builtin())
 }
 
 /// Regions for a batch: one default, or one code per number (`None` or an

@@ -3,7 +3,7 @@ mod cpu_time;
 
 use criterion::measurement::Measurement;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use crmkit::contact::email::{EmailLists, EmailOptions, parse_with};
+use crmkit::contact::email::{EmailLists, EmailOptions, parse_parts, parse_with};
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -104,12 +104,30 @@ fn bench_with<M: Measurement>(c: &mut Criterion<M>, group: &str) {
                 .sum::<usize>()
         })
     });
+    // the borrowing form batch work uses: the same parse, classification,
+    // dedup key and suggestion without copying texts the input already holds
+    g.bench_function("parse_parts_1000", |b| {
+        b.iter(|| {
+            input
+                .iter()
+                .map(|a| parse_parts(black_box(a), &options, lists).valid as usize)
+                .sum::<usize>()
+        })
+    });
     g.throughput(Throughput::Elements(varied.len() as u64));
     g.bench_function("parse_classify_dedup_varied_20000", |b| {
         b.iter(|| {
             varied
                 .iter()
                 .map(|a| parse_with(black_box(a), &options, lists).valid as usize)
+                .sum::<usize>()
+        })
+    });
+    g.bench_function("parse_parts_varied_20000", |b| {
+        b.iter(|| {
+            varied
+                .iter()
+                .map(|a| parse_parts(black_box(a), &options, lists).valid as usize)
                 .sum::<usize>()
         })
     });

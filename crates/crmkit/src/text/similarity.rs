@@ -211,10 +211,28 @@ pub fn osa_slices<T: PartialEq>(a: &[T], b: &[T], max: usize) -> Option<usize> {
     if a.len().abs_diff(b.len()) > max {
         return None;
     }
-    // three rows: two back for the transposition
-    let mut two_back = vec![0usize; b.len() + 1];
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0usize; b.len() + 1];
+    // three rows: two back for the transposition; on the stack for the short
+    // texts this is mostly called with (domains, names, dates)
+    const STACK_ROW: usize = 48;
+    let width = b.len() + 1;
+    if width <= STACK_ROW {
+        let mut rows = [0usize; 3 * STACK_ROW];
+        osa_rows(a, b, max, &mut rows[..3 * width])
+    } else {
+        osa_rows(a, b, max, &mut vec![0usize; 3 * width])
+    }
+}
+
+/// The dynamic programme of [`osa_slices`] in `rows` (three rows of
+/// `b.len() + 1` cells).
+fn osa_rows<T: PartialEq>(a: &[T], b: &[T], max: usize, rows: &mut [usize]) -> Option<usize> {
+    let width = b.len() + 1;
+    let (two_back, rest) = rows.split_at_mut(width);
+    let (prev, cur) = rest.split_at_mut(width);
+    let (mut two_back, mut prev, mut cur) = (two_back, prev, cur);
+    for (j, p) in prev.iter_mut().enumerate() {
+        *p = j;
+    }
     for i in 1..=a.len() {
         cur[0] = i;
         let mut row_min = i;
@@ -281,6 +299,31 @@ mod tests {
         d[a.len()][b.len()]
     }
 
+    /// The optimal string alignment distance by the full table.
+    fn naive_osa(a: &str, b: &str) -> usize {
+        let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+        let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+        for (i, row) in d.iter_mut().enumerate() {
+            row[0] = i;
+        }
+        for (j, cell) in d[0].iter_mut().enumerate() {
+            *cell = j;
+        }
+        for i in 1..=a.len() {
+            for j in 1..=b.len() {
+                let cost = usize::from(a[i - 1] != b[j - 1]);
+                let mut v = (d[i - 1][j] + 1)
+                    .min(d[i][j - 1] + 1)
+                    .min(d[i - 1][j - 1] + cost);
+                if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                    v = v.min(d[i - 2][j - 2] + 1);
+                }
+                d[i][j] = v;
+            }
+        }
+        d[a.len()][b.len()]
+    }
+
     proptest! {
         #[test]
         fn bit_mask_jaro_agrees_with_the_vector_version(a in "[abcıi]{0,70}", b in "[abcıi]{0,64}") {
@@ -298,6 +341,25 @@ mod tests {
         fn banded_levenshtein_agrees_with_the_full_table(a in "[abcıi]{0,12}", b in "[abcıi]{0,12}", max in 0usize..6) {
             let full = naive_levenshtein(&a, &b);
             prop_assert_eq!(levenshtein_within(&a, &b, max), (full <= max).then_some(full));
+        }
+
+        /// Rows on the stack (short texts) and on the heap (long ones) give
+        /// the same distances.
+        #[test]
+        fn osa_on_long_texts_is_the_same(a in "[ab]{40,60}", edits in prop::collection::vec((0usize..60, "[abc]"), 0..4)) {
+            let mut b: Vec<char> = a.chars().collect();
+            for (at, c) in &edits {
+                let at = at % b.len();
+                b[at] = c.chars().next().unwrap_or('c');
+            }
+            let b: String = b.into_iter().collect();
+            let full = naive_levenshtein(&a, &b);
+            let osa = osa_within(&a, &b, 70).unwrap();
+            prop_assert!(osa <= full && osa <= edits.len());
+            // the short prefix goes through the stack rows, the whole through the heap
+            let (pa, pb) = (&a[..30], &b[..30]);
+            prop_assert_eq!(osa_within(pa, pb, 70), Some(naive_osa(pa, pb)));
+            prop_assert_eq!(Some(osa), Some(naive_osa(&a, &b)));
         }
 
         #[test]

@@ -3,7 +3,7 @@
 
 use super::EmailKind;
 use crate::contact::ContactError;
-use crate::contact::fasthash::FastSet;
+use crate::contact::fasthash::{FastMap, FastSet};
 use crate::error::Result;
 use std::io::BufRead;
 use std::sync::LazyLock;
@@ -198,24 +198,52 @@ const GOVERNMENT: &[&str] = &[
 /// The lists used to classify addresses.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EmailLists {
-    free: FastSet<String>,
-    disposable: FastSet<String>,
+    /// Every listed domain with the lists it is on ([`FREE_BIT`] and the
+    /// others), so one walk over a domain and its parents answers all of
+    /// them with one lookup each.
+    domains: FastMap<String, u8>,
     role: FastSet<String>,
-    education: FastSet<String>,
-    government: FastSet<String>,
 }
 
-static BUILTIN: LazyLock<EmailLists> = LazyLock::new(|| EmailLists {
-    free: FREE.iter().map(|s| (*s).to_owned()).collect(),
-    disposable: DISPOSABLE
+const FREE_BIT: u8 = 1;
+const DISPOSABLE_BIT: u8 = 2;
+const EDUCATION_BIT: u8 = 4;
+const GOVERNMENT_BIT: u8 = 8;
+
+impl ListKind {
+    /// The bit of a domain list in [`EmailLists::domains`].
+    fn bit(self) -> u8 {
+        match self {
+            ListKind::Free => FREE_BIT,
+            ListKind::Disposable => DISPOSABLE_BIT,
+            ListKind::Education => EDUCATION_BIT,
+            ListKind::Government => GOVERNMENT_BIT,
+            ListKind::Role => 0,
+        }
+    }
+}
+
+static BUILTIN: LazyLock<EmailLists> = LazyLock::new(|| {
+    let mut domains: FastMap<String, u8> = FastMap::default();
+    let disposable = DISPOSABLE
         .lines()
         .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .map(str::to_owned)
-        .collect(),
-    role: ROLE.iter().map(|s| (*s).to_owned()).collect(),
-    education: EDUCATION.iter().map(|s| (*s).to_owned()).collect(),
-    government: GOVERNMENT.iter().map(|s| (*s).to_owned()).collect(),
+        .filter(|l| !l.is_empty() && !l.starts_with('#'));
+    let lists = [
+        (ListKind::Free, FREE.to_vec()),
+        (ListKind::Disposable, disposable.collect()),
+        (ListKind::Education, EDUCATION.to_vec()),
+        (ListKind::Government, GOVERNMENT.to_vec()),
+    ];
+    for (kind, entries) in lists {
+        for d in entries {
+            *domains.entry(d.to_owned()).or_default() |= kind.bit();
+        }
+    }
+    EmailLists {
+        domains,
+        role: ROLE.iter().map(|s| (*s).to_owned()).collect(),
+    }
 });
 
 /// Whether the role list holds `local`'s comparison form (see
@@ -279,11 +307,6 @@ fn role_key(local: &str) -> String {
     crate::text::match_key(base).replace(' ', "")
 }
 
-/// The domain and each of its parent domains: `a.b.c`, `b.c`, `c`.
-fn suffixes(domain: &str) -> impl Iterator<Item = &str> {
-    std::iter::successors(Some(domain), |d| d.split_once('.').map(|(_, rest)| rest))
-}
-
 impl EmailLists {
     /// The lists compiled into the library: about 10,000 disposable domains
     /// (the CC0 disposable-email-domains list), free providers including
@@ -303,19 +326,44 @@ impl EmailLists {
         };
         let v = v.as_ref();
         match kind {
-            ListKind::Free => self.free.contains(v),
-            ListKind::Disposable => self.is_disposable(v),
+            ListKind::Free => self.flags(v) & FREE_BIT != 0,
             ListKind::Role => is_role(&self.role, value),
-            ListKind::Education => suffixes(v).any(|s| self.education.contains(s)),
-            ListKind::Government => suffixes(v).any(|s| self.government.contains(s)),
+            ListKind::Disposable | ListKind::Education | ListKind::Government => {
+                self.parent_flags(v) & kind.bit() != 0
+            }
         }
     }
 
-    fn is_disposable(&self, domain: &str) -> bool {
-        // the domain or any parent domain on the list (a bare TLD never is)
-        suffixes(domain)
-            .filter(|d| d.contains('.'))
-            .any(|d| self.disposable.contains(d))
+    /// Whether `domain` (ASCII, lower case) is itself a free provider.
+    pub(crate) fn is_free(&self, domain: &str) -> bool {
+        self.flags(domain) & FREE_BIT != 0
+    }
+
+    /// The lists `domain` itself is on.
+    fn flags(&self, domain: &str) -> u8 {
+        self.domains.get(domain).copied().unwrap_or(0)
+    }
+
+    /// The lists that `domain` or a parent domain is on, as they count for
+    /// parents: disposable for the domain or any parent but a bare TLD,
+    /// education and government for any of them (`edu`, `gov`); free
+    /// only for the domain itself.
+    fn parent_flags(&self, domain: &str) -> u8 {
+        let mut found = self.flags(domain);
+        let mut d = domain;
+        while let Some((_, parent)) = d.split_once('.') {
+            let f = self.flags(parent) & !FREE_BIT;
+            found |= if parent.contains('.') {
+                f
+            } else {
+                f & !DISPOSABLE_BIT
+            };
+            d = parent;
+        }
+        if !domain.contains('.') {
+            found &= !DISPOSABLE_BIT;
+        }
+        found
     }
 
     /// Adds one entry; the error says what a valid entry looks like.
@@ -340,18 +388,7 @@ impl EmailLists {
                     "{value:?} is not a domain in ASCII form such as \"example.com.tr\" (use punycode for IDN)"
                 ));
             }
-            ListKind::Free => {
-                self.free.insert(v);
-            }
-            ListKind::Disposable => {
-                self.disposable.insert(v);
-            }
-            ListKind::Education => {
-                self.education.insert(v);
-            }
-            ListKind::Government => {
-                self.government.insert(v);
-            }
+            _ => *self.domains.entry(v).or_default() |= kind.bit(),
         }
         Ok(())
     }
@@ -401,15 +438,16 @@ impl EmailLists {
     pub(crate) fn classify(&self, local: &str, ascii_domain: &str) -> EmailKind {
         // ASCII domains come lower-cased from validation
         let domain = ascii_domain;
-        if self.is_disposable(domain) {
+        let on = self.parent_flags(domain);
+        if on & DISPOSABLE_BIT != 0 {
             EmailKind::Disposable
         } else if is_role(&self.role, local) {
             EmailKind::Role
-        } else if suffixes(domain).any(|s| self.education.contains(s)) {
+        } else if on & EDUCATION_BIT != 0 {
             EmailKind::Education
-        } else if suffixes(domain).any(|s| self.government.contains(s)) {
+        } else if on & GOVERNMENT_BIT != 0 {
             EmailKind::Government
-        } else if self.free.contains(domain) {
+        } else if on & FREE_BIT != 0 {
             EmailKind::Free
         } else {
             EmailKind::Corporate
@@ -432,6 +470,37 @@ mod tests {
             one.insert(role_key(&local));
             prop_assert!(is_role(&one, &local));
         }
+    }
+
+    #[test]
+    fn which_lists_count_for_parent_domains() {
+        let mut lists = EmailLists::builtin().clone();
+        lists.insert(ListKind::Disposable, "com").unwrap();
+        lists.insert(ListKind::Disposable, "tmp.example").unwrap();
+        lists.insert(ListKind::Free, "posta.example").unwrap();
+        lists.insert(ListKind::Education, "okul.example").unwrap();
+        lists.insert(ListKind::Government, "example").unwrap();
+        let kind = |d: &str| lists.classify("ali", d);
+        // a bare top-level domain is never disposable, a parent domain is
+        assert_eq!(kind("firma.com"), EmailKind::Corporate);
+        assert!(!lists.contains(ListKind::Disposable, "com"));
+        assert_eq!(kind("x.tmp.example"), EmailKind::Disposable);
+        assert_eq!(kind("x.mailinator.com"), EmailKind::Disposable);
+        // free providers count only as themselves
+        assert_eq!(kind("gmail.com"), EmailKind::Free);
+        assert_eq!(kind("eu.gmail.com"), EmailKind::Corporate);
+        assert!(!lists.contains(ListKind::Free, "eu.gmail.com"));
+        // education before government, both for any parent, bare ones too
+        assert_eq!(kind("bilgisayar.okul.example"), EmailKind::Education);
+        assert_eq!(kind("belediye.example"), EmailKind::Government);
+        assert_eq!(kind("posta.example"), EmailKind::Government);
+        assert_eq!(kind("ogrenci.harvard.edu"), EmailKind::Education);
+        assert_eq!(kind("ankara.bel.tr"), EmailKind::Government);
+        // one domain on several lists keeps each
+        lists.insert(ListKind::Free, "okul.example").unwrap();
+        assert!(lists.contains(ListKind::Free, "okul.example"));
+        assert!(lists.contains(ListKind::Education, "okul.example"));
+        assert_eq!(lists.classify("destek", "okul.example"), EmailKind::Role);
     }
 
     #[test]

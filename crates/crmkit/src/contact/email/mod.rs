@@ -228,8 +228,92 @@ pub fn parse(text: &str) -> EmailAddress {
 
 /// Parses with explicit options and lists.
 pub fn parse_with(text: &str, options: &EmailOptions, lists: &EmailLists) -> EmailAddress {
-    let mut out = EmailAddress {
-        input: text.to_owned(),
+    parse_parts(text, options, lists).into_address(text)
+}
+
+/// What [`parse_parts`] makes of an address: the fields of
+/// [`EmailAddress`] except the input, with each text borrowed from the input
+/// where it is the input's own text (an address already in normalized form,
+/// a key equal to the address), so that batch work allocates only for the
+/// addresses that change.
+///
+/// ```
+/// use std::borrow::Cow;
+/// use crmkit::contact::email::{parse_parts, EmailKind, EmailLists, EmailOptions};
+///
+/// let text = "ayse.yilmaz@firma.com.tr";
+/// let p = parse_parts(text, &EmailOptions::default(), EmailLists::builtin());
+/// assert!(p.valid);
+/// assert!(matches!(p.normalized, Some(Cow::Borrowed(n)) if n == text));
+/// assert_eq!(p.dedup_key.as_deref(), Some(text));
+/// assert_eq!(p.kind, Some(EmailKind::Corporate));
+///
+/// let gmail = parse_parts("A.Y+x@GMAIL.com", &EmailOptions::default(), EmailLists::builtin());
+/// assert_eq!(gmail.normalized.as_deref(), Some("A.Y+x@gmail.com"));
+/// assert_eq!(gmail.dedup_key.as_deref(), Some("ay@gmail.com"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmailParts<'a> {
+    /// See [`EmailAddress::valid`].
+    pub valid: bool,
+    /// See [`EmailAddress::normalized`].
+    pub normalized: Option<Cow<'a, str>>,
+    /// See [`EmailAddress::local_part`].
+    pub local_part: Option<Cow<'a, str>>,
+    /// See [`EmailAddress::ascii_local_part`].
+    pub ascii_local_part: Option<Cow<'a, str>>,
+    /// See [`EmailAddress::domain`].
+    pub domain: Option<Cow<'a, str>>,
+    /// See [`EmailAddress::ascii_domain`].
+    pub ascii_domain: Option<Cow<'a, str>>,
+    /// See [`EmailAddress::ascii_email`].
+    pub ascii_email: Option<Cow<'a, str>>,
+    /// See [`EmailAddress::smtputf8`].
+    pub smtputf8: bool,
+    /// See [`EmailAddress::display_name`].
+    pub display_name: Option<String>,
+    /// See [`EmailAddress::dedup_key`].
+    pub dedup_key: Option<Cow<'a, str>>,
+    /// See [`EmailAddress::kind`].
+    pub kind: Option<EmailKind>,
+    /// See [`EmailAddress::suggestion`].
+    pub suggestion: Option<String>,
+    /// See [`EmailAddress::error`].
+    pub error: Option<EmailIssue>,
+}
+
+impl EmailParts<'_> {
+    /// The owned [`EmailAddress`] of these parts; `input` is the text they
+    /// were parsed from.
+    pub fn into_address(self, input: &str) -> EmailAddress {
+        let own = |c: Option<Cow<'_, str>>| c.map(Cow::into_owned);
+        EmailAddress {
+            input: input.to_owned(),
+            valid: self.valid,
+            normalized: own(self.normalized),
+            local_part: own(self.local_part),
+            ascii_local_part: own(self.ascii_local_part),
+            domain: own(self.domain),
+            ascii_domain: own(self.ascii_domain),
+            ascii_email: own(self.ascii_email),
+            smtputf8: self.smtputf8,
+            display_name: self.display_name,
+            dedup_key: own(self.dedup_key),
+            kind: self.kind,
+            suggestion: self.suggestion,
+            error: self.error,
+        }
+    }
+}
+
+/// Parses `text` like [`parse_with`] without copying the texts that are
+/// the input's own (see [`EmailParts`]): the fast path for batches.
+pub fn parse_parts<'a>(
+    text: &'a str,
+    options: &EmailOptions,
+    lists: &EmailLists,
+) -> EmailParts<'a> {
+    let mut out = EmailParts {
         valid: false,
         normalized: None,
         local_part: None,
@@ -247,12 +331,16 @@ pub fn parse_with(text: &str, options: &EmailOptions, lists: &EmailLists) -> Ema
     match syntax::check(text, options) {
         Ok(s) => {
             out.valid = true;
-            out.normalized = Some(join(&s.local_part, &s.domain));
-            out.ascii_email = s
-                .ascii_local_part
-                .as_ref()
-                .map(|l| join(l, &s.ascii_domain));
-            out.dedup_key = Some(dedup_key_of(&s.local_part, &s.ascii_domain));
+            let normalized = join(s.address, &s.local_part, &s.domain);
+            out.ascii_email = s.ascii_local_part.as_ref().map(|l| {
+                if s.ascii_domain == s.domain && *l == s.local_part {
+                    normalized.clone()
+                } else {
+                    join(s.address, l, &s.ascii_domain)
+                }
+            });
+            out.dedup_key = Some(dedup_key_of(&s.local_part, &s.ascii_domain, &normalized));
+            out.normalized = Some(normalized);
             out.kind = Some(lists.classify(&s.local_part, &s.ascii_domain));
             out.smtputf8 = s.smtputf8;
             out.display_name = s.display_name;
@@ -303,13 +391,21 @@ const PLUS_TAGS: &[&str] = &[
     "yandex.com.tr",
 ];
 
-/// `local@domain` in one allocation.
-fn join(local: &str, domain: &str) -> String {
+/// `local@domain`: `address` itself when it is that text already, else one
+/// allocation.
+fn join<'a>(address: &'a str, local: &str, domain: &str) -> Cow<'a, str> {
+    let same = address.len() == local.len() + 1 + domain.len()
+        && address.as_bytes()[local.len()] == b'@'
+        && address.starts_with(local)
+        && address.ends_with(domain);
+    if same {
+        return Cow::Borrowed(address);
+    }
     let mut out = String::with_capacity(local.len() + 1 + domain.len());
     out.push_str(local);
     out.push('@');
     out.push_str(domain);
-    out
+    Cow::Owned(out)
 }
 
 /// `s` in lower case, borrowed when it already is (the common case).
@@ -325,24 +421,41 @@ fn lower(s: &str) -> Cow<'_, str> {
     }
 }
 
-fn dedup_key_of(local: &str, ascii_domain: &str) -> String {
+/// The dedup key of `local@ascii_domain`; `normalized` (the address) is
+/// shared when the key is the address itself.
+fn dedup_key_of<'a>(local: &str, ascii_domain: &str, normalized: &Cow<'a, str>) -> Cow<'a, str> {
     let domain = lower(ascii_domain);
     let local = lower(local);
-    let mut out = String::with_capacity(local.len() + 1 + domain.len());
-    if GMAIL.contains(&domain.as_ref()) {
-        let base = local.split('+').next().unwrap_or("");
-        out.extend(base.chars().filter(|c| *c != '.'));
-        out.push_str("@gmail.com");
-    } else if PLUS_TAGS.contains(&domain.as_ref()) {
-        out.push_str(local.split('+').next().unwrap_or(""));
-        out.push('@');
-        out.push_str(&domain);
-    } else {
+    let plain_key = || {
+        let mut out = String::with_capacity(local.len() + 1 + domain.len());
         out.push_str(&local);
         out.push('@');
         out.push_str(&domain);
+        out
+    };
+    if GMAIL.contains(&domain.as_ref()) {
+        let base = local.split('+').next().unwrap_or("");
+        let mut out = String::with_capacity(base.len() + 10);
+        out.extend(base.chars().filter(|c| *c != '.'));
+        out.push_str("@gmail.com");
+        Cow::Owned(out)
+    } else if PLUS_TAGS.contains(&domain.as_ref()) {
+        let base = local.split('+').next().unwrap_or("");
+        let mut out = String::with_capacity(base.len() + 1 + domain.len());
+        out.push_str(base);
+        out.push('@');
+        out.push_str(&domain);
+        Cow::Owned(out)
+    } else if matches!((&local, &domain), (Cow::Borrowed(_), Cow::Borrowed(_)))
+        && normalized.len() == local.len() + 1 + domain.len()
+        && normalized.ends_with(domain.as_ref())
+        && normalized.starts_with(local.as_ref())
+    {
+        // already lower case: the key is the normalized address
+        normalized.clone()
+    } else {
+        Cow::Owned(plain_key())
     }
-    out
 }
 
 /// The provider-aware dedup key of a valid address: lower case; for Gmail
@@ -358,9 +471,10 @@ fn dedup_key_of(local: &str, ascii_domain: &str) -> String {
 /// assert_eq!(dedup_key("Ali.Veli@Firma.com.tr").as_deref(), Some("ali.veli@firma.com.tr"));
 /// ```
 pub fn dedup_key(text: &str) -> Option<String> {
-    syntax::check(text, &EmailOptions::default())
-        .ok()
-        .map(|s| dedup_key_of(&s.local_part, &s.ascii_domain))
+    syntax::check(text, &EmailOptions::default()).ok().map(|s| {
+        let normalized = join(s.address, &s.local_part, &s.domain);
+        dedup_key_of(&s.local_part, &s.ascii_domain, &normalized).into_owned()
+    })
 }
 
 /// Classifies a valid address with the built-in lists.

@@ -5,6 +5,7 @@
 
 use super::{EmailIssue, EmailOptions};
 use crate::contact::fasthash::RecentMap;
+use std::borrow::Cow;
 use std::net::{Ipv4Addr, Ipv6Addr};
 use unicode_general_category::{GeneralCategory, get_general_category};
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
@@ -24,14 +25,19 @@ const SPECIAL_USE_DOMAINS: &[&str] = &["arpa", "invalid", "local", "localhost", 
 
 /// The syntax-level result of an address.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Syntax {
-    pub(crate) local_part: String,
-    pub(crate) ascii_local_part: Option<String>,
-    pub(crate) domain: String,
-    pub(crate) ascii_domain: String,
+pub(crate) struct Syntax<'a> {
+    /// The address without a display name, as given.
+    pub(crate) address: &'a str,
+    pub(crate) local_part: Cow<'a, str>,
+    pub(crate) ascii_local_part: Option<Cow<'a, str>>,
+    pub(crate) domain: Cow<'a, str>,
+    pub(crate) ascii_domain: Cow<'a, str>,
     pub(crate) smtputf8: bool,
     pub(crate) display_name: Option<String>,
 }
+
+/// A local part: normalized, its ASCII form, whether it needs SMTPUTF8.
+type LocalPart<'a> = (Cow<'a, str>, Option<Cow<'a, str>>, bool);
 
 fn is_atext(c: char) -> bool {
     c.is_ascii() && is_atext_byte(c as u8)
@@ -83,12 +89,12 @@ fn is_dot_atom(s: &str, intl: bool) -> bool {
             .all(|part| !part.is_empty() && part.chars().all(ok))
 }
 
+/// An address split: display name, the address itself, local part, domain.
+type Split<'a> = (Option<String>, &'a str, &'a str, &'a str);
+
 /// Splits off a display name (`Name <addr>`) and finds the `@` that
 /// separates local part and domain (the last one outside quotes).
-fn split<'a>(
-    input: &'a str,
-    options: &EmailOptions,
-) -> Result<(Option<String>, &'a str, &'a str), EmailIssue> {
+fn split<'a>(input: &'a str, options: &EmailOptions) -> Result<Split<'a>, EmailIssue> {
     let mut address = input;
     let mut display_name = None;
     if let Some(open) = input.find('<') {
@@ -121,7 +127,7 @@ fn split<'a>(
     if !address.contains('"') {
         // no quoting: the separating `@` is simply the last one
         return match address.rfind('@') {
-            Some(i) => Ok((display_name, &address[..i], &address[i + 1..])),
+            Some(i) => Ok((display_name, address, &address[..i], &address[i + 1..])),
             None if address.contains('\u{FF20}') => Err(EmailIssue::FullWidthAt),
             None => Err(EmailIssue::MissingAt),
         };
@@ -141,7 +147,7 @@ fn split<'a>(
         }
     }
     match at {
-        Some(i) => Ok((display_name, &address[..i], &address[i + 1..])),
+        Some(i) => Ok((display_name, address, &address[..i], &address[i + 1..])),
         None if address.contains('\u{FF20}') => Err(EmailIssue::FullWidthAt),
         None => Err(EmailIssue::MissingAt),
     }
@@ -168,10 +174,7 @@ fn unquote(local: &str) -> Option<String> {
     Some(out)
 }
 
-fn local_part(
-    raw: &str,
-    options: &EmailOptions,
-) -> Result<(String, Option<String>, bool), EmailIssue> {
+fn local_part<'a>(raw: &'a str, options: &EmailOptions) -> Result<LocalPart<'a>, EmailIssue> {
     // the text as given must be valid, and so must its NFC form: "<" and a
     // combining overlay make "≮", and U+037E GREEK QUESTION MARK becomes ";"
     let checked = local_part_once(raw, options)?;
@@ -180,7 +183,8 @@ fn local_part(
     }
     let nfc: String = raw.nfc().collect();
     if nfc != raw {
-        return local_part_once(&nfc, options);
+        let own = |c: Cow<'_, str>| Cow::Owned(c.into_owned());
+        return local_part_once(&nfc, options).map(|(l, a, s)| (own(l), a.map(own), s));
     }
     Ok(checked)
 }
@@ -191,18 +195,15 @@ fn already_nfc(s: &str) -> bool {
     s.is_ascii() || is_nfc_quick(s.chars()) == IsNormalized::Yes
 }
 
-fn nfc(s: &str) -> String {
+fn nfc(s: &str) -> Cow<'_, str> {
     if already_nfc(s) {
-        s.to_owned()
+        Cow::Borrowed(s)
     } else {
-        s.nfc().collect()
+        Cow::Owned(s.nfc().collect())
     }
 }
 
-fn local_part_once(
-    raw: &str,
-    options: &EmailOptions,
-) -> Result<(String, Option<String>, bool), EmailIssue> {
+fn local_part_once<'a>(raw: &'a str, options: &EmailOptions) -> Result<LocalPart<'a>, EmailIssue> {
     if raw.is_empty() {
         return Err(EmailIssue::EmptyLocalPart);
     }
@@ -210,7 +211,7 @@ fn local_part_once(
         return Err(EmailIssue::LocalPartTooLong);
     }
     if is_dot_atom(raw, false) {
-        return Ok((raw.to_owned(), Some(raw.to_owned()), false));
+        return Ok((Cow::Borrowed(raw), Some(Cow::Borrowed(raw)), false));
     }
     if is_dot_atom(raw, true) {
         if !options.allow_smtputf8 {
@@ -252,8 +253,8 @@ fn local_part_once(
             q.push('"');
             q
         };
-        let ascii = (!intl).then(|| normalized.clone());
-        return Ok((normalized, ascii, intl));
+        let ascii = (!intl).then(|| Cow::Owned(normalized.clone()));
+        return Ok((Cow::Owned(normalized), ascii, intl));
     }
     if local.starts_with('.') {
         return Err(EmailIssue::LeadingDot);
@@ -288,26 +289,28 @@ fn domain_literal(literal: &str, options: &EmailOptions) -> Result<(String, Stri
 }
 
 fn check_labels(domain: &str) -> Result<(), EmailIssue> {
-    if domain.starts_with('.') {
+    let b = domain.as_bytes();
+    if b.first() == Some(&b'.') {
         return Err(EmailIssue::LeadingDot);
     }
-    if domain.ends_with('.') {
+    if b.last() == Some(&b'.') {
         return Err(EmailIssue::TrailingDot);
     }
-    if domain.contains("..") {
+    if b.windows(2).any(|w| w == b"..") {
         return Err(EmailIssue::ConsecutiveDots);
     }
-    for label in domain.split('.') {
-        if label.starts_with('-') || label.ends_with('-') {
+    // labels end at ASCII dots, so they start and end on character boundaries
+    let boundary = |label: &[u8], i: usize| label.get(i).is_none_or(|&c| (c as i8) >= -0x40);
+    for label in b.split(|&c| c == b'.') {
+        if label.first() == Some(&b'-') || label.last() == Some(&b'-') {
             return Err(EmailIssue::HyphenAtLabelEdge);
         }
         // "ab--" is reserved for IDNA (RFC 5891 4.2.3.1): only "xn--" is valid
-        let b = label.as_bytes();
-        if b.len() >= 4
-            && label.is_char_boundary(2)
-            && label.is_char_boundary(4)
-            && &b[2..4] == b"--"
-            && !b[..2].eq_ignore_ascii_case(b"xn")
+        if label.len() >= 4
+            && boundary(label, 2)
+            && boundary(label, 4)
+            && &label[2..4] == b"--"
+            && !label[..2].eq_ignore_ascii_case(b"xn")
         {
             return Err(EmailIssue::ReservedDoubleHyphen);
         }
@@ -334,16 +337,25 @@ thread_local! {
         std::cell::RefCell::new(std::array::from_fn(|_| RecentMap::new(DOMAIN_CACHE_SIZE)));
 }
 
-fn domain_part(raw: &str, options: &EmailOptions) -> DomainResult {
+/// A checked domain: its Unicode and ASCII forms, borrowed from the input
+/// when that is already the form.
+type Domain<'a> = (Cow<'a, str>, Cow<'a, str>);
+
+fn domain_part<'a>(raw: &'a str, options: &EmailOptions) -> Result<Domain<'a>, EmailIssue> {
+    // a plain ASCII domain is checked faster than a cache is looked up
+    if let Some(result) = plain_domain(raw, options) {
+        return result;
+    }
     let flags = usize::from(options.allow_domain_literal)
         | usize::from(options.test_environment) << 1
         | usize::from(options.globally_deliverable) << 2;
+    let owned = |r: DomainResult| r.map(|(u, a)| (Cow::Owned(u), Cow::Owned(a)));
     if let Some(hit) = DOMAIN_CACHE.with(|c| c.borrow_mut()[flags].get(raw)) {
-        return hit;
+        return owned(hit);
     }
     let result = domain_part_uncached(raw, options);
     DOMAIN_CACHE.with(|c| c.borrow_mut()[flags].insert(raw, result.clone()));
-    result
+    owned(result)
 }
 
 fn domain_part_uncached(raw: &str, options: &EmailOptions) -> DomainResult {
@@ -393,13 +405,114 @@ fn domain_part_uncached(raw: &str, options: &EmailOptions) -> DomainResult {
 /// and dots with no Punycode label: UTS-46 maps such a domain to its lower
 /// case and IDNA leaves it as it is, so both can be skipped.
 fn plain_ascii_domain(raw: &str) -> Option<String> {
-    let plain = raw
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
-        && !raw
-            .split('.')
-            .any(|l| l.len() >= 4 && l[..4].eq_ignore_ascii_case("xn--"));
-    plain.then(|| raw.to_ascii_lowercase())
+    let b = raw.as_bytes();
+    let mut label_start = 0;
+    for (i, &c) in b.iter().enumerate() {
+        if c == b'.' {
+            label_start = i + 1;
+        } else if !(c.is_ascii_alphanumeric() || c == b'-')
+            || (i == label_start + 3
+                && c == b'-'
+                && b[i - 1] == b'-'
+                && b[label_start..i - 1].eq_ignore_ascii_case(b"xn"))
+        {
+            // not plain, or a Punycode label
+            return None;
+        }
+    }
+    Some(raw.to_ascii_lowercase())
+}
+
+/// [`plain_ascii_domain`] followed by [`finish_domain`] in one pass over the
+/// bytes: `None` when the domain is not plain (or empty), else the same
+/// result, errors in the same order.
+fn plain_domain<'a>(
+    raw: &'a str,
+    options: &EmailOptions,
+) -> Option<Result<Domain<'a>, EmailIssue>> {
+    let b = raw.as_bytes();
+    if b.is_empty() {
+        return None;
+    }
+    let (mut upper, mut dots, mut double_dot) = (false, 0usize, false);
+    let mut label_error = None;
+    let mut start = 0;
+    for i in 0..=b.len() {
+        let c = b.get(i).copied().unwrap_or(b'.');
+        if c != b'.' {
+            match c {
+                b'a'..=b'z' | b'0'..=b'9' | b'-' => {}
+                b'A'..=b'Z' => upper = true,
+                _ => return None,
+            }
+            continue;
+        }
+        let label = &b[start..i];
+        if i < b.len() {
+            dots += 1;
+            double_dot |= label.is_empty() && i > 0;
+        }
+        if label.len() >= 4 && &label[2..4] == b"--" {
+            if label[..2].eq_ignore_ascii_case(b"xn") {
+                // Punycode: for IDNA to check
+                return None;
+            }
+            label_error =
+                label_error.or(Some(if label[0] == b'-' || label.last() == Some(&b'-') {
+                    EmailIssue::HyphenAtLabelEdge
+                } else {
+                    EmailIssue::ReservedDoubleHyphen
+                }));
+        } else if label.first() == Some(&b'-') || label.last() == Some(&b'-') {
+            label_error = label_error.or(Some(EmailIssue::HyphenAtLabelEdge));
+        }
+        if label.len() > LABEL_MAX_LENGTH {
+            label_error = label_error.or(Some(EmailIssue::LabelTooLong));
+        }
+        start = i + 1;
+    }
+    let last_label = &raw[b.iter().rposition(|&c| c == b'.').map_or(0, |d| d + 1)..];
+    let check = || {
+        if b[0] == b'.' {
+            return Err(EmailIssue::LeadingDot);
+        }
+        if b[b.len() - 1] == b'.' {
+            return Err(EmailIssue::TrailingDot);
+        }
+        if double_dot {
+            return Err(EmailIssue::ConsecutiveDots);
+        }
+        if let Some(e) = label_error {
+            return Err(e);
+        }
+        if b.len() > DOMAIN_MAX_LENGTH {
+            return Err(EmailIssue::DomainTooLong);
+        }
+        let test = |s: &str| s.eq_ignore_ascii_case("test") && options.test_environment;
+        if options.globally_deliverable {
+            if dots == 0 && !test(raw) {
+                return Err(EmailIssue::DotlessDomain);
+            }
+            if !b[b.len() - 1].is_ascii_alphabetic() {
+                return Err(EmailIssue::InvalidTld);
+            }
+        }
+        if SPECIAL_USE_DOMAINS
+            .iter()
+            .any(|s| last_label.eq_ignore_ascii_case(s) && !test(s))
+        {
+            return Err(EmailIssue::SpecialUseDomain);
+        }
+        Ok(())
+    };
+    Some(check().map(|()| {
+        if upper {
+            let lower = raw.to_ascii_lowercase();
+            (Cow::Owned(lower.clone()), Cow::Owned(lower))
+        } else {
+            (Cow::Borrowed(raw), Cow::Borrowed(raw))
+        }
+    }))
 }
 
 /// The checks on the ASCII form shared by both paths.
@@ -436,11 +549,11 @@ fn finish_domain(
 }
 
 /// Checks the syntax of an address.
-pub(crate) fn check(input: &str, options: &EmailOptions) -> Result<Syntax, EmailIssue> {
+pub(crate) fn check<'a>(input: &'a str, options: &EmailOptions) -> Result<Syntax<'a>, EmailIssue> {
     if input.is_empty() {
         return Err(EmailIssue::Empty);
     }
-    let (display_name, local, raw_domain) = split(input, options)?;
+    let (display_name, address, local, raw_domain) = split(input, options)?;
     if display_name
         .as_deref()
         .is_some_and(|n| unsafe_chars(n, true))
@@ -460,6 +573,7 @@ pub(crate) fn check(input: &str, options: &EmailOptions) -> Result<Syntax, Email
         return Err(EmailIssue::TooLong);
     }
     Ok(Syntax {
+        address,
         local_part,
         ascii_local_part,
         domain,
@@ -467,4 +581,91 @@ pub(crate) fn check(input: &str, options: &EmailOptions) -> Result<Syntax, Email
         smtputf8,
         display_name,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The label rules written with string operations, as the reference.
+    fn labels_reference(domain: &str) -> Result<(), EmailIssue> {
+        if domain.starts_with('.') {
+            return Err(EmailIssue::LeadingDot);
+        }
+        if domain.ends_with('.') {
+            return Err(EmailIssue::TrailingDot);
+        }
+        if domain.contains("..") {
+            return Err(EmailIssue::ConsecutiveDots);
+        }
+        for label in domain.split('.') {
+            if label.starts_with('-') || label.ends_with('-') {
+                return Err(EmailIssue::HyphenAtLabelEdge);
+            }
+            let b = label.as_bytes();
+            if b.len() >= 4
+                && label.is_char_boundary(2)
+                && label.is_char_boundary(4)
+                && &b[2..4] == b"--"
+                && !b[..2].eq_ignore_ascii_case(b"xn")
+            {
+                return Err(EmailIssue::ReservedDoubleHyphen);
+            }
+            if label.len() > LABEL_MAX_LENGTH {
+                return Err(EmailIssue::LabelTooLong);
+            }
+        }
+        Ok(())
+    }
+
+    fn plain_reference(raw: &str) -> Option<String> {
+        let plain = raw
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+            && !raw
+                .split('.')
+                .any(|l| l.len() >= 4 && l[..4].eq_ignore_ascii_case("xn--"));
+        plain.then(|| raw.to_ascii_lowercase())
+    }
+
+    proptest! {
+        /// The one-pass check of a plain domain gives what the plain
+        /// lower-casing and the shared checks give, under every option.
+        #[test]
+        fn one_pass_plain_domains(
+            domain in "([a-zA-Z0-9-]{0,5}[.]?){0,5}|[xXnNaA-]{0,6}[.][a-z-]{0,70}|([a-z]{1,3}[.])?(test|TEST|local|arpa|onion|invalid|localhost|testx)|[a-z]{60,70}[.]com|([a-z]{60}[.]){4}com",
+            test_environment in any::<bool>(),
+            globally_deliverable in any::<bool>(),
+        ) {
+            let options = EmailOptions { test_environment, globally_deliverable, ..EmailOptions::default() };
+            let reference = plain_ascii_domain(&domain)
+                .filter(|p| !p.is_empty())
+                .map(|p| finish_domain(p.clone(), p, &options));
+            let ours = plain_domain(&domain, &options).map(|r| r.map(|(u, a)| (u.into_owned(), a.into_owned())));
+            prop_assert_eq!(ours, reference, "{}", domain);
+        }
+
+        #[test]
+        fn byte_scans_agree_with_the_string_rules(domain in "([a-zA-Z0-9çğış-]{0,5}[.]?){0,5}|[xXnN-]{0,6}[.][a-z-]{0,70}") {
+            prop_assert_eq!(check_labels(&domain), labels_reference(&domain), "{}", domain);
+            prop_assert_eq!(plain_ascii_domain(&domain), plain_reference(&domain), "{}", domain);
+        }
+    }
+
+    #[test]
+    fn punycode_and_reserved_labels() {
+        assert_eq!(plain_ascii_domain("xn--rnek-zoa.com.tr"), None);
+        assert_eq!(plain_ascii_domain("firma.XN--abc"), None);
+        assert_eq!(
+            plain_ascii_domain("Firma.com.TR").as_deref(),
+            Some("firma.com.tr")
+        );
+        assert_eq!(
+            check_labels("ab--c.com"),
+            Err(EmailIssue::ReservedDoubleHyphen)
+        );
+        assert_eq!(check_labels("xn--c.com"), Ok(()));
+        assert_eq!(check_labels("a.-b.com"), Err(EmailIssue::HyphenAtLabelEdge));
+    }
 }

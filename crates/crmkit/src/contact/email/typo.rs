@@ -6,6 +6,8 @@
 use super::EmailLists;
 use crate::contact::fasthash::RecentMap;
 use crate::text::similarity::osa_within;
+use std::borrow::Cow;
+use std::sync::LazyLock;
 
 /// Domains that do not exist but are typed for a real one.
 const KNOWN_MISTAKES: &[(&str, &str)] = &[
@@ -44,43 +46,57 @@ const TARGETS: &[&str] = &[
     "protonmail.com",
 ];
 
+/// Endings typed for `.com` and `.com.tr`: (typed, meant); a domain has at
+/// most one of them.
+const ENDINGS: &[(&str, &str)] = &[
+    (".con", ".com"),
+    (".cmo", ".com"),
+    (".ocm", ".com"),
+    (".comm", ".com"),
+    (".vom", ".com"),
+    (".xom", ".com"),
+    (".con.tr", ".com.tr"),
+    (".cmo.tr", ".com.tr"),
+    (".ocm.tr", ".com.tr"),
+    (".comm.tr", ".com.tr"),
+    (".vom.tr", ".com.tr"),
+    (".xom.tr", ".com.tr"),
+];
+
+/// `d` with a mistyped `.com` ending repaired.
+fn repair_ending(d: &str) -> Cow<'_, str> {
+    for (wrong, right) in ENDINGS {
+        if let Some(stem) = d.strip_suffix(wrong) {
+            return Cow::Owned(format!("{stem}{right}"));
+        }
+    }
+    Cow::Borrowed(d)
+}
+
 /// The domain as it was probably meant: lower case, dotless ı as i, no
 /// combining dot, no spaces, a mistyped `.com` ending repaired.
 fn clean(domain: &str) -> String {
-    let mut d: String = domain
+    let d: String = domain
         .chars()
         .filter(|c| *c != '\u{307}' && !c.is_whitespace())
         .map(|c| if c == 'ı' || c == 'İ' { 'i' } else { c })
         .collect::<String>()
         .to_lowercase();
-    // (typed, meant) endings; a domain has at most one of them
-    for (wrong, right) in [
-        (".con", ".com"),
-        (".cmo", ".com"),
-        (".ocm", ".com"),
-        (".comm", ".com"),
-        (".vom", ".com"),
-        (".xom", ".com"),
-        (".con.tr", ".com.tr"),
-        (".cmo.tr", ".com.tr"),
-        (".ocm.tr", ".com.tr"),
-        (".comm.tr", ".com.tr"),
-        (".vom.tr", ".com.tr"),
-        (".xom.tr", ".com.tr"),
-    ] {
-        if d.ends_with(wrong) {
-            d.truncate(d.len() - wrong.len());
-            d.push_str(right);
-            break;
-        }
-    }
-    d
+    repair_ending(&d).into_owned()
+}
+
+/// Whether `domain` is lower-case ASCII without spaces: then it is its own
+/// lower case and, but for the ending, its own cleaned form.
+fn plain(domain: &str) -> bool {
+    domain
+        .bytes()
+        .all(|b| b.is_ascii_graphic() && !b.is_ascii_uppercase())
 }
 
 const CACHE_SIZE: usize = 4096;
 
 thread_local! {
-    /// Corrections by domain; most customer data repeats a few domains.
+    /// Corrections by domain, for domains that need the Unicode clean-up.
     static CACHE: std::cell::RefCell<RecentMap<Option<String>>> =
         std::cell::RefCell::new(RecentMap::new(CACHE_SIZE));
 }
@@ -97,62 +113,190 @@ pub(crate) fn suggest(text: &str) -> Option<String> {
     let fixed = match CACHE.with(|c| c.borrow_mut().get(domain)) {
         Some(hit) => hit,
         None => {
-            let fixed = correct_domain(domain);
-            CACHE.with(|c| c.borrow_mut().insert(domain, fixed.clone()));
+            let (fixed, searched) = search(domain);
+            // remembered when finding it took work: a one-off company domain
+            // that no target comes near is answered faster than stored
+            if searched || !plain(domain) {
+                CACHE.with(|c| c.borrow_mut().insert(domain, fixed.clone()));
+            }
             fixed
         }
     };
     fixed.map(|d| format!("{local}@{d}"))
 }
 
+/// A typo target with what the filters need: its top-level domain and the
+/// set of its (ASCII) bytes.
+struct Target {
+    name: &'static str,
+    tld: &'static str,
+    bytes: u128,
+}
+
+static TARGET_INDEX: LazyLock<Vec<Target>> = LazyLock::new(|| {
+    TARGETS
+        .iter()
+        .map(|name| Target {
+            name,
+            tld: name.rsplit('.').next().unwrap_or(name),
+            bytes: byte_set(name.as_bytes()),
+        })
+        .collect()
+});
+
+/// The set of the ASCII bytes of `s` as a bit mask.
+fn byte_set(s: &[u8]) -> u128 {
+    s.iter()
+        .filter(|b| b.is_ascii())
+        .fold(0, |m, &b| m | 1u128 << b)
+}
+
+/// How many bytes of `s` are not in `set`. Every such byte costs an edit
+/// (a deletion or substitution; moving it does not help), so this is a
+/// lower bound of the edit distance for ASCII text.
+fn absent(s: &[u8], set: u128) -> usize {
+    s.iter()
+        .filter(|&&b| set & (1u128 << (b & 127)) == 0)
+        .count()
+}
+
 /// The domain a mistyped `domain` was meant to be, if any.
+#[cfg(test)]
 fn correct_domain(domain: &str) -> Option<String> {
+    search(domain).0
+}
+
+/// [`correct_domain`], and whether an edit distance had to be computed.
+fn search(domain: &str) -> (Option<String>, bool) {
     let lists = EmailLists::builtin();
-    let lower = domain.to_lowercase();
-    let known = |d: &str| TARGETS.contains(&d) || lists.contains(super::ListKind::Free, d);
+    let lower = if plain(domain) {
+        Cow::Borrowed(domain)
+    } else {
+        Cow::Owned(domain.to_lowercase())
+    };
+    // every target is a built-in free provider (tested)
+    let known = |d: &str| lists.is_free(d);
     if known(&lower) {
-        return None;
+        return (None, false);
     }
-    let cleaned = clean(domain);
+    let mut searched = false;
+    let cleaned = if plain(domain) {
+        repair_ending(domain)
+    } else {
+        Cow::Owned(clean(domain))
+    };
     let fixed = if let Some((_, right)) = KNOWN_MISTAKES.iter().find(|(w, _)| *w == cleaned) {
         Some((*right).to_owned())
-    } else if known(&cleaned) {
-        Some(cleaned.clone())
+    } else if cleaned != lower && known(&cleaned) {
+        Some(cleaned.clone().into_owned())
     } else {
         // one edit for short domains, two for longer ones; the best target must be unique
         let max = if cleaned.chars().count() < 9 { 1 } else { 2 };
         let tld = cleaned.rsplit('.').next();
+        let ascii = cleaned.is_ascii();
+        let cleaned_bytes = byte_set(cleaned.as_bytes());
         // the nearest target and whether another one is as near
         let mut best: Option<(usize, &str)> = None;
         let mut tie = false;
-        for t in TARGETS
+        for t in TARGET_INDEX
             .iter()
-            // a length gap wider than the edit budget cannot close (bytes
-            // overestimate chars by at most the multi-byte letters)
-            .filter(|t| t.len().abs_diff(cleaned.len()) <= 2 * max)
             // typos keep the top-level domain (".con" and the like were repaired above)
-            .filter(|t| t.rsplit('.').next() == tld)
+            .filter(|t| Some(t.tld) == tld)
+            // a length gap wider than the edit budget cannot close (bytes
+            // overestimate chars by at most the multi-byte letters), nor can
+            // more bytes than the budget that the target does not have
+            .filter(|t| {
+                if ascii {
+                    t.name.len().abs_diff(cleaned.len()) <= max
+                        && absent(cleaned.as_bytes(), t.bytes) <= max
+                        && absent(t.name.as_bytes(), cleaned_bytes) <= max
+                } else {
+                    t.name.len().abs_diff(cleaned.len()) <= 2 * max
+                }
+            })
         {
-            let Some(d) = osa_within(&cleaned, t, max) else {
+            searched = true;
+            let Some(d) = osa_within(&cleaned, t.name, max) else {
                 continue;
             };
             match best {
                 Some((b, _)) if d > b => {}
                 Some((b, _)) if d == b => tie = true,
                 _ => {
-                    best = Some((d, t));
+                    best = Some((d, t.name));
                     tie = false;
                 }
             }
         }
         best.filter(|_| !tie).map(|(_, t)| t.to_owned())
-    }?;
-    (fixed != lower).then_some(fixed)
+    };
+    let fixed = fixed.filter(|f| *f != *lower);
+    (fixed, searched)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// The correction without any of the filters: every target with the same
+    /// top-level domain is measured.
+    fn reference(domain: &str) -> Option<String> {
+        let lists = EmailLists::builtin();
+        let lower = domain.to_lowercase();
+        let known =
+            |d: &str| TARGETS.contains(&d) || lists.contains(super::super::ListKind::Free, d);
+        if known(&lower) {
+            return None;
+        }
+        let cleaned = clean(domain);
+        let fixed = if let Some((_, right)) = KNOWN_MISTAKES.iter().find(|(w, _)| *w == cleaned) {
+            Some((*right).to_owned())
+        } else if known(&cleaned) {
+            Some(cleaned.clone())
+        } else {
+            let max = if cleaned.chars().count() < 9 { 1 } else { 2 };
+            let tld = cleaned.rsplit('.').next();
+            let mut found: Vec<(usize, &str)> = TARGETS
+                .iter()
+                .filter(|t| t.rsplit('.').next() == tld)
+                .filter_map(|t| osa_within(&cleaned, t, max).map(|d| (d, *t)))
+                .collect();
+            found.sort();
+            match found.as_slice() {
+                [(d, t), rest @ ..] if rest.first().is_none_or(|(e, _)| e > d) => {
+                    Some((*t).to_owned())
+                }
+                _ => None,
+            }
+        }?;
+        (fixed != lower).then_some(fixed)
+    }
+
+    proptest! {
+        /// The filtered search finds what measuring every target finds.
+        #[test]
+        fn filters_change_nothing(
+            target in prop::sample::select(TARGETS.to_vec()),
+            edits in prop::collection::vec((0usize..20, "[a-zA-Z0-9.ıİ\u{307} -]"), 0..4),
+            other in "[a-z0-9-]{1,12}\\.(com|com\\.tr|net|co)",
+        ) {
+            let mut d: Vec<char> = target.chars().collect();
+            for (at, c) in &edits {
+                let at = at % (d.len() + 1);
+                match at % 3 {
+                    0 if at < d.len() => { d.remove(at); }
+                    1 => d.insert(at, c.chars().next().unwrap_or('x')),
+                    _ if at < d.len() => d[at] = c.chars().next().unwrap_or('x'),
+                    _ => {}
+                }
+            }
+            // as `suggest` gives it: trimmed
+            let typed = d.into_iter().collect::<String>().trim().to_owned();
+            prop_assert_eq!(correct_domain(&typed), reference(&typed), "{}", typed);
+            prop_assert_eq!(correct_domain(&other), reference(&other), "{}", other);
+        }
+    }
 
     fn s(text: &str) -> Option<String> {
         suggest(text)
@@ -180,6 +324,13 @@ mod tests {
             ("ayse@superonlin.com", "ayse@superonline.com"),
         ] {
             assert_eq!(s(typed).as_deref(), Some(meant), "{typed}");
+        }
+    }
+
+    #[test]
+    fn targets_are_free_providers() {
+        for t in TARGETS {
+            assert!(EmailLists::builtin().is_free(t), "{t}");
         }
     }
 
