@@ -189,15 +189,22 @@ fn map_parallel_min<T: Sync, R: Send>(
         return items.iter().map(f).collect();
     }
     let chunk = items.len().div_ceil(workers);
+    // the calling thread takes the first share: one thread fewer to start,
+    // and it is usually the thread that first used libphonenumber's
+    // regular expressions, which then take their search caches from it
+    // without the locking that other threads go through
+    let (first, rest) = items.split_at(chunk.min(items.len()));
     std::thread::scope(|scope| {
-        let handles: Vec<_> = items
+        let handles: Vec<_> = rest
             .chunks(chunk)
             .map(|part| scope.spawn(|| part.iter().map(&f).collect::<Vec<R>>()))
             .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect()
+        let mut out: Vec<R> = first.iter().map(&f).collect();
+        out.reserve(rest.len());
+        for h in handles {
+            out.extend(h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+        }
+        out
     })
 }
 
