@@ -380,6 +380,10 @@ fn domain_part_uncached(raw: &str, options: &EmailOptions) -> DomainResult {
         idna::uts46::Hyphens::Allow,
     );
     let mapped = mapped.into_owned();
+    if mapped.is_empty() {
+        // every character maps to nothing (U+FFA0, U+00AD…): nothing is left
+        return Err(EmailIssue::EmptyDomain);
+    }
     if mapped
         .chars()
         .any(|c| !(c.is_ascii_alphanumeric() || c == '-' || c == '.' || !c.is_ascii()))

@@ -15,6 +15,22 @@ fn valid_addresses_and_their_forms() {
 }
 
 #[test]
+fn a_domain_that_maps_to_nothing_is_empty() {
+    // U+FFA0 (a halfwidth Hangul filler) vanishes under UTS-46 mapping: nothing is left
+    // to deliver to, under any options
+    let lax = EmailOptions {
+        globally_deliverable: false,
+        ..EmailOptions::default()
+    };
+    for text in ["ali@\u{FFA0}", "ali@\u{FFA0}\u{FFA0}"] {
+        for options in [&EmailOptions::default(), &lax] {
+            let e = parse_with(text, options, EmailLists::builtin());
+            assert_eq!(e.error, Some(EmailIssue::EmptyDomain), "{text:?}");
+        }
+    }
+}
+
+#[test]
 fn kinds() {
     let kind = |s: &str| parse(s).kind;
     assert_eq!(kind("destek@firma.com.tr"), Some(EmailKind::Role));
