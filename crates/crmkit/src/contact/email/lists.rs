@@ -349,21 +349,20 @@ impl EmailLists {
     /// education and government for any of them (`edu`, `gov`); free
     /// only for the domain itself.
     fn parent_flags(&self, domain: &str) -> u8 {
-        let mut found = self.flags(domain);
-        let mut d = domain;
-        while let Some((_, parent)) = d.split_once('.') {
-            let f = self.flags(parent) & !FREE_BIT;
-            found |= if parent.contains('.') {
-                f
-            } else {
-                f & !DISPOSABLE_BIT
-            };
-            d = parent;
+        let (mut found, mut d, mut counts) = (0, domain, u8::MAX);
+        loop {
+            let f = self.flags(d) & counts;
+            // after the domain itself, free no longer counts
+            counts &= !FREE_BIT;
+            match d.split_once('.') {
+                Some((_, parent)) => {
+                    found |= f;
+                    d = parent;
+                }
+                // a bare top-level domain
+                None => return found | f & !DISPOSABLE_BIT,
+            }
         }
-        if !domain.contains('.') {
-            found &= !DISPOSABLE_BIT;
-        }
-        found
     }
 
     /// Adds one entry; the error says what a valid entry looks like.

@@ -96,7 +96,7 @@ fn plain(domain: &str) -> bool {
 const CACHE_SIZE: usize = 4096;
 
 thread_local! {
-    /// Corrections by domain, for domains that need the Unicode clean-up.
+    /// Corrections by domain, for the domains that took work to correct.
     static CACHE: std::cell::RefCell<RecentMap<Option<String>>> =
         std::cell::RefCell::new(RecentMap::new(CACHE_SIZE));
 }
@@ -113,10 +113,8 @@ pub(crate) fn suggest(text: &str) -> Option<String> {
     let fixed = match CACHE.with(|c| c.borrow_mut().get(domain)) {
         Some(hit) => hit,
         None => {
-            let (fixed, searched) = search(domain);
-            // remembered when finding it took work: a one-off company domain
-            // that no target comes near is answered faster than stored
-            if searched || !plain(domain) {
+            let (fixed, worth_keeping) = search(domain);
+            if worth_keeping {
                 CACHE.with(|c| c.borrow_mut().insert(domain, fixed.clone()));
             }
             fixed
@@ -166,10 +164,13 @@ fn correct_domain(domain: &str) -> Option<String> {
     search(domain).0
 }
 
-/// [`correct_domain`], and whether an edit distance had to be computed.
+/// The correction of `domain`, and whether it is worth remembering: when
+/// it needed the Unicode clean-up or an edit distance. A plain one-off
+/// company domain that no target comes near is answered faster than stored.
 fn search(domain: &str) -> (Option<String>, bool) {
     let lists = EmailLists::builtin();
-    let lower = if plain(domain) {
+    let is_plain = plain(domain);
+    let lower = if is_plain {
         Cow::Borrowed(domain)
     } else {
         Cow::Owned(domain.to_lowercase())
@@ -177,10 +178,10 @@ fn search(domain: &str) -> (Option<String>, bool) {
     // every target is a built-in free provider (tested)
     let known = |d: &str| lists.is_free(d);
     if known(&lower) {
-        return (None, false);
+        return (None, !is_plain);
     }
     let mut searched = false;
-    let cleaned = if plain(domain) {
+    let cleaned = if is_plain {
         repair_ending(domain)
     } else {
         Cow::Owned(clean(domain))
@@ -231,7 +232,7 @@ fn search(domain: &str) -> (Option<String>, bool) {
         best.filter(|_| !tie).map(|(_, t)| t.to_owned())
     };
     let fixed = fixed.filter(|f| *f != *lower);
-    (fixed, searched)
+    (fixed, searched || !is_plain)
 }
 
 #[cfg(test)]
