@@ -411,30 +411,17 @@ impl<'py> Interned<'py> {
             return self.py.None().into_bound(self.py);
         };
         let at = match self.seen.get(self.last) {
-            Some((k, _)) if k == s => self.last,
-            _ => {
-                // a short list is scanned; a long one (regions of a
-                // worldwide batch) is indexed
-                let found = if self.seen.len() <= 16 {
-                    self.seen.iter().position(|(k, _)| k == s)
-                } else {
-                    if self.index.is_empty() {
-                        self.index = (0..self.seen.len())
-                            .map(|i| (self.seen[i].0.clone(), i))
-                            .collect();
-                    }
-                    self.index.get(s).copied()
-                };
-                found.unwrap_or_else(|| {
-                    self.seen.push((s.to_owned(), PyString::new(self.py, s)));
-                    let i = self.seen.len() - 1;
-                    if !self.index.is_empty() {
-                        self.index.insert(s.to_owned(), i);
-                    }
-                    i
-                })
-            }
-        };
+            Some((k, _)) if k == s => Some(self.last),
+            // a short list is scanned; a long one (regions of a worldwide
+            // batch) is looked up in the index
+            _ if self.seen.len() <= 16 => self.seen.iter().position(|(k, _)| k == s),
+            _ => self.index.get(s).copied(),
+        }
+        .unwrap_or_else(|| {
+            self.index.insert(s.to_owned(), self.seen.len());
+            self.seen.push((s.to_owned(), PyString::new(self.py, s)));
+            self.seen.len() - 1
+        });
         self.last = at;
         self.seen[at].1.clone().into_any()
     }
@@ -572,14 +559,13 @@ fn regions(
             ),
         ));
     }
-    // a batch has few distinct codes, mostly repeated row after row
-    let mut known: Vec<(&str, Region)> = Vec::new();
+    let mut known: HashMap<&str, Region> = HashMap::new();
     let mut out = Vec::with_capacity(n);
     for (i, code) in codes.iter().enumerate() {
         let r = match code.map(str::trim) {
             None | Some("") => default,
-            Some(c) => match known.iter().find(|(k, _)| *k == c) {
-                Some((_, r)) => *r,
+            Some(c) => match known.get(c) {
+                Some(r) => *r,
                 None => {
                     let r = phone::region(c).map_err(|e| {
                         to_py(
@@ -587,7 +573,7 @@ fn regions(
                             crmkit::Error::invalid_argument("regions", format!("row {i}: {e}")),
                         )
                     })?;
-                    known.push((c, r));
+                    known.insert(c, r);
                     r
                 }
             },
