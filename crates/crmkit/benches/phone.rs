@@ -3,7 +3,10 @@ mod cpu_time;
 
 use criterion::measurement::Measurement;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use crmkit::contact::phone::{PhoneOptions, Region, parse_with, region};
+use crmkit::contact::phone::{
+    PhoneOptions, PhoneParser, Region, parse_with, region, with_thread_parser,
+};
+use rlibphonenumber::{PHONE_NUMBER_UTIL, PhoneNumberFormat};
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -150,7 +153,9 @@ fn numbers() -> Vec<(String, Region)> {
     out
 }
 
-fn bench_with<M: Measurement>(c: &mut Criterion<M>, group: &str) {
+/// `threads`: also time two threads (wall clock only; the CPU-time
+/// measurement counts the calling thread alone).
+fn bench_with<M: Measurement>(c: &mut Criterion<M>, group: &str, threads: bool) {
     let input = numbers();
     let lean = PhoneOptions { formats: false };
     let full = PhoneOptions::default();
@@ -174,15 +179,104 @@ fn bench_with<M: Measurement>(c: &mut Criterion<M>, group: &str) {
                 .count()
         })
     });
+    // what the crate underneath does alone on the same numbers: parse +
+    // is_valid + E.164, the pipeline the Python bench times phonenumbers on
+    // (no labels, extensions, type or region); the floor for `parse_with`
+    g.bench_function("rlibphonenumber_parse_valid_e164_2000", |b| {
+        b.iter(|| lib_pipeline(black_box(&input)))
+    });
+    g.finish();
+    inputs_from_bench(c, group, threads);
+}
+
+/// parse + is_valid + E.164 with rlibphonenumber only; counts valid numbers.
+fn lib_pipeline(input: &[(String, Region)]) -> usize {
+    input
+        .iter()
+        .filter_map(|(n, r)| PHONE_NUMBER_UTIL.parse(n, Some(*r)).ok())
+        .filter(|n| n.is_valid())
+        .filter(|n| !black_box(n.format_as(PhoneNumberFormat::E164)).is_empty())
+        .count()
+}
+
+/// The 100,000 numbers of the Python side-by-side bench
+/// (`bench/contact_phone.py`), when `../shared/peers/contact_inputs.py` has
+/// written them to `bench/out/data/phones.jsonl`: `parse_with` against the
+/// bare crate on exactly the inputs the Python figures come from.
+fn inputs_from_bench<M: Measurement>(c: &mut Criterion<M>, group: &str, threads: bool) {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../bench/out/data/phones.jsonl"
+    );
+    let Ok(text) = std::fs::read_to_string(path) else {
+        eprintln!("skipping {group}_inputs: {path} is absent (see bench/README.md)");
+        return;
+    };
+    let input: Vec<(String, Region)> = text
+        .lines()
+        .map(|line| {
+            let row: serde_json::Value = serde_json::from_str(line).expect("a JSON row");
+            let raw = row["raw"].as_str().expect("a raw number").to_owned();
+            let r = row["region"].as_str().unwrap_or("TR");
+            (raw, region(r).expect("a known region"))
+        })
+        .collect();
+    let lean = PhoneOptions { formats: false };
+    let mut g = c.benchmark_group(format!("{group}_inputs"));
+    g.throughput(Throughput::Elements(input.len() as u64));
+    g.sample_size(10);
+    g.bench_function("parse_validate_e164_100000", |b| {
+        b.iter(|| {
+            input
+                .iter()
+                .filter(|(n, r)| parse_with(black_box(n), Some(*r), &lean).valid)
+                .count()
+        })
+    });
+    g.bench_function("rlibphonenumber_parse_valid_e164_100000", |b| {
+        b.iter(|| lib_pipeline(black_box(&input)))
+    });
+    if threads {
+        // half the numbers on the calling thread, half on a rayon worker
+        // (which lives on between iterations, as in the Python batches):
+        // first both on the one shared parser, then the worker with a
+        // parser of its own (`with_thread_parser`)
+        let (first, second) = input.split_at(input.len() / 2);
+        let two = |own: bool| {
+            let count = |part: &[(String, Region)], p: &PhoneParser| {
+                part.iter()
+                    .filter(|(n, r)| p.parse_with(black_box(n), Some(*r), &lean).valid)
+                    .count()
+            };
+            let mut theirs = 0;
+            let mine = rayon::in_place_scope(|s| {
+                s.spawn(|_| {
+                    theirs = if own {
+                        with_thread_parser(|p| count(second, p))
+                    } else {
+                        count(second, PhoneParser::shared())
+                    }
+                });
+                count(first, PhoneParser::shared())
+            });
+            mine + theirs
+        };
+        g.bench_function("parse_validate_e164_2_threads_one_parser_100000", |b| {
+            b.iter(|| two(false))
+        });
+        g.bench_function("parse_validate_e164_2_threads_a_parser_each_100000", |b| {
+            b.iter(|| two(true))
+        });
+    }
     g.finish();
 }
 
 fn wall(c: &mut Criterion) {
-    bench_with(c, "phone");
+    bench_with(c, "phone", true);
 }
 
 fn cpu(c: &mut Criterion<cpu_time::CpuTime>) {
-    bench_with(c, "phone_cpu");
+    bench_with(c, "phone_cpu", false);
 }
 
 criterion_group!(wall_clock, wall);

@@ -21,14 +21,17 @@
 //! assert_eq!(typo.suggestion.as_deref(), Some("+905321234560"));
 //! ```
 
+mod parser;
 mod preparse;
+
+pub use parser::{OWN_PARSER_THREADS, PhoneParser, with_thread_parser};
 
 use super::ContactError;
 use crate::error::Result;
 pub use rlibphonenumber::enums::Region;
 use rlibphonenumber::{
     PHONE_NUMBER_UTIL, ParseError, PhoneNumber as LibNumber, PhoneNumberFormat, PhoneNumberType,
-    ValidationError,
+    PhoneNumberUtil, ValidationError, get_national_significant_number_owned,
 };
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -244,7 +247,7 @@ impl Default for PhoneOptions {
 /// assert_eq!(e164("O532 123 45 67", tr), None);
 /// ```
 pub fn e164(text: &str, default_region: Option<Region>) -> Option<String> {
-    e164_checked(text, default_region, false).map(|(e, _)| e)
+    PhoneParser::shared().e164(text, default_region)
 }
 
 /// [`e164`] and whether the number is valid under libphonenumber metadata,
@@ -257,10 +260,11 @@ pub fn e164(text: &str, default_region: Option<Region>) -> Option<String> {
 /// assert_eq!(e164_with_validity("0000 123 45 67", tr).map(|(_, v)| v), Some(false));
 /// ```
 pub fn e164_with_validity(text: &str, default_region: Option<Region>) -> Option<(String, bool)> {
-    e164_checked(text, default_region, true)
+    PhoneParser::shared().e164_with_validity(text, default_region)
 }
 
 fn e164_checked(
+    u: &PhoneNumberUtil,
     text: &str,
     default_region: Option<Region>,
     validity: bool,
@@ -275,16 +279,16 @@ fn e164_checked(
     if pre.number.trim_start().starts_with("00") {
         // "00" is the international prefix in most of the world; the full
         // parse decides between the two readings
-        let full = parse_in(text, default_region);
+        let full = parse_with_util(u, text, default_region, &PhoneOptions::default());
         return full.e164.filter(|_| full.possible).map(|e| (e, full.valid));
     }
-    let parsed = lib_parse(&pre.lib_input(), default_region)?;
-    if parsed.is_possible_with_reason().is_err() {
+    let parsed = u.parse(pre.lib_input(), default_region).ok()?;
+    if u.is_possible_number_with_reason(&parsed).is_err() {
         return None;
     }
-    let valid = validity && parsed.is_valid();
+    let valid = validity && u.is_valid_number(&parsed);
     Some((
-        e164_of(&parsed, &parsed.get_national_significant_number()),
+        e164_of(u, &parsed, &get_national_significant_number_owned(&parsed)),
         valid,
     ))
 }
@@ -292,9 +296,9 @@ fn e164_checked(
 /// The E.164 form of a parsed number from its national significant number:
 /// `+`, the country calling code and the number, as libphonenumber's E.164
 /// formatting writes it (extensions are never part of it).
-fn e164_of(n: &LibNumber, nsn: &str) -> String {
+fn e164_of(u: &PhoneNumberUtil, n: &LibNumber, nsn: &str) -> String {
     if n.national_number == 0 {
-        return n.format_as(PhoneNumberFormat::E164).into_owned();
+        return u.format(n, PhoneNumberFormat::E164).into_owned();
     }
     let mut e = String::with_capacity(nsn.len() + 5);
     // writing to a String cannot fail
@@ -314,12 +318,12 @@ pub fn region(code: &str) -> Result<Region> {
 /// The region of a parsed number: the only region of its country calling
 /// code, or for codes shared by several regions (+1, +7, +44…) the one
 /// whose metadata the number matches, as libphonenumber decides it.
-fn region_of(n: &LibNumber) -> Option<Region> {
-    let mut regions = PHONE_NUMBER_UTIL.get_regions_for_country_calling_code(n.country_code)?;
+fn region_of(u: &PhoneNumberUtil, n: &LibNumber) -> Option<Region> {
+    let mut regions = u.get_regions_for_country_calling_code(n.country_code)?;
     if regions.len() == 1 {
         return regions.next();
     }
-    n.get_region_code()
+    u.get_region_for_number(n)
 }
 
 /// The region and the line type of a parsed number, as libphonenumber's
@@ -327,15 +331,11 @@ fn region_of(n: &LibNumber) -> Option<Region> {
 /// looked up in the region's metadata, so a number without a region has no
 /// type; finding the region first spares the second walk over every region
 /// of a shared calling code that an invalid +1 or +7 number would cost.
-fn region_and_type(n: &LibNumber) -> (Option<Region>, PhoneNumberType) {
-    match region_of(n) {
-        Some(r) => (Some(r), n.get_type()),
+fn region_and_type(u: &PhoneNumberUtil, n: &LibNumber) -> (Option<Region>, PhoneNumberType) {
+    match region_of(u, n) {
+        Some(r) => (Some(r), u.get_number_type(n)),
         None => (None, PhoneNumberType::Unknown),
     }
-}
-
-fn lib_parse(text: &str, default_region: Option<Region>) -> Option<LibNumber> {
-    PHONE_NUMBER_UTIL.parse(text, default_region).ok()
 }
 
 /// Parses `text` with `default_region` for numbers written without a
@@ -362,6 +362,15 @@ pub fn parse_in(text: &str, default_region: Option<Region>) -> PhoneNumber {
 /// assert_eq!(p.national_format, None);
 /// ```
 pub fn parse_with(
+    text: &str,
+    default_region: Option<Region>,
+    options: &PhoneOptions,
+) -> PhoneNumber {
+    PhoneParser::shared().parse_with(text, default_region, options)
+}
+
+fn parse_with_util(
+    u: &PhoneNumberUtil,
     text: &str,
     default_region: Option<Region>,
     options: &PhoneOptions,
@@ -399,20 +408,18 @@ pub fn parse_with(
         out.suggestion = pre
             .confusable
             .as_deref()
-            .and_then(|c| lib_parse(c, default_region))
-            .filter(|n| n.is_valid())
-            .map(|n| n.format_as(PhoneNumberFormat::E164).into_owned());
+            .and_then(|c| u.parse(c, default_region).ok())
+            .filter(|n| u.is_valid_number(n))
+            .map(|n| u.format(&n, PhoneNumberFormat::E164).into_owned());
         return fail(out, PhoneIssue::LetterInNumber);
     }
     // the type decides validity too (a number is valid exactly when its
     // region's metadata gives it a type), so it is computed once
     let typed = |n: LibNumber| {
-        let (region, t) = region_and_type(&n);
+        let (region, t) = region_and_type(u, &n);
         (n, region, t)
     };
-    let first = PHONE_NUMBER_UTIL
-        .parse(pre.lib_input(), default_region)
-        .map(typed);
+    let first = u.parse(pre.lib_input(), default_region).map(typed);
     let parsed = match first {
         Ok((n, r, t)) if t != PhoneNumberType::Unknown => Ok((n, r, t)),
         first => {
@@ -422,11 +429,7 @@ pub fn parse_with(
                 .number
                 .trim_start()
                 .strip_prefix("00")
-                .and_then(|rest| {
-                    PHONE_NUMBER_UTIL
-                        .parse(format!("+{rest}"), default_region)
-                        .ok()
-                })
+                .and_then(|rest| u.parse(format!("+{rest}"), default_region).ok())
                 .map(typed)
                 .filter(|(_, _, t)| *t != PhoneNumberType::Unknown);
             match retry {
@@ -445,10 +448,10 @@ pub fn parse_with(
         Err(e) => return fail(out, PhoneIssue::from_parse_error(&e)),
     };
     out.valid = lib_type != PhoneNumberType::Unknown;
-    let possible = parsed.is_possible_with_reason();
+    let possible = u.is_possible_number_with_reason(&parsed);
     out.possible = possible.is_ok();
-    let nsn = parsed.get_national_significant_number();
-    out.e164 = Some(e164_of(&parsed, &nsn));
+    let nsn = get_national_significant_number_owned(&parsed);
+    out.e164 = Some(e164_of(u, &parsed, &nsn));
     out.country_code = u32::try_from(parsed.country_code).ok();
     out.national_number = Some(nsn);
     out.region = number_region.map(|r| r.to_string());
@@ -458,10 +461,9 @@ pub fn parse_with(
     if out.valid {
         out.phone_type = PhoneType::from_lib(lib_type);
         if options.formats {
-            out.national_format = Some(parsed.format_as(PhoneNumberFormat::National).into_owned());
+            out.national_format = Some(u.format(&parsed, PhoneNumberFormat::National).into_owned());
             out.international_format = Some(
-                parsed
-                    .format_as(PhoneNumberFormat::International)
+                u.format(&parsed, PhoneNumberFormat::International)
                     .into_owned(),
             );
         }
@@ -576,7 +578,7 @@ mod tests {
             digits in "[0-9]{4,12}",
         ) {
             if let Ok(n) = PHONE_NUMBER_UTIL.parse(format!("+{cc}{digits}"), None) {
-                prop_assert_eq!(region_and_type(&n), (n.get_region_code(), n.get_type()));
+                prop_assert_eq!(region_and_type(&PHONE_NUMBER_UTIL, &n), (n.get_region_code(), n.get_type()));
             }
         }
 
