@@ -99,6 +99,34 @@ def test_large_batches_agree_across_workers():
     )
 
 
+def test_phone_workers_keep_their_own_patterns_and_agree():
+    # each worker thread parses with patterns of its own; every form, every
+    # call (the worker threads live on between calls) equals one worker
+    styles = [
+        "0532 {a} {b} {c}",
+        "+1 ({a}) 5{b}-{c}{c}",
+        "+44 20 {a}{b} {c}{c}",
+        "0212 {a} {b} {c} dahili {b}",
+        "00{a}{b}{c}",
+        "444 {b}{c}",
+        "0850 {a} {b} {c}",
+        "Tel: 0O32 {a} {b} {c}",
+    ]
+    phones = [
+        styles[i % len(styles)].format(a=f"{i % 1000:03d}", b=f"{i % 100:02d}", c=f"{i % 97:02d}")
+        for i in range(12_000)
+    ]
+    regions = ["TR", "US", "GB"] * 4_000
+    one = contact.parse_phones(phones, columns=True, regions=regions, workers=1, formats=True)
+    for _ in range(2):
+        assert contact.parse_phones(phones, columns=True, regions=regions, workers=3, formats=True) == one
+    serial = [(p.valid, p.e164, p.type, p.region, p.extension, p.suggestion, p.error) for p in contact.parse_phones(phones, workers=1)]
+    parallel = [(p.valid, p.e164, p.type, p.region, p.extension, p.suggestion, p.error) for p in contact.parse_phones(phones, workers=3)]
+    assert parallel == serial
+    assert {"mobile", "fixed_line", "uan", "voip"} <= set(one["type"])
+    assert "letter_in_number" in one["error"]
+
+
 def test_bad_regions_name_the_row():
     with pytest.raises(crmkit.CrmkitError) as e:
         contact.parse_phones(["0532 123 45 67", "1"], columns=True, regions=["TR", "XX"])

@@ -189,23 +189,24 @@ fn map_parallel_min<T: Sync, R: Send>(
         return items.iter().map(f).collect();
     }
     let chunk = items.len().div_ceil(workers);
-    // the calling thread takes the first share: one thread fewer to start,
-    // and it is usually the thread that first used libphonenumber's
-    // regular expressions, which then take their search caches from it
-    // without the locking that other threads go through
+    // the calling thread takes the first share; the others go to rayon's
+    // pool, whose threads live on between batches, so what they keep per
+    // thread (a phone parser's compiled patterns, see
+    // `phone::with_thread_parser`) is built once per process
     let (first, rest) = items.split_at(chunk.min(items.len()));
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = rest
-            .chunks(chunk)
-            .map(|part| scope.spawn(|| part.iter().map(&f).collect::<Vec<R>>()))
-            .collect();
-        let mut out: Vec<R> = first.iter().map(&f).collect();
-        out.reserve(rest.len());
-        for h in handles {
-            out.extend(h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+    let mut parts: Vec<Vec<R>> = rest.chunks(chunk).map(|_| Vec::new()).collect();
+    let mut out = rayon::in_place_scope(|scope| {
+        for (slot, part) in parts.iter_mut().zip(rest.chunks(chunk)) {
+            let f = &f;
+            scope.spawn(move |_| *slot = part.iter().map(f).collect());
         }
-        out
-    })
+        first.iter().map(&f).collect::<Vec<R>>()
+    });
+    out.reserve(rest.len());
+    for part in parts {
+        out.extend(part);
+    }
+    out
 }
 
 /// [`map_parallel`] in chunks: each chunk is computed with the GIL released
@@ -224,7 +225,7 @@ fn map_chunked<T: Sync, R: Send>(
     };
     // on one thread, small chunks keep the results of one chunk in cache and
     // let the allocator reuse their memory for the next; several threads get
-    // large chunks, since each new thread starts with empty per-thread caches
+    // large chunks, so that each share is worth handing to another thread
     let size = if threads == 1 {
         2_048
     } else {
@@ -352,7 +353,10 @@ fn parse_phones(
         let texts = borrowed_texts(&items, "texts")?;
         Ok(py.detach(|| {
             map_parallel(&texts, workers, |t| {
-                PyPhone::from(phone::parse_in(t.unwrap_or(""), Some(r)))
+                let options = PhoneOptions::default();
+                PyPhone::from(phone::with_thread_parser(|p| {
+                    p.parse_with(t.unwrap_or(""), Some(r), &options)
+                }))
             })
         }))
     })
@@ -609,7 +613,7 @@ fn parse_phones_columns<'py>(
         let indexed: Vec<(usize, Option<&str>)> = texts.iter().copied().enumerate().collect();
         let parse = |(i, t): &(usize, Option<&str>)| {
             let r = per_row.as_ref().map_or(default, |rs| rs[*i]);
-            phone::parse_with(t.unwrap_or(""), Some(r), &options)
+            phone::with_thread_parser(|p| p.parse_with(t.unwrap_or(""), Some(r), &options))
         };
         map_chunked(py, &indexed, workers, parse, |p| {
             cols[0].push(flag(py, p.valid));

@@ -209,7 +209,13 @@ def parse_phones(
     """:func:`parse_phone` for a sequence (list, numpy array, pandas/polars
     Series, pyarrow array); ``None`` parses as empty. Runs with the GIL
     released on ``workers`` threads (0: one per core; batches under 4,096
-    numbers use one thread).
+    numbers use one thread). The calling thread takes one share; the others
+    go to worker threads that live on between calls, and each of the first
+    eight keeps libphonenumber's patterns compiled for itself, since threads
+    sharing one compiled set run no faster than one thread. The first batch
+    on a new worker compiles its set (a few hundred milliseconds), and each
+    set holds about 90 MB once 100,000 Turkish and US numbers have passed;
+    ``workers=1`` uses the process-wide set only.
 
     With ``columns=True`` no object is made per number: the result is one
     column per field — ``valid``, ``e164``, ``type``, ``region``,
