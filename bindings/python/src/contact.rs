@@ -351,9 +351,9 @@ fn parse_phones(
         let r = phone::region(region).map_err(|e| to_py(py, e))?;
         let items = items(texts)?;
         let texts = borrowed_texts(&items, "texts")?;
+        let options = PhoneOptions::default();
         Ok(py.detach(|| {
             map_parallel(&texts, workers, |t| {
-                let options = PhoneOptions::default();
                 PyPhone::from(phone::with_thread_parser(|p| {
                     p.parse_with(t.unwrap_or(""), Some(r), &options)
                 }))

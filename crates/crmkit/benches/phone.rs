@@ -3,9 +3,7 @@ mod cpu_time;
 
 use criterion::measurement::Measurement;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use crmkit::contact::phone::{
-    PhoneOptions, PhoneParser, Region, parse_with, region, with_thread_parser,
-};
+use crmkit::contact::phone::{PhoneOptions, PhoneParser, Region, region, with_thread_parser};
 use rlibphonenumber::{PHONE_NUMBER_UTIL, PhoneNumberFormat};
 use std::hint::black_box;
 use std::time::Duration;
@@ -163,21 +161,11 @@ fn bench_with<M: Measurement>(c: &mut Criterion<M>, group: &str, threads: bool) 
     g.throughput(Throughput::Elements(input.len() as u64));
     // parse + validate + E.164 (+ type, region, extension, suggestion)
     g.bench_function("parse_validate_e164_2000", |b| {
-        b.iter(|| {
-            input
-                .iter()
-                .filter(|(n, r)| parse_with(black_box(n), Some(*r), &lean).valid)
-                .count()
-        })
+        b.iter(|| count_valid(PhoneParser::shared(), &input, &lean))
     });
     // the same and the national and international formats
     g.bench_function("parse_validate_format_2000", |b| {
-        b.iter(|| {
-            input
-                .iter()
-                .filter(|(n, r)| parse_with(black_box(n), Some(*r), &full).valid)
-                .count()
-        })
+        b.iter(|| count_valid(PhoneParser::shared(), &input, &full))
     });
     // what the crate underneath does alone on the same numbers: parse +
     // is_valid + E.164, the pipeline the Python bench times phonenumbers on
@@ -187,6 +175,15 @@ fn bench_with<M: Measurement>(c: &mut Criterion<M>, group: &str, threads: bool) 
     });
     g.finish();
     inputs_from_bench(c, group, threads);
+}
+
+/// `parse_with` on every number (the free function is the shared parser's
+/// method); counts valid numbers.
+fn count_valid(p: &PhoneParser, input: &[(String, Region)], options: &PhoneOptions) -> usize {
+    input
+        .iter()
+        .filter(|(n, r)| p.parse_with(black_box(n), Some(*r), options).valid)
+        .count()
 }
 
 /// parse + is_valid + E.164 with rlibphonenumber only; counts valid numbers.
@@ -226,12 +223,7 @@ fn inputs_from_bench<M: Measurement>(c: &mut Criterion<M>, group: &str, threads:
     g.throughput(Throughput::Elements(input.len() as u64));
     g.sample_size(10);
     g.bench_function("parse_validate_e164_100000", |b| {
-        b.iter(|| {
-            input
-                .iter()
-                .filter(|(n, r)| parse_with(black_box(n), Some(*r), &lean).valid)
-                .count()
-        })
+        b.iter(|| count_valid(PhoneParser::shared(), &input, &lean))
     });
     g.bench_function("rlibphonenumber_parse_valid_e164_100000", |b| {
         b.iter(|| lib_pipeline(black_box(&input)))
@@ -243,21 +235,16 @@ fn inputs_from_bench<M: Measurement>(c: &mut Criterion<M>, group: &str, threads:
         // parser of its own (`with_thread_parser`)
         let (first, second) = input.split_at(input.len() / 2);
         let two = |own: bool| {
-            let count = |part: &[(String, Region)], p: &PhoneParser| {
-                part.iter()
-                    .filter(|(n, r)| p.parse_with(black_box(n), Some(*r), &lean).valid)
-                    .count()
-            };
             let mut theirs = 0;
             let mine = rayon::in_place_scope(|s| {
                 s.spawn(|_| {
                     theirs = if own {
-                        with_thread_parser(|p| count(second, p))
+                        with_thread_parser(|p| count_valid(p, second, &lean))
                     } else {
-                        count(second, PhoneParser::shared())
+                        count_valid(PhoneParser::shared(), second, &lean)
                     }
                 });
-                count(first, PhoneParser::shared())
+                count_valid(PhoneParser::shared(), first, &lean)
             });
             mine + theirs
         };

@@ -278,8 +278,8 @@ fn e164_checked(
     }
     if pre.number.trim_start().starts_with("00") {
         // "00" is the international prefix in most of the world; the full
-        // parse decides between the two readings
-        let full = parse_with_util(u, text, default_region, &PhoneOptions::default());
+        // parse decides between the two readings (its formats are not needed)
+        let full = parse_with_util(u, text, default_region, &PhoneOptions { formats: false });
         return full.e164.filter(|_| full.possible).map(|e| (e, full.valid));
     }
     let parsed = u.parse(pre.lib_input(), default_region).ok()?;
