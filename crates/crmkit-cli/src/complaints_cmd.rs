@@ -2,11 +2,13 @@
 //! category, channel or month, and a Pareto of topics.
 
 use crate::Failure;
+use crate::io::{self, Sink};
 use crate::table::{Table, f1};
 use clap::{Args, Subcommand};
 use crmkit::complaint::calendar::Calendar;
 use crmkit::complaint::report::{self, GroupBy, Handled, ReportRow};
-use std::io::Read;
+use crmkit::tabular::{QUOTE_MAX, quote};
+use std::io::Write;
 
 #[derive(Debug, Args)]
 pub(crate) struct ComplaintsArgs {
@@ -45,33 +47,15 @@ pub(crate) struct ReportArgs {
     /// Print JSON instead of tables.
     #[arg(long)]
     json: bool,
-}
-
-fn input(message: String) -> Failure {
-    Failure { message, code: 2 }
-}
-
-fn read_file(path: &str) -> Result<String, Failure> {
-    let mut text = String::new();
-    let result = if path == "-" {
-        std::io::stdin().read_to_string(&mut text).map(|_| ())
-    } else {
-        std::fs::read_to_string(path).map(|t| text = t)
-    };
-    result.map_err(|e| Failure {
-        message: format!("{path}: {e}"),
-        code: if e.kind() == std::io::ErrorKind::InvalidData {
-            2
-        } else {
-            1
-        },
-    })?;
-    Ok(text)
+    /// Write the report here instead of standard output (`-`); the file is
+    /// replaced only when the report is complete.
+    #[arg(long)]
+    out: Option<String>,
 }
 
 /// The records of a JSONL file; a bad line is an error naming it.
 fn read_handled(path: &str) -> Result<Vec<Handled>, Failure> {
-    let text = read_file(path)?;
+    let text = io::read_text(path)?;
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
@@ -84,7 +68,7 @@ fn read_handled(path: &str) -> Result<Vec<Handled>, Failure> {
             let message = message
                 .rsplit_once(" at line ")
                 .map_or(message.as_str(), |(m, _)| m);
-            input(format!(
+            Failure::data(format!(
                 "{name} line {}, column {}: {message}",
                 i + 1,
                 e.column()
@@ -97,8 +81,9 @@ fn read_handled(path: &str) -> Result<Vec<Handled>, Failure> {
 
 fn group_by(name: &str) -> Result<GroupBy, Failure> {
     serde_json::from_value(serde_json::Value::String(name.trim().to_owned())).map_err(|_| {
-        input(format!(
-            "--by {name:?}: expected first_department, resolving_department, category, channel, month or all"
+        Failure::usage(format!(
+            "--by {}: expected first_department, resolving_department, category, channel, month or all",
+            quote(name, QUOTE_MAX)
         ))
     })
 }
@@ -170,22 +155,29 @@ pub(crate) fn complaints(args: &ComplaintsArgs) -> Result<(), Failure> {
 }
 
 fn run_report(a: &ReportArgs) -> Result<(), Failure> {
+    let inputs: Vec<&str> = [Some(a.file.as_str()), a.calendar.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect();
+    io::check_paths(&inputs, &a.out.as_deref().into_iter().collect::<Vec<_>>())?;
     let groupings: Vec<(String, GroupBy)> =
         a.by.iter()
             .map(|b| Ok((b.trim().to_owned(), group_by(b)?)))
             .collect::<Result<_, Failure>>()?;
     let calendar = match &a.calendar {
         Some(path) => Some(
-            Calendar::from_toml(&read_file(path)?)
-                .map_err(|e| input(format!("--calendar {path}: {e}")))?,
+            Calendar::from_toml(&io::read_text(path)?)
+                .map_err(|e| Failure::from(e).prefixed(&format!("--calendar {path}")))?,
         ),
         None => None,
     };
     let now = match &a.now {
-        Some(s) => Some(
-            s.parse::<jiff::Timestamp>()
-                .map_err(|e| input(format!("--now {s:?}: {e} (expected RFC 3339)")))?,
-        ),
+        Some(s) => Some(s.parse::<jiff::Timestamp>().map_err(|e| {
+            Failure::usage(format!(
+                "--now {}: {e} (expected RFC 3339)",
+                quote(s, QUOTE_MAX)
+            ))
+        })?),
         None => None,
     };
     let handled = read_handled(&a.file)?;
@@ -195,7 +187,7 @@ fn run_report(a: &ReportArgs) -> Result<(), Failure> {
         tables.push((name.clone(), rows));
     }
     let pareto = report::pareto(&handled, |h| h.topic.clone().or_else(|| h.category.clone()));
-    if a.json {
+    let text = if a.json {
         let reports: serde_json::Map<String, serde_json::Value> = tables
             .iter()
             .map(|(name, rows)| (name.clone(), serde_json::json!(rows)))
@@ -206,22 +198,33 @@ fn run_report(a: &ReportArgs) -> Result<(), Failure> {
             "reports": reports,
             "pareto": pareto,
         });
-        println!("{out:#}");
-        return Ok(());
+        format!("{out:#}\n")
+    } else {
+        render(&handled, calendar.as_ref(), &tables, &pareto)
+    };
+    let mut sink = Sink::open(a.out.as_deref())?;
+    sink.write_all(text.as_bytes())
+        .map_err(|e| io::write_failure(sink.name(), &e))?;
+    sink.commit()
+}
+
+fn render(
+    handled: &[Handled],
+    calendar: Option<&Calendar>,
+    tables: &[(String, Vec<ReportRow>)],
+    pareto: &[report::ParetoRow],
+) -> String {
+    let mut out = format!("{} complaints\n", handled.len());
+    if let Some(c) = calendar {
+        out.push_str(&format!("business hours (bh): {}\n", c.name()));
     }
-    println!("{} complaints", handled.len());
-    if let Some(c) = &calendar {
-        println!("business hours (bh): {}", c.name());
+    for (name, rows) in tables {
+        out.push_str(&format!("\nBy {name}\n"));
+        out.push_str(&table(rows, name, calendar.is_some()));
     }
-    for (name, rows) in &tables {
-        println!();
-        println!("By {name}");
-        print!("{}", table(rows, name, calendar.is_some()));
-    }
-    println!();
-    println!("Pareto of topics");
+    out.push_str("\nPareto of topics\n");
     let mut t = Table::new(&["topic", "count", "share", "cumulative"]);
-    for p in &pareto {
+    for p in pareto {
         t.row(vec![
             p.topic.clone(),
             p.count.to_string(),
@@ -229,6 +232,6 @@ fn run_report(a: &ReportArgs) -> Result<(), Failure> {
             format!("{:.1}%", p.cumulative_percent),
         ]);
     }
-    print!("{}", t.render());
-    Ok(())
+    out.push_str(&t.render());
+    out
 }

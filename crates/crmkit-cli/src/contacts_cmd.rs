@@ -5,11 +5,13 @@
 //! contact.
 
 use crate::Failure;
+use crate::io::{self, CsvSink, Sink};
 use clap::Args;
 use crmkit::contact::email::{self, EmailKind, EmailLists, EmailOptions};
-use crmkit::contact::outcome::{self, Channel};
+use crmkit::contact::outcome::{self, Channel, Reason};
 use crmkit::contact::phone::{self, PhoneType, Region};
 use crmkit::contact::score::{self, ContactPoint, Evidence, EvidenceKind, PointClass, Policy};
+use crmkit::tabular::{BadRows, CsvFormat, CsvRows, QUOTE_MAX, Skipped, SkippedRow, quote};
 use std::collections::HashMap;
 
 #[derive(Debug, Args)]
@@ -31,9 +33,15 @@ pub(crate) struct ContactsArgs {
     /// Field delimiter.
     #[arg(long, default_value = ",")]
     delimiter: char,
-    /// Write here instead of standard output.
+    /// Write here instead of standard output (`-`: standard output). The
+    /// file is replaced only when the whole run succeeds.
     #[arg(long)]
     out: Option<String>,
+    /// Skip rows with the wrong number of fields, and history rows whose
+    /// outcome is not recognized, reporting how many on standard error,
+    /// instead of stopping at the first.
+    #[arg(long)]
+    lenient: bool,
     /// Delivery history CSV with the columns `contact` (an address or a
     /// number), `outcome` (an SMTP reply, enhanced code, DSN text, SMS
     /// report such as `stat:UNDELIV err:001`, an engagement word such as
@@ -108,13 +116,8 @@ impl Customers {
         c.scores.push(score);
     }
 
-    fn write(&self, path: &str, delimiter: u8) -> Result<(), Failure> {
-        let file = std::fs::File::create(path).map_err(|e| failure(format!("{path}: {e}"), 1))?;
-        let mut w = csv::WriterBuilder::new()
-            .delimiter(delimiter)
-            .from_writer(file);
-        let io = |e: csv::Error| failure(format!("{path}: {e}"), 1);
-        w.write_record(SUMMARY_COLUMNS).map_err(io)?;
+    fn write(&self, mut w: CsvSink) -> Result<Sink, Failure> {
+        w.row(SUMMARY_COLUMNS)?;
         for c in &self.customers {
             let s = score::summarize(&c.points, &c.scores);
             let best = |i: Option<usize>| match i {
@@ -126,7 +129,7 @@ impl Customers {
             };
             let [email, email_score] = best(s.best_email);
             let [phone, phone_score] = best(s.best_phone);
-            w.write_record([
+            w.row([
                 c.id.clone(),
                 c.points.len().to_string(),
                 email,
@@ -137,10 +140,9 @@ impl Customers {
                 s.last_contact_channel
                     .map(|ch| snake_name(&ch))
                     .unwrap_or_default(),
-            ])
-            .map_err(io)?;
+            ])?;
         }
-        w.flush().map_err(|e| failure(format!("{path}: {e}"), 1))
+        w.finish()
     }
 }
 
@@ -183,40 +185,23 @@ fn evidence_kind(text: &str) -> Option<EvidenceKind> {
     })
 }
 
-fn read_history(path: &str, region: Region, delimiter: u8) -> Result<History, Failure> {
-    let file = std::fs::File::open(path).map_err(|e| failure(format!("{path}: {e}"), 1))?;
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .flexible(true)
-        .from_reader(file);
-    let headers = reader
-        .headers()
-        .map_err(|e| failure(format!("{path}: header: {e}"), 2))?
-        .clone();
-    let find = |name: &str| headers.iter().position(|h| h.trim() == name);
+fn read_history(path: &str, region: Region, format: &CsvFormat) -> Result<History, Failure> {
+    let located = |e: crmkit::Error| Failure::from(e).prefixed(path);
+    let mut rows = CsvRows::new(io::open_input(path)?, format).map_err(located)?;
     let column = |name: &str| {
-        find(name).ok_or_else(|| {
-            let names: Vec<&str> = headers.iter().collect();
-            failure(
-                format!("{path}: header: no column {name:?}; the columns are {names:?} (expected contact, outcome, time and optionally source)"),
-                2,
-            )
+        rows.column(name).map_err(|e| {
+            Failure::from(e)
+                .prefixed(path)
+                .suffixed("(expected contact, outcome, time and optionally source)")
         })
     };
     let (contact_col, outcome_col, time_col) =
         (column("contact")?, column("outcome")?, column("time")?);
-    let source_col = find("source");
+    let source_col = rows.find("source");
     let mut history = History::default();
+    let mut unrecognized = Skipped::default();
     let mut record = csv::StringRecord::new();
-    loop {
-        let more = reader.read_record(&mut record).map_err(|e| {
-            let line = e.position().map_or(0, |p| p.line());
-            failure(format!("{path}: line {line}: {e}"), 2)
-        })?;
-        if !more {
-            break;
-        }
-        let line = record.position().map_or(0, |p| p.line());
+    while let Some(line) = rows.next_row(&mut record).map_err(located)? {
         let field = |c: usize| record.get(c).unwrap_or("").trim();
         let contact = field(contact_col);
         let is_email = contact.contains('@');
@@ -226,21 +211,16 @@ fn read_history(path: &str, region: Region, delimiter: u8) -> Result<History, Fa
             phone_key(contact, region)
         };
         let Some(key) = key else {
-            return Err(failure(
-                format!(
-                    "{path}: line {line}, column \"contact\": {contact:?} is neither a valid email address nor a phone number"
-                ),
-                2,
-            ));
+            return Err(Failure::data(format!(
+                "{path}: line {line}, column \"contact\": {} is neither a valid email address nor a phone number",
+                quote(contact, QUOTE_MAX)
+            )));
         };
         let at: jiff::Timestamp = field(time_col).parse().map_err(|e| {
-            failure(
-                format!(
-                    "{path}: line {line}, column \"time\": {:?} is not an RFC 3339 time such as 2026-11-01T09:00:00Z ({e})",
-                    field(time_col)
-                ),
-                2,
-            )
+            Failure::data(format!(
+                "{path}: line {line}, column \"time\": {} is not an RFC 3339 time such as 2026-11-01T09:00:00Z ({e})",
+                quote(field(time_col), QUOTE_MAX)
+            ))
         })?;
         let source = source_col.map(field).filter(|s| !s.is_empty());
         let text = field(outcome_col);
@@ -257,13 +237,35 @@ fn read_history(path: &str, region: Region, delimiter: u8) -> Result<History, Fa
                     Channel::Sms
                 };
                 let o = outcome::classify(text, channel);
-                // policy blocks and unreadable reports say nothing about the point
+                if o.reason == Reason::Unrecognized {
+                    let reason = format!(
+                        "outcome {} is not a recognized reply, report or outcome word",
+                        quote(text, QUOTE_MAX)
+                    );
+                    if format.bad_rows == BadRows::Reject {
+                        return Err(Failure::data(format!(
+                            "{path}: line {line}, column \"outcome\": {reason} (an SMTP reply, DSN, SMS report, \
+                             or one of delivered, engaged, inbound, transient, long_term, permanent); \
+                             --lenient skips such rows"
+                        )));
+                    }
+                    unrecognized.push(SkippedRow { line, reason });
+                    continue;
+                }
+                // policy blocks and pending reports say nothing about the point
                 Evidence::from_outcome(&o, at, source)
             }
         };
         if let Some(e) = evidence {
             history.by_key.entry(key).or_default().push(e);
         }
+    }
+    io::report_skipped(path, rows.skipped());
+    if unrecognized.count > 0 {
+        eprintln!(
+            "warning: {path}: skipped {} row(s) with an unrecognized outcome (first at line {})",
+            unrecognized.count, unrecognized.first[0].line
+        );
     }
     Ok(history)
 }
@@ -347,82 +349,65 @@ const PHONE_COLUMNS: &[&str] = &[
     "phone_error",
 ];
 
-fn failure(message: String, code: u8) -> Failure {
-    Failure { message, code }
-}
-
 pub(crate) fn contacts(args: &ContactsArgs) -> Result<(), Failure> {
     if !args.delimiter.is_ascii() {
-        return Err(failure(
-            format!(
-                "--delimiter must be one ASCII character, got {:?}",
-                args.delimiter
-            ),
-            2,
-        ));
+        return Err(Failure::usage(format!(
+            "--delimiter must be one ASCII character, got {:?}",
+            args.delimiter
+        )));
     }
-    let default_region = phone::region(&args.region)?;
-    let input: Box<dyn std::io::Read> = if args.file == "-" {
-        Box::new(std::io::stdin())
-    } else {
-        Box::new(
-            std::fs::File::open(&args.file)
-                .map_err(|e| failure(format!("{}: {e}", args.file), 1))?,
-        )
+    let inputs: Vec<&str> = [
+        Some(args.file.as_str()),
+        args.events.as_deref(),
+        args.policy.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let outputs: Vec<&str> = [args.out.as_deref(), args.summary.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect();
+    io::check_paths(&inputs, &outputs)?;
+    let default_region =
+        phone::region(&args.region).map_err(|e| Failure::usage(format!("--region: {e}")))?;
+    let format = CsvFormat {
+        delimiter: args.delimiter as u8,
+        bad_rows: if args.lenient {
+            BadRows::Skip
+        } else {
+            BadRows::Reject
+        },
     };
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(args.delimiter as u8)
-        .flexible(true)
-        .from_reader(input);
-    let headers = reader
-        .headers()
-        .map_err(|e| failure(format!("{}: header: {e}", args.file), 2))?
-        .clone();
-    let find = |name: &str| headers.iter().position(|h| h.trim() == name);
-    let email_col = find(&args.email_column);
-    let phone_col = find(&args.phone_column);
+    let located = |e: crmkit::Error| Failure::from(e).prefixed(&args.file);
+    let mut reader = CsvRows::new(io::open_input(&args.file)?, &format).map_err(located)?;
+    let headers = reader.headers().clone();
+    let email_col = reader.find(&args.email_column);
+    let phone_col = reader.find(&args.phone_column);
     let region_col = match &args.region_column {
-        Some(name) => Some(
-            find(name)
-                .ok_or_else(|| failure(format!("{}: header: no column {name:?}", args.file), 2))?,
-        ),
+        Some(name) => Some(reader.column(name).map_err(located)?),
         None => None,
     };
     // the summary's customer column (clap makes --summary require it)
     let customer_col = match (&args.summary, &args.customer_column) {
-        (Some(_), Some(name)) => Some(find(name).ok_or_else(|| {
-            let names: Vec<&str> = headers.iter().collect();
-            failure(
-                format!(
-                    "{}: header: --customer-column {name:?} is not a column; the columns are {names:?}",
-                    args.file
-                ),
-                2,
-            )
-        })?),
+        (Some(_), Some(name)) => Some(
+            reader
+                .column(name)
+                .map_err(|e| located(e).suffixed("(see --customer-column)"))?,
+        ),
         _ => None,
     };
     let mut customers = Customers::default();
     if email_col.is_none() && phone_col.is_none() {
         let names: Vec<&str> = headers.iter().collect();
-        return Err(failure(
-            format!(
-                "{}: header: neither {:?} nor {:?} is a column; the columns are {names:?} (see --email-column, --phone-column)",
-                args.file, args.email_column, args.phone_column
-            ),
-            2,
-        ));
+        return Err(Failure::data(format!(
+            "{}: header: neither {} nor {} is a column; the columns are {} (see --email-column, --phone-column)",
+            args.file,
+            quote(&args.email_column, QUOTE_MAX),
+            quote(&args.phone_column, QUOTE_MAX),
+            quote(&format!("{names:?}"), 4 * QUOTE_MAX)
+        )));
     }
-    let output: Box<dyn std::io::Write> = match &args.out {
-        Some(path) => {
-            Box::new(std::fs::File::create(path).map_err(|e| failure(format!("{path}: {e}"), 1))?)
-        }
-        None => Box::new(std::io::stdout().lock()),
-    };
-    let mut writer = csv::WriterBuilder::new()
-        .delimiter(args.delimiter as u8)
-        .from_writer(output);
-    let io = |e: csv::Error| failure(format!("writing: {e}"), 1);
     let mut header: Vec<String> = headers.iter().map(str::to_owned).collect();
     if email_col.is_some() {
         header.extend(EMAIL_COLUMNS.iter().map(|s| (*s).to_owned()));
@@ -433,25 +418,24 @@ pub(crate) fn contacts(args: &ContactsArgs) -> Result<(), Failure> {
     let scoring = match (&args.events, &args.now) {
         (Some(path), Some(now)) => {
             let now: jiff::Timestamp = now.parse().map_err(|e| {
-                failure(
-                    format!(
-                        "--now {now:?} is not an RFC 3339 time such as 2026-12-01T00:00:00Z ({e})"
-                    ),
-                    2,
-                )
+                Failure::usage(format!(
+                    "--now {} is not an RFC 3339 time such as 2026-12-01T00:00:00Z ({e})",
+                    quote(now, QUOTE_MAX)
+                ))
             })?;
             let policy = match &args.policy {
                 None => Policy::default(),
                 Some(p) => {
-                    let text =
-                        std::fs::read_to_string(p).map_err(|e| failure(format!("{p}: {e}"), 1))?;
-                    let policy: Policy =
-                        serde_json::from_str(&text).map_err(|e| failure(format!("{p}: {e}"), 2))?;
-                    policy.validate()?;
+                    let text = io::read_text(p)?;
+                    let policy: Policy = serde_json::from_str(&text)
+                        .map_err(|e| Failure::data(format!("{p}: {e}")))?;
+                    policy
+                        .validate()
+                        .map_err(|e| Failure::from(e).prefixed(p))?;
                     policy
                 }
             };
-            let history = read_history(path, default_region, args.delimiter as u8)?;
+            let history = read_history(path, default_region, &format)?;
             Some((history, policy, now))
         }
         _ => None,
@@ -464,7 +448,13 @@ pub(crate) fn contacts(args: &ContactsArgs) -> Result<(), Failure> {
             header.extend(PHONE_SCORE_COLUMNS.iter().map(|s| (*s).to_owned()));
         }
     }
-    writer.write_record(&header).map_err(io)?;
+    // outputs are opened once the inputs have been read as far as they can be up front
+    let mut writer = CsvSink::new(Sink::open(args.out.as_deref())?, args.delimiter as u8);
+    let summary = match &args.summary {
+        Some(path) => Some(CsvSink::new(Sink::open(Some(path))?, args.delimiter as u8)),
+        None => None,
+    };
+    writer.row(&header)?;
     let (options, lists) = (EmailOptions::default(), EmailLists::builtin());
     let flag = |b: bool| {
         if b {
@@ -474,16 +464,8 @@ pub(crate) fn contacts(args: &ContactsArgs) -> Result<(), Failure> {
         }
     };
     let mut record = csv::StringRecord::new();
-    loop {
-        let more = reader.read_record(&mut record).map_err(|e| {
-            let line = e.position().map_or(0, |p| p.line());
-            failure(format!("{}: line {line}: {e}", args.file), 2)
-        })?;
-        if !more {
-            break;
-        }
+    while reader.next_row(&mut record).map_err(located)?.is_some() {
         let mut row: Vec<String> = record.iter().map(str::to_owned).collect();
-        row.resize(headers.len(), String::new());
         let mut score_row: Vec<String> = Vec::new();
         let customer = customer_col.map(|c| customers.customer(record.get(c).unwrap_or("")));
         if let Some(c) = email_col {
@@ -536,13 +518,12 @@ pub(crate) fn contacts(args: &ContactsArgs) -> Result<(), Failure> {
             ]);
         }
         row.extend(score_row);
-        writer.write_record(&row).map_err(io)?;
+        writer.row(&row)?;
     }
-    writer
-        .flush()
-        .map_err(|e| failure(format!("writing: {e}"), 1))?;
-    if let Some(path) = &args.summary {
-        customers.write(path, args.delimiter as u8)?;
+    io::report_skipped(&args.file, reader.skipped());
+    let mut sinks = vec![writer.finish()?];
+    if let Some(summary) = summary {
+        sinks.push(customers.write(summary)?);
     }
-    Ok(())
+    io::commit_all(sinks)
 }

@@ -14,12 +14,11 @@ pub(crate) const SEGMENTS: [&str; 5] =
     ["channel", "touchpoint", "journey_stage", "period", "topics"];
 
 pub(crate) fn run() -> Result<(), Failure> {
-    print!("{}", report()?);
-    print!("{}", contact_report()?);
-    print!("{}", complaint_report()?);
-    print!("{}", routing_report()?);
-    print!("{}", identity_report()?);
-    Ok(())
+    crate::io::print(&report()?)?;
+    crate::io::print(&contact_report()?)?;
+    crate::io::print(&complaint_report()?)?;
+    crate::io::print(&routing_report()?)?;
+    crate::io::print(&identity_report()?)
 }
 
 fn heading(out: &mut String, title: &str) {
@@ -30,10 +29,8 @@ fn heading(out: &mut String, title: &str) {
 }
 
 fn ts(s: &str) -> Result<jiff::Timestamp, Failure> {
-    s.parse().map_err(|e| Failure {
-        message: format!("demo timestamp {s:?}: {e}"),
-        code: 1,
-    })
+    s.parse()
+        .map_err(|e| Failure::internal(format!("demo timestamp {s:?}: {e}")))
 }
 
 /// Contact validity on a few typical signals and contact points.

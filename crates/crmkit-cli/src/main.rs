@@ -4,16 +4,24 @@
 mod complaints_cmd;
 mod contacts_cmd;
 mod demo;
+mod io;
 mod resolve_cmd;
 mod route_cmd;
 mod survey_cmd;
 mod table;
 
 use clap::{Parser, Subcommand};
+use std::io::Write;
 use std::process::ExitCode;
 
 #[derive(Debug, Parser)]
-#[command(name = "crmkit", version, about = "Customer-data toolkit: survey metrics, and more to come", long_about = None)]
+#[command(
+    name = "crmkit",
+    version,
+    about = "Customer-data toolkit: survey metrics, contact validity, complaint routing and reports, identity resolution",
+    long_about = None,
+    after_help = EXIT_CODES
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -41,7 +49,20 @@ enum Command {
     Complaints(complaints_cmd::ComplaintsArgs),
 }
 
-/// A failure and the exit code it maps to: 2 for bad input, 1 otherwise.
+const EXIT_CODES: &str = "Exit codes (every command):
+  0  success (also when standard output is closed early, as by `| head`)
+  1  findings: what the command checked failed (route --check)
+  2  usage: a wrong option or value, or an output path that is also an input
+  3  bad input data: a malformed row, field, rule or policy (named in the message)
+  4  I/O: a file missing or unreadable, a disk full
+  5  internal error
+
+Output files are written whole or not at all; `-` is standard input or output.
+CSV files are read strictly: a row with the wrong number of fields or a quote
+that is never closed is an error naming its line; `--lenient` skips such rows
+and reports how many on standard error.";
+
+/// A failure and the exit code it maps to (see [`io::exit`]).
 #[derive(Debug)]
 pub(crate) struct Failure {
     pub(crate) message: String,
@@ -50,21 +71,52 @@ pub(crate) struct Failure {
 
 impl From<crmkit::Error> for Failure {
     fn from(e: crmkit::Error) -> Self {
-        // everything but I/O and internal errors is about the input
-        let input = !matches!(
-            e.code(),
-            crmkit::ErrorCode::Io | crmkit::ErrorCode::Panic | crmkit::ErrorCode::InsufficientSize
-        );
+        use crmkit::ErrorCode;
+        let code = match e.code() {
+            ErrorCode::Io => io::exit::IO,
+            ErrorCode::Panic | ErrorCode::InsufficientSize => io::exit::INTERNAL,
+            ErrorCode::InvalidArgument => io::exit::USAGE,
+            _ => io::exit::DATA,
+        };
         Failure {
             message: e.to_string(),
-            code: if input { 2 } else { 1 },
+            code,
         }
     }
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = match cli.command {
+    // an internal error is reported as one, with exit code 5, never as a
+    // crash with a backtrace
+    std::panic::set_hook(Box::new(|info| {
+        let _ = writeln!(
+            std::io::stderr(),
+            "error: internal error: {info}; please report it"
+        );
+    }));
+    let result = std::panic::catch_unwind(|| run(cli)).unwrap_or_else(|_| {
+        Err(Failure {
+            message: String::new(),
+            code: io::exit::INTERNAL,
+        })
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        // standard output was closed by its reader
+        Err(f) if f.code == io::exit::OK => ExitCode::SUCCESS,
+        // already reported by the panic hook
+        Err(f) if f.message.is_empty() => ExitCode::from(f.code),
+        Err(f) => {
+            // nothing more can be said when standard error is closed too
+            let _ = writeln!(std::io::stderr(), "error: {}", f.message);
+            ExitCode::from(f.code)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), Failure> {
+    match cli.command {
         Command::Demo => demo::run(),
         Command::Nps(a) => survey_cmd::nps(&a),
         Command::NpsDiff(a) => survey_cmd::nps_diff(&a),
@@ -74,12 +126,5 @@ fn main() -> ExitCode {
         Command::Resolve(a) => resolve_cmd::resolve(&a),
         Command::Route(a) => route_cmd::route(&a),
         Command::Complaints(a) => complaints_cmd::complaints(&a),
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(f) => {
-            eprintln!("error: {}", f.message);
-            ExitCode::from(f.code)
-        }
     }
 }

@@ -11,6 +11,8 @@ use crmkit::identity::record::{ColumnMap, Field, RecordTable, read_csv};
 use crmkit::identity::{Model, Resolution, Settings, Stage, resolve_with};
 
 use crate::Failure;
+use crate::io::{self, CsvSink, Sink};
+use crmkit::tabular::{BadRows, QUOTE_MAX, quote};
 
 #[derive(Debug, Args)]
 pub(crate) struct ResolveArgs {
@@ -23,7 +25,8 @@ pub(crate) struct ResolveArgs {
     /// Link two files: only pairs across them are compared.
     #[arg(long)]
     link: bool,
-    /// Write `id,cluster_id` here (default: standard output).
+    /// Write `id,cluster_id` here (default or `-`: standard output). Every
+    /// output file is replaced only when the whole run succeeds.
     #[arg(long)]
     out: Option<String>,
     /// Write one golden record per cluster here.
@@ -68,35 +71,34 @@ pub(crate) struct ResolveArgs {
     /// No progress on standard error.
     #[arg(long)]
     quiet: bool,
-}
-
-fn fail(message: impl Into<String>, code: u8) -> Failure {
-    Failure {
-        message: message.into(),
-        code,
-    }
+    /// Skip rows with the wrong number of fields (and report how many on
+    /// standard error) instead of stopping at the first.
+    #[arg(long)]
+    lenient: bool,
 }
 
 fn column_map(args: &ResolveArgs) -> Result<ColumnMap, Failure> {
     let mut map = ColumnMap {
         id_column: args.id_column.clone(),
         delimiter: Some(args.delimiter),
+        bad_rows: if args.lenient {
+            BadRows::Skip
+        } else {
+            BadRows::Reject
+        },
         ..ColumnMap::default()
     };
     for m in &args.maps {
         let (col, field) = m
             .split_once('=')
-            .ok_or_else(|| fail(format!("--map {m:?}: expected COLUMN=FIELD"), 2))?;
+            .ok_or_else(|| Failure::usage(format!("--map {m:?}: expected COLUMN=FIELD")))?;
         let f: Field = serde_json::from_value(serde_json::Value::String(field.trim().into()))
             .map_err(|_| {
-                fail(
-                    format!(
-                        "--map {m:?}: unknown field `{field}`; expected one of id, source, \
-                         first_name, last_name, full_name, email, phone, date_of_birth, \
-                         national_id, customer_number, address, city, postcode, country, updated_at"
-                    ),
-                    2,
-                )
+                Failure::usage(format!(
+                    "--map {m:?}: unknown field `{field}`; expected one of id, source, \
+                     first_name, last_name, full_name, email, phone, date_of_birth, \
+                     national_id, customer_number, address, city, postcode, country, updated_at"
+                ))
             })?;
         map.columns.insert(col.trim().to_owned(), f);
     }
@@ -104,25 +106,18 @@ fn column_map(args: &ResolveArgs) -> Result<ColumnMap, Failure> {
 }
 
 fn read(path: &str, map: &ColumnMap) -> Result<RecordTable, Failure> {
-    let located = |e: crmkit::Error| {
-        let mut f = Failure::from(e);
-        f.message = format!("{path}: {}", f.message);
-        f
-    };
-    if path == "-" {
-        return read_csv(std::io::stdin().lock(), map).map_err(located);
-    }
-    let file = std::fs::File::open(path).map_err(|e| fail(format!("{path}: {e}"), 2))?;
-    read_csv(std::io::BufReader::new(file), map).map_err(located)
+    let t = read_csv(io::open_input(path)?, map).map_err(|e| Failure::from(e).prefixed(path))?;
+    io::report_skipped(path, &t.skipped);
+    Ok(t)
+}
+
+fn json_file<T: serde::de::DeserializeOwned>(path: &str) -> Result<T, Failure> {
+    serde_json::from_str(&io::read_text(path)?).map_err(|e| Failure::data(format!("{path}: {e}")))
 }
 
 fn settings(args: &ResolveArgs) -> Result<Settings, Failure> {
     let mut s = match &args.settings {
-        Some(path) => {
-            let text =
-                std::fs::read_to_string(path).map_err(|e| fail(format!("{path}: {e}"), 2))?;
-            serde_json::from_str(&text).map_err(|e| fail(format!("{path}: {e}"), 2))?
-        }
+        Some(path) => json_file(path)?,
         None => Settings::default(),
     };
     if let Some(t) = args.threshold {
@@ -132,29 +127,32 @@ fn settings(args: &ResolveArgs) -> Result<Settings, Failure> {
         s.default_country = args.country.clone();
     }
     if let Some(path) = &args.model {
-        let text = std::fs::read_to_string(path).map_err(|e| fail(format!("{path}: {e}"), 2))?;
-        let m: Model = serde_json::from_str(&text).map_err(|e| fail(format!("{path}: {e}"), 2))?;
+        let m: Model = json_file(path)?;
         s.model = Some(m);
     }
     Ok(s)
 }
 
-fn writer(path: Option<&str>) -> Result<Box<dyn Write>, Failure> {
-    Ok(match path {
-        None | Some("-") => Box::new(std::io::stdout().lock()),
-        Some(p) => Box::new(std::io::BufWriter::new(
-            std::fs::File::create(p).map_err(|e| fail(format!("{p}: {e}"), 1))?,
-        )),
-    })
-}
-
 pub(crate) fn resolve(args: &ResolveArgs) -> Result<(), Failure> {
     if args.files.len() == 2 && !args.link {
-        return Err(fail("two files given: add --link to link them", 2));
+        return Err(Failure::usage("two files given: add --link to link them"));
     }
     if args.link && args.files.len() != 2 {
-        return Err(fail("--link needs exactly two files", 2));
+        return Err(Failure::usage("--link needs exactly two files"));
     }
+    let mut inputs: Vec<&str> = args.files.iter().map(String::as_str).collect();
+    inputs.extend(args.settings.as_deref());
+    inputs.extend(args.model.as_deref());
+    let outputs: Vec<&str> = [
+        args.out.as_deref(),
+        args.golden.as_deref(),
+        args.pairs.as_deref(),
+        args.save_model.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    io::check_paths(&inputs, &outputs)?;
     let map = column_map(args)?;
     let settings = settings(args)?;
     let start = Instant::now();
@@ -176,13 +174,10 @@ pub(crate) fn resolve(args: &ResolveArgs) -> Result<(), Failure> {
         let mut seen = std::collections::HashSet::new();
         for r in &records {
             if !seen.insert(r.id.as_str()) {
-                return Err(fail(
-                    format!(
-                        "id `{}` appears in both files; ids must be unique across linked files",
-                        r.id
-                    ),
-                    2,
-                ));
+                return Err(Failure::data(format!(
+                    "id {} appears in both files; ids must be unique across linked files",
+                    quote(&r.id, QUOTE_MAX)
+                )));
             }
         }
     }
@@ -198,53 +193,54 @@ pub(crate) fn resolve(args: &ResolveArgs) -> Result<(), Failure> {
         records.len(),
         res.cluster_count()
     ));
-    let mut out = writer(args.out.as_deref())?;
-    let mut w = csv::Writer::from_writer(&mut out);
-    let io = |e: csv::Error| fail(format!("writing clusters: {e}"), 1);
-    w.write_record(["id", "cluster_id"]).map_err(io)?;
-    for (id, c) in res.ids.iter().zip(res.cluster_ids()) {
-        w.write_record([id.as_str(), c]).map_err(io)?;
+    // what goes to the terminal is made first, so that a bad --explain id
+    // fails the run before any output file is replaced
+    let mut info = Vec::new();
+    if args.report {
+        report(&mut info, &res).map_err(|e| Failure::internal(e.to_string()))?;
     }
-    w.flush()
-        .map_err(|e| fail(format!("writing clusters: {e}"), 1))?;
-    drop(w);
-    drop(out);
-    say("clusters written");
+    if let Some(pair) = &args.explain {
+        explain(&mut info, &res, &pair[0], &pair[1])?;
+    }
+    let mut w = CsvSink::new(Sink::open(args.out.as_deref())?, b',');
+    w.row(["id", "cluster_id"])?;
+    for (id, c) in res.ids.iter().zip(res.cluster_ids()) {
+        w.row([id.as_str(), c])?;
+    }
+    let mut sinks = vec![w.finish()?];
     if let Some(path) = &args.golden {
-        write_golden(path, &records, &res)?;
-        say("golden records written");
+        sinks.push(write_golden(path, &records, &res)?);
     }
     if let Some(path) = &args.pairs {
-        let mut w = csv::Writer::from_writer(writer(Some(path))?);
-        let io = |e: csv::Error| fail(format!("{path}: {e}"), 1);
-        w.write_record(["id_a", "id_b", "probability", "weight"])
-            .map_err(io)?;
+        let mut w = CsvSink::new(Sink::open(Some(path))?, b',');
+        w.row(["id_a", "id_b", "probability", "weight"])?;
         for p in &res.pairs {
-            w.write_record([
+            w.row([
                 res.ids[p.a as usize].as_str(),
                 res.ids[p.b as usize].as_str(),
                 &format!("{:.6}", p.probability),
                 &format!("{:.3}", p.weight),
-            ])
-            .map_err(io)?;
+            ])?;
         }
-        w.flush().map_err(|e| fail(format!("{path}: {e}"), 1))?;
+        sinks.push(w.finish()?);
     }
     if let Some(path) = &args.save_model {
-        let json = serde_json::to_string_pretty(&res.model).map_err(|e| fail(e.to_string(), 1))?;
-        std::fs::write(path, json).map_err(|e| fail(format!("{path}: {e}"), 1))?;
+        let json = serde_json::to_string_pretty(&res.model)
+            .map_err(|e| Failure::internal(format!("model: {e}")))?;
+        let mut sink = Sink::open(Some(path))?;
+        sink.write_all(json.as_bytes())
+            .map_err(|e| io::write_failure(path, &e))?;
+        sinks.push(sink);
     }
+    let to_stdout = args.out.as_deref().is_none_or(|p| p == "-");
+    io::commit_all(sinks)?;
+    say("written");
     // statistics go where the clusters do not
-    let mut info: Box<dyn Write> = if args.out.is_some() {
-        Box::new(std::io::stdout().lock())
+    if to_stdout {
+        // best effort, as the progress lines
+        let _ = std::io::stderr().write_all(&info);
     } else {
-        Box::new(std::io::stderr().lock())
-    };
-    if args.report {
-        report(&mut info, &res).map_err(|e| fail(e.to_string(), 1))?;
-    }
-    if let Some(pair) = &args.explain {
-        explain(&mut info, &res, &pair[0], &pair[1])?;
+        io::print(&String::from_utf8_lossy(&info))?;
     }
     Ok(())
 }
@@ -253,7 +249,7 @@ fn write_golden(
     path: &str,
     records: &[crmkit::identity::Record],
     res: &Resolution,
-) -> Result<(), Failure> {
+) -> Result<Sink, Failure> {
     use rayon::prelude::*;
     const FIELDS: [&str; 8] = [
         "first_name",
@@ -280,13 +276,12 @@ fn write_golden(
     let name = |m: &Vec<usize>| res.ids[res.cluster_of[m[0]]].as_str();
     members.sort_by(|a, b| id_order(name(a), name(b)));
     let settings = GoldenSettings::default();
-    let mut w = csv::Writer::from_writer(writer(Some(path))?);
-    let io = |e: csv::Error| fail(format!("{path}: {e}"), 1);
+    let mut w = CsvSink::new(Sink::open(Some(path))?, b',');
     let mut header = vec!["cluster_id".to_owned(), "record_ids".to_owned()];
     header.extend(FIELDS.iter().map(|f| (*f).to_owned()));
     header.extend(["emails".to_owned(), "phones".to_owned()]);
     header.extend(FIELDS.iter().map(|f| format!("{f}_from")));
-    w.write_record(&header).map_err(io)?;
+    w.row(&header)?;
     for chunk in members.chunks(16_384) {
         let rows: Vec<Vec<String>> = chunk
             .par_iter()
@@ -310,10 +305,10 @@ fn write_golden(
             })
             .collect();
         for row in &rows {
-            w.write_record(row).map_err(io)?;
+            w.row(row)?;
         }
     }
-    w.flush().map_err(|e| fail(format!("{path}: {e}"), 1))
+    w.finish()
 }
 
 fn report(out: &mut dyn Write, res: &Resolution) -> std::io::Result<()> {
@@ -378,12 +373,16 @@ fn report(out: &mut dyn Write, res: &Resolution) -> std::io::Result<()> {
 
 fn explain(out: &mut dyn Write, res: &Resolution, a: &str, b: &str) -> Result<(), Failure> {
     let find = |id: &str| {
-        res.index_of(id)
-            .ok_or_else(|| fail(format!("--explain: no record with id `{id}`"), 2))
+        res.index_of(id).ok_or_else(|| {
+            Failure::usage(format!(
+                "--explain: no record with id {}",
+                quote(id, QUOTE_MAX)
+            ))
+        })
     };
     let (ia, ib) = (find(a)?, find(b)?);
     let e = res.explain(ia, ib);
-    let io = |e: std::io::Error| fail(e.to_string(), 1);
+    let io = |e: std::io::Error| Failure::internal(e.to_string());
     writeln!(out, "{a} ~ {b}").map_err(io)?;
     writeln!(out, "  {:<16} {:>8}", "prior", format!("{:+.2}", e.prior)).map_err(io)?;
     for f in &e.fields {

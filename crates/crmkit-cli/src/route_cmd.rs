@@ -4,12 +4,14 @@
 //! examples.
 
 use crate::Failure;
+use crate::io::{Sink, check_paths, commit_all, print, read_text, write_failure};
 use clap::Args;
 use crmkit::complaint::calendar::Calendar;
 use crmkit::complaint::intake::complaints_from_json;
 use crmkit::complaint::routing::{CheckReport, Decision, RoutingState, RuleSet, Severity};
+use crmkit::tabular::{QUOTE_MAX, quote};
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
+use std::io::Write;
 
 #[derive(Debug, Args)]
 pub(crate) struct RouteArgs {
@@ -34,7 +36,8 @@ pub(crate) struct RouteArgs {
     /// Start of the due time for complaints without `received_at` (RFC 3339).
     #[arg(long)]
     now: Option<String>,
-    /// Writes decisions here (`.csv` for CSV, else JSON lines) instead of standard output.
+    /// Writes decisions here (`.csv` for CSV, else JSON lines) instead of
+    /// standard output (`-`); the file is replaced only when the run succeeds.
     #[arg(long)]
     out: Option<String>,
     /// With --check: the report as JSON.
@@ -42,34 +45,19 @@ pub(crate) struct RouteArgs {
     json: bool,
 }
 
-fn failure(message: String, code: u8) -> Failure {
-    Failure { message, code }
-}
-
-fn read(path: &str) -> Result<String, Failure> {
-    if path == "-" {
-        let mut s = String::new();
-        std::io::stdin()
-            .read_to_string(&mut s)
-            .map_err(|e| failure(format!("standard input: {e}"), 1))?;
-        return Ok(s);
-    }
-    std::fs::read_to_string(path).map_err(|e| failure(format!("{path}: {e}"), 2))
-}
-
 fn load_rules(path: &str, calendar: Option<&str>) -> Result<RuleSet, Failure> {
-    let text = read(path)?;
+    let text = read_text(path)?;
     let rules = if path.ends_with(".json") {
         RuleSet::from_json(&text)
     } else {
         RuleSet::from_toml(&text)
     }
-    .map_err(|e| failure(format!("{path}: {e}"), 2))?;
+    .map_err(|e| Failure::from(e).prefixed(path))?;
     match calendar {
         None => Ok(rules),
         Some(c) => {
             let cal =
-                Calendar::from_toml(&read(c)?).map_err(|e| failure(format!("{c}: {e}"), 2))?;
+                Calendar::from_toml(&read_text(c)?).map_err(|e| Failure::from(e).prefixed(c))?;
             Ok(rules.with_calendar(cal))
         }
     }
@@ -80,44 +68,62 @@ pub(crate) fn route(args: &RouteArgs) -> Result<(), Failure> {
         return check(path, args);
     }
     let (Some(file), Some(rules_path)) = (&args.file, &args.rules) else {
-        return Err(failure(
+        return Err(Failure::usage(
             "give complaints and --rules (crmkit route complaints.jsonl --rules rules.toml), \
-             or --check rules.toml"
-                .into(),
-            2,
+             or --check rules.toml",
         ));
     };
+    let inputs: Vec<&str> = [
+        Some(file.as_str()),
+        Some(rules_path.as_str()),
+        args.calendar.as_deref(),
+        args.state.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let outputs: Vec<&str> = [args.out.as_deref(), args.save_state.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect();
+    check_paths(&inputs, &outputs)?;
     let rules = load_rules(rules_path, args.calendar.as_deref())?;
     let complaints =
-        complaints_from_json(&read(file)?).map_err(|e| failure(format!("{file}: {e}"), 2))?;
+        // whatever is wrong in the file is bad input data
+        complaints_from_json(&read_text(file)?).map_err(|e| Failure::data(format!("{file}: {e}")))?;
     let mut state = match &args.state {
         None => RoutingState::default(),
-        Some(p) => serde_json::from_str(&read(p)?)
-            .map_err(|e| failure(format!("{p}: not a routing state ({e})"), 2))?,
+        Some(p) => serde_json::from_str(&read_text(p)?)
+            .map_err(|e| Failure::data(format!("{p}: not a routing state ({e})")))?,
     };
     let now = args
         .now
         .as_deref()
         .map(|t| {
-            t.parse()
-                .map_err(|e| failure(format!("--now {t:?}: not an RFC 3339 time ({e})"), 2))
+            t.parse().map_err(|e| {
+                Failure::usage(format!(
+                    "--now {}: not an RFC 3339 time ({e})",
+                    quote(t, QUOTE_MAX)
+                ))
+            })
         })
         .transpose()?;
     let decisions = rules.route_batch(&complaints, &mut state, now)?;
 
-    let mut sink: Box<dyn Write> = match &args.out {
-        Some(p) => Box::new(std::io::BufWriter::new(
-            std::fs::File::create(p).map_err(|e| failure(format!("{p}: {e}"), 1))?,
-        )),
-        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
-    };
-    let csv_out = args.out.as_deref().is_some_and(|p| p.ends_with(".csv"));
-    write_decisions(&decisions, csv_out, &mut sink).map_err(|e| failure(e, 1))?;
-    sink.flush().map_err(|e| failure(e.to_string(), 1))?;
+    let mut sink = Sink::open(args.out.as_deref())?;
+    let csv_out = sink.is_file_ending(".csv");
+    write_decisions(&decisions, csv_out, &mut sink).map_err(|e| write_failure(sink.name(), &e))?;
+    let mut sinks = vec![sink];
     if let Some(p) = &args.save_state {
-        let json = serde_json::to_string_pretty(&state).map_err(|e| failure(e.to_string(), 1))?;
-        std::fs::write(p, json).map_err(|e| failure(format!("{p}: {e}"), 1))?;
+        let mut state_sink = Sink::open(Some(p))?;
+        let json = serde_json::to_string_pretty(&state)
+            .map_err(|e| Failure::internal(format!("routing state: {e}")))?;
+        state_sink
+            .write_all(json.as_bytes())
+            .map_err(|e| write_failure(p, &e))?;
+        sinks.push(state_sink);
     }
+    commit_all(sinks)?;
     let mut by_department: BTreeMap<&str, usize> = BTreeMap::new();
     for d in &decisions {
         *by_department.entry(&d.department).or_default() += 1;
@@ -139,11 +145,11 @@ fn write_decisions(
     decisions: &[Decision],
     csv_out: bool,
     out: &mut dyn Write,
-) -> Result<(), String> {
+) -> std::io::Result<()> {
     if !csv_out {
         for d in decisions {
-            let line = serde_json::to_string(d).map_err(|e| e.to_string())?;
-            writeln!(out, "{line}").map_err(|e| e.to_string())?;
+            serde_json::to_writer(&mut *out, d)?;
+            out.write_all(b"\n")?;
         }
         return Ok(());
     }
@@ -158,8 +164,7 @@ fn write_decisions(
         "fired",
         "assigned_by",
         "notify",
-    ])
-    .map_err(|e| e.to_string())?;
+    ])?;
     for d in decisions {
         w.write_record([
             d.complaint_id.clone().unwrap_or_default(),
@@ -171,36 +176,33 @@ fn write_decisions(
             d.fired.join(" "),
             d.assigned_by.as_str().to_owned(),
             d.notify.join(" "),
-        ])
-        .map_err(|e| e.to_string())?;
+        ])?;
     }
-    w.flush().map_err(|e| e.to_string())
+    w.flush()
 }
 
 fn check(path: &str, args: &RouteArgs) -> Result<(), Failure> {
     let rules = load_rules(path, args.calendar.as_deref())?;
     let report = rules.check()?;
     if args.json {
-        let json = serde_json::to_string_pretty(&report).map_err(|e| failure(e.to_string(), 1))?;
-        println!("{json}");
+        let json = serde_json::to_string_pretty(&report)
+            .map_err(|e| Failure::internal(format!("check report: {e}")))?;
+        print(&format!("{json}\n"))?;
     } else {
-        print!("{}", render(path, &report));
+        print(&render(path, &report))?;
     }
     if report.ok() {
         Ok(())
     } else {
-        Err(failure(
-            format!(
-                "{path}: {} error(s), {} example(s) failed",
-                report
-                    .findings
-                    .iter()
-                    .filter(|f| f.severity == Severity::Error)
-                    .count(),
-                report.examples.iter().filter(|e| !e.passed).count()
-            ),
-            1,
-        ))
+        Err(Failure::findings(format!(
+            "{path}: {} error(s), {} example(s) failed",
+            report
+                .findings
+                .iter()
+                .filter(|f| f.severity == Severity::Error)
+                .count(),
+            report.examples.iter().filter(|e| !e.passed).count()
+        )))
     }
 }
 

@@ -1,13 +1,14 @@
 //! `crmkit nps | csat | ces FILE.csv`.
 
 use crate::Failure;
+use crate::io;
 use crate::table::{Table, f1, interval, pct};
 use clap::Args;
 use crmkit::survey::table::{AnswerTable, ColumnSpec, read_csv};
 use crmkit::survey::{
     self, Ces, CesOptions, Csat, CsatOptions, IntervalMethod, Nps, NpsOptions, Scale, Tally,
 };
-use std::io::Read;
+use crmkit::tabular::BadRows;
 
 /// Options shared by every survey command.
 #[derive(Debug, Args)]
@@ -32,6 +33,10 @@ pub(crate) struct Common {
     /// Print JSON instead of a table.
     #[arg(long)]
     json: bool,
+    /// Skip rows with the wrong number of fields (and report how many on
+    /// standard error) instead of stopping at the first.
+    #[arg(long)]
+    lenient: bool,
 }
 
 #[derive(Debug, Args)]
@@ -72,44 +77,26 @@ pub(crate) struct CesArgs {
 
 fn read(common: &Common) -> Result<AnswerTable, Failure> {
     if !common.delimiter.is_ascii() {
-        return Err(Failure {
-            message: format!(
-                "--delimiter must be one ASCII character, got {:?}",
-                common.delimiter
-            ),
-            code: 2,
-        });
+        return Err(Failure::usage(format!(
+            "--delimiter must be one ASCII character, got {:?}",
+            common.delimiter
+        )));
     }
     let spec = ColumnSpec {
         score: common.score_column.clone(),
         by: common.by.clone(),
         weight: common.weight_column.clone(),
         delimiter: common.delimiter as u8,
+        bad_rows: if common.lenient {
+            BadRows::Skip
+        } else {
+            BadRows::Reject
+        },
     };
-    let located = |e: crmkit::Error| Failure::from(e).prefixed(&common.file);
-    if common.file == "-" {
-        let mut data = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut data)
-            .map_err(|e| Failure {
-                message: format!("reading standard input: {e}"),
-                code: 1,
-            })?;
-        read_csv(data.as_slice(), &spec).map_err(located)
-    } else {
-        let file = std::fs::File::open(&common.file).map_err(|e| Failure {
-            message: format!("{}: {e}", common.file),
-            code: 1,
-        })?;
-        read_csv(std::io::BufReader::new(file), &spec).map_err(located)
-    }
-}
-
-impl Failure {
-    fn prefixed(mut self, file: &str) -> Failure {
-        self.message = format!("{file}: {}", self.message);
-        self
-    }
+    let input = io::open_input(&common.file)?;
+    let table = read_csv(input, &spec).map_err(|e| Failure::from(e).prefixed(&common.file))?;
+    io::report_skipped(&common.file, &table.skipped);
+    Ok(table)
 }
 
 /// Tallies the whole file and every segment, with errors located on file lines.
@@ -144,12 +131,7 @@ fn segment_title(common: &Common) -> String {
 
 fn print_json(overall: serde_json::Value, segments: Vec<serde_json::Value>) -> Result<(), Failure> {
     let doc = serde_json::json!({ "overall": overall, "segments": segments });
-    let text = serde_json::to_string_pretty(&doc).map_err(|e| Failure {
-        message: e.to_string(),
-        code: 1,
-    })?;
-    println!("{text}");
-    Ok(())
+    io::print(&format!("{doc:#}\n"))
 }
 
 /// One output row: segment key, present answers, missing answers, metric.
@@ -215,11 +197,12 @@ fn run<R: serde::Serialize>(common: &Common, metric: Metric<'_, R>) -> Result<()
         };
         table.row([vec![k.clone(), n.to_string(), m.to_string()], cells].concat());
     }
-    print!("{}", table.render());
+    let mut text = table.render();
     if let Some(footer) = metric.footer {
-        println!("{footer}");
+        text.push_str(&footer);
+        text.push('\n');
     }
-    Ok(())
+    io::print(&text)
 }
 
 pub(crate) fn nps(args: &NpsArgs) -> Result<(), Failure> {
@@ -342,6 +325,10 @@ pub(crate) struct NpsDiffArgs {
     /// Print JSON instead of a table.
     #[arg(long)]
     json: bool,
+    /// Skip rows with the wrong number of fields (and report how many on
+    /// standard error) instead of stopping at the first.
+    #[arg(long)]
+    lenient: bool,
 }
 
 /// `crmkit nps-diff A.csv B.csv`: is the NPS of A different from B's?
@@ -359,6 +346,7 @@ pub(crate) fn nps_diff(args: &NpsDiffArgs) -> Result<(), Failure> {
             confidence: args.confidence,
             delimiter: args.delimiter,
             json: false,
+            lenient: args.lenient,
         };
         let t = read(&common)?;
         let tally = Tally::from_answers(Scale::NPS, &t.scores, t.weights.as_deref(), "NPS")
@@ -369,14 +357,7 @@ pub(crate) fn nps_diff(args: &NpsDiffArgs) -> Result<(), Failure> {
     let d = survey::nps_diff(&a, &b, args.confidence)?;
     if args.json {
         let doc = serde_json::json!({ "a": a, "b": b, "difference": d });
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&doc).map_err(|e| Failure {
-                message: e.to_string(),
-                code: 1
-            })?
-        );
-        return Ok(());
+        return io::print(&format!("{doc:#}\n"));
     }
     let mut table = Table::new(&["file", "n", "missing", "NPS", "interval"]);
     for (file, r) in [(&args.a, &a), (&args.b, &b)] {
@@ -388,15 +369,15 @@ pub(crate) fn nps_diff(args: &NpsDiffArgs) -> Result<(), Failure> {
             interval(r.low, r.high),
         ]);
     }
-    print!("{}", table.render());
-    println!(
-        "difference {:+.1} points, {:.0}% interval [{:.1}, {:.1}], z = {:.2}, two-sided p = {}",
+    let mut text = table.render();
+    text.push_str(&format!(
+        "difference {:+.1} points, {:.0}% interval [{:.1}, {:.1}], z = {:.2}, two-sided p = {}\n",
         d.difference,
         100.0 * args.confidence,
         d.low,
         d.high,
         d.z,
         crate::table::p(d.p_value)
-    );
-    Ok(())
+    ));
+    io::print(&text)
 }

@@ -145,20 +145,23 @@ fn csat_and_ces_commands() {
 }
 
 #[test]
-fn bad_input_names_the_line_and_exits_2() {
+fn bad_input_names_the_line_and_exits_3() {
     let path = temp_csv("bad.csv", "score\n10\n9\n11\n");
     let out = crmkit(&["nps", path.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(3));
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("line 4") && err.contains("11"), "{err}");
 
     let out = crmkit(&["nps", path.to_str().unwrap(), "--score-column", "rating"]);
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(3));
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("\"rating\""), "{err}");
 
     let out = crmkit(&["nps", "/no/such/file.csv"]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(4));
+    let good = temp_csv("good.csv", "score\n10\n");
+    let out = crmkit(&["nps", good.to_str().unwrap(), "--confidence", "1.5"]);
+    assert_eq!(out.status.code(), Some(2));
 }
 
 #[test]
@@ -198,7 +201,7 @@ fn contacts_adds_parsed_columns() {
         "--phone-column",
         "tel",
     ]);
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(3));
     let out = crmkit(&["contacts", path.to_str().unwrap(), "--region", "XX"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown region"));
@@ -238,7 +241,7 @@ fn nps_diff_compares_two_files() {
     );
     let bad = temp_csv("bad-diff.csv", "score\n10\n12\n");
     let out = crmkit(&["nps-diff", pa.to_str().unwrap(), bad.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&out.stderr).contains("line 3"));
 }
 
@@ -322,26 +325,26 @@ fn resolve_writes_id_and_cluster_id() {
         "--link",
         "--quiet",
     ]);
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&out.stderr).contains("both files"));
 }
 
 #[test]
-fn resolve_bad_input_exits_2_naming_the_line() {
+fn resolve_bad_input_exits_3_naming_the_line() {
     let bad = temp_csv("dup.csv", "id,first_name\n1,a\n1,b\n");
     let out = crmkit(&["resolve", bad.to_str().unwrap(), "--quiet"]);
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(3));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("line 3") && err.contains("`1`"), "{err}");
+    assert!(err.contains("line 3") && err.contains("\"1\""), "{err}");
+    let input = temp_csv("ok.csv", CUSTOMERS);
     let out = crmkit(&[
         "resolve",
-        bad.to_str().unwrap(),
+        input.to_str().unwrap(),
         "--threshold",
         "2",
         "--quiet",
     ]);
     assert_eq!(out.status.code(), Some(2));
-    let input = temp_csv("ok.csv", CUSTOMERS);
     let out = crmkit(&[
         "resolve",
         input.to_str().unwrap(),

@@ -147,7 +147,7 @@ fn table_output_from_standard_input() {
 fn bad_input_names_the_line_or_option() {
     let bad = HANDLED.replace("\"channel\": \"email\"", "\"channel\": \"pigeon\"");
     let out = crmkit(&["complaints", "report", "-"], Some(&bad));
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(3));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
         err.contains("standard input line 6, column") && err.contains("pigeon"),
@@ -176,9 +176,9 @@ fn bad_input_names_the_line_or_option() {
         &["complaints", "report", "-", "--calendar", &cal],
         Some(HANDLED),
     );
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--calendar"));
 
     let out = crmkit(&["complaints", "report", "/no/such/file.jsonl"], None);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(4));
 }

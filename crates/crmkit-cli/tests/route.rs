@@ -156,13 +156,13 @@ fn check_runs_the_examples_and_fails_on_dead_rules() {
 }
 
 #[test]
-fn bad_input_names_the_line_and_exits_2() {
+fn bad_input_names_the_line_and_exits_3() {
     let input = temp(
         "bad.jsonl",
         "{\"channel\": \"app\"}\n{\"channel\": \"fax\"}\n",
     );
     let out = crmkit(&["route", input.to_str().unwrap(), "--rules", &example()]);
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(3));
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("line 2") && err.contains("fax"), "{err}");
     let rules = temp("rules.toml", "version = \"1\"\n");
@@ -172,7 +172,7 @@ fn bad_input_names_the_line_and_exits_2() {
         "--rules",
         rules.to_str().unwrap(),
     ]);
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&out.stderr).contains("missing field `fallback`"));
     let out = crmkit(&["route", input.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));

@@ -16,6 +16,8 @@
 //!   calendars, SLA and escalation, after-resolution policy and KPI reports.
 //! - [`identity`]: identity resolution building blocks (string similarity,
 //!   TCKN, birth dates).
+//! - [`tabular`]: the one CSV reading policy of every reader (strict by
+//!   default, or skipping and counting malformed rows).
 //! - [`error`]: one error type with stable codes shared by the C and Python
 //!   bindings.
 //!
@@ -35,6 +37,7 @@ pub mod contact;
 pub mod error;
 pub mod identity;
 pub mod survey;
+pub mod tabular;
 pub mod text;
 
 pub use error::{Error, ErrorCode, ErrorGroup, Result};

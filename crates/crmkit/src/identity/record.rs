@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::io::Read;
 
 use crate::error::{Error, InputError, Result};
+use crate::tabular::{BadRows, CsvFormat, CsvRows, QUOTE_MAX, Skipped, quote};
 
 /// One customer record from one system, before standardization.
 ///
@@ -167,6 +168,9 @@ pub struct ColumnMap {
     pub ignore: Vec<String>,
     /// Field delimiter (default `,`).
     pub delimiter: Option<char>,
+    /// Rows whose number of fields differs from the header's: an error
+    /// (the default) or skipped and counted in [`RecordTable::skipped`].
+    pub bad_rows: BadRows,
 }
 
 /// Records read from a file, with the header that produced them.
@@ -176,6 +180,8 @@ pub struct RecordTable {
     pub records: Vec<Record>,
     /// The mapping used for each column (`None`: kept as a free attribute).
     pub columns: Vec<(String, Option<Field>)>,
+    /// Rows skipped under [`BadRows::Skip`].
+    pub skipped: Skipped,
 }
 
 /// Reads records from CSV with a header row. Columns are mapped by
@@ -199,24 +205,19 @@ pub fn read_csv<R: Read>(reader: R, map: &ColumnMap) -> Result<RecordTable> {
             "a single ASCII character",
         ));
     }
-    let mut rdr = csv::ReaderBuilder::new()
-        .delimiter(delimiter as u8)
-        .flexible(false)
-        .from_reader(reader);
-    let malformed = |location: String, message: String| {
-        Error::from(InputError::Malformed { location, message })
-    };
-    let headers = rdr
-        .headers()
-        .map_err(|e| malformed("line 1".into(), format!("cannot read the header: {e}")))?
-        .clone();
-    let names: Vec<&str> = headers.iter().collect();
+    let mut rows = CsvRows::new(
+        reader,
+        &CsvFormat {
+            delimiter: delimiter as u8,
+            bad_rows: map.bad_rows,
+        },
+    )?;
+    let names: Vec<&str> = rows.headers().iter().collect();
     let columns = map_columns(&names, map)?;
     let mut records = Vec::new();
     let mut ids = IdCheck::new("line");
-    for (i, row) in rdr.records().enumerate() {
-        let line = i + 2;
-        let row = row.map_err(|e| malformed(format!("line {line}"), e.to_string()))?;
+    let mut row = csv::StringRecord::new();
+    while let Some(line) = rows.next_row(&mut row)? {
         let mut rec = Record::default();
         for ((name, field), value) in columns.iter().zip(row.iter()) {
             match field {
@@ -227,10 +228,14 @@ pub fn read_csv<R: Read>(reader: R, map: &ColumnMap) -> Result<RecordTable> {
                 None => {}
             }
         }
-        ids.check(&rec.id, line)?;
+        ids.check(&rec.id, line as usize)?;
         records.push(rec);
     }
-    Ok(RecordTable { records, columns })
+    Ok(RecordTable {
+        records,
+        columns,
+        skipped: rows.skipped().clone(),
+    })
 }
 
 /// Maps column names to fields: [`ColumnMap::columns`] first, then
@@ -461,7 +466,8 @@ impl IdCheck {
         }
         if let Some(first) = self.seen.insert(id.to_owned(), at) {
             return Err(malformed(format!(
-                "id `{id}` already used by {unit} {first}"
+                "id {} already used by {unit} {first}",
+                quote(id, QUOTE_MAX)
             )));
         }
         Ok(())

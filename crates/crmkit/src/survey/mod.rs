@@ -74,6 +74,16 @@ impl std::fmt::Display for Position {
     }
 }
 
+/// A number as an error message shows it: plain for ordinary magnitudes,
+/// in exponent form beyond them (never 309 digits for 1e308).
+fn number(x: f64) -> String {
+    if x != 0.0 && x.is_finite() && !(1e-6..1e15).contains(&x.abs()) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
+}
+
 /// Errors of the survey metrics.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -87,7 +97,7 @@ pub enum SurveyError {
         text: String,
     },
     /// An answer is outside its scale or not a whole number.
-    #[error("answer at {at} is {value}; {metric} expects a whole number from {min} to {max}")]
+    #[error("answer at {at} is {}; {metric} expects a whole number from {min} to {max}", number(*.value))]
     OutOfRange {
         /// Where the answer stands.
         at: Position,
@@ -101,7 +111,7 @@ pub enum SurveyError {
         max: i32,
     },
     /// A weight is negative, infinite, NaN, or outside 1e-100..=1e100.
-    #[error("weight at {at} is {weight}; expected 0 or a number from 1e-100 to 1e100")]
+    #[error("weight at {at} is {}; expected 0 or a number from 1e-100 to 1e100", number(*.weight))]
     InvalidWeight {
         /// Where the weight stands.
         at: Position,

@@ -13,6 +13,7 @@
 
 use super::{Position, SurveyError};
 use crate::error::{Error, InputError, Result};
+use crate::tabular::{BadRows, CsvFormat, CsvRows, QUOTE_MAX, Skipped, quote};
 use std::io::Read;
 
 /// Which columns of a CSV file hold what.
@@ -28,6 +29,9 @@ pub struct ColumnSpec {
     /// Field delimiter. Default `,`; use `;` for spreadsheets saved in Turkish
     /// and other comma-decimal locales.
     pub delimiter: u8,
+    /// Rows whose number of fields differs from the header's: an error
+    /// (the default) or skipped and counted in [`AnswerTable::skipped`].
+    pub bad_rows: BadRows,
 }
 
 impl Default for ColumnSpec {
@@ -37,6 +41,7 @@ impl Default for ColumnSpec {
             by: Vec::new(),
             weight: None,
             delimiter: b',',
+            bad_rows: BadRows::Reject,
         }
     }
 }
@@ -53,6 +58,8 @@ pub struct AnswerTable {
     /// The 1-based line on which each data row starts (the header is line 1;
     /// blank lines are skipped, and one directly before a row counts as its start).
     pub lines: Vec<u64>,
+    /// Rows skipped under [`BadRows::Skip`].
+    pub skipped: Skipped,
 }
 
 /// Cell values read as a missing answer (compared case-insensitively, after trimming).
@@ -105,62 +112,38 @@ impl AnswerTable {
     }
 }
 
-/// Reads the answers of a CSV file with a header row.
+/// Reads the answers of a CSV file with a header row, under the one CSV
+/// policy of [`crate::tabular`].
 ///
 /// Errors name the line and column: a named column that is not in the
-/// header, a row with too few fields, a score or weight that is not a number.
+/// header, a row of the wrong length (unless [`ColumnSpec::bad_rows`] skips
+/// them), a quote that is never closed, a score or weight that is not a
+/// number.
 pub fn read_csv<R: Read>(reader: R, spec: &ColumnSpec) -> Result<AnswerTable> {
-    let mut rdr = csv::ReaderBuilder::new()
-        .delimiter(spec.delimiter)
-        .flexible(true)
-        .from_reader(reader);
-    let headers = rdr
-        .headers()
-        .map_err(|e| malformed("header".into(), e.to_string()))?
-        .clone();
-    let find = |name: &str| -> Result<usize> {
-        headers
-            .iter()
-            .position(|h| h.trim() == name)
-            .ok_or_else(|| {
-                let names: Vec<&str> = headers.iter().collect();
-                malformed(
-                    "header".into(),
-                    format!("no column {name:?}; the columns are {names:?}"),
-                )
-            })
-    };
-    let score_col = find(&spec.score)?;
-    let by_cols: Vec<usize> = spec.by.iter().map(|b| find(b)).collect::<Result<_>>()?;
-    let weight_col = spec.weight.as_deref().map(find).transpose()?;
+    let mut rows = CsvRows::new(
+        reader,
+        &CsvFormat {
+            delimiter: spec.delimiter,
+            bad_rows: spec.bad_rows,
+        },
+    )?;
+    let score_col = rows.column(&spec.score)?;
+    let by_cols: Vec<usize> = spec
+        .by
+        .iter()
+        .map(|b| rows.column(b))
+        .collect::<Result<_>>()?;
+    let weight_col = spec.weight.as_deref().map(|w| rows.column(w)).transpose()?;
 
     let mut table = AnswerTable {
         weights: weight_col.map(|_| Vec::new()),
         ..AnswerTable::default()
     };
     let mut record = csv::StringRecord::new();
-    loop {
-        let more = rdr.read_record(&mut record).map_err(|e| {
-            let line = e.position().map_or(0, |p| p.line());
-            malformed(format!("line {line}"), e.to_string())
-        })?;
-        if !more {
-            break;
-        }
-        let line = record.position().map_or(0, |p| p.line());
-        let cell = |col: usize, name: &str| -> Result<&str> {
-            record.get(col).map(str::trim).ok_or_else(|| {
-                malformed(
-                    format!("line {line}, column {name:?}"),
-                    format!(
-                        "the row has {} fields; expected at least {}",
-                        record.len(),
-                        col + 1
-                    ),
-                )
-            })
-        };
-        let raw = cell(score_col, &spec.score)?;
+    while let Some(line) = rows.next_row(&mut record)? {
+        // every row has the header's length, so each named column is there
+        let cell = |col: usize| record.get(col).unwrap_or_default().trim();
+        let raw = cell(score_col);
         let score = if is_missing(raw) {
             None
         } else {
@@ -170,20 +153,20 @@ pub fn read_csv<R: Read>(reader: R, spec: &ColumnSpec) -> Result<AnswerTable> {
                     .filter(|v| !v.is_nan())
                     .ok_or_else(|| SurveyError::NotANumber {
                         at: Position::Line(line),
-                        text: raw.to_owned(),
+                        text: cut(raw),
                     })?,
             )
         };
         if let (Some(col), Some(weights)) = (weight_col, table.weights.as_mut()) {
             let name = spec.weight.as_deref().unwrap_or_default();
-            let raw = cell(col, name)?;
+            let raw = cell(col);
             let w = if raw.is_empty() {
                 f64::NAN
             } else {
                 raw.parse::<f64>().map_err(|_| {
                     malformed(
                         format!("line {line}, column {name:?}"),
-                        format!("weight {raw:?} is not a number"),
+                        format!("weight {} is not a number", quote(raw, QUOTE_MAX)),
                     )
                 })?
             };
@@ -191,14 +174,22 @@ pub fn read_csv<R: Read>(reader: R, spec: &ColumnSpec) -> Result<AnswerTable> {
         }
         let keys = by_cols
             .iter()
-            .zip(&spec.by)
-            .map(|(&c, name)| cell(c, name).map(str::to_owned))
-            .collect::<Result<Vec<_>>>()?;
+            .map(|&c| cell(c).to_owned())
+            .collect::<Vec<_>>();
         table.scores.push(score);
         table.keys.push(keys);
         table.lines.push(line);
     }
+    table.skipped = rows.skipped().clone();
     Ok(table)
+}
+
+/// A cell as quoted by an error: cut to [`QUOTE_MAX`] characters.
+fn cut(raw: &str) -> String {
+    match raw.char_indices().nth(QUOTE_MAX) {
+        None => raw.to_owned(),
+        Some((at, _)) => format!("{}…", &raw[..at]),
+    }
 }
 
 #[cfg(test)]
@@ -224,7 +215,11 @@ mod tests {
         assert_eq!(e.code(), ErrorCode::SurveyNotANumber);
         assert!(e.to_string().contains("line 3"), "{e}");
         let e = read_csv("x,score\n1\n".as_bytes(), &spec(&[], None)).unwrap_err();
-        assert!(e.to_string().contains("line 2, column \"score\""), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with("line 2: 1 field where the header has 2"),
+            "{e}"
+        );
         let e = read_csv("score,w\n1,heavy\n".as_bytes(), &spec(&[], Some("w"))).unwrap_err();
         assert!(e.to_string().contains("line 2, column \"w\""), "{e}");
     }
@@ -238,6 +233,36 @@ mod tests {
         .unwrap();
         let e = t.locate(nps(&t.scores, &NpsOptions::default()).unwrap_err());
         assert!(e.to_string().starts_with("answer at line 5 is 12"), "{e}");
+    }
+
+    #[test]
+    fn rows_of_the_wrong_length_and_stray_quotes() {
+        let data = "score,channel\n10,web\n9\n8,app,x\n7,app\n";
+        let e = read_csv(data.as_bytes(), &spec(&["channel"], None)).unwrap_err();
+        assert!(e.to_string().starts_with("line 3: 1 field"), "{e}");
+        let lenient = ColumnSpec {
+            bad_rows: BadRows::Skip,
+            ..spec(&["channel"], None)
+        };
+        let t = read_csv(data.as_bytes(), &lenient).unwrap();
+        assert_eq!(t.scores, [Some(10.0), Some(7.0)]);
+        assert_eq!(t.lines, [2, 5]);
+        assert_eq!(t.skipped.count, 2);
+        // an unbalanced quote is an error under either policy, never rows swallowed
+        let data = "score,channel\n10,web\n\"9,app\n8,web\n7,app\n";
+        for s in [spec(&["channel"], None), lenient] {
+            let e = read_csv(data.as_bytes(), &s).unwrap_err();
+            assert!(e.to_string().starts_with("line 3: a quoted field"), "{e}");
+        }
+    }
+
+    #[test]
+    fn errors_quote_at_most_a_few_dozen_characters() {
+        let long = "x".repeat(100_000);
+        let e = read_csv(format!("score\n{long}\n").as_bytes(), &spec(&[], None)).unwrap_err();
+        assert!(e.to_string().len() < 300, "{}", e.to_string().len());
+        let e = nps(&[1e308], &NpsOptions::default()).unwrap_err();
+        assert!(e.to_string().contains("is 1e308;"), "{e}");
     }
 
     #[test]
