@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Builds every fuzz target with cargo-fuzz (nightly), replays the checked-in
-# regressions, then fuzzes each target for SECONDS seconds (default 30).
+# regressions, then fuzzes each target for SECONDS seconds (default 300).
 # Not part of the test command: it needs the nightly toolchain.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../fuzz"
-seconds=${1:-30}
+seconds=${1:-300}
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 targets=$(cargo +nightly fuzz list)
 cargo +nightly fuzz build
