@@ -4,7 +4,7 @@ use crate::Failure;
 use crate::io;
 use crate::table::{Table, f1, interval, pct};
 use clap::Args;
-use crmkit::survey::table::{AnswerTable, ColumnSpec, read_csv};
+use crmkit::survey::table::{ColumnSpec, tally_csv};
 use crmkit::survey::{
     self, Ces, CesOptions, Csat, CsatOptions, IntervalMethod, Nps, NpsOptions, Scale, Tally,
 };
@@ -75,7 +75,14 @@ pub(crate) struct CesArgs {
     difficult_threshold: i32,
 }
 
-fn read(common: &Common) -> Result<AnswerTable, Failure> {
+/// Tallies the whole file and every segment as the file is read (memory
+/// grows with the number of segments, not of rows); errors name the file
+/// and line.
+fn tallies(
+    common: &Common,
+    scale: Scale,
+    metric: &'static str,
+) -> Result<(Tally, Vec<(String, Tally)>), Failure> {
     if !common.delimiter.is_ascii() {
         return Err(Failure::usage(format!(
             "--delimiter must be one ASCII character, got {:?}",
@@ -94,31 +101,10 @@ fn read(common: &Common) -> Result<AnswerTable, Failure> {
         },
     };
     let input = io::open_input(&common.file)?;
-    let table = read_csv(input, &spec).map_err(|e| Failure::from(e).prefixed(&common.file))?;
-    io::report_skipped(&common.file, &table.skipped);
-    Ok(table)
-}
-
-/// Tallies the whole file and every segment, with errors located on file lines.
-fn tallies(
-    t: &AnswerTable,
-    common: &Common,
-    scale: Scale,
-    metric: &'static str,
-) -> Result<(Tally, Vec<(String, Tally)>), Failure> {
-    let locate = |e: crmkit::Error| Failure::from(t.locate(e)).prefixed(&common.file);
-    let weights = t.weights.as_deref();
-    let overall = Tally::from_answers(scale, &t.scores, weights, metric).map_err(locate)?;
-    let keys: Vec<String> = t.keys.iter().map(|k| k.join(" / ")).collect();
-    let (distinct, codes) = survey::group_codes(&keys);
-    let by = if common.by.is_empty() {
-        Vec::new()
-    } else {
-        let per = survey::tally_by_code(scale, &t.scores, &codes, distinct.len(), weights, metric)
-            .map_err(locate)?;
-        distinct.into_iter().zip(per).collect()
-    };
-    Ok((overall, by))
+    let t = tally_csv(input, &spec, scale, metric)
+        .map_err(|e| Failure::from(e).prefixed(&common.file))?;
+    io::report_skipped(&common.file, &t.skipped);
+    Ok((t.overall, t.segments))
 }
 
 fn segment_title(common: &Common) -> String {
@@ -175,8 +161,7 @@ struct Metric<'a, R> {
 }
 
 fn run<R: serde::Serialize>(common: &Common, metric: Metric<'_, R>) -> Result<(), Failure> {
-    let t = read(common)?;
-    let (overall, by) = tallies(&t, common, metric.scale, metric.name)?;
+    let (overall, by) = tallies(common, metric.scale, metric.name)?;
     let mut rows = each(&[("all".to_owned(), overall)], metric.finish)?;
     rows.extend(each(&by, metric.finish)?);
     if common.json {
@@ -348,9 +333,7 @@ pub(crate) fn nps_diff(args: &NpsDiffArgs) -> Result<(), Failure> {
             json: false,
             lenient: args.lenient,
         };
-        let t = read(&common)?;
-        let tally = Tally::from_answers(Scale::NPS, &t.scores, t.weights.as_deref(), "NPS")
-            .map_err(|e| Failure::from(t.locate(e)).prefixed(file))?;
+        let (tally, _) = tallies(&common, Scale::NPS, "NPS")?;
         Nps::from_tally(&tally, &options).map_err(|e| Failure::from(e).prefixed(file))
     };
     let (a, b) = (side(&args.a)?, side(&args.b)?);

@@ -96,7 +96,10 @@ fn every_cli_case_exits_and_reports_as_expected() {
             .unwrap();
         let stdout = String::from_utf8_lossy(&output.stdout);
         let stderr = String::from_utf8_lossy(&output.stderr);
-        let what = format!("{}: {args:?}\nstdout: {stdout}\nstderr: {stderr}", case.name);
+        let what = format!(
+            "{}: {args:?}\nstdout: {stdout}\nstderr: {stderr}",
+            case.name
+        );
         let exit: i32 = case.get("exit").expect("exit").parse().unwrap();
         assert_eq!(output.status.code(), Some(exit), "{what}");
         assert!(!stderr.contains("panicked"), "{what}");
@@ -153,7 +156,12 @@ fn a_closed_pipe_ends_quietly_with_success() {
             .spawn()
             .unwrap();
         let mut first = [0u8; 1];
-        child.stdout.as_mut().unwrap().read_exact(&mut first).unwrap();
+        child
+            .stdout
+            .as_mut()
+            .unwrap()
+            .read_exact(&mut first)
+            .unwrap();
         drop(child.stdout.take());
         let out = child.wait_with_output().unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);

@@ -12,8 +12,10 @@
 //! ```
 
 use super::{Position, SurveyError};
+use super::{Scale, Tally};
 use crate::error::{Error, InputError, Result};
 use crate::tabular::{BadRows, CsvFormat, CsvRows, QUOTE_MAX, Skipped, quote};
+use std::collections::HashMap;
 use std::io::Read;
 
 /// Which columns of a CSV file hold what.
@@ -112,38 +114,62 @@ impl AnswerTable {
     }
 }
 
-/// Reads the answers of a CSV file with a header row, under the one CSV
-/// policy of [`crate::tabular`].
-///
-/// Errors name the line and column: a named column that is not in the
-/// header, a row of the wrong length (unless [`ColumnSpec::bad_rows`] skips
-/// them), a quote that is never closed, a score or weight that is not a
-/// number.
-pub fn read_csv<R: Read>(reader: R, spec: &ColumnSpec) -> Result<AnswerTable> {
-    let mut rows = CsvRows::new(
-        reader,
-        &CsvFormat {
-            delimiter: spec.delimiter,
-            bad_rows: spec.bad_rows,
-        },
-    )?;
-    let score_col = rows.column(&spec.score)?;
-    let by_cols: Vec<usize> = spec
-        .by
-        .iter()
-        .map(|b| rows.column(b))
-        .collect::<Result<_>>()?;
-    let weight_col = spec.weight.as_deref().map(|w| rows.column(w)).transpose()?;
+/// The rows of a survey CSV file, one answer at a time.
+struct AnswerRows<R: Read> {
+    rows: CsvRows<R>,
+    record: csv::StringRecord,
+    score_col: usize,
+    by_cols: Vec<usize>,
+    weight: Option<(usize, String)>,
+}
 
-    let mut table = AnswerTable {
-        weights: weight_col.map(|_| Vec::new()),
-        ..AnswerTable::default()
-    };
-    let mut record = csv::StringRecord::new();
-    while let Some(line) = rows.next_row(&mut record)? {
-        // every row has the header's length, so each named column is there
-        let cell = |col: usize| record.get(col).unwrap_or_default().trim();
-        let raw = cell(score_col);
+/// One row: its line, answer, weight (`NaN` for an empty cell) and the
+/// values of the `by` columns (read with [`AnswerRows::key`]).
+struct AnswerRow {
+    line: u64,
+    score: Option<f64>,
+    weight: Option<f64>,
+}
+
+impl<R: Read> AnswerRows<R> {
+    fn new(reader: R, spec: &ColumnSpec) -> Result<Self> {
+        let rows = CsvRows::new(
+            reader,
+            &CsvFormat {
+                delimiter: spec.delimiter,
+                bad_rows: spec.bad_rows,
+            },
+        )?;
+        let score_col = rows.column(&spec.score)?;
+        let by_cols = spec
+            .by
+            .iter()
+            .map(|b| rows.column(b))
+            .collect::<Result<_>>()?;
+        let weight = match spec.weight.as_deref() {
+            Some(w) => Some((rows.column(w)?, w.to_owned())),
+            None => None,
+        };
+        Ok(AnswerRows {
+            rows,
+            record: csv::StringRecord::new(),
+            score_col,
+            by_cols,
+            weight,
+        })
+    }
+
+    /// A cell of the current row; every row has the header's length, so
+    /// each named column is there.
+    fn cell(&self, col: usize) -> &str {
+        self.record.get(col).unwrap_or_default().trim()
+    }
+
+    fn next(&mut self) -> Result<Option<AnswerRow>> {
+        let Some(line) = self.rows.next_row(&mut self.record)? else {
+            return Ok(None);
+        };
+        let raw = self.cell(self.score_col);
         let score = if is_missing(raw) {
             None
         } else {
@@ -157,31 +183,155 @@ pub fn read_csv<R: Read>(reader: R, spec: &ColumnSpec) -> Result<AnswerTable> {
                     })?,
             )
         };
-        if let (Some(col), Some(weights)) = (weight_col, table.weights.as_mut()) {
-            let name = spec.weight.as_deref().unwrap_or_default();
-            let raw = cell(col);
-            let w = if raw.is_empty() {
-                f64::NAN
-            } else {
-                raw.parse::<f64>().map_err(|_| {
-                    malformed(
-                        format!("line {line}, column {name:?}"),
-                        format!("weight {} is not a number", quote(raw, QUOTE_MAX)),
-                    )
-                })?
-            };
+        let weight = match &self.weight {
+            None => None,
+            Some((col, name)) => {
+                let raw = self.cell(*col);
+                Some(if raw.is_empty() {
+                    f64::NAN
+                } else {
+                    raw.parse::<f64>().map_err(|_| {
+                        malformed(
+                            format!("line {line}, column {name:?}"),
+                            format!("weight {} is not a number", quote(raw, QUOTE_MAX)),
+                        )
+                    })?
+                })
+            }
+        };
+        Ok(Some(AnswerRow {
+            line,
+            score,
+            weight,
+        }))
+    }
+
+    /// The values of the `by` columns of the current row.
+    fn keys(&self) -> impl Iterator<Item = &str> {
+        self.by_cols.iter().map(|&c| self.cell(c))
+    }
+}
+
+/// Reads the answers of a CSV file with a header row, under the one CSV
+/// policy of [`crate::tabular`].
+///
+/// Errors name the line and column: a named column that is not in the
+/// header, a row of the wrong length (unless [`ColumnSpec::bad_rows`] skips
+/// them), a quote that is never closed, a score or weight that is not a
+/// number.
+pub fn read_csv<R: Read>(reader: R, spec: &ColumnSpec) -> Result<AnswerTable> {
+    let mut rows = AnswerRows::new(reader, spec)?;
+    let mut table = AnswerTable {
+        weights: rows.weight.as_ref().map(|_| Vec::new()),
+        ..AnswerTable::default()
+    };
+    while let Some(row) = rows.next()? {
+        if let (Some(w), Some(weights)) = (row.weight, table.weights.as_mut()) {
             weights.push(w);
         }
-        let keys = by_cols
-            .iter()
-            .map(|&c| cell(c).to_owned())
-            .collect::<Vec<_>>();
-        table.scores.push(score);
-        table.keys.push(keys);
-        table.lines.push(line);
+        table.scores.push(row.score);
+        table.keys.push(rows.keys().map(str::to_owned).collect());
+        table.lines.push(row.line);
     }
-    table.skipped = rows.skipped().clone();
+    table.skipped = rows.rows.skipped().clone();
     Ok(table)
+}
+
+/// The tallies of a CSV file: the whole file and each segment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CsvTallies {
+    /// Every answer of the file.
+    pub overall: Tally,
+    /// One tally per distinct combination of the `by` columns' values
+    /// (joined with `" / "`), in ascending order of that key.
+    pub segments: Vec<(String, Tally)>,
+    /// Rows skipped under [`BadRows::Skip`].
+    pub skipped: Skipped,
+}
+
+/// Tallies a CSV file as it is read, overall and per segment, keeping only
+/// the tallies in memory (not the rows): a file of any length in memory
+/// that grows with the number of segments.
+///
+/// Errors are those of [`read_csv`], and an answer off `scale` or a bad
+/// weight, each naming its line.
+///
+/// ```
+/// use crmkit::survey::table::{tally_csv, ColumnSpec};
+/// use crmkit::survey::{Nps, NpsOptions, Scale};
+///
+/// let data = "channel,score\nweb,10\napp,3\nweb,9\n";
+/// let spec = ColumnSpec { by: vec!["channel".into()], ..ColumnSpec::default() };
+/// let t = tally_csv(data.as_bytes(), &spec, Scale::NPS, "NPS").unwrap();
+/// assert_eq!(t.overall.n(), 3);
+/// assert_eq!(t.segments[0].0, "app");
+/// let web = Nps::from_tally(&t.segments[1].1, &NpsOptions::default()).unwrap();
+/// assert_eq!(web.nps, 100.0);
+/// ```
+pub fn tally_csv<R: Read>(
+    reader: R,
+    spec: &ColumnSpec,
+    scale: Scale,
+    metric: &'static str,
+) -> Result<CsvTallies> {
+    let mut rows = AnswerRows::new(reader, spec)?;
+    let segmented = !spec.by.is_empty();
+    let mut overall = Tally::new(scale);
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut segments: Vec<(String, Tally)> = Vec::new();
+    let mut key = String::new();
+    while let Some(row) = rows.next()? {
+        let at = Position::Line(row.line);
+        let push = |t: &mut Tally| match row.weight {
+            None => t.push(row.score),
+            Some(w) => t.push_weighted(row.score, w),
+        };
+        push(&mut overall).map_err(|e| located(e, at, metric))?;
+        if segmented {
+            key.clear();
+            for (i, k) in rows.keys().enumerate() {
+                if i > 0 {
+                    key.push_str(" / ");
+                }
+                key.push_str(k);
+            }
+            let slot = match index.get(key.as_str()) {
+                Some(&slot) => slot,
+                None => {
+                    index.insert(key.clone(), segments.len());
+                    segments.push((key.clone(), Tally::new(scale)));
+                    segments.len() - 1
+                }
+            };
+            // the overall push has checked the answer and its weight
+            push(&mut segments[slot].1).map_err(|e| located(e, at, metric))?;
+        }
+    }
+    drop(index);
+    segments.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    Ok(CsvTallies {
+        overall,
+        segments,
+        skipped: rows.rows.skipped().clone(),
+    })
+}
+
+/// An error of [`Tally::push`] placed on a file line, for `metric`.
+fn located(e: SurveyError, at: Position, metric: &'static str) -> Error {
+    match e {
+        SurveyError::OutOfRange {
+            value, min, max, ..
+        } => SurveyError::OutOfRange {
+            at,
+            value,
+            metric,
+            min,
+            max,
+        },
+        SurveyError::InvalidWeight { weight, .. } => SurveyError::InvalidWeight { at, weight },
+        other => other,
+    }
+    .into()
 }
 
 /// A cell as quoted by an error: cut to [`QUOTE_MAX`] characters.
@@ -263,6 +413,61 @@ mod tests {
         assert!(e.to_string().len() < 300, "{}", e.to_string().len());
         let e = nps(&[1e308], &NpsOptions::default()).unwrap_err();
         assert!(e.to_string().contains("is 1e308;"), "{e}");
+    }
+
+    #[test]
+    fn tallies_as_read_equal_tallies_of_the_table() {
+        use crate::survey::{group_codes, tally_by_code};
+        let data = "ch,tp,score,w\nweb,a,10,1\napp,b,3,2\nweb,a,,1\nweb,b,9,0.5\napp,b,7,1\n";
+        for weight in [None, Some("w")] {
+            let s = spec(&["ch", "tp"], weight);
+            let streamed = tally_csv(data.as_bytes(), &s, Scale::NPS, "NPS").unwrap();
+            let t = read_csv(data.as_bytes(), &s).unwrap();
+            let w = t.weights.as_deref();
+            let overall = Tally::from_answers(Scale::NPS, &t.scores, w, "NPS").unwrap();
+            let keys: Vec<String> = t.keys.iter().map(|k| k.join(" / ")).collect();
+            let (distinct, codes) = group_codes(&keys);
+            let per =
+                tally_by_code(Scale::NPS, &t.scores, &codes, distinct.len(), w, "NPS").unwrap();
+            assert_eq!(streamed.overall.counts(), overall.counts());
+            assert_eq!(streamed.overall.missing(), overall.missing());
+            assert_eq!(streamed.overall.total_weight(), overall.total_weight());
+            let names: Vec<&str> = streamed.segments.iter().map(|(k, _)| k.as_str()).collect();
+            assert_eq!(names, ["app / b", "web / a", "web / b"]);
+            assert_eq!(names, distinct);
+            for ((_, a), b) in streamed.segments.iter().zip(&per) {
+                assert_eq!(a.counts(), b.counts());
+                assert_eq!(a.total_weight(), b.total_weight());
+            }
+        }
+        let e = tally_csv(
+            "score\n1\n12\n".as_bytes(),
+            &spec(&[], None),
+            Scale::NPS,
+            "NPS",
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "answer at line 3 is 12; NPS expects a whole number from 0 to 10"
+        );
+        let e = tally_csv(
+            "score,w\n1,-1\n".as_bytes(),
+            &spec(&[], Some("w")),
+            Scale::NPS,
+            "NPS",
+        )
+        .unwrap_err();
+        assert!(e.to_string().starts_with("weight at line 2"), "{e}");
+        let empty = tally_csv(
+            "score,ch\n".as_bytes(),
+            &spec(&["ch"], None),
+            Scale::NPS,
+            "NPS",
+        )
+        .unwrap();
+        assert!(empty.segments.is_empty());
+        assert_eq!(empty.overall.rows(), 0);
     }
 
     #[test]
