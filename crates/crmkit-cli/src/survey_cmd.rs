@@ -9,6 +9,7 @@ use crmkit::survey::{
     self, Ces, CesOptions, Csat, CsatOptions, IntervalMethod, Nps, NpsOptions, Scale, Tally,
 };
 use crmkit::tabular::BadRows;
+use std::io::Write;
 
 /// Options shared by every survey command.
 #[derive(Debug, Args)]
@@ -115,9 +116,45 @@ fn segment_title(common: &Common) -> String {
     }
 }
 
-fn print_json(overall: serde_json::Value, segments: Vec<serde_json::Value>) -> Result<(), Failure> {
-    let doc = serde_json::json!({ "overall": overall, "segments": segments });
-    io::print(&format!("{doc:#}\n"))
+/// Writes `{"overall": …, "segments": […]}` straight to standard output,
+/// a segment at a time, so that a million segments need no document tree.
+fn print_json<R: serde::Serialize>(rows: &[Row<R>]) -> Result<(), Failure> {
+    #[derive(serde::Serialize)]
+    struct Segment<'a, R> {
+        segment: &'a str,
+        n: u64,
+        missing: u64,
+        result: &'a Option<R>,
+    }
+    fn segment<R>((key, n, missing, result): &Row<R>) -> Segment<'_, R> {
+        Segment {
+            segment: key,
+            n: *n,
+            missing: *missing,
+            result,
+        }
+    }
+    struct Segments<'a, R>(&'a [Row<R>]);
+    impl<R: serde::Serialize> serde::Serialize for Segments<'_, R> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.collect_seq(self.0.iter().map(segment))
+        }
+    }
+    #[derive(serde::Serialize)]
+    struct Doc<'a, R> {
+        overall: Option<Segment<'a, R>>,
+        segments: Segments<'a, R>,
+    }
+    let doc = Doc {
+        overall: rows.first().map(segment),
+        segments: Segments(rows.get(1..).unwrap_or_default()),
+    };
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    serde_json::to_writer_pretty(&mut out, &doc)
+        .map_err(std::io::Error::from)
+        .and_then(|()| out.write_all(b"\n"))
+        .and_then(|()| out.flush())
+        .map_err(|e| io::write_failure("standard output", &e))
 }
 
 /// One output row: segment key, present answers, missing answers, metric.
@@ -140,15 +177,6 @@ fn each<R>(
         .collect()
 }
 
-fn to_json<R: serde::Serialize>(
-    key: &str,
-    n: u64,
-    missing: u64,
-    r: &Option<R>,
-) -> serde_json::Value {
-    serde_json::json!({ "segment": key, "n": n, "missing": missing, "result": r })
-}
-
 /// What differs between the metric commands: the metric, its columns and
 /// a closing line; reading, segmenting, JSON and the table are shared.
 struct Metric<'a, R> {
@@ -165,9 +193,7 @@ fn run<R: serde::Serialize>(common: &Common, metric: Metric<'_, R>) -> Result<()
     let mut rows = each(&[("all".to_owned(), overall)], metric.finish)?;
     rows.extend(each(&by, metric.finish)?);
     if common.json {
-        let mut it = rows.iter().map(|(k, n, m, r)| to_json(k, *n, *m, r));
-        let overall = it.next().unwrap_or_default();
-        return print_json(overall, it.collect());
+        return print_json(&rows);
     }
     let title = segment_title(common);
     let header: Vec<&str> = [title.as_str(), "n", "missing"]
