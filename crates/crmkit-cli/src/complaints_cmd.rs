@@ -53,30 +53,11 @@ pub(crate) struct ReportArgs {
     out: Option<String>,
 }
 
-/// The records of a JSONL file; a bad line is an error naming it.
+/// The records of a JSON Lines file (or a JSON array); a bad line is an
+/// error naming it.
 fn read_handled(path: &str) -> Result<Vec<Handled>, Failure> {
-    let text = io::read_text(path)?;
-    let mut out = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let h: Handled = serde_json::from_str(line).map_err(|e| {
-            let name = if path == "-" { "standard input" } else { path };
-            // serde_json appends its own "at line 1 column N"
-            let message = e.to_string();
-            let message = message
-                .rsplit_once(" at line ")
-                .map_or(message.as_str(), |(m, _)| m);
-            Failure::data(format!(
-                "{name} line {}, column {}: {message}",
-                i + 1,
-                e.column()
-            ))
-        })?;
-        out.push(h);
-    }
-    Ok(out)
+    let name = if path == "-" { "standard input" } else { path };
+    crmkit::tabular::json_rows(&io::read_text(path)?).map_err(|e| Failure::from(e).prefixed(name))
 }
 
 fn group_by(name: &str) -> Result<GroupBy, Failure> {

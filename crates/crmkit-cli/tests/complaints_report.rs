@@ -150,7 +150,7 @@ fn bad_input_names_the_line_or_option() {
     assert_eq!(out.status.code(), Some(3));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("standard input line 6, column") && err.contains("pigeon"),
+        err.contains("standard input: line 6, column") && err.contains("pigeon"),
         "{err}"
     );
 

@@ -1,5 +1,6 @@
-//! One way to read CSV for every capability: the survey and identity
-//! readers and the `crmkit` command all read rows through [`CsvRows`], so a
+//! One way to read rows for every capability: the survey and identity
+//! readers and the `crmkit` command all read CSV through [`CsvRows`], and
+//! rows given as JSON (an array, or JSON Lines) through [`json_rows`], so a
 //! malformed file is treated the same everywhere.
 //!
 //! The policy:
@@ -148,6 +149,62 @@ fn malformed(location: String, message: impl Into<String>) -> Error {
         message: message.into(),
     }
     .into()
+}
+
+/// Reads rows given as JSON: an array of values, or one value per line
+/// (JSON Lines, blank lines skipped), the one reader of that choice for
+/// every capability. An error names the line (JSON Lines) or the element
+/// (array, counting from 0) and what serde expected there.
+///
+/// ```
+/// use crmkit::tabular::json_rows;
+///
+/// let rows: Vec<serde_json::Value> = json_rows("{\"id\": 1}\n\n{\"id\": 2}\n").unwrap();
+/// assert_eq!(rows.len(), 2);
+/// let same: Vec<serde_json::Value> = json_rows("[{\"id\": 1}, {\"id\": 2}]").unwrap();
+/// assert_eq!(rows, same);
+/// let e = json_rows::<u32>("1\ntwo\n").unwrap_err();
+/// assert!(e.to_string().starts_with("line 2, column 2:"), "{e}");
+/// let e = json_rows::<u32>("[1, -2]").unwrap_err();
+/// assert!(e.to_string().starts_with("element 1:"), "{e}");
+/// ```
+pub fn json_rows<T: serde::de::DeserializeOwned>(text: &str) -> Result<Vec<T>> {
+    // serde_json ends its messages with "at line L column C", said here
+    // in the location instead
+    let message = |e: &serde_json::Error| {
+        let text = e.to_string();
+        text.rsplit_once(" at line ")
+            .map_or(text.as_str(), |(m, _)| m)
+            .to_owned()
+    };
+    if text.trim_start().starts_with('[') {
+        let values: Vec<serde_json::Value> = serde_json::from_str(text).map_err(|e| {
+            malformed(
+                format!("line {}, column {}", e.line(), e.column()),
+                format!("not a JSON array: {}", message(&e)),
+            )
+        })?;
+        return values
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| {
+                serde_json::from_value(v)
+                    .map_err(|e| malformed(format!("element {i}"), e.to_string()))
+            })
+            .collect();
+    }
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| {
+            serde_json::from_str(l).map_err(|e| {
+                malformed(
+                    format!("line {}, column {}", i + 1, e.column()),
+                    message(&e),
+                )
+            })
+        })
+        .collect()
 }
 
 /// CSV rows under the policy of the [module](self).

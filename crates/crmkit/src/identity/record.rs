@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::io::Read;
 
 use crate::error::{Error, InputError, Result};
-use crate::tabular::{BadRows, CsvFormat, CsvRows, QUOTE_MAX, Skipped, quote};
+use crate::tabular::{BadRows, CsvFormat, CsvRows, QUOTE_MAX, Skipped, json_rows, quote};
 
 /// One customer record from one system, before standardization.
 ///
@@ -362,29 +362,7 @@ pub fn records_from_json(text: &str, map: &ColumnMap) -> Result<Vec<Record>> {
     let malformed = |location: String, message: String| {
         Error::from(InputError::Malformed { location, message })
     };
-    let trimmed = text.trim_start();
-    let objects: Vec<serde_json::Value> = if trimmed.starts_with('[') {
-        serde_json::from_str(text).map_err(|e| {
-            malformed(
-                "records".into(),
-                format!("not a JSON array of objects: {e}"),
-            )
-        })?
-    } else {
-        let mut v = Vec::new();
-        for (line_no, line) in text.lines().enumerate() {
-            if line.trim().is_empty() {
-                continue;
-            }
-            v.push(serde_json::from_str(line).map_err(|e| {
-                malformed(
-                    format!("line {}", line_no + 1),
-                    format!("not a JSON object: {e}"),
-                )
-            })?);
-        }
-        v
-    };
+    let objects: Vec<serde_json::Value> = json_rows(text)?;
     let mut records = Vec::with_capacity(objects.len());
     let mut ids = IdCheck::new("record");
     for (i, obj) in objects.iter().enumerate() {
