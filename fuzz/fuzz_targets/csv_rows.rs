@@ -1,7 +1,10 @@
-//! Any bytes through the one CSV reader of every command and capability
-//! (`crmkit::tabular`): never a panic, every row has the header's length,
+//! Any bytes through the one row readers of every command and capability
+//! (`crmkit::tabular`): never a panic; CSV rows have the header's length,
 //! and no row is lost without being counted: under the skipping policy the
 //! rows read plus the rows skipped are every record the `csv` crate sees.
+//! The same bytes as rows given as JSON (an array or JSON Lines), as handled
+//! complaints and as a contact validity policy: a value or an error that
+//! names where.
 #![no_main]
 
 use crmkit::tabular::{BadRows, CsvFormat, CsvRows};
@@ -29,6 +32,19 @@ fn read(data: &[u8], format: &CsvFormat) -> Option<(Vec<csv::StringRecord>, u64)
 }
 
 fuzz_target!(|data: &[u8]| {
+    if let Ok(text) = std::str::from_utf8(data) {
+        match crmkit::tabular::json_rows::<serde_json::Value>(text) {
+            Ok(_) => {}
+            Err(e) => {
+                let m = e.to_string();
+                assert!(m.starts_with("line ") || m.starts_with("element "), "{m}");
+            }
+        }
+        let _ = crmkit::tabular::json_rows::<crmkit::complaint::report::Handled>(text);
+        if let Ok(policy) = serde_json::from_str::<crmkit::contact::score::Policy>(text) {
+            let _ = policy.validate();
+        }
+    }
     for delimiter in [b',', b';'] {
         let strict = CsvFormat { delimiter, bad_rows: BadRows::Reject };
         let lenient = CsvFormat { delimiter, bad_rows: BadRows::Skip };
