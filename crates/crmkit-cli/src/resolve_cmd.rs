@@ -86,6 +86,8 @@ fn column_map(args: &ResolveArgs) -> Result<ColumnMap, Failure> {
         } else {
             BadRows::Reject
         },
+        // the golden records written here hold the mapped fields only
+        drop_attributes: true,
         ..ColumnMap::default()
     };
     for m in &args.maps {
