@@ -496,6 +496,12 @@ const BUILTIN_FLAGS: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The ids of the built-in flags, which a rule file gets unless it sets
+/// `no_builtin_flags`.
+pub fn builtin_flag_ids() -> impl Iterator<Item = &'static str> {
+    BUILTIN_FLAGS.iter().map(|(id, _)| *id)
+}
+
 #[derive(Debug)]
 struct Pattern {
     /// Index of the owning rule (categories first, then flags).

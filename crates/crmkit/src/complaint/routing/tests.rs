@@ -534,6 +534,80 @@ fn lint_finds_shadowed_and_contradictory_rules() {
 }
 
 #[test]
+fn lint_names_unknown_flags() {
+    let unknown = |rs: &RuleSet| -> Vec<(Option<String>, String)> {
+        rs.lint()
+            .into_iter()
+            .filter(|f| f.code == "unknown_flag")
+            .map(|f| (f.subject, f.message))
+            .collect()
+    };
+    // without text rules: a near miss of a built-in flag is reported,
+    // a flag of the caller's own is not
+    let rs = set(r#"
+        [[rules]]
+        id = "fraud-team"
+        when = { flags = ["frawd"] }
+        department = "legal"
+        [[rules]]
+        id = "vip"
+        when = { flags = ["vip_customer"], not_flags = ["legal_treat"] }
+        department = "finance"
+        [[rules]]
+        id = "ok"
+        when = { flags = ["fraud"] }
+        department = "legal"
+    "#);
+    let found = unknown(&rs);
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert_eq!(found[0].0.as_deref(), Some("frawd"));
+    assert!(
+        found[0].1.contains("rule \"fraud-team\"") && found[0].1.contains("did you mean \"fraud\""),
+        "{}",
+        found[0].1
+    );
+    assert_eq!(found[1].0.as_deref(), Some("legal_treat"));
+    assert!(found[1].1.contains("\"legal_threat\""), "{}", found[1].1);
+    assert!(
+        rs.lint()
+            .iter()
+            .all(|f| f.severity == Severity::Warning || f.code != "unknown_flag")
+    );
+    // with text rules every flag they never raise is reported; their own
+    // flags and the built-in ones are known
+    let rs = set(r#"
+        [categorize]
+        version = "c"
+        [[categorize.flags]]
+        id = "vip_customer"
+        any = ["vip"]
+        [[rules]]
+        id = "fraud-team"
+        when = { flags = ["frawd"] }
+        department = "legal"
+        [[rules]]
+        id = "vip"
+        when = { flags = ["vip_customer", "legal_threat"], not_flags = ["churned"] }
+        department = "finance"
+    "#);
+    let found = unknown(&rs);
+    let subjects: Vec<_> = found.iter().map(|f| f.0.as_deref().unwrap()).collect();
+    assert_eq!(subjects, ["frawd", "churned"], "{found:#?}");
+    assert!(found[1].1.contains("rule \"vip\"") && !found[1].1.contains("did you mean"));
+    // without the built-in flags, a built-in flag is unknown too
+    let rs = set(r#"
+        [categorize]
+        version = "c"
+        no_builtin_flags = true
+        [[rules]]
+        id = "legal"
+        when = { flags = ["legal_threat"] }
+        department = "legal"
+    "#);
+    assert_eq!(unknown(&rs).len(), 1);
+}
+
+#[test]
 fn examples_run_as_tests() {
     let rs = set(r#"
         [[rules]]
