@@ -232,6 +232,29 @@ fn strategies_and_the_fallback_chain_always_end_at_a_person() {
     assert_eq!(d.assigned_by, AssignedBy::Fallback);
     assert_eq!(d.passed_over, ["logistics", "care"]);
 
+    // the fallback person away too: no one is available, which is an
+    // error naming the complaint, and the state is left as it was
+    st.unavailable.insert("deniz".into());
+    let before = st.clone();
+    let mut named = vip.clone();
+    named.id = Some("C-7".into());
+    let e = rs.route(&named, &mut st, None).unwrap_err();
+    assert_eq!(e.code(), crate::ErrorCode::InvalidArgument);
+    let msg = e.to_string();
+    assert!(
+        msg.contains("no one is available for complaint \"C-7\"")
+            && msg.contains("\"logistics\", \"care\"")
+            && msg.contains("fallback person \"deniz\" is unavailable"),
+        "{msg}"
+    );
+    assert_eq!(st, before);
+    let e = rs.route(&vip, &mut st, None).unwrap_err();
+    assert!(e.to_string().contains("a complaint without an id"), "{e}");
+    assert!(
+        rs.route_batch(std::slice::from_ref(&vip), &mut st, None)
+            .is_err()
+    );
+
     // fixed owner away: the legal department's fallback takes over
     let mut st = RoutingState::default();
     st.unavailable.insert("zeynep".into());
