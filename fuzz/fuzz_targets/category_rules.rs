@@ -1,5 +1,6 @@
 //! Any text as a category rule file, and any text categorized by a fixed
-//! rule set: errors, never panics; spans always point into the text.
+//! rule set: errors, never panics; spans always point into the text, and
+//! under a text limit they end within it.
 #![no_main]
 
 use crmkit::complaint::categorize::CategoryRules;
@@ -25,5 +26,16 @@ fuzz_target!(|data: &[u8]| {
         for s in &hit.spans {
             assert_eq!(&text[s.start..s.end], s.text);
         }
+    }
+    // under a small limit only the start of the text is read
+    let cut = rules.with_max_text_bytes(16).categorize(text);
+    assert_eq!(cut.truncated, text.len() > 16);
+    for s in cut
+        .categories
+        .iter()
+        .chain(&cut.flags)
+        .flat_map(|h| &h.spans)
+    {
+        assert!(s.end <= 16, "{s:?} lies past the limit");
     }
 });

@@ -1,9 +1,10 @@
 //! Routing decisions on a 200-rule table over channel, product, category,
 //! segment, three keyword flags and amount: the shape of the decision table
 //! in `bench/complaint_routing.py`, which puts the same table through
-//! GoRules zen-engine.
+//! GoRules zen-engine. Also: category rules on one text of growing size.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use crmkit::complaint::categorize::CategoryRules;
 use crmkit::complaint::intake::{Channel, Complaint};
 use crmkit::complaint::routing::{RoutingState, RuleSet};
 use std::fmt::Write;
@@ -197,5 +198,39 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench);
+/// One complaint text of 100 KB, 1 MB and 10 MB categorized whole (the
+/// time per byte stays flat: linear in the text) and under the default
+/// limit (the time stays that of the first 64 KiB).
+fn categorize_by_size(c: &mut Criterion) {
+    let rules = CategoryRules::from_toml(
+        r#"
+        version = "bench"
+        [[categories]]
+        id = "late_delivery"
+        any = ["gecik", "gelmedi", "teslim edilmedi", "kargo hala"]
+        [[categories]]
+        id = "refund"
+        any = ["iade", "param yatmadi"]
+        priority = 5
+        "#,
+    )
+    .expect("the bench rules compile");
+    let whole = rules.with_max_text_bytes(usize::MAX);
+    let unit = "Siparişim GECİKTİ, kargo hâlâ gelmedi; iadesini istiyorum, avukatıma danışacağım. ";
+    let mut g = c.benchmark_group("categorize");
+    g.sample_size(10);
+    for (name, bytes) in [("100KB", 100_000), ("1MB", 1_000_000), ("10MB", 10_000_000)] {
+        let text = unit.repeat(bytes / unit.len() + 1);
+        g.throughput(Throughput::Bytes(text.len() as u64));
+        g.bench_function(format!("whole_{name}"), |b| {
+            b.iter(|| black_box(whole.categorize(black_box(&text))))
+        });
+        g.bench_function(format!("default_limit_{name}"), |b| {
+            b.iter(|| black_box(rules.categorize(black_box(&text))))
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench, categorize_by_size);
 criterion_main!(benches);

@@ -25,6 +25,7 @@
 //!
 //! ```toml
 //! version = "2026-11"
+//! max_text_bytes = 65536   # optional: how much of a text is read (64 KiB)
 //!
 //! [[categories]]
 //! id = "late_delivery"
@@ -85,6 +86,12 @@ pub const MAX_SUFFIX: usize = 8;
 
 /// How many words after a flag phrase are searched for a negation.
 pub const NEGATION_WINDOW: usize = 4;
+
+/// How much of a text a rule set reads by default, in bytes (64 KiB):
+/// far more than a complaint is, and a bound on the work one text costs.
+/// Set per rule file with `max_text_bytes`, or with
+/// [`CategoryRules::with_max_text_bytes`].
+pub const DEFAULT_MAX_TEXT_BYTES: usize = 64 * 1024;
 
 /// Folded word endings of first-person negative verbs, and negative words.
 const NEGATIVE_ENDINGS: &[&str] = &[
@@ -348,6 +355,11 @@ pub struct RuleFile {
     /// Leave out the built-in flags.
     #[serde(default)]
     pub no_builtin_flags: bool,
+    /// How many bytes of a text to read ([`DEFAULT_MAX_TEXT_BYTES`] when
+    /// absent). The rest is not read, and the result says it was
+    /// [`truncated`](Categorization::truncated).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_text_bytes: Option<usize>,
 }
 
 /// Where a pattern matched in the original text.
@@ -382,6 +394,10 @@ pub struct Categorization {
     pub categories: Vec<Hit>,
     /// Matched flags.
     pub flags: Vec<Hit>,
+    /// The text was longer than the rule set reads (see
+    /// [`CategoryRules::max_text_bytes`]): only its start was categorized.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub truncated: bool,
 }
 
 /// High-precision flags: phrases that rarely appear without the intent.
@@ -480,6 +496,12 @@ const BUILTIN_FLAGS: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The ids of the built-in flags, which a rule file gets unless it sets
+/// `no_builtin_flags`.
+pub fn builtin_flag_ids() -> impl Iterator<Item = &'static str> {
+    BUILTIN_FLAGS.iter().map(|(id, _)| *id)
+}
+
 #[derive(Debug)]
 struct Pattern {
     /// Index of the owning rule (categories first, then flags).
@@ -506,6 +528,28 @@ struct Compiled {
 #[derive(Debug, Clone)]
 pub struct CategoryRules {
     inner: Arc<Compiled>,
+    max_text_bytes: usize,
+}
+
+/// The start of `text` that is read under a limit of `max` bytes: cut at
+/// a character boundary, and before a word the limit would split (unless
+/// that word is all there is).
+fn readable(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let splits_word = text[end..].starts_with(char::is_alphanumeric)
+        && text[..end].ends_with(char::is_alphanumeric);
+    if splits_word {
+        if let Some(i) = text[..end].rfind(|c: char| !c.is_alphanumeric()) {
+            end = i;
+        }
+    }
+    &text[..end]
 }
 
 /// The folded form of a pattern or text: words joined by single spaces.
@@ -627,7 +671,12 @@ impl CategoryRules {
             .match_kind(MatchKind::Standard)
             .build(patterns.iter().map(|p| p.text.as_str()))
             .map_err(|e| invalid(e.to_string()))?;
+        let max_text_bytes = file.max_text_bytes.unwrap_or(DEFAULT_MAX_TEXT_BYTES);
+        if max_text_bytes == 0 {
+            return Err(invalid("max_text_bytes must be above 0".into()));
+        }
         Ok(CategoryRules {
+            max_text_bytes,
             inner: Arc::new(Compiled {
                 file,
                 rules,
@@ -643,6 +692,34 @@ impl CategoryRules {
         &self.inner.file
     }
 
+    /// How many bytes of a text are read: the start of a longer text is
+    /// categorized (cut before a word the limit would split) and the
+    /// result is marked [`truncated`](Categorization::truncated).
+    pub fn max_text_bytes(&self) -> usize {
+        self.max_text_bytes
+    }
+
+    /// The same rules reading up to `max` bytes of a text (at least 1).
+    /// The time to categorize a text grows linearly with what is read.
+    ///
+    /// ```
+    /// use crmkit::complaint::categorize::CategoryRules;
+    ///
+    /// let rules = CategoryRules::from_toml("version = '1'\n[[categories]]\nid = 'refund'\nany = ['iade']")?;
+    /// let text = format!("{} iade", "kargo ".repeat(20_000));
+    /// let short = rules.categorize(&text);
+    /// assert!(short.truncated && short.categories.is_empty());
+    /// let all = rules.with_max_text_bytes(usize::MAX).categorize(&text);
+    /// assert!(!all.truncated && all.categories[0].id == "refund");
+    /// # Ok::<(), crmkit::Error>(())
+    /// ```
+    pub fn with_max_text_bytes(&self, max: usize) -> CategoryRules {
+        CategoryRules {
+            inner: Arc::clone(&self.inner),
+            max_text_bytes: max.max(1),
+        }
+    }
+
     /// Categorizes a text, as for a complaint without fields: rules with
     /// field conditions that require a field do not fire.
     pub fn categorize(&self, text: &str) -> Categorization {
@@ -652,6 +729,9 @@ impl CategoryRules {
     /// Categorizes a complaint: its text, and its fields for the rules'
     /// field conditions.
     pub fn categorize_with(&self, text: &str, fields: &Fields) -> Categorization {
+        let read = readable(text, self.max_text_bytes);
+        let truncated = read.len() < text.len();
+        let text = read;
         // words of the original text with their byte spans, and the folded
         // key with each word's offset in it
         let mut words: Vec<(usize, usize)> = Vec::new();
@@ -679,11 +759,7 @@ impl CategoryRules {
             key_words.push((key.len(), key.len() + folded.len()));
             key.push_str(&folded);
         }
-        let word_at = |pos: usize| {
-            key_words
-                .iter()
-                .position(|&(s, e)| s <= pos && pos < e.max(s + 1))
-        };
+        let word_at = |pos: usize| word_at(&key_words, pos);
         let c = &self.inner;
         let mut hits: Vec<Option<Hit>> = vec![None; c.rules.len()];
         let mut vetoed = vec![false; c.rules.len()];
@@ -747,8 +823,32 @@ impl CategoryRules {
                 .then_with(|| a.spans[0].start.cmp(&b.spans[0].start))
         });
         flags.sort_by(|a, b| a.id.cmp(&b.id));
-        Categorization { categories, flags }
+        Categorization {
+            categories,
+            flags,
+            truncated,
+        }
     }
+}
+
+/// The index of the first word whose key span holds `pos` (an empty word
+/// holds its own start). The spans are sorted by start and disjoint except
+/// at the start of the key, where words that fold to nothing all start at 0
+/// with the first real word; so the candidate is the last word starting at
+/// or before `pos`, or for `pos` 0 the first word of the key.
+fn word_at(key_words: &[(usize, usize)], pos: usize) -> Option<usize> {
+    let i = key_words
+        .partition_point(|&(s, _)| s <= pos)
+        .checked_sub(1)?;
+    let (s, e) = key_words[i];
+    if pos >= e.max(s + 1) {
+        return None;
+    }
+    Some(if pos == s {
+        key_words[..i].partition_point(|&(t, _)| t < s)
+    } else {
+        i
+    })
 }
 
 /// Whether the clause of the word at `last` goes on with a negation within
@@ -1120,7 +1220,118 @@ mod tests {
         assert!(n >= 5, "{n} category rule files");
     }
 
+    #[test]
+    fn long_texts_are_cut_at_the_limit() {
+        let r = rules();
+        assert_eq!(r.max_text_bytes(), DEFAULT_MAX_TEXT_BYTES);
+        let filler = "bir şey daha ".repeat(DEFAULT_MAX_TEXT_BYTES / 10);
+        let late = format!("{filler} kargo gecikti");
+        let c = r.categorize(&late);
+        assert!(c.truncated && c.categories.is_empty(), "{c:?}");
+        let all = r.with_max_text_bytes(usize::MAX).categorize(&late);
+        assert!(!all.truncated);
+        assert_eq!(ids(&all), ["late_delivery"]);
+        // a text within the limit is read whole and not marked
+        let c = r.categorize("kargo gecikti");
+        assert!(!c.truncated);
+        assert!(!serde_json::to_string(&c).unwrap().contains("truncated"));
+        // the limit does not split a word: "iadesi" across it is left out
+        // rather than read as "iad"; a word before it still counts
+        let text = "iade ödemesi";
+        for (max, want) in [(3, vec![]), (4, vec!["refund"]), (7, vec!["refund"])] {
+            let c = r.with_max_text_bytes(max).categorize(text);
+            assert_eq!(ids(&c), want, "{max}");
+            assert!(c.truncated);
+            for s in c.categories.iter().flat_map(|h| &h.spans) {
+                assert!(s.end <= max);
+            }
+        }
+        // a limit inside a multi-byte letter is moved back to its start
+        let c = r.with_max_text_bytes(2).categorize("ğğ iade");
+        assert!(c.truncated && c.categories.is_empty());
+        // the limit can be set in the rule file
+        let small = CategoryRules::from_toml(
+            "version = 'x'\nmax_text_bytes = 8\n[[categories]]\nid = 'r'\nany = ['iade']",
+        )
+        .unwrap();
+        assert_eq!(small.max_text_bytes(), 8);
+        assert!(small.categorize("tamam tamam iade").truncated);
+        assert!(
+            CategoryRules::from_toml("version = 'x'\nmax_text_bytes = 0").is_err(),
+            "a zero limit reads nothing"
+        );
+    }
+
+    /// A text of 2 MB with a match in every few words, read whole: the
+    /// work per match does not grow with the text (finding a match's word
+    /// is a binary search), so this finishes in well under a second in an
+    /// optimized build and seconds in a debug one. Timings per size are in
+    /// the `routing` bench (`categorize/…`).
+    #[test]
+    fn megabytes_of_text_categorize() {
+        let r = rules().with_max_text_bytes(usize::MAX);
+        let unit = "Kargom GECİKTİ, iadesi yapılmadı; avukatla görüşmek istemiyorum. ";
+        let text = unit.repeat(2_000_000 / unit.len() + 1);
+        assert!(text.len() >= 2_000_000);
+        let c = r.categorize(&text);
+        assert!(!c.truncated);
+        assert_eq!(ids(&c), ["refund", "late_delivery"]);
+        let n = text.len() / unit.len();
+        assert_eq!(c.categories[1].spans.len(), n);
+        let last = c.categories[1].spans.last().unwrap();
+        assert_eq!(&text[last.start..last.end], "GECİKTİ");
+        assert!(
+            c.flags.is_empty(),
+            "every mention is negated: {:?}",
+            c.flags.len()
+        );
+    }
+
     proptest! {
+        /// The binary search finds the word a scan over every word finds,
+        /// for words of the key's shape: words that fold to nothing, and a
+        /// separator before each word once the key is not empty.
+        #[test]
+        fn word_at_agrees_with_a_scan(lens in proptest::collection::vec(0usize..5, 0..20)) {
+            let mut key_words = Vec::new();
+            let mut at = 0;
+            for len in &lens {
+                if at > 0 {
+                    at += 1;
+                }
+                key_words.push((at, at + len));
+                at += len;
+            }
+            for pos in 0..at + 2 {
+                let scan = key_words
+                    .iter()
+                    .position(|&(s, e)| s <= pos && pos < e.max(s + 1));
+                prop_assert_eq!(word_at(&key_words, pos), scan, "{:?} at {}", key_words, pos);
+            }
+        }
+
+        /// Any limit: a text within it is categorized as if there were
+        /// none, and a longer one only up to it.
+        #[test]
+        fn limits_cut_at_a_word_and_keep_earlier_spans(
+            text in "[a-zğüİı .,]{0,80}(iade|gecik|=ik| ik )?[a-zğİ ]{0,20}",
+            max in 1usize..100,
+        ) {
+            let r = rules();
+            let whole = r.with_max_text_bytes(usize::MAX).categorize(&text);
+            let cut = r.with_max_text_bytes(max).categorize(&text);
+            prop_assert_eq!(cut.truncated, text.len() > max);
+            if !cut.truncated {
+                prop_assert_eq!(&cut, &whole);
+            }
+            // what is read is a prefix: its spans lie below the limit
+            for hit in cut.categories.iter().chain(&cut.flags) {
+                for s in &hit.spans {
+                    prop_assert!(s.end <= max.min(text.len()));
+                }
+            }
+        }
+
         #[test]
         fn any_text_categorizes_and_spans_are_exact(text in "\\PC{0,60}") {
             let c = rules().categorize(&text);

@@ -216,6 +216,10 @@ fn key_of(h: &Handled, by: GroupBy) -> String {
 /// Durations in business hours need a calendar. With `now`, a complaint
 /// still open past its due time counts as a breach; without it, only
 /// resolved complaints can breach.
+///
+/// A complaint resolved or first answered before it was received is an
+/// [`InvalidArgument`](crate::error::InputError::InvalidArgument) error
+/// that names the complaint and both times.
 pub fn report(
     complaints: &[Handled],
     by: GroupBy,
@@ -224,6 +228,20 @@ pub fn report(
 ) -> Result<Vec<ReportRow>> {
     let mut groups: BTreeMap<String, Vec<&Handled>> = BTreeMap::new();
     for h in complaints {
+        for (what, at) in [
+            ("resolved", h.resolved_at),
+            ("first answered", h.first_response_at),
+        ] {
+            if let Some(at) = at.filter(|&at| at < h.received_at) {
+                return Err(crate::Error::invalid_argument(
+                    "complaints",
+                    format!(
+                        "complaint {:?} is {what} at {at}, before it was received at {}",
+                        h.id, h.received_at
+                    ),
+                ));
+            }
+        }
         groups.entry(key_of(h, by)).or_default().push(h);
     }
     let total = complaints.len() as u64;
@@ -235,7 +253,7 @@ pub fn report(
         let mut business_hours = Vec::new();
         for h in &resolved {
             let end = h.resolved_at.unwrap_or(h.received_at);
-            calendar_hours.push(hours_between(h.received_at, end).max(0.0));
+            calendar_hours.push(hours_between(h.received_at, end));
             if let Some(cal) = calendar {
                 let d = cal.business_time_between(h.received_at, end)?;
                 business_hours.push(d.as_secs_f64() / 3600.0);
@@ -243,10 +261,7 @@ pub fn report(
         }
         let first_response: Vec<f64> = members
             .iter()
-            .filter_map(|h| {
-                h.first_response_at
-                    .map(|f| hours_between(h.received_at, f).max(0.0))
-            })
+            .filter_map(|h| h.first_response_at.map(|f| hours_between(h.received_at, f)))
             .collect();
         let with_due: Vec<&&Handled> = members.iter().filter(|h| h.due_at.is_some()).collect();
         let breached = with_due
@@ -382,6 +397,35 @@ mod tests {
         assert_eq!(before[0].sla_breach_rate, Some(0.0));
         let after = report(&[open], GroupBy::All, None, Some(t("2026-11-24T00:00:00Z"))).unwrap();
         assert_eq!(after[0].sla_breach_rate, Some(100.0));
+    }
+
+    #[test]
+    fn times_before_receipt_are_errors_naming_the_complaint() {
+        let mut h = Handled::new("K-9", Channel::App, t("2026-11-02T09:00:00Z"));
+        h.resolved_at = Some(t("2026-11-02T08:00:00Z"));
+        let ok = Handled::new("K-1", Channel::App, t("2026-11-02T09:00:00Z"));
+        let e = report(&[ok.clone(), h.clone()], GroupBy::All, None, None).unwrap_err();
+        assert_eq!(e.code(), crate::ErrorCode::InvalidArgument);
+        let msg = e.to_string();
+        assert!(
+            msg.contains("complaint \"K-9\" is resolved at 2026-11-02T08:00:00Z, before it was received at 2026-11-02T09:00:00Z"),
+            "{msg}"
+        );
+        h.resolved_at = None;
+        h.first_response_at = Some(t("2026-11-01T09:00:00Z"));
+        let msg = report(&[h.clone()], GroupBy::All, None, None)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            msg.contains("\"K-9\" is first answered at 2026-11-01T09:00:00Z"),
+            "{msg}"
+        );
+        // the same moment is no error: zero hours
+        h.first_response_at = Some(h.received_at);
+        h.resolved_at = Some(h.received_at);
+        let rows = report(&[h], GroupBy::All, None, None).unwrap();
+        assert_eq!(rows[0].resolution_hours.unwrap().max, 0.0);
+        assert!(rows[0].resolution_hours.unwrap().max.is_sign_positive());
     }
 
     #[test]

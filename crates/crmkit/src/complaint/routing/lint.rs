@@ -3,6 +3,7 @@
 
 use super::file::{Conditions, Example, HitPolicy, Range, Values};
 use super::{Decision, RuleSet};
+use crate::complaint::categorize;
 use crate::error::Result;
 use std::collections::BTreeSet;
 
@@ -25,7 +26,7 @@ pub struct Finding {
     pub severity: Severity,
     /// A stable code: `shadowed_rule`, `contradictory_rule`, `no_default_rule`,
     /// `unreachable_department`, `empty_department`, `unknown_category`,
-    /// `rule_without_route`.
+    /// `unknown_flag`, `rule_without_route`.
     pub code: String,
     /// The rule, department or category concerned.
     pub subject: Option<String>,
@@ -103,6 +104,36 @@ fn covers(outer: &Conditions, inner: &Conditions) -> bool {
             .all(|(k, o)| values_cover(&Some(o.clone()), &inner.attributes.get(k).cloned()))
 }
 
+/// The edit distance between two names, in characters.
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let next = (diagonal + usize::from(ca != cb))
+                .min(row[j] + 1)
+                .min(row[j + 1] + 1);
+            diagonal = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
+}
+
+/// The known name nearest to `name`, when it is close enough to be what
+/// was meant (at most two edits, and fewer than the name has characters).
+fn nearest<'a>(name: &str, known: &BTreeSet<&'a str>) -> Option<&'a str> {
+    let limit = 2.min(name.chars().count().saturating_sub(1));
+    known
+        .iter()
+        .map(|k| (distance(name, k), *k))
+        .filter(|&(d, _)| d <= limit)
+        .min()
+        .map(|(_, k)| k)
+}
+
 fn contradictory(c: &Conditions) -> bool {
     c.flags.iter().any(|f| c.not_flags.contains(f))
         || [&c.category, &c.product, &c.segment, &c.language]
@@ -117,7 +148,13 @@ impl RuleSet {
     /// first and priority hit policies), rules whose conditions contradict
     /// themselves, no catch-all rule, departments no rule or fallback
     /// reaches, departments with nobody in them, categories the text rules
-    /// never produce, and rules that send nowhere.
+    /// never produce, flags the text rules never raise, and rules that send
+    /// nowhere.
+    ///
+    /// Flags: with a `[categorize]` section, a rule's flag that is neither
+    /// a built-in flag it detects nor one of its `flags` is reported
+    /// (complaints would have to carry it); without one, a flag is reported
+    /// when it is a near miss of a built-in flag (`frawd` for `fraud`).
     pub fn lint(&self) -> Vec<Finding> {
         let inner = &*self.inner;
         let file = &inner.file;
@@ -253,6 +290,41 @@ impl RuleSet {
                         );
                     }
                 }
+            }
+        }
+        let mut detected: BTreeSet<&str> = BTreeSet::new();
+        if let Some(cat) = &file.categorize {
+            detected.extend(cat.flags.iter().map(|f| f.id.as_str()));
+        }
+        if file.categorize.as_ref().is_none_or(|c| !c.no_builtin_flags) {
+            for id in categorize::builtin_flag_ids() {
+                detected.insert(id);
+            }
+        }
+        let mut reported = BTreeSet::new();
+        for rule in rules {
+            for f in rule.when.flags.iter().chain(&rule.when.not_flags) {
+                if detected.contains(f.as_str()) || !reported.insert(f.clone()) {
+                    continue;
+                }
+                let near = nearest(f, &detected);
+                if file.categorize.is_none() && near.is_none() {
+                    continue;
+                }
+                let mut message = match &file.categorize {
+                    Some(_) => format!(
+                        "rule {:?} asks about flag {f:?}, which the [categorize] rules never raise (complaints must carry it)",
+                        rule.id
+                    ),
+                    None => format!(
+                        "rule {:?} asks about flag {f:?}, which is no built-in flag (complaints must carry it)",
+                        rule.id
+                    ),
+                };
+                if let Some(k) = near {
+                    message.push_str(&format!("; did you mean {k:?}?"));
+                }
+                push(Severity::Warning, "unknown_flag", Some(f), message);
             }
         }
         out.sort_by_key(|f| std::cmp::Reverse(f.severity));

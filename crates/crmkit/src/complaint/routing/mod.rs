@@ -485,7 +485,13 @@ impl RuleSet {
     /// one). The due time starts at `received_at`, or `now` when the
     /// complaint has none.
     ///
-    /// Errors only when a due time cannot be placed on the calendar.
+    /// Errors when a due time cannot be placed on the calendar, and when
+    /// no one can take the complaint: every department in its chain has
+    /// nobody eligible and the fallback person is unavailable in `state`
+    /// (an [`InvalidArgument`](crate::error::InputError::InvalidArgument)
+    /// error on `state` that names the complaint). The fallback person
+    /// takes a complaint past their capacity or without the skills, but not
+    /// while unavailable.
     pub fn route(
         &self,
         complaint: &Complaint,
@@ -597,7 +603,8 @@ impl RuleSet {
             &skills,
             complaint.language.as_deref(),
             state,
-        );
+            complaint,
+        )?;
         let assignee_id = &inner.file.people[assignee].id;
         state.add_load(assignee_id);
 
@@ -675,11 +682,12 @@ impl RuleSet {
         skills: &[&str],
         language: Option<&str>,
         state: &mut RoutingState,
-    ) -> (usize, usize, AssignedBy, Vec<usize>) {
+        complaint: &Complaint,
+    ) -> Result<(usize, usize, AssignedBy, Vec<usize>)> {
         let inner = &*self.inner;
         if let Some(p) = preferred {
             if self.eligible(p, skills, state) {
-                return (start, p, AssignedBy::Rule, Vec::new());
+                return Ok((start, p, AssignedBy::Rule, Vec::new()));
             }
         }
         let mut passed = Vec::new();
@@ -713,16 +721,34 @@ impl RuleSet {
                     .min_by_key(|&m| state.load(&inner.file.people[m].id)),
             };
             if let Some(p) = pick {
-                return (d, p, AssignedBy::of(dept.strategy), passed);
+                return Ok((d, p, AssignedBy::of(dept.strategy), passed));
             }
             passed.push(d);
             at = dept.fallback;
         }
-        // the last resort is always a person; their department is the
-        // fallback department unless they belong to another
+        // the last resort is always a person, who must be available; their
+        // department is the fallback department unless they belong to another
         let p = inner.fallback_assignee;
+        let person = &inner.file.people[p].id;
+        if state.unavailable.contains(person) {
+            let which = match &complaint.id {
+                Some(id) => format!("complaint {id:?}"),
+                None => "a complaint without an id".to_owned(),
+            };
+            let tried: Vec<String> = passed
+                .iter()
+                .map(|&d| format!("{:?}", inner.departments[d].id))
+                .collect();
+            return Err(crate::Error::invalid_argument(
+                "state",
+                format!(
+                    "no one is available for {which}: nobody in departments {} can take it and the fallback person {person:?} is unavailable",
+                    tried.join(", ")
+                ),
+            ));
+        }
         let d = home_department(&inner.departments, p, inner.fallback_department);
-        (d, p, AssignedBy::Fallback, passed)
+        Ok((d, p, AssignedBy::Fallback, passed))
     }
 }
 

@@ -232,6 +232,29 @@ fn strategies_and_the_fallback_chain_always_end_at_a_person() {
     assert_eq!(d.assigned_by, AssignedBy::Fallback);
     assert_eq!(d.passed_over, ["logistics", "care"]);
 
+    // the fallback person away too: no one is available, which is an
+    // error naming the complaint, and the state is left as it was
+    st.unavailable.insert("deniz".into());
+    let before = st.clone();
+    let mut named = vip.clone();
+    named.id = Some("C-7".into());
+    let e = rs.route(&named, &mut st, None).unwrap_err();
+    assert_eq!(e.code(), crate::ErrorCode::InvalidArgument);
+    let msg = e.to_string();
+    assert!(
+        msg.contains("no one is available for complaint \"C-7\"")
+            && msg.contains("\"logistics\", \"care\"")
+            && msg.contains("fallback person \"deniz\" is unavailable"),
+        "{msg}"
+    );
+    assert_eq!(st, before);
+    let e = rs.route(&vip, &mut st, None).unwrap_err();
+    assert!(e.to_string().contains("a complaint without an id"), "{e}");
+    assert!(
+        rs.route_batch(std::slice::from_ref(&vip), &mut st, None)
+            .is_err()
+    );
+
     // fixed owner away: the legal department's fallback takes over
     let mut st = RoutingState::default();
     st.unavailable.insert("zeynep".into());
@@ -531,6 +554,80 @@ fn lint_finds_shadowed_and_contradictory_rules() {
         "{}",
         shadow.message
     );
+}
+
+#[test]
+fn lint_names_unknown_flags() {
+    let unknown = |rs: &RuleSet| -> Vec<(Option<String>, String)> {
+        rs.lint()
+            .into_iter()
+            .filter(|f| f.code == "unknown_flag")
+            .map(|f| (f.subject, f.message))
+            .collect()
+    };
+    // without text rules: a near miss of a built-in flag is reported,
+    // a flag of the caller's own is not
+    let rs = set(r#"
+        [[rules]]
+        id = "fraud-team"
+        when = { flags = ["frawd"] }
+        department = "legal"
+        [[rules]]
+        id = "vip"
+        when = { flags = ["vip_customer"], not_flags = ["legal_treat"] }
+        department = "finance"
+        [[rules]]
+        id = "ok"
+        when = { flags = ["fraud"] }
+        department = "legal"
+    "#);
+    let found = unknown(&rs);
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert_eq!(found[0].0.as_deref(), Some("frawd"));
+    assert!(
+        found[0].1.contains("rule \"fraud-team\"") && found[0].1.contains("did you mean \"fraud\""),
+        "{}",
+        found[0].1
+    );
+    assert_eq!(found[1].0.as_deref(), Some("legal_treat"));
+    assert!(found[1].1.contains("\"legal_threat\""), "{}", found[1].1);
+    assert!(
+        rs.lint()
+            .iter()
+            .all(|f| f.severity == Severity::Warning || f.code != "unknown_flag")
+    );
+    // with text rules every flag they never raise is reported; their own
+    // flags and the built-in ones are known
+    let rs = set(r#"
+        [categorize]
+        version = "c"
+        [[categorize.flags]]
+        id = "vip_customer"
+        any = ["vip"]
+        [[rules]]
+        id = "fraud-team"
+        when = { flags = ["frawd"] }
+        department = "legal"
+        [[rules]]
+        id = "vip"
+        when = { flags = ["vip_customer", "legal_threat"], not_flags = ["churned"] }
+        department = "finance"
+    "#);
+    let found = unknown(&rs);
+    let subjects: Vec<_> = found.iter().map(|f| f.0.as_deref().unwrap()).collect();
+    assert_eq!(subjects, ["frawd", "churned"], "{found:#?}");
+    assert!(found[1].1.contains("rule \"vip\"") && !found[1].1.contains("did you mean"));
+    // without the built-in flags, a built-in flag is unknown too
+    let rs = set(r#"
+        [categorize]
+        version = "c"
+        no_builtin_flags = true
+        [[rules]]
+        id = "legal"
+        when = { flags = ["legal_threat"] }
+        department = "legal"
+    "#);
+    assert_eq!(unknown(&rs).len(), 1);
 }
 
 #[test]

@@ -357,6 +357,27 @@ fn domain_part<'a>(raw: &'a str, options: &EmailOptions) -> Result<Domain<'a>, E
 }
 
 fn domain_part_uncached(raw: &str, options: &EmailOptions) -> DomainResult {
+    let (unicode, ascii) = idna_domain(raw, options)?;
+    if unicode != raw {
+        // the Unicode form is what an address normalizes to, so it must
+        // read back as itself: an A-label can decode to a U-label that is
+        // not valid IDNA itself ("xn--3nn--3nm" is "3nn-" and a letter newer
+        // than the Unicode version the character checks know)
+        let again = match plain_domain(&unicode, options) {
+            Some(r) => r.map(|(u, a)| (u.into_owned(), a.into_owned())),
+            None => idna_domain(&unicode, options),
+        };
+        if again.as_ref().map(|(u, a)| (u.as_str(), a.as_str()))
+            != Ok((unicode.as_str(), ascii.as_str()))
+        {
+            return Err(EmailIssue::InvalidIdna);
+        }
+    }
+    Ok((unicode, ascii))
+}
+
+/// A non-plain domain through UTS-46 and IDNA: its Unicode and ASCII forms.
+fn idna_domain(raw: &str, options: &EmailOptions) -> DomainResult {
     if raw.is_empty() {
         return Err(EmailIssue::EmptyDomain);
     }

@@ -130,7 +130,68 @@ fn length_limits_in_octets() {
     );
 }
 
+#[test]
+fn an_a_label_must_decode_to_a_valid_u_label() {
+    // "xn--3nn--3nm" decodes to "3nn-" and U+0C5C, a letter of a Unicode
+    // version newer than the character checks know: the decoded form
+    // would be rejected, so the A-label is not valid IDNA
+    let e = parse("ali@xn--3nn--3nm.com.tr");
+    assert!(!e.valid, "{e:?}");
+    assert_eq!(e.error, Some(EmailIssue::InvalidIdna));
+    assert_eq!(
+        parse("ali@3nn-\u{C5C}.com.tr").error,
+        Some(EmailIssue::UnsafeCharacter)
+    );
+    // a good A-label still reads as its U-label, and back
+    let e = parse("ali@xn--rnek-4qa.com.tr");
+    assert_eq!(e.normalized.as_deref(), Some("ali@örnek.com.tr"));
+    assert!(parse("ali@örnek.com.tr").valid);
+}
+
+/// Options from the low bits of `flags`, as the fuzz target reads them.
+fn options_of(flags: u8) -> EmailOptions {
+    EmailOptions {
+        allow_smtputf8: flags & 1 == 0,
+        allow_quoted_local: flags & 2 != 0,
+        allow_domain_literal: flags & 4 != 0,
+        allow_display_name: false,
+        strict: flags & 16 != 0,
+        test_environment: flags & 32 != 0,
+        globally_deliverable: flags & 64 == 0,
+    }
+}
+
 proptest! {
+    /// Whatever the parser accepts, it accepts again in normalized form,
+    /// with the same normalized form: domains with A-labels of any code
+    /// points included.
+    #[test]
+    fn a_valid_address_normalizes_to_a_valid_one(
+        local in "[a-zA-Z0-9._+ışçğüöİ\"-]{1,12}",
+        labels in proptest::collection::vec(
+            prop_oneof![
+                "\\PC{1,4}".prop_filter_map("encodes", |u| {
+                    idna::punycode::encode_str(&u).map(|p| format!("xn--{p}"))
+                }),
+                "xn--[a-z0-9-]{1,10}",
+                "[a-zA-Z0-9ışçğüöİ-]{1,8}",
+                "\\PC{1,4}",
+            ],
+            1..3,
+        ),
+        tld in "(com|com\\.tr|org|XN--P1AI|test)",
+        flags in any::<u8>(),
+    ) {
+        let options = options_of(flags);
+        let text = format!("{local}@{}.{tld}", labels.join("."));
+        let e = parse_with(&text, &options, EmailLists::builtin());
+        if let (true, Some(n)) = (e.valid, &e.normalized) {
+            let again = parse_with(n, &options, EmailLists::builtin());
+            prop_assert!(again.valid, "{:?} normalized to {:?}, which is not valid: {:?}", text, n, again.error);
+            prop_assert_eq!(again.normalized.as_ref(), Some(n));
+        }
+    }
+
     #[test]
     fn never_panics(s in "\\PC{0,40}") {
         let _ = parse(&s);

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 /// How one class of contact point starts and ages.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ClassPolicy {
     /// Probability that a syntactically valid point of this class reaches
     /// its customer when it is new (or just confirmed).
@@ -18,7 +19,8 @@ pub struct ClassPolicy {
 ///
 /// Every number is documented at its field; [`Policy::default`] is the
 /// documented default, and any field can be overridden from JSON or TOML
-/// (missing fields keep their defaults).
+/// (missing fields keep their defaults). An unknown field is an error that
+/// names it, so a misspelt override is not silently ignored.
 ///
 /// ```
 /// use crmkit::contact::score::{Policy, PointClass};
@@ -30,7 +32,7 @@ pub struct ClassPolicy {
 /// assert_eq!(serde_json::from_str::<Policy>(&json).unwrap(), policy);
 /// ```
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct Policy {
     /// Identifies this table in every score it produces.
     pub version: String,

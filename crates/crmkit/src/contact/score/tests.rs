@@ -181,6 +181,38 @@ fn policy_validation_names_the_field() {
     );
 }
 
+#[test]
+fn unknown_policy_keys_are_errors_that_name_them() {
+    let e = serde_json::from_str::<Policy>(r#"{"version": "mine", "flor": 0.05}"#)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("unknown field `flor`"), "{e}");
+    let e = serde_json::from_str::<Policy>(
+        r#"{"classes": {"free": {"prior": 0.5, "half_life_days": 100, "halflife": 3}}}"#,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("unknown field `halflife`"), "{e}");
+    let e = toml::from_str::<Policy>("version = 'mine'\nband_hihg = 0.9\n")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("band_hihg"), "{e}");
+    let e = toml::from_str::<Policy>(
+        "[classes.free]\nprior = 0.5\nhalf_life_days = 10\nhalf_life = 3\n",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("half_life"), "{e}");
+    // the default policy, written out, reads back
+    let json = serde_json::to_string(&Policy::default()).unwrap();
+    assert_eq!(
+        serde_json::from_str::<Policy>(&json).unwrap(),
+        Policy::default()
+    );
+    let text = toml::to_string(&Policy::default()).unwrap();
+    assert_eq!(toml::from_str::<Policy>(&text).unwrap(), Policy::default());
+}
+
 fn kind() -> impl Strategy<Value = EvidenceKind> {
     prop::sample::select(vec![
         EvidenceKind::Delivered,
