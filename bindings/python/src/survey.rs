@@ -383,6 +383,15 @@ fn nps_sample_size(
 #[pyfunction]
 fn recency_weights(py: Python<'_>, ages: &Bound<'_, PyAny>, half_life: f64) -> PyResult<Vec<f64>> {
     guard(py, || {
+        if !(half_life.is_finite() && half_life > 0.0) {
+            return Err(to_py(
+                py,
+                crmkit::Error::invalid_argument(
+                    "half_life",
+                    format!("a positive finite number, got {half_life}"),
+                ),
+            ));
+        }
         let a = floats(ages)?;
         survey::recency_weights(a.as_slice(), half_life).map_err(|e| to_py(py, e))
     })
@@ -471,9 +480,13 @@ fn grouped<'py>(
             "csat" => (Scale { min: 1, max: scale }, "CSAT"),
             "ces" => (Scale { min: 1, max: scale }, "CES"),
             other => {
-                return Err(pyo3::exceptions::PyValueError::new_err(format!(
-                    "metric must be \"nps\", \"csat\" or \"ces\", got {other:?}"
-                )));
+                return Err(to_py(
+                    py,
+                    crmkit::Error::invalid_argument(
+                        "metric",
+                        format!("\"nps\", \"csat\" or \"ces\", got {other:?}"),
+                    ),
+                ));
             }
         };
         let tallies = codes
