@@ -93,6 +93,14 @@ CASES = [
     ("nps-by-by-type", lambda: survey.nps_by(FRAME, 5), crmkit.InvalidTypeError, "invalid_argument", "`by`"),
     ("csat-by-workers", lambda: survey.csat_by(FRAME, "channel", workers=-1), crmkit.ArgumentOverflowError,
      "invalid_argument", "`workers`"),
+    ("accumulator-push-str", lambda: survey.NpsAccumulator().push("9"), crmkit.InvalidTypeError,
+     "invalid_argument", "`score`"),
+    ("accumulator-push-bool", lambda: survey.NpsAccumulator().push(True), crmkit.InvalidTypeError,
+     "invalid_argument", "`score`"),
+    ("accumulator-weight-none", lambda: survey.NpsAccumulator().push_weighted(9, None), crmkit.InvalidTypeError,
+     "invalid_argument", "`weight`"),
+    ("accumulator-merge", lambda: survey.NpsAccumulator().merge([9]), crmkit.InvalidTypeError,
+     "invalid_argument", "`other`"),
     # contact
     ("score-naive-now", lambda: contact.score(POINT, now=NAIVE), crmkit.InputError, "invalid_argument",
      "`now`: naive"),
@@ -267,6 +275,15 @@ def test_builtin_types_still_catch():
     with pytest.raises(KeyError) as info:
         survey.nps_by(FRAME, "segment")
     assert str(info.value).startswith("invalid argument")
+
+
+def test_accumulator_still_takes_numbers_and_merges_itself():
+    acc = survey.NpsAccumulator()
+    for v in (10, 9.0, None, float("nan"), 3):
+        acc.push(v)
+    acc.push_weighted(10, 2)
+    acc.merge(acc)
+    assert (acc.n, acc.missing) == (8, 4)
 
 
 def test_errors_keep_their_cause():
