@@ -15,6 +15,12 @@ A bad argument raises a :class:`crmkit.CrmkitError` naming it: a value
 that is not text, a number, a date or missing (a dict, a list...) names its
 column and row; a wrong type is also a ``TypeError``.
 
+Dates and datetimes in columns (``date_of_birth``, ``updated_at``) are
+calendar values, not instants: they are read as written (ISO text), naive
+or not, since a birth date has no zone and ``updated_at`` only orders the
+records of one customer. The timezone rule of the other modules (naive
+datetimes refused) is about clocks such as SLA due times and contact ages.
+
 >>> from crmkit import identity
 >>> rows = [
 ...     {"id": "1", "first_name": "Ayşe", "last_name": "Yılmaz", "email": "ayse.yilmaz@gmail.com", "country": "TR"},
