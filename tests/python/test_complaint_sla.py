@@ -41,7 +41,10 @@ def test_calendar_from_file_and_business_time():
     # 4 h on the half day, Republic Day off, 4 h on Friday
     assert cal.add_business_hours(start, 8) == dt.datetime(2026, 10, 30, 10, tzinfo=UTC)
     assert cal.business_hours_between(start, "2026-10-30T10:00:00Z") == 8.0
-    assert cal.business_hours_between("2026-10-30T10:00:00Z", start) == 0.0
+    # an end before the start is an error naming both
+    with pytest.raises(crmkit.InputError, match="`end`.*`start`") as e:
+        cal.business_hours_between("2026-10-30T10:00:00Z", start)
+    assert e.value.code == "invalid_argument"
     # any time zone in, UTC out
     istanbul = dt.timezone(dt.timedelta(hours=3))
     assert cal.add_business_hours(dt.datetime(2026, 10, 28, 9, tzinfo=istanbul), 8) == dt.datetime(

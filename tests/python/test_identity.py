@@ -126,6 +126,23 @@ def test_index_match_insert_delete():
     assert identity.carry_entity_ids(["1", "2", "4", "9"], ["1", "1", "4", "4"], prev) == ["1", "1", "4", "4"]
 
 
+@pytest.mark.parametrize("columns", [None, {"given": "first_name"}])
+def test_index_match_needs_no_id(columns):
+    rows = [{("given" if columns else "first_name") if k == "first_name" else ("record_id" if k == "id" else k): v
+             for k, v in r.items()} for r in ROWS]
+    idx = identity.Index(pd.DataFrame(rows), id_column="record_id", columns=columns)
+    query = {"given" if columns else "first_name": "Kiyasi", "last_name": "Guclu", "phone": "05037124770",
+             "country": "TR", "date_of_birth": "22.03.1950"}
+    hits = idx.match(query)
+    assert hits[0]["entity_id"] == "1" and hits[0]["record_id"] in ("1", "2")
+    # a query that carries an id is matched the same way
+    assert idx.match({"record_id": "x", **query})[0]["entity_id"] == "1"
+    # inserts still need the id column
+    with pytest.raises(crmkit.InputError, match="no id column"):
+        idx.insert(query)
+    assert idx.insert({"record_id": "7", **query})["entity_id"] == "1"
+
+
 def _febrl(name):
     return pd.read_csv(DATA / name, dtype=str, keep_default_na=False).replace("", None)
 

@@ -183,11 +183,14 @@ def test_rows_read_attributes_and_datetimes(rules):
     out = text_rules.route_many([
         {"channel": "app", "attributes": {"region": "marmara"}},
         {"channel": "app", "category": "late_delivery", "amount": 3,
-         "received_at": dt.datetime(2026, 11, 23, 9)},
+         "received_at": dt.datetime(2026, 11, 23, 9, tzinfo=dt.timezone.utc)},
         {"channel": "app", "amount": float("nan"), "flags": "legal_threat"},
     ])
     assert [r["fired"] for r in out] == [["marmara"], ["late"], ["legal"]]
     assert out[1]["due"] == dt.datetime(2026, 11, 23, 13, tzinfo=dt.timezone.utc)
+    # a naive datetime is refused, not taken as UTC
+    with pytest.raises(crmkit.InputError, match="received_at.*row 0.*naive"):
+        rules.route_many([{"channel": "app", "received_at": dt.datetime(2026, 11, 23, 9)}])
     with pytest.raises(crmkit.InputError, match="complaints.*a dict at row 0"):
         rules.route_many([("app",)])
     with pytest.raises(TypeError, match="category: expected text or None at row 1"):

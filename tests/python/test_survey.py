@@ -178,6 +178,24 @@ def test_nps_by_pandas(keys):
     assert out_cat["nps"].tolist() == ref["nps"].tolist()
 
 
+@pytest.mark.parametrize("metric", ["nps_by", "csat_by", "ces_by"])
+@pytest.mark.parametrize("kind", ["pandas", "polars", "pyarrow"])
+def test_grouped_on_an_empty_frame_is_an_empty_table(metric, kind):
+    import pandas as pd
+    import polars as pl
+    import pyarrow as pa
+
+    frame = {
+        "pandas": pd.DataFrame({"channel": pd.Series([], dtype=object), "score": pd.Series([], dtype=float)}),
+        "polars": pl.DataFrame({"channel": [], "score": []}, schema={"channel": pl.Utf8, "score": pl.Float64}),
+        "pyarrow": pa.table({"channel": pa.array([], pa.string()), "score": pa.array([], pa.float64())}),
+    }[kind]
+    out = getattr(survey, metric)(frame, "channel")
+    assert len(out) == 0
+    columns = list(out.columns) if kind != "pyarrow" else out.column_names
+    assert columns[:3] == ["channel", "n", "missing"]
+
+
 def test_nps_by_polars_and_pyarrow():
     pl = pytest.importorskip("polars")
     pa = pytest.importorskip("pyarrow")

@@ -94,6 +94,21 @@ impl PyClassifier {
         seed: u64,
     ) -> PyResult<PyClassifier> {
         guard(py, || {
+            if !(0.0..=1.0).contains(&abstain_below) {
+                return Err(to_py(
+                    py,
+                    crmkit::Error::invalid_argument(
+                        "abstain_below",
+                        format!("a probability from 0 to 1, got {abstain_below}"),
+                    ),
+                ));
+            }
+            if epochs == 0 {
+                return Err(to_py(
+                    py,
+                    crmkit::Error::invalid_argument("epochs", "at least 1, got 0"),
+                ));
+            }
             let o = train_options(c, epochs, hash_bits, min_char_df, abstain_below, seed);
             let model = py
                 .detach(|| crmkit::complaint::classifier::Classifier::train(&texts, &labels, &o))
@@ -344,11 +359,17 @@ impl PyCalendar {
         })
     }
 
-    /// Business hours between two RFC 3339 times (0 when `end` is earlier).
+    /// Business hours between two RFC 3339 times; an `end` before `start` is an error.
     fn business_hours_between(&self, py: Python<'_>, start: &str, end: &str) -> PyResult<f64> {
         guard(py, || {
             let run = || -> crmkit::Result<f64> {
                 let (a, b) = (timestamp("start", start)?, timestamp("end", end)?);
+                if b < a {
+                    return Err(crmkit::Error::invalid_argument(
+                        "end",
+                        format!("a time not before `start`, got end {b} before start {a}"),
+                    ));
+                }
                 Ok(self.inner.business_time_between(a, b)?.as_secs_f64() / 3600.0)
             };
             run().map_err(|e| to_py(py, e))

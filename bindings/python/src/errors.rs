@@ -67,6 +67,32 @@ pub(crate) fn error(py: Python<'_>, code: ErrorCode, message: String) -> PyErr {
     build().unwrap_or_else(|e| e)
 }
 
+/// A `crmkit.InvalidTypeError` (defined in `crmkit._errors`: an `InputError`
+/// that is also a `TypeError`, code `invalid_argument`) naming an argument
+/// and the type it got.
+pub(crate) fn wrong_type(
+    py: Python<'_>,
+    name: &str,
+    expected: &str,
+    value: &Bound<'_, PyAny>,
+) -> PyErr {
+    let got = value
+        .get_type()
+        .name()
+        .map(|n| n.to_string())
+        .unwrap_or_else(|_| "?".into());
+    let message = format!("invalid argument `{name}`: {expected}, got {got}");
+    let code = ErrorCode::InvalidArgument;
+    let build = || -> PyResult<PyErr> {
+        let class = py.import("crmkit._errors")?.getattr("InvalidTypeError")?;
+        let instance = class.call1((message.clone(),))?;
+        instance.setattr("code", code.as_str())?;
+        instance.setattr("code_value", code.value())?;
+        Ok(PyErr::from_value(instance))
+    };
+    build().unwrap_or_else(|_| error(py, code, message.clone()))
+}
+
 /// Converts a core error.
 pub(crate) fn to_py(py: Python<'_>, err: Error) -> PyErr {
     error(py, err.code(), err.to_string())

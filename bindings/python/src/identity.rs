@@ -9,7 +9,7 @@ use crate::errors::{guard, to_py};
 use crmkit::Error;
 use crmkit::identity::golden::{GoldenSettings, golden_records};
 use crmkit::identity::index::{Index, carry_entity_ids};
-use crmkit::identity::record::{ColumnMap, records_from_columns};
+use crmkit::identity::record::{ColumnMap, map_columns, records_from_columns};
 use crmkit::identity::{
     Model, Record, Resolution, Settings, Stage, explain_records, resolve_labelled,
 };
@@ -45,6 +45,25 @@ fn one_record(
 ) -> crmkit::Result<Record> {
     let cols: Columns = values.into_iter().map(|v| vec![v]).collect();
     Ok(records(names, &cols, map)?.remove(0))
+}
+
+/// A record to look up: like [`one_record`], but the id column may be
+/// absent (a query is not stored, so it needs no id).
+fn query_record(
+    mut names: Vec<String>,
+    mut values: Vec<Option<String>>,
+    map: Option<&str>,
+) -> crmkit::Result<Record> {
+    let column_map: ColumnMap = json_arg("columns", map)?.unwrap_or_default();
+    let id = column_map.id_column.clone().unwrap_or_else(|| "id".into());
+    let mut with_id: Vec<&str> = names.iter().map(String::as_str).collect();
+    with_id.push(&id);
+    // exactly one id column once a placeholder is added: the record had none
+    if map_columns(&with_id, &column_map).is_ok() {
+        names.push(id);
+        values.push(Some("?".into()));
+    }
+    one_record(&names, values, map)
 }
 
 fn settings(settings: Option<&str>, model: Option<&str>) -> crmkit::Result<Settings> {
@@ -335,7 +354,7 @@ impl PyIndex {
     ) -> PyResult<String> {
         guard(py, || {
             let r =
-                one_record(&names, values, self.names_map.as_deref()).map_err(|e| to_py(py, e))?;
+                query_record(names, values, self.names_map.as_deref()).map_err(|e| to_py(py, e))?;
             to_json(&self.inner.match_record(&r)).map_err(|e| to_py(py, e))
         })
     }

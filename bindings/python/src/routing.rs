@@ -262,25 +262,38 @@ fn repr(v: &Bound<'_, PyAny>) -> String {
         .unwrap_or_else(|_| "<unprintable>".into())
 }
 
-/// An RFC 3339 time; a time without an offset is taken as UTC.
+/// An RFC 3339 time with an offset. A time without one is refused rather
+/// than guessed: a wrong zone would silently shift the due time.
 fn timestamp(row: usize, t: &str) -> crmkit::Result<Timestamp> {
-    t.parse::<Timestamp>()
-        .or_else(|_| {
-            t.parse::<jiff::civil::DateTime>()
-                .map_err(|e| e.to_string())
-                .and_then(|d| {
-                    d.to_zoned(jiff::tz::TimeZone::UTC)
-                        .map(|z| z.timestamp())
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(|_| ())
-        })
-        .map_err(|()| {
-            bad(
-                "received_at",
-                format!("an RFC 3339 time at row {row}, got {t:?}"),
+    t.parse::<Timestamp>().map_err(|_| {
+        let expected = if t.parse::<jiff::civil::DateTime>().is_ok() {
+            format!(
+                "a time with a time zone at row {row}, got the naive time {t:?}; \
+                 attach one (e.g. tzinfo=timezone.utc, or a Z or +03:00 suffix)"
             )
-        })
+        } else {
+            format!("an RFC 3339 time at row {row}, got {t:?}")
+        };
+        bad("received_at", expected)
+    })
+}
+
+/// Refuses a `received_at` Arrow timestamp column without a time zone, for
+/// the same reason as [`timestamp`].
+fn check_zoned(batch: &arrow_array::RecordBatch) -> crmkit::Result<()> {
+    let schema = batch.schema();
+    let naive = schema
+        .field_with_name("received_at")
+        .is_ok_and(|f| matches!(f.data_type(), arrow_schema::DataType::Timestamp(_, None)));
+    if naive {
+        return Err(bad(
+            "received_at",
+            "a timestamp column with a time zone, got naive timestamps; attach one \
+             (e.g. pandas tz_localize, polars dt.replace_time_zone)"
+                .into(),
+        ));
+    }
+    Ok(())
 }
 
 /// A compiled routing rule set (immutable; shareable across threads).
@@ -458,6 +471,7 @@ impl PyRuleSet {
         guard(py, || {
             let batch = crate::arrow::batch(data, "complaints")?;
             let run = || -> crmkit::Result<(arrow_array::RecordBatch, String)> {
+                check_zoned(&batch)?;
                 let mut st = parse_state(state)?;
                 let now = parse_now(now)?;
                 let out = crmkit_arrow::routing::route(&self.inner, &batch, &mut st, now)?;

@@ -1,6 +1,6 @@
 //! Survey metrics for Python. Every computation runs with the GIL released.
 
-use crate::errors::{guard, to_py};
+use crate::errors::{guard, to_py, wrong_type};
 use crate::input::{Floats, floats};
 use crmkit::survey::{
     self, Ces, CesOptions, Csat, CsatOptions, IntervalMethod, Nps, NpsDiff, NpsOptions, Scale,
@@ -383,6 +383,15 @@ fn nps_sample_size(
 #[pyfunction]
 fn recency_weights(py: Python<'_>, ages: &Bound<'_, PyAny>, half_life: f64) -> PyResult<Vec<f64>> {
     guard(py, || {
+        if !(half_life.is_finite() && half_life > 0.0) {
+            return Err(to_py(
+                py,
+                crmkit::Error::invalid_argument(
+                    "half_life",
+                    format!("a positive finite number, got {half_life}"),
+                ),
+            ));
+        }
         let a = floats(ages)?;
         survey::recency_weights(a.as_slice(), half_life).map_err(|e| to_py(py, e))
     })
@@ -471,9 +480,13 @@ fn grouped<'py>(
             "csat" => (Scale { min: 1, max: scale }, "CSAT"),
             "ces" => (Scale { min: 1, max: scale }, "CES"),
             other => {
-                return Err(pyo3::exceptions::PyValueError::new_err(format!(
-                    "metric must be \"nps\", \"csat\" or \"ces\", got {other:?}"
-                )));
+                return Err(to_py(
+                    py,
+                    crmkit::Error::invalid_argument(
+                        "metric",
+                        format!("\"nps\", \"csat\" or \"ces\", got {other:?}"),
+                    ),
+                ));
             }
         };
         let tallies = codes
@@ -684,29 +697,42 @@ impl PyNpsAccumulator {
     }
 
     /// Adds one answer (None or NaN is missing).
-    fn push(&mut self, py: Python<'_>, score: Option<f64>) -> PyResult<()> {
+    fn push(&mut self, py: Python<'_>, score: &Bound<'_, PyAny>) -> PyResult<()> {
         guard(py, || {
-            self.inner
-                .push(score.unwrap_or(f64::NAN))
-                .map_err(|e| to_py(py, e.into()))
+            let score = number(score, "score", true)?;
+            self.inner.push(score).map_err(|e| to_py(py, e.into()))
         })
     }
 
     /// Adds one answer with a weight (0, or from 1e-100 to 1e100).
-    fn push_weighted(&mut self, py: Python<'_>, score: Option<f64>, weight: f64) -> PyResult<()> {
+    fn push_weighted(
+        &mut self,
+        py: Python<'_>,
+        score: &Bound<'_, PyAny>,
+        weight: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
         guard(py, || {
+            let (score, weight) = (
+                number(score, "score", true)?,
+                number(weight, "weight", false)?,
+            );
             self.inner
-                .push_weighted(score.unwrap_or(f64::NAN), weight)
+                .push_weighted(score, weight)
                 .map_err(|e| to_py(py, e.into()))
         })
     }
 
     /// Adds every answer of another accumulator (exact).
-    fn merge(&mut self, py: Python<'_>, other: &PyNpsAccumulator) -> PyResult<()> {
+    fn merge(&mut self, py: Python<'_>, other: &Bound<'_, PyAny>) -> PyResult<()> {
         guard(py, || {
-            self.inner
-                .merge(&other.inner)
-                .map_err(|e| to_py(py, e.into()))
+            let other = other
+                .cast::<PyNpsAccumulator>()
+                .map_err(|_| wrong_type(py, "other", "an NpsAccumulator", other))?;
+            // the only borrow that can fail here is of this very accumulator
+            let other = other
+                .try_borrow()
+                .map_or_else(|_| self.inner.clone(), |o| o.inner.clone());
+            self.inner.merge(&other).map_err(|e| to_py(py, e.into()))
         })
     }
 
@@ -757,6 +783,28 @@ impl PyNpsAccumulator {
     fn __repr__(&self) -> String {
         format!("NpsAccumulator(n={}, missing={})", self.n(), self.missing())
     }
+}
+
+/// One number for the accumulator: `None` is missing (NaN) where
+/// `missing_ok`; a bool, a string or anything else is an error naming `name`.
+fn number(value: &Bound<'_, PyAny>, name: &str, missing_ok: bool) -> PyResult<f64> {
+    let py = value.py();
+    let expected = if missing_ok {
+        "a number or None"
+    } else {
+        "a number"
+    };
+    if value.is_none() && missing_ok {
+        return Ok(f64::NAN);
+    }
+    if value.is_instance_of::<pyo3::types::PyBool>()
+        || value.is_instance_of::<pyo3::types::PyString>()
+    {
+        return Err(wrong_type(py, name, expected, value));
+    }
+    value
+        .extract::<f64>()
+        .map_err(|_| wrong_type(py, name, expected, value))
 }
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {

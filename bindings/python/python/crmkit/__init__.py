@@ -12,7 +12,17 @@ Submodules mirror the Rust core:
 
 Every error raised by crmkit is a :class:`CrmkitError` (a ``ValueError``)
 with a stable ``.code`` name and a numeric ``.code_value``; one subclass per
-error group (:class:`InputError`, :class:`SurveyError`, ...).
+error group (:class:`InputError`, :class:`SurveyError`, ...). A bad argument
+raises an :class:`InputError` naming it (code ``invalid_argument``); where
+Python names another built-in exception the error is that too:
+:class:`InvalidTypeError` (a ``TypeError``), :class:`MissingKeyError` (a
+``KeyError``), :class:`ArgumentOverflowError` (an ``OverflowError``), and for
+files (code ``io``) :class:`FileAccessError` (an ``OSError``) and
+:class:`FileMissingError` (a ``FileNotFoundError``).
+
+Times are RFC 3339 text with an offset or timezone-aware datetimes
+everywhere; a naive datetime is refused (code ``invalid_argument``) rather
+than given a guessed zone.
 """
 
 from . import _crmkit
@@ -24,6 +34,14 @@ for _name in dir(_crmkit):
     if isinstance(_obj, type) and issubclass(_obj, CrmkitError):
         globals()[_name] = _obj
 del _name, _obj
+
+from ._errors import (  # noqa: E402
+    ArgumentOverflowError,
+    FileAccessError,
+    FileMissingError,
+    InvalidTypeError,
+    MissingKeyError,
+)
 
 from . import complaint, contact, identity, survey  # noqa: E402
 

@@ -2,6 +2,13 @@ from . import complaint as complaint
 from . import contact as contact
 from . import identity as identity
 from . import survey as survey
+from ._errors import (
+    ArgumentOverflowError as ArgumentOverflowError,
+    FileAccessError as FileAccessError,
+    FileMissingError as FileMissingError,
+    InvalidTypeError as InvalidTypeError,
+    MissingKeyError as MissingKeyError,
+)
 from ._crmkit import (
     ERROR_CODES as ERROR_CODES,
     BindingError as BindingError,

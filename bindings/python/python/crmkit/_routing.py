@@ -1,5 +1,11 @@
 """Complaint routing: versioned rule sets that send every complaint to a
-named person (re-exported by :mod:`crmkit.complaint`)."""
+named person (re-exported by :mod:`crmkit.complaint`).
+
+``now`` and ``received_at`` are RFC 3339 text with an offset or
+timezone-aware datetimes (also in frames: a pandas or Arrow timestamp
+column needs a time zone). A naive datetime, or a time without an offset,
+is refused with :class:`crmkit.InputError` (code ``invalid_argument``)
+naming it: a guessed zone would silently shift every due time."""
 
 from __future__ import annotations
 
@@ -9,6 +15,8 @@ import math
 from typing import Any, Iterable, List, Mapping, Optional, Tuple, Union
 
 from . import _crmkit
+from . import _time
+from ._errors import api_class, wrong_type
 
 __all__ = ["RuleSet", "Decision"]
 
@@ -18,36 +26,13 @@ _COLUMNS = ("id", "channel", "category", "product", "segment", "language", "amou
             "customer_value", "flags", "received_at", "text")
 
 
-def _time(value: Any, name: str) -> Optional[str]:
-    """An RFC 3339 string for a datetime (naive ones are taken as UTC) or a string."""
-    if value is None:
-        return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if hasattr(value, "to_pydatetime"):  # pandas Timestamp
-        if value != value:  # NaT
-            return None
-        value = value.to_pydatetime()
-    if isinstance(value, _dt.datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=_dt.timezone.utc)
-        return value.isoformat()
-    if isinstance(value, str):
-        return value
-    raise TypeError(f"{name}: expected a datetime or an RFC 3339 string, got {value!r}")
-
-
-def _parse_time(text: Optional[str]) -> Optional[_dt.datetime]:
-    if text is None:
-        return None
-    return _dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-
-
 def _jsonable(complaint: Mapping[str, Any]) -> dict:
+    if not isinstance(complaint, Mapping):
+        raise wrong_type("complaint", "a dict", complaint)
     out = {}
     for key, value in complaint.items():
         if key == "received_at":
-            value = _time(value, "received_at")
+            value = _time.to_text(value, "received_at", optional=True)
         elif isinstance(value, float) and math.isnan(value):
             value = None
         if value is not None:
@@ -72,7 +57,7 @@ class Decision:
         self.assignee = decision["assignee"]
         self.assigned_by = decision["assigned_by"]
         self.priority = decision["priority"]
-        self.due = _parse_time(decision.get("due"))
+        self.due = _time.parse(decision.get("due"))
         self.fired = decision["fired"]
         self.passed_over = decision["passed_over"]
         self.notify = decision["notify"]
@@ -90,6 +75,7 @@ class Decision:
                 f"category={self.category!r}, priority={self.priority!r}, fired={self.fired!r})")
 
 
+@api_class
 class RuleSet:
     """A compiled routing rule set (TOML or JSON): ordered rules with a hit
     policy (``first`` / ``collect`` / ``priority``), conditions over category,
@@ -205,8 +191,8 @@ class RuleSet:
         state. The due time starts at ``received_at``, else ``now``."""
         decision, new_state = self._inner.route_json(
             json.dumps(_jsonable(complaint)),
-            None if state is None else json.dumps(dict(state)),
-            _time(now, "now"),
+            _state_json(state),
+            _time.to_text(now, "now", optional=True),
         )
         return Decision(json.loads(decision), json.loads(new_state))
 
@@ -225,8 +211,8 @@ class RuleSet:
         ``__arrow_c_stream__``) are read and answered through Arrow, without
         a Python object per value.
         With ``return_state=True``: ``(result, state)``."""
-        state_json = None if state is None else json.dumps(dict(state))
-        now_text = _time(now, "now")
+        state_json = _state_json(state)
+        now_text = _time.to_text(now, "now", optional=True)
         mod = type(complaints).__module__.split(".")[0]
         arrow_in = complaints
         if mod == "pandas" and hasattr(complaints, "columns"):
@@ -259,7 +245,7 @@ class RuleSet:
             rows, new_state = self._inner.route_rows(complaints, state_json, now_text)
             for r in rows:
                 if r["due"] is not None:
-                    r["due"] = _parse_time(r["due"])
+                    r["due"] = _time.parse(r["due"])
             frame = rows
         else:
             kind, columns, n = _columns(complaints)
@@ -276,12 +262,20 @@ class RuleSet:
                 frame = [dict(zip(result, values)) for values in zip(*result.values())]
                 for r in frame:
                     if r["due"] is not None:
-                        r["due"] = _parse_time(r["due"])
+                        r["due"] = _time.parse(r["due"])
             else:
                 frame = _frame(kind, result)
         if return_state:
             return frame, json.loads(new_state)
         return frame
+
+
+def _state_json(state: Optional[Mapping[str, Any]]) -> Optional[str]:
+    if state is None:
+        return None
+    if not isinstance(state, Mapping):
+        raise wrong_type("state", "a routing state dict (a Decision's .state)", state)
+    return json.dumps(dict(state))
 
 
 def _as_list(values: Any) -> list:
@@ -349,15 +343,14 @@ def _columns(data: Any) -> Tuple[str, dict, int]:
             else:
                 raw[c] = _as_list(data[c])
     else:
-        raise TypeError("complaints: expected a DataFrame, a pyarrow Table, a dict of columns "
-                        f"or a list of dicts, got {type(data).__name__}")
+        raise wrong_type("complaints", "a DataFrame, a pyarrow Table, a dict of columns or a list of dicts", data)
     for c, values in raw.items():
         if len(values) != n:
             raise ValueError(f"{c}: expected {n} values, got {len(values)}")
     if any(v is not None for v in raw["flags"]):
         raw["flags"] = _flags(raw["flags"])
     if any(v is not None for v in raw["received_at"]):
-        raw["received_at"] = [_time(v, "received_at") for v in raw["received_at"]]
+        raw["received_at"] = [_time.to_text(v, f"received_at[{i}]", optional=True) for i, v in enumerate(raw["received_at"])]
     return kind, raw, n
 def _frame(kind: str, columns: dict) -> Any:
     if kind == "pandas":
@@ -374,5 +367,5 @@ def _frame(kind: str, columns: dict) -> Any:
     import pyarrow as pa
 
     columns = dict(columns)
-    columns["due"] = pa.array([_parse_time(t) for t in columns["due"]], pa.timestamp("us", tz="UTC"))
+    columns["due"] = pa.array([_time.parse(t) for t in columns["due"]], pa.timestamp("us", tz="UTC"))
     return pa.table(columns)

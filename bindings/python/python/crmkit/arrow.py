@@ -36,14 +36,21 @@ The identity pipeline:
 ['ayseyilmaz@gmail.com', None]
 >>> arrow.salt_for("R0000001", 8), arrow.stable_hash("")
 (0, 17665956581633026203)
+
+A bad argument raises a :class:`crmkit.CrmkitError` naming it; a wrong type
+is also a ``TypeError``, a negative or too large count also an
+``OverflowError``.
 """
 
 from __future__ import annotations
 
 import json
+import numbers
 from typing import Any, Optional, Union
 
 from . import _crmkit
+from ._crmkit import InputError
+from ._errors import ArgumentOverflowError, api, error, wrong_type
 
 __all__ = [
     "block_pairs",
@@ -72,7 +79,7 @@ Data = Any
 """An object with ``__arrow_c_stream__`` / ``__arrow_c_array__``, or a pandas DataFrame or Series."""
 
 
-def _arrow(data: Data) -> Any:
+def _arrow(data: Data, name: str = "data") -> Any:
     if hasattr(data, "__arrow_c_stream__") or hasattr(data, "__arrow_c_array__"):
         return data
     import pyarrow as pa
@@ -84,9 +91,8 @@ def _arrow(data: Data) -> Any:
         return pa.Array.from_pandas(data)
     if isinstance(data, (list, tuple)):
         return pa.array(data)
-    raise TypeError(
-        "expected an Arrow array, table or stream (pyarrow, polars, nanoarrow...) "
-        f"or a pandas DataFrame or Series, got {type(data).__name__}"
+    raise wrong_type(
+        name, "an Arrow array, table or stream (pyarrow, polars, nanoarrow...) or a pandas DataFrame or Series", data
     )
 
 
@@ -96,9 +102,11 @@ def _batch(result: Any) -> Any:
     return pa.RecordBatch._import_from_c_capsule(*result.__arrow_c_array__())
 
 
-def _json(value: Union[None, str, dict]) -> Optional[str]:
+def _json(value: Union[None, str, dict], name: str) -> Optional[str]:
     if value is None or isinstance(value, str):
         return value
+    if not isinstance(value, dict):
+        raise wrong_type(name, "a dict or JSON text", value)
     return json.dumps(value)
 
 
@@ -107,59 +115,80 @@ def _model(model: Any) -> str:
         return model
     if isinstance(model, (bytes, bytearray)):
         return bytes(model).decode("utf-8")
+    if not hasattr(model, "to_json"):
+        raise wrong_type("model", "a crmkit.identity.Model or its JSON text", model)
     return model.to_json()
 
 
+def _count(n: Any, name: str, limit: int = 2**32 - 1) -> int:
+    """``n`` checked to be an integer from 1 to ``limit``."""
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral):
+        raise wrong_type(name, "a positive integer", n)
+    if not 1 <= n <= limit:
+        # a negative or too large count is also what Python calls an overflow
+        cls = InputError if n == 0 else ArgumentOverflowError
+        raise error(f"invalid argument `{name}`: an integer from 1 to {limit}, got {n}", cls=cls)
+    return int(n)
+
+
+@api
 def fold_emails(emails: Data) -> Any:
     """The cheap key of a column of emails: trimmed and lower-cased with
     Unicode rules (``İ`` becomes ``i``), null stays null; a pyarrow string
     array. SQL's ``lower(trim(email))`` for joins and grouping when the full
     :func:`parse_emails` is not needed."""
-    return _batch(_crmkit.arrow_fold_emails(_arrow(emails))).column(0)
+    return _batch(_crmkit.arrow_fold_emails(_arrow(emails, "emails"))).column(0)
 
 
+@api
 def parse_emails(emails: Data) -> Any:
     """Parses a column of emails: ``normalized``, ``dedup_key``, ``valid``,
     ``kind``, ``suggestion``, ``error`` (one row per input row; null stays
     null)."""
-    return _batch(_crmkit.arrow_parse_emails(_arrow(emails)))
+    return _batch(_crmkit.arrow_parse_emails(_arrow(emails, "emails")))
 
 
+@api
 def parse_phones(phones: Data, *, region: str = "TR") -> Any:
     """Parses a column of phone numbers with ``region`` for numbers without
     a country code: ``e164``, ``valid``, ``type``, ``region``,
     ``extension``, ``suggestion``."""
-    return _batch(_crmkit.arrow_parse_phones(_arrow(phones), region))
+    return _batch(_crmkit.arrow_parse_phones(_arrow(phones, "phones"), region))
 
 
+@api
 def blocking_keys(records: Data, *, settings: Union[None, str, dict] = None, columns: Union[None, str, dict] = None) -> Any:
     """Blocking keys of every record: ``record_id``, ``rule_id``, ``key``,
     ``sort_key``; several rows per record. ``settings`` are identity
     settings (blocking rules, ``default_country``); ``columns`` a column map
     (``{"id_column": "customer_id", "columns": {"gsm": "phone"}}``)."""
-    return _batch(_crmkit.arrow_blocking_keys(_arrow(records), _json(settings), _json(columns)))
+    return _batch(_crmkit.arrow_blocking_keys(_arrow(records, "records"), _json(settings, "settings"), _json(columns, "columns")))
 
 
+@api
 def block_pairs(keys: Data, *, settings: Union[None, str, dict] = None) -> Any:
     """Candidate pairs (``left_id``, ``right_id``, ``rule_id``) of whole
     blocks of :func:`blocking_keys` rows (every row of a block must be in
     ``keys``). Blocks above ``max_block_size`` are paired by sorted
     neighbourhood. The same pair may come from several rules: keep it once."""
-    return _batch(_crmkit.arrow_block_pairs(_arrow(keys), _json(settings)))
+    return _batch(_crmkit.arrow_block_pairs(_arrow(keys, "keys"), _json(settings, "settings")))
 
 
+@api
 def term_counts(records: Data, *, settings: Union[None, str, dict] = None, columns: Union[None, str, dict] = None) -> Any:
     """Partial counts (``field``, ``value``, ``count``) of standardized
     first names, last names, cities and postcodes; sum them over all
     batches with :func:`merge_counts`."""
-    return _batch(_crmkit.arrow_term_counts(_arrow(records), _json(settings), _json(columns)))
+    return _batch(_crmkit.arrow_term_counts(_arrow(records, "records"), _json(settings, "settings"), _json(columns, "columns")))
 
 
+@api
 def merge_counts(counts: Data) -> Any:
     """Sums partial counts (any number of batches, any order)."""
-    return _batch(_crmkit.arrow_merge_counts(_arrow(counts)))
+    return _batch(_crmkit.arrow_merge_counts(_arrow(counts, "counts")))
 
 
+@api
 def score_pairs(
     model: Any,
     left: Data,
@@ -177,19 +206,21 @@ def score_pairs(
     with ``probability >= min_score`` are kept. ``counts`` (merged
     :func:`term_counts` of the whole population) turn on the term-frequency
     adjustment that :func:`crmkit.identity.resolve` makes."""
-    c = None if counts is None else _arrow(counts)
+    c = None if counts is None else _arrow(counts, "counts")
     return _batch(
-        _crmkit.arrow_score_pairs(_model(model), _arrow(left), _arrow(right), min_score, c, _json(settings), _json(columns))
+        _crmkit.arrow_score_pairs(_model(model), _arrow(left, "left"), _arrow(right, "right"), min_score, c, _json(settings, "settings"), _json(columns, "columns"))
     )
 
 
+@api
 def connected_components(src: Data, dst: Data) -> Any:
     """Components of the graph with edges ``src[i] — dst[i]``: one row per
     id (``record_id``, ``cluster_id`` = the smallest id of its component,
     numbers compared numerically)."""
-    return _batch(_crmkit.arrow_connected_components(_arrow(src), _arrow(dst)))
+    return _batch(_crmkit.arrow_connected_components(_arrow(src, "src"), _arrow(dst, "dst")))
 
 
+@api
 def cluster_component(
     records: Data,
     edges: Data,
@@ -203,9 +234,10 @@ def cluster_component(
     at or above the threshold are taken strongest first and never join
     records that may not be linked, as :func:`crmkit.identity.resolve`
     does. One row per record: ``record_id``, ``cluster_id``."""
-    return _batch(_crmkit.arrow_cluster_component(_arrow(records), _arrow(edges), _json(settings), _json(columns)))
+    return _batch(_crmkit.arrow_cluster_component(_arrow(records, "records"), _arrow(edges, "edges"), _json(settings, "settings"), _json(columns, "columns")))
 
 
+@api
 def golden_records(
     records: Data,
     *,
@@ -217,29 +249,33 @@ def golden_records(
     ``cluster_id`` column; every member of a cluster must be there): one
     row per cluster with ``cluster_id``, ``size`` and ``golden`` (JSON, as
     :func:`crmkit.identity.golden_records` returns it)."""
-    return _batch(_crmkit.arrow_golden_records(_arrow(records), cluster_id, _json(settings), _json(columns)))
+    return _batch(_crmkit.arrow_golden_records(_arrow(records, "records"), cluster_id, _json(settings, "settings"), _json(columns, "columns")))
 
 
+@api
 def nps_partial(scores: Data, *, segments: Optional[Data] = None, weights: Optional[Data] = None) -> Any:
     """The NPS partial of one batch: one row per segment (``segment``,
     ``tally``). Partials merge exactly (:func:`nps_merge`)."""
-    seg = None if segments is None else _arrow(segments)
-    w = None if weights is None else _arrow(weights)
-    return _batch(_crmkit.arrow_nps_partial(_arrow(scores), seg, w))
+    seg = None if segments is None else _arrow(segments, "segments")
+    w = None if weights is None else _arrow(weights, "weights")
+    return _batch(_crmkit.arrow_nps_partial(_arrow(scores, "scores"), seg, w))
 
 
+@api
 def nps_merge(partials: Data) -> Any:
     """Merges NPS partials (any number, any order): one row per segment."""
-    return _batch(_crmkit.arrow_nps_merge(_arrow(partials)))
+    return _batch(_crmkit.arrow_nps_merge(_arrow(partials, "partials")))
 
 
+@api
 def nps_finalize(partials: Data, *, confidence: float = 0.95, method: str = "wald") -> Any:
     """The NPS of every segment of (merged or not) partials: ``segment``,
     ``n``, ``missing``, ``promoters``, ``passives``, ``detractors``,
     ``nps``, ``se``, ``low``, ``high``."""
-    return _batch(_crmkit.arrow_nps_finalize(_arrow(partials), confidence, method))
+    return _batch(_crmkit.arrow_nps_finalize(_arrow(partials, "partials"), confidence, method))
 
 
+@api
 def stable_hash(text: str) -> int:
     """The documented stable 64-bit hash: FNV-1a over the UTF-8 bytes, then
     the SplitMix64 finalizer (see the Rust ``crmkit_arrow::salt`` docs)::
@@ -254,27 +290,32 @@ def stable_hash(text: str) -> int:
     return _crmkit.arrow_stable_hash(text)
 
 
+@api
 def salt_for(id: str, n: int) -> int:
     """``stable_hash(id) % n``: the salt of a record in a salted join."""
-    return _crmkit.arrow_salt_for(id, n)
+    return _crmkit.arrow_salt_for(id, _count(n, "n"))
 
 
+@api
 def chunk_of(id: str, n: int) -> int:
     """``(stable_hash(id) >> 32) % n``: the chunk of a record, independent
     of its salt."""
-    return _crmkit.arrow_chunk_of(id, n)
+    return _crmkit.arrow_chunk_of(id, _count(n, "n"))
 
 
+@api
 def salts(ids: Data, n: int) -> Any:
     """:func:`salt_for` of every id of a string column (a pyarrow ``uint32`` array)."""
-    return _batch(_crmkit.arrow_salts(_arrow(ids), n)).column(0)
+    return _batch(_crmkit.arrow_salts(_arrow(ids, "ids"), _count(n, "n"))).column(0)
 
 
+@api
 def chunks(ids: Data, n: int) -> Any:
     """:func:`chunk_of` of every id of a string column (a pyarrow ``uint32`` array)."""
-    return _batch(_crmkit.arrow_chunks(_arrow(ids), n)).column(0)
+    return _batch(_crmkit.arrow_chunks(_arrow(ids, "ids"), _count(n, "n"))).column(0)
 
 
+@api
 def salting_plan(counts: Data, *, max_block_size: int) -> Any:
     """The keys whose ``count`` exceeds ``max_block_size``, with their key
     columns, ``count`` and ``salts = ceil(count / max_block_size)``.
@@ -283,4 +324,4 @@ def salting_plan(counts: Data, *, max_block_size: int) -> Any:
     once, under ``salt_for(record_id, salts)``, and to the right side once
     under every salt ``0..salts``; joining on ``(key, salt)`` gives every
     pair of the block, with no piece larger than about ``count / salts``."""
-    return _batch(_crmkit.arrow_salting_plan(_arrow(counts), max_block_size))
+    return _batch(_crmkit.arrow_salting_plan(_arrow(counts, "counts"), _count(max_block_size, "max_block_size", 2**64 - 1)))

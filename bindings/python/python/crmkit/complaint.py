@@ -6,6 +6,13 @@ Tracking numbers use the 31 symbols ``23456789ABCDEFGHJKMNPQRSTUVWXYZ``
 (no 0/O, no 1/I/L) and end with a check character that catches every
 single-character error and every swap of two adjacent characters.
 
+Times are RFC 3339 text with an offset or timezone-aware datetimes; a naive
+datetime is refused with :class:`crmkit.InputError` (code
+``invalid_argument``) naming the argument or the row and column, since a
+guessed zone would silently shift every SLA clock. Every bad argument
+raises a :class:`crmkit.CrmkitError` naming it; a wrong type is also a
+``TypeError``, a missing file also a ``FileNotFoundError``.
+
 >>> from crmkit import complaint
 >>> t = complaint.tracking_number(1234567, prefix="SK")
 >>> t
@@ -21,9 +28,12 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import math
+import numbers
 from typing import Any, Iterable, Mapping, Optional
 
 from . import _crmkit
+from . import _time
+from ._errors import ArgumentOverflowError, api, api_class, error, invalid, wrong_type
 
 __all__ = [
     "Calendar",
@@ -40,6 +50,7 @@ __all__ = [
 ]
 
 
+@api_class
 class CategoryRules:
     """Keyword and phrase rule sets for complaint categories, matched on
     Turkish-aware text (case, Turkish letters optional, suffix-tolerant:
@@ -74,23 +85,35 @@ class CategoryRules:
     def from_file(cls, path: str) -> "CategoryRules":
         """Compiles a ``.toml`` or ``.json`` rule file."""
         with open(path, encoding="utf-8") as f:
-            return cls.from_str(f.read(), "json" if path.endswith(".json") else "toml")
+            return cls.from_str(f.read(), "json" if str(path).endswith(".json") else "toml")
 
     def categorize(self, text: str, *, fields: Optional[dict] = None) -> dict:
         """Categories (highest priority first) and flags, each with the
         matched spans of the original text. ``fields`` (``channel``,
         ``product``, ``segment``, ``language``, ``amount``, ``attributes``)
         feeds rules with field conditions (``when = {...}``)."""
+        if not isinstance(text, str):
+            raise wrong_type("text", "text", text)
+        if fields is not None and not isinstance(fields, Mapping):
+            raise wrong_type("fields", "a dict", fields)
         f = None if fields is None else [json.dumps(dict(fields))]
         return json.loads(self._inner.categorize_json([text], f)[0])
 
     def categorize_many(self, texts: Iterable[str], *, fields: Optional[Iterable[Optional[dict]]] = None) -> list:
         """:meth:`categorize` for many texts (``fields``: one dict or None
         per text), with the GIL released."""
-        f = None if fields is None else [None if x is None else json.dumps(dict(x)) for x in fields]
-        return [json.loads(r) for r in self._inner.categorize_json([str(t) for t in _as_list(texts)], f)]
+        texts = _texts(texts, "texts")
+        f = None
+        if fields is not None:
+            f = []
+            for i, x in enumerate(_as_list(fields, "fields")):
+                if x is not None and not isinstance(x, Mapping):
+                    raise wrong_type(f"fields[{i}]", "a dict or None", x)
+                f.append(None if x is None else json.dumps(dict(x)))
+        return [json.loads(r) for r in self._inner.categorize_json(texts, f)]
 
 
+@api_class
 class Classifier:
     """A linear complaint classifier: hashed word 1-2-grams and character
     2-5-grams (Turkish-aware normalization, ASCII folding), TF-IDF, one linear
@@ -110,22 +133,24 @@ class Classifier:
     def train(cls, texts: Iterable[str], labels: Iterable[Any], **options: Any) -> "Classifier":
         """Trains on texts and labels (lists, pandas/polars Series...).
         Options: ``c`` (1.0), ``epochs`` (12), ``hash_bits`` (20),
-        ``min_char_df`` (2), ``abstain_below`` (0.0), ``seed`` (0)."""
-        texts = [str(t) for t in _as_list(texts)]
-        labels = [str(l) for l in _as_list(labels)]
-        return cls(_crmkit.Classifier.train(texts, labels, **options))
+        ``min_char_df`` (2), ``abstain_below`` (0.0, a probability from 0
+        to 1), ``seed`` (0). A missing text or label (``None``, NaN) is an
+        error naming its row."""
+        return cls(_crmkit.Classifier.train(_texts(texts, "texts"), _texts(labels, "labels", any_scalar=True), **options))
 
     def predict(self, texts: Iterable[str]) -> list:
         """One label per text; ``None`` where the model abstains."""
-        return self._inner.predict([str(t) for t in _as_list(texts)])
+        return self._inner.predict(_texts(texts, "texts"))
 
     def predict_proba(self, texts: Iterable[str]) -> list:
         """For each text, a dict label -> probability (most likely first)."""
-        return [dict(p) for p in self._inner.predict_proba([str(t) for t in _as_list(texts)])]
+        return [dict(p) for p in self._inner.predict_proba(_texts(texts, "texts"))]
 
     def explain(self, text: str) -> dict:
         """The label (or None), the top five labels with probabilities, and
         the n-grams of the text that weighed most for the top label."""
+        if not isinstance(text, str):
+            raise wrong_type("text", "text", text)
         label, top, features = self._inner.explain(text)
         return {"label": label, "top": top, "features": features}
 
@@ -152,20 +177,45 @@ class Classifier:
         self._inner = _crmkit.Classifier.from_bytes(state)
 
 
-def _as_list(values: Any) -> list:
+def _as_list(values: Any, name: str = "texts") -> list:
     for method in ("to_pylist", "to_list", "tolist"):
         if hasattr(values, method):
             return getattr(values, method)()
+    if isinstance(values, (str, bytes, Mapping, set, frozenset)) or not hasattr(values, "__iter__"):
+        raise wrong_type(name, "a list or column of texts", values)
     return list(values)
 
 
+def _texts(values: Any, name: str, *, any_scalar: bool = False) -> list:
+    """``values`` as a list of str; a missing value is an error naming its
+    row (``any_scalar``: numbers are taken as their text, for labels)."""
+    out = []
+    for i, v in enumerate(_as_list(values, name)):
+        if isinstance(v, str):
+            out.append(v)
+        elif _time.is_missing(v):
+            raise invalid(f"{name}[{i}]", "text is missing (None or NaN)")
+        elif any_scalar and isinstance(v, (int, float)) and not isinstance(v, bool):
+            out.append(str(v))
+        else:
+            raise wrong_type(f"{name}[{i}]", "text", v)
+    return out
+
+
+@api
 def tracking_number(sequence: int, *, prefix: Optional[str] = None) -> str:
     """The tracking number of ``sequence`` (0 to 2**64-1), with an optional
     prefix of up to 6 characters from the tracking alphabet. A bad prefix
     raises :class:`crmkit.InputError`."""
-    return _crmkit.tracking_number(sequence, prefix)
+    if isinstance(sequence, bool) or not isinstance(sequence, numbers.Integral):
+        raise wrong_type("sequence", "an integer from 0 to 2**64-1", sequence)
+    if not 0 <= sequence < 2**64:
+        raise error(f"invalid argument `sequence`: an integer from 0 to 2**64-1, got {sequence}",
+                    cls=ArgumentOverflowError)
+    return _crmkit.tracking_number(int(sequence), prefix)
 
 
+@api
 def validate_tracking_number(text: str, *, prefix: Optional[str] = None) -> bool:
     """Whether ``text`` is a valid tracking number (case, spaces and hyphens
     are ignored). With ``prefix``, it must start with that prefix."""
@@ -173,18 +223,21 @@ def validate_tracking_number(text: str, *, prefix: Optional[str] = None) -> bool
     return ok is not None
 
 
+@api
 def tracking_number_error(text: str, *, prefix: Optional[str] = None) -> Optional[str]:
     """Why ``text`` is not a valid tracking number, or ``None`` if it is."""
     _, error = _crmkit.check_tracking_number(text, prefix)
     return error
 
 
+@api
 def parse_tracking_number(text: str, *, prefix: Optional[str] = None) -> dict:
     """The canonical form, sequence number and prefix of a valid tracking
-    number; raises ``ValueError`` saying why for an invalid one."""
-    ok, error = _crmkit.check_tracking_number(text, prefix)
+    number; raises :class:`crmkit.InputError` (code ``invalid_argument``)
+    saying why for an invalid one."""
+    ok, why = _crmkit.check_tracking_number(text, prefix)
     if ok is None:
-        raise ValueError(error)
+        raise invalid("text", why)
     canonical, sequence, found_prefix = ok
     return {"canonical": canonical, "sequence": sequence, "prefix": found_prefix}
 
@@ -192,6 +245,7 @@ def parse_tracking_number(text: str, *, prefix: Optional[str] = None) -> dict:
 # ---------------------------------------------------------------- SLA, reports
 
 
+@api_class
 class Calendar:
     """A business calendar: time zone, working hours per weekday, holidays
     and half days, as data (see ``crates/crmkit/examples/calendars/``).
@@ -217,7 +271,7 @@ class Calendar:
     def from_file(cls, path: str) -> "Calendar":
         """Reads a ``.toml`` or ``.json`` calendar file."""
         with open(path, encoding="utf-8") as f:
-            return cls.from_str(f.read(), "json" if path.endswith(".json") else "toml")
+            return cls.from_str(f.read(), "json" if str(path).endswith(".json") else "toml")
 
     @classmethod
     def turkey_2026_2027(cls) -> "Calendar":
@@ -233,16 +287,20 @@ class Calendar:
     def add_business_hours(self, start: Any, hours: float) -> _dt.datetime:
         """``start`` (an aware datetime or RFC 3339 text) plus ``hours`` of
         business time, as an aware UTC datetime."""
-        return _parse_time(self._inner.add_business_hours(_time(start, "start"), float(hours)))
+        if isinstance(hours, bool) or not isinstance(hours, (int, float)):
+            raise wrong_type("hours", "a number of hours", hours)
+        return _time.parse(self._inner.add_business_hours(_time.to_text(start, "start"), float(hours)))
 
     def business_hours_between(self, start: Any, end: Any) -> float:
-        """Business hours between two times (0 when ``end`` is earlier)."""
-        return self._inner.business_hours_between(_time(start, "start"), _time(end, "end"))
+        """Business hours between two times; an ``end`` earlier than
+        ``start`` raises :class:`crmkit.InputError` naming both."""
+        return self._inner.business_hours_between(_time.to_text(start, "start"), _time.to_text(end, "end"))
 
     def __repr__(self) -> str:
         return repr(self._inner)
 
 
+@api_class
 class SlaPolicy:
     """A versioned SLA policy: first-response, update and resolution
     targets (business hours) per category and priority, and escalation
@@ -274,7 +332,7 @@ class SlaPolicy:
     def from_file(cls, path: str) -> "SlaPolicy":
         """Reads a ``.toml`` or ``.json`` policy file."""
         with open(path, encoding="utf-8") as f:
-            return cls.from_str(f.read(), "json" if path.endswith(".json") else "toml")
+            return cls.from_str(f.read(), "json" if str(path).endswith(".json") else "toml")
 
     @property
     def version(self) -> str:
@@ -291,6 +349,7 @@ class SlaPolicy:
         return repr(self._inner)
 
 
+@api
 def escalations(
     open: Any,
     org: Mapping[str, Optional[str]],
@@ -317,34 +376,35 @@ def escalations(
     >>> [n["recipients"] for n in escalations(open, org, policy, now="2026-11-24T06:00:00Z")]
     [['ayse', 'mehmet']]
     """
-    if now is None:
-        raise ValueError("escalations: `now` is required (an aware datetime or RFC 3339 text)")
-    cal = calendar if calendar is not None else Calendar.turkey_2026_2027()
-    org_json = json.dumps({str(k): (None if v is None else str(v)) for k, v in dict(org).items()})
-    out = json.loads(
-        _crmkit.escalations_json(_records_json(open, "open"), org_json, policy._inner, cal._inner, _time(now, "now"))
-    )
+    now_text = _time.to_text(now, "now")
+    policy, cal = _policy(policy), _calendar(calendar)
+    if not isinstance(org, Mapping):
+        raise wrong_type("org", "a dict of person -> supervisor (None at the top)", org)
+    org_json = json.dumps({str(k): (None if v is None else str(v)) for k, v in org.items()})
+    out = json.loads(_crmkit.escalations_json(_records_json(open, "open"), org_json, policy._inner, cal._inner, now_text))
     for n in out:
-        n["due_at"] = _parse_time(n["due_at"])
+        n["due_at"] = _time.parse(n["due_at"])
     return out
 
 
+@api
 def due_times(open: Any, policy: SlaPolicy, calendar: Optional[Calendar] = None) -> list:
     """When each running clock of each open complaint is due: one dict per
     complaint (``id``, ``first_response``, ``update``, ``resolution`` as
     aware UTC datetimes, ``None`` for a clock without target or not
     running). Inputs as for :func:`escalations`."""
-    cal = calendar if calendar is not None else Calendar.turkey_2026_2027()
+    policy, cal = _policy(policy), _calendar(calendar)
     out = json.loads(_crmkit.due_times_json(_records_json(open, "open"), policy._inner, cal._inner))
     for d in out:
         for k in ("first_response", "update", "resolution"):
-            d[k] = _parse_time(d[k]) if d[k] is not None else None
+            d[k] = _time.parse(d[k])
     return out
 
 
 _DURATIONS = ("resolution_hours", "resolution_business_hours", "first_response_hours")
 
 
+@api
 def report(
     complaints: Any,
     *,
@@ -380,12 +440,14 @@ def report(
     ('logistics', 2, 50.0, 4.0)
     """
     kind = _frame_kind(complaints)
+    if not isinstance(by, str):
+        raise wrong_type("by", "a grouping name such as \"first_department\"", by)
     out = json.loads(
         _crmkit.report_json(
             _records_json(complaints, "complaints"),
             by,
-            None if calendar is None else calendar._inner,
-            None if now is None else _time(now, "now"),
+            None if calendar is None else _calendar(calendar)._inner,
+            _time.to_text(now, "now", optional=True),
         )
     )
     rows, topics = out["rows"], out["pareto"]
@@ -416,18 +478,38 @@ def _frame(kind: str, rows: list) -> Any:
     return pl.DataFrame(rows)
 
 
-def _records(values: Any) -> list:
+def _policy(policy: Any) -> "SlaPolicy":
+    if not isinstance(policy, SlaPolicy):
+        raise wrong_type("policy", "a crmkit.complaint.SlaPolicy", policy)
+    return policy
+
+
+def _calendar(calendar: Any) -> "Calendar":
+    if calendar is None:
+        return Calendar.turkey_2026_2027()
+    if not isinstance(calendar, Calendar):
+        raise wrong_type("calendar", "a crmkit.complaint.Calendar or None", calendar)
+    return calendar
+
+
+def _records(values: Any, name: str) -> list:
     kind = _frame_kind(values)
     if kind == "pandas":
         return values.to_dict("records")
     if kind == "polars":
         return values.to_dicts()
-    return [dict(r) for r in values]
+    if isinstance(values, (str, bytes, Mapping)) or not hasattr(values, "__iter__"):
+        raise wrong_type(name, "a list of dicts or a pandas/polars DataFrame", values)
+    rows = list(values)
+    for i, r in enumerate(rows):
+        if not isinstance(r, Mapping):
+            raise wrong_type(f"{name}[{i}]", "a dict", r)
+    return [dict(r) for r in rows]
 
 
 def _records_json(values: Any, name: str) -> str:
     rows = []
-    for i, r in enumerate(_records(values)):
+    for i, r in enumerate(_records(values, name)):
         # a missing value (None, NaN, NaT) is an absent field
         row = {str(k): _value(v, f"{name}[{i}].{k}") for k, v in r.items()}
         rows.append({k: v for k, v in row.items() if v is not None})
@@ -437,35 +519,15 @@ def _records_json(values: Any, name: str) -> str:
 def _value(v: Any, where: str) -> Any:
     """A JSON-ready value: missing (None, NaN, NaT) -> None, numpy scalars
     -> Python, datetimes -> RFC 3339 (naive ones are refused)."""
-    if v is None:
-        return None
-    if isinstance(v, float) and math.isnan(v):
-        return None
-    if type(v).__name__ in ("NaTType", "NAType"):
+    if _time.is_missing(v):
         return None
     if isinstance(v, (_dt.datetime, _dt.date)) or hasattr(v, "isoformat"):
-        return _time(v, where)
+        return _time.to_text(v, where)
     if hasattr(v, "item") and not isinstance(v, (str, bytes)):
         v = v.item()
         if isinstance(v, float) and math.isnan(v):
             return None
     return v
-
-
-def _time(v: Any, where: str) -> str:
-    if isinstance(v, str):
-        return v
-    if hasattr(v, "to_pydatetime"):
-        v = v.to_pydatetime()
-    if isinstance(v, _dt.datetime):
-        if v.tzinfo is None or v.utcoffset() is None:
-            raise ValueError(f"{where}: naive datetime {v!r}; give it a time zone (e.g. tzinfo=timezone.utc)")
-        return v.isoformat()
-    raise ValueError(f"{where}: expected an aware datetime or RFC 3339 text, got {v!r}")
-
-
-def _parse_time(text: str) -> _dt.datetime:
-    return _dt.datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(_dt.timezone.utc)
 
 
 from ._routing import Decision, RuleSet  # noqa: E402

@@ -12,15 +12,25 @@ classification and the explainable validity score of a contact point.
 (True, 'user_unknown')
 >>> contact.classify_outcome("stat:UNDELIV err:027", channel="sms").reason
 'absent_subscriber'
+
+Times (``now``, evidence ``at``, ``first_seen``) are RFC 3339 text with an
+offset or timezone-aware datetimes; a naive datetime is refused with
+:class:`crmkit.InputError` (code ``invalid_argument``) naming it, since a
+guessed zone would shift every age the score depends on. Every bad argument
+raises a :class:`crmkit.CrmkitError` naming it; a wrong type is also a
+``TypeError``.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import json
+from collections.abc import Mapping
 from typing import Any, Iterable, Optional
 
 from . import _crmkit
+from . import _time
+from ._errors import api, wrong_type
 
 from ._crmkit import EmailResult, PhoneResult
 
@@ -41,9 +51,13 @@ __all__ = [
 
 
 def _email_options(options: dict) -> Optional[str]:
+    for k, v in options.items():
+        if not isinstance(v, bool):
+            raise wrong_type(k, "True or False", v)
     return json.dumps(options) if options else None
 
 
+@api
 def parse_email(text: str, **options: Any) -> EmailResult:
     """Parses and validates an email address the way Python
     ``email-validator`` does (without DNS), and classifies it.
@@ -64,6 +78,7 @@ def parse_email(text: str, **options: Any) -> EmailResult:
     return _crmkit.parse_email(text, _email_options(options))
 
 
+@api
 def parse_emails(texts: Iterable[Any], *, workers: int = 0, columns: bool = False, **options: Any) -> Any:
     """:func:`parse_email` for a sequence (list, numpy array, pandas/polars
     Series, pyarrow array); ``None`` and NaN parse as empty
@@ -120,6 +135,7 @@ class Outcome(str):
         return f"Outcome({str(self)!r}, reason={self.reason!r})"
 
 
+@api
 def classify_outcome(text_or_code: Any, *, channel: str = "email") -> Outcome:
     """Classifies a bounce, SMTP reply, enhanced status code or DSN
     (``channel="email"``), or an SMS delivery report (``channel="sms"``),
@@ -135,16 +151,19 @@ def classify_outcome(text_or_code: Any, *, channel: str = "email") -> Outcome:
     return Outcome._from(_crmkit.classify_outcome(str(text_or_code), channel))
 
 
+@api
 def classify_outcomes(texts: Iterable[Any], *, channel: str = "email") -> list:
     """:func:`classify_outcome` for many texts (``None`` reads as empty),
     computed with the GIL released."""
-    values = ["" if t is None else str(t) for t in texts]
+    values = ["" if t is None else str(t) for t in _batch_input(texts, "texts")]
     return [Outcome._from(p) for p in _crmkit.classify_outcomes(values, channel)]
 
 
-def _batch_input(values: Iterable[Any]) -> Any:
+def _batch_input(values: Iterable[Any], name: str = "texts") -> Any:
     """A list (or other sequence) of str / non-str items for the Rust batch
     readers, which take every non-str item as missing."""
+    if isinstance(values, (str, bytes, Mapping, set, frozenset)) or not hasattr(values, "__iter__"):
+        raise wrong_type(name, "a list, array or column of texts", values)
     if isinstance(values, (list, tuple)):
         return values
     if hasattr(values, "to_pylist"):
@@ -175,6 +194,7 @@ def _same_kind(values: Any, columns: dict) -> Any:
     return columns
 
 
+@api
 def parse_phone(text: str, region: str = "TR") -> PhoneResult:
     """Parses a phone number as people write it (labels such as ``Tel:`` or
     ``cep``, extensions such as ``dahili 12`` or ``/12``, ``0090``,
@@ -197,6 +217,7 @@ def parse_phone(text: str, region: str = "TR") -> PhoneResult:
     return _crmkit.parse_phone(text, region)
 
 
+@api
 def parse_phones(
     texts: Iterable[Any],
     region: str = "TR",
@@ -231,32 +252,35 @@ def parse_phones(
     (['+905321234567', '+12025550173'], ['mobile', 'fixed_line_or_mobile'])
     """
     if columns:
-        per_row = None if regions is None else _batch_input(regions)
+        per_row = None if regions is None else _batch_input(regions, "regions")
         out = _crmkit.parse_phones_columns(_batch_input(texts), region, workers, per_row, formats)
         return _same_kind(texts, out)
     if regions is not None:
-        raise TypeError("regions= needs columns=True")
+        raise wrong_type("regions", "None unless columns=True", regions)
     return _crmkit.parse_phones(_batch_input(texts), region, workers)
 
 
-def _timestamp(value: Any) -> str:
-    if isinstance(value, _dt.datetime):
-        if value.tzinfo is None:
-            raise ValueError("datetimes must be timezone-aware (e.g. datetime.now(timezone.utc))")
-        return value.astimezone(_dt.timezone.utc).isoformat().replace("+00:00", "Z")
-    return str(value)
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
+def _jsonable(value: Any, where: str) -> Any:
+    """A JSON-ready copy; datetimes become RFC 3339 text (naive ones are
+    refused, naming ``where``, the path of the value)."""
+    if isinstance(value, Mapping):
+        return {k: _jsonable(v, f"{where}.{k}") for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, _dt.datetime):
-        return _timestamp(value)
+        return [_jsonable(v, f"{where}[{i}]") for i, v in enumerate(value)]
+    if isinstance(value, _dt.datetime) or hasattr(value, "to_pydatetime"):
+        return _time.to_text(value, where)
     return value
 
 
+def _policy_json(policy: Optional[dict]) -> Optional[str]:
+    if policy is None:
+        return None
+    if not isinstance(policy, Mapping):
+        raise wrong_type("policy", "a dict of policy fields", policy)
+    return json.dumps(_jsonable(policy, "policy"))
+
+
+@api
 def score(point: dict, *, now: Any, policy: Optional[dict] = None) -> dict:
     """The probability that a contact point still reaches its customer at
     ``now``, its band, the next action and the reasons, largest first.
@@ -276,16 +300,20 @@ def score(point: dict, *, now: Any, policy: Optional[dict] = None) -> dict:
     >>> s["action"], s["reasons"][0]["code"]
     ('suppress', 'permanent_failure')
     """
-    policy_json = None if policy is None else json.dumps(_jsonable(policy))
-    out = _crmkit.score_contact_json(json.dumps(_jsonable(point)), _timestamp(now), policy_json)
+    if not isinstance(point, Mapping):
+        raise wrong_type("point", "a dict", point)
+    now_text = _time.to_text(now, "now")
+    out = _crmkit.score_contact_json(json.dumps(_jsonable(point, "point")), now_text, _policy_json(policy))
     return json.loads(out)
 
 
+@api
 def default_policy() -> dict:
     """The documented default validity policy (a copy to modify)."""
     return json.loads(_crmkit.default_policy_json())
 
 
+@api
 def summarize(points: Iterable[dict], *, now: Any, policy: Optional[dict] = None) -> dict:
     """The contact summary of one customer: every point scored at ``now``
     (as :func:`score` does), the best email and the best phone (indexes
@@ -306,6 +334,12 @@ def summarize(points: Iterable[dict], *, now: Any, policy: Optional[dict] = None
     >>> [x["action"] for x in s["scores"]][0]
     'suppress'
     """
-    policy_json = None if policy is None else json.dumps(_jsonable(policy))
-    out = _crmkit.summarize_contacts_json(json.dumps(_jsonable(list(points))), _timestamp(now), policy_json)
+    if isinstance(points, (str, bytes, Mapping)) or not hasattr(points, "__iter__"):
+        raise wrong_type("points", "a list of contact point dicts", points)
+    points = list(points)
+    for i, p in enumerate(points):
+        if not isinstance(p, Mapping):
+            raise wrong_type(f"points[{i}]", "a dict", p)
+    now_text = _time.to_text(now, "now")
+    out = _crmkit.summarize_contacts_json(json.dumps(_jsonable(points, "points")), now_text, _policy_json(policy))
     return json.loads(out)

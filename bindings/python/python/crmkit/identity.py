@@ -11,6 +11,16 @@ canonical names — ``id``, ``source``, ``first_name``, ``last_name``,
 ``columns={"soc_sec_id": "national_id"}`` to map more. No labels and no
 threshold tuning are needed: the model is trained on the data itself.
 
+A bad argument raises a :class:`crmkit.CrmkitError` naming it: a value
+that is not text, a number, a date or missing (a dict, a list...) names its
+column and row; a wrong type is also a ``TypeError``.
+
+Dates and datetimes in columns (``date_of_birth``, ``updated_at``) are
+calendar values, not instants: they are read as written (ISO text), naive
+or not, since a birth date has no zone and ``updated_at`` only orders the
+records of one customer. The timezone rule of the other modules (naive
+datetimes refused) is about clocks such as SLA due times and contact ages.
+
 >>> from crmkit import identity
 >>> rows = [
 ...     {"id": "1", "first_name": "Ayşe", "last_name": "Yılmaz", "email": "ayse.yilmaz@gmail.com", "country": "TR"},
@@ -27,10 +37,13 @@ threshold tuning are needed: the model is trained on the data itself.
 from __future__ import annotations
 
 import json
+import numbers
 import sys
+from collections.abc import Mapping
 from typing import Any, Callable, Iterable, Optional, Sequence, Union
 
 from . import _crmkit
+from ._errors import api, api_class, invalid, wrong_type
 
 __all__ = [
     "Index",
@@ -54,12 +67,15 @@ def _kind(data: Data) -> str:
         return module
     if isinstance(data, (list, tuple)) and all(isinstance(r, dict) for r in data):
         return "records"
-    raise TypeError(
-        f"expected a pandas or polars DataFrame, a pyarrow Table or a list of dicts, got {type(data).__name__}"
-    )
+    raise wrong_type("data", "a pandas or polars DataFrame, a pyarrow Table or a list of dicts", data)
 
 
-def _text(v: Any) -> Optional[str]:
+_NOT_TEXT = (dict, list, tuple, set, frozenset, bytes, bytearray)
+
+
+def _text(v: Any, column: Any = "value", row: Optional[int] = None) -> Optional[str]:
+    """A value as the native module reads it: text, or None for missing.
+    Containers are refused, naming ``column`` and ``row``."""
     if v is None:
         return None
     if isinstance(v, float) and v != v:  # NaN
@@ -68,6 +84,8 @@ def _text(v: Any) -> Optional[str]:
         return v
     if type(v).__name__ in ("NAType", "NaTType"):
         return None
+    if isinstance(v, _NOT_TEXT) or type(v).__module__ == "numpy" and getattr(v, "ndim", 0):
+        raise wrong_type(column if row is None else f"{column}[{row}]", "text, a number, a date or missing", v)
     if hasattr(v, "isoformat"):
         return v.isoformat()
     if isinstance(v, float) and v.is_integer():
@@ -83,17 +101,27 @@ def _columns(data: Data, kind: str) -> tuple:
             for k in r:
                 if k not in names:
                     names.append(k)
-        return names, [[_text(r.get(n)) for r in data] for n in names]
+        return names, [[_text(r.get(n), n, i) for i, r in enumerate(data)] for n in names]
     if kind == "pandas":
         names = [str(c) for c in data.columns]
-        cols = [[_text(v) for v in data[c].tolist()] for c in data.columns]
+        cols = [[_text(v, n, i) for i, v in enumerate(data[c].tolist())] for n, c in zip(names, data.columns)]
         return names, cols
     if kind == "polars":
-        return list(data.columns), [[_text(v) for v in data[c].to_list()] for c in data.columns]
-    return list(data.column_names), [[_text(v) for v in data.column(c).to_pylist()] for c in data.column_names]
+        names = list(data.columns)
+        return names, [[_text(v, n, i) for i, v in enumerate(data[n].to_list())] for n in names]
+    names = list(data.column_names)
+    return names, [[_text(v, n, i) for i, v in enumerate(data.column(n).to_pylist())] for n in names]
 
 
 def _column_map(id_column: Optional[str], columns: Optional[dict]) -> Optional[str]:
+    if id_column is not None and not isinstance(id_column, str):
+        raise wrong_type("id_column", "a column name", id_column)
+    if columns is not None:
+        if not isinstance(columns, Mapping):
+            raise wrong_type("columns", "a dict of column name -> field name", columns)
+        for k, v in columns.items():
+            if not isinstance(k, str) or not isinstance(v, str):
+                raise wrong_type(f"columns[{k!r}]", "a field name such as \"first_name\"", v)
     if id_column is None and not columns:
         return None
     return json.dumps({"id_column": id_column, "columns": dict(columns or {})})
@@ -115,8 +143,28 @@ def _with_column(data: Data, kind: str, name: str, values: list) -> Data:
     return data.append_column(name, pa.array(values, type=pa.string()))
 
 
+def _json_dict(value: Union[None, str, dict], name: str) -> dict:
+    """A settings dict given as a dict, JSON text or None."""
+    if value is None:
+        return {}
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError as e:
+            raise invalid(name, f"valid JSON ({e})") from None
+    if not isinstance(value, Mapping):
+        raise wrong_type(name, "a dict or JSON text of an object", value)
+    return dict(value)
+
+
 def _settings_json(settings: Union[None, str, dict], seed: int, threshold: Optional[float]) -> Optional[str]:
-    s = json.loads(settings) if isinstance(settings, str) else dict(settings or {})
+    s = _json_dict(settings, "settings")
+    if not isinstance(seed, numbers.Integral) or isinstance(seed, bool):
+        raise wrong_type("seed", "an integer", seed)
+    if threshold is not None and (
+        isinstance(threshold, bool) or not isinstance(threshold, numbers.Real) or not 0.0 <= threshold <= 1.0
+    ):
+        raise invalid("threshold", f"a probability from 0 to 1, got {threshold!r}")
     if seed:
         s["seed"] = seed
     if threshold is not None:
@@ -129,7 +177,9 @@ def _progress(progress: Union[bool, Callable[[str], Any]]) -> Optional[Callable[
         return lambda stage: print(f"crmkit.identity: {stage}", file=sys.stderr, flush=True)
     if callable(progress):
         return progress
-    return None
+    if progress is False or progress is None:
+        return None
+    raise wrong_type("progress", "True, False or a callable taking the stage name", progress)
 
 
 def _labels(labels: Any) -> list:
@@ -138,10 +188,28 @@ def _labels(labels: Any) -> list:
     kind = type(labels).__module__.split(".")[0]
     if kind in ("pandas", "polars", "pyarrow"):
         names, cols = _columns(labels, kind)
+        if len(cols) < 2:
+            raise invalid("labels", "a frame with two columns of record ids")
         return list(zip(cols[0], cols[1]))
-    return [(str(a), str(b)) for a, b in labels]
+    if isinstance(labels, (Mapping, str, bytes)) or not hasattr(labels, "__iter__"):
+        raise wrong_type("labels", "pairs of record ids (a list of tuples or a two-column frame)", labels)
+    out = []
+    for i, pair in enumerate(labels):
+        if isinstance(pair, (str, bytes, Mapping)) or not hasattr(pair, "__len__") or len(pair) != 2:
+            raise wrong_type(f"labels[{i}]", "a pair of record ids", pair)
+        out.append((str(pair[0]), str(pair[1])))
+    return out
 
 
+def _model_json(model: Any) -> Optional[str]:
+    if model is None:
+        return None
+    if not isinstance(model, Model):
+        raise wrong_type("model", "a crmkit.identity.Model", model)
+    return model.to_json()
+
+
+@api_class
 class Model:
     """A trained Fellegi–Sunter model: the prior λ and the m- and
     u-probabilities of every comparison level. Serializes to JSON and
@@ -207,6 +275,7 @@ class Model:
         return f"Model(prior={self.prior:.3e})"
 
 
+@api_class
 class Resolution:
     """Everything a batch resolution produced."""
 
@@ -252,9 +321,11 @@ class Resolution:
 
     def golden_records(self, settings: Optional[dict] = None) -> list:
         """One golden record per cluster (see :func:`golden_records`)."""
+        settings = _json_dict(settings, "settings")
         return json.loads(self._inner.golden_json(json.dumps(settings) if settings else None))
 
 
+@api
 def resolve_detailed(
     data: Data,
     *,
@@ -275,7 +346,7 @@ def resolve_detailed(
         cols,
         _column_map(id_column, columns),
         _settings_json(settings, seed, threshold),
-        model.to_json() if model is not None else None,
+        _model_json(model),
         _labels(labels),
         None,
         _progress(progress),
@@ -283,6 +354,7 @@ def resolve_detailed(
     return Resolution(inner)
 
 
+@api
 def resolve(
     data: Data,
     *,
@@ -320,6 +392,7 @@ def resolve(
     return _with_column(data, _kind(data), "cluster_id", res.cluster_ids)
 
 
+@api
 def link(
     a: Data,
     b: Data,
@@ -349,7 +422,7 @@ def link(
         cols,
         _column_map(id_column, columns),
         _settings_json(settings, seed, threshold),
-        model.to_json() if model is not None else None,
+        _model_json(model),
         [],
         [0] * la + [1] * lb,
         None,
@@ -358,6 +431,7 @@ def link(
     return _with_column(a, ka, "cluster_id", ids[:la]), _with_column(b, kb, "cluster_id", ids[la:])
 
 
+@api
 def golden_records(
     data: Data,
     cluster_ids: Optional[Sequence[str]] = None,
@@ -379,39 +453,50 @@ def golden_records(
     names, cols = _columns(data, kind)
     if cluster_ids is None:
         if "cluster_id" not in names:
-            err = _crmkit.InputError("golden_records needs cluster_ids or a cluster_id column")
-            err.code, err.code_value = "invalid_argument", _crmkit.ERROR_CODES["invalid_argument"]
-            raise err
+            raise invalid("cluster_ids", "required when data has no cluster_id column")
         cluster_ids = cols[names.index("cluster_id")]
     if "cluster_id" in names:
         i = names.index("cluster_id")
         names, cols = names[:i] + names[i + 1 :], cols[:i] + cols[i + 1 :]
+    if isinstance(cluster_ids, (Mapping, str, bytes)) or not hasattr(cluster_ids, "__iter__"):
+        raise wrong_type("cluster_ids", "one cluster id per record", cluster_ids)
     cids = [str(c) if c is not None else "" for c in cluster_ids]
+    settings = _json_dict(settings, "settings")
     return json.loads(
         _crmkit.identity_golden(names, cols, cids, _column_map(id_column, columns), json.dumps(settings) if settings else None)
     )
 
 
-def _record(record: dict) -> tuple:
+def _record(record: dict, name: str = "record") -> tuple:
+    if not isinstance(record, Mapping):
+        raise wrong_type(name, "a dict of column name -> value", record)
     names = [str(k) for k in record]
-    return names, [_text(v) for v in record.values()]
+    return names, [_text(v, k) for k, v in zip(names, record.values())]
 
 
+@api
 def explain(a: dict, b: dict, *, model: Optional[Model] = None, country: Optional[str] = None) -> dict:
     """Per-field match weights and the probability for two records (dicts
     with canonical keys), under ``model`` (default: the documented
     defaults). Values are not weighted by frequency here, since two records
     alone have no population; use :meth:`Resolution.explain` for that."""
+    if not isinstance(a, Mapping):
+        raise wrong_type("a", "a dict of column name -> value", a)
+    if not isinstance(b, Mapping):
+        raise wrong_type("b", "a dict of column name -> value", b)
+    if country is not None and not isinstance(country, str):
+        raise wrong_type("country", "a region code such as \"TR\"", country)
     a = {"id": "a", **a}
     b = {"id": "b", **b}
     names = list(dict.fromkeys(list(a) + list(b)))
-    va = [_text(a.get(n)) for n in names]
-    vb = [_text(b.get(n)) for n in names]
+    va = [_text(a.get(n), n) for n in names]
+    vb = [_text(b.get(n), n) for n in names]
     return json.loads(
-        _crmkit.identity_explain(names, va, vb, model.to_json() if model is not None else None, country, None)
+        _crmkit.identity_explain(names, va, vb, _model_json(model), country, None)
     )
 
 
+@api_class
 class Index:
     """An online index over resolved records: :meth:`match` answers which
     customers a record may be, :meth:`insert`, :meth:`update` and
@@ -440,7 +525,7 @@ class Index:
             cols,
             _column_map(id_column, columns),
             _settings_json(settings, 0, None),
-            model.to_json() if model is not None else None,
+            _model_json(model),
         )
 
     def __len__(self) -> int:
@@ -448,8 +533,8 @@ class Index:
 
     def match(self, record: dict) -> list:
         """Candidate customers, best first: ``entity_id``, ``probability``,
-        ``weight``, ``record_id`` (the best-matching record)."""
-        record = {"id": "?", **record}
+        ``weight``, ``record_id`` (the best-matching record). The record
+        needs no id."""
         return json.loads(self._inner.match_json(*_record(record)))
 
     def insert(self, record: dict) -> dict:
@@ -464,6 +549,8 @@ class Index:
     def delete(self, record_id: str) -> dict:
         """Removes a record; the events say whether its customer was
         ``removed`` or ``split``."""
+        if not isinstance(record_id, (str, int)) or isinstance(record_id, bool):
+            raise wrong_type("record_id", "a record id", record_id)
         return json.loads(self._inner.delete_json(str(record_id)))
 
     def entity_of(self, record_id: str) -> Optional[str]:
@@ -476,8 +563,11 @@ class Index:
         return dict(self._inner.assignments())
 
 
+@api
 def carry_entity_ids(ids: Iterable[str], cluster_ids: Iterable[str], previous: dict) -> list:
     """Entity ids that survive a re-run: each new cluster takes the previous
     entity id most of its records had."""
+    if not isinstance(previous, Mapping):
+        raise wrong_type("previous", "a dict of record id -> entity id", previous)
     return _crmkit.identity_carry_entity_ids([str(i) for i in ids], [str(c) for c in cluster_ids], dict(previous))
 

@@ -8,6 +8,11 @@ missing). Missing answers are counted in ``missing``, never dropped. An
 answer outside the scale raises :class:`crmkit.SurveyError` naming its
 position. Computation runs in Rust with the GIL released.
 
+A bad argument raises a :class:`crmkit.CrmkitError` naming it: a mapping,
+set or string where answers are expected, a confidence outside (0, 1), a
+non-positive half life... A wrong type is also a ``TypeError`` and a
+missing frame column also a ``KeyError``.
+
 >>> from crmkit import survey
 >>> r = survey.nps([10, 9, None, 6, 8])
 >>> r.nps, r.n, r.missing
@@ -19,10 +24,14 @@ from __future__ import annotations
 from typing import Any, Optional, Sequence, Union
 
 import json
+import numbers
 
 import numpy as np
 
+from collections.abc import Mapping
+
 from . import _crmkit
+from ._errors import ArgumentOverflowError, MissingKeyError, api, error, wrong_type
 from ._crmkit import (
     CesResult,
     CsatResult,
@@ -56,13 +65,15 @@ Scores = Any
 """Anything :func:`_scores` accepts: a sequence, numpy array, pandas/polars Series or pyarrow array."""
 
 
-def _scores(values: Scores) -> Any:
+def _scores(values: Scores, name: str = "scores") -> Any:
     """Converts a column to something the Rust side reads without surprises.
 
     Numeric numpy arrays become contiguous float64 (NaN for missing); pandas,
     polars and pyarrow columns go through their own ``to_numpy`` so that
     nulls become NaN. Lists and tuples pass through: Rust reads them item by
-    item so that a string or bool is reported with its position.
+    item so that a string or bool is reported with its position. A
+    mapping, set, string or non-iterable is refused, naming ``name``: a
+    dict would be read as its keys and a set in no defined order.
     """
     if isinstance(values, (list, tuple)):
         return values
@@ -87,9 +98,22 @@ def _scores(values: Scores) -> Any:
             filled = pc.fill_null(pc.cast(values, pa.float64()), float("nan"))
             return np.ascontiguousarray(filled.to_numpy(), dtype=np.float64)
         return values.to_pylist()
+    if isinstance(values, (Mapping, set, frozenset, str, bytes, bytearray)) or not hasattr(values, "__iter__"):
+        raise wrong_type(name, "a sequence, array or column of numbers", values)
     return values
 
 
+def _int(value: Any, name: str, low: int = -(2**31), high: int = 2**31 - 1) -> int:
+    """``value`` checked to be an integer from ``low`` to ``high``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise wrong_type(name, "an integer", value)
+    if not low <= value <= high:
+        raise error(f"invalid argument `{name}`: an integer from {low} to {high}, got {value}",
+                    cls=ArgumentOverflowError)
+    return int(value)
+
+
+@api
 def nps(
     scores: Scores,
     *,
@@ -111,12 +135,13 @@ def nps(
     """
     return _crmkit.nps(
         _scores(scores),
-        None if weights is None else _scores(weights),
+        None if weights is None else _scores(weights, "weights"),
         confidence,
         method,
     )
 
 
+@api
 def nps_diff(a: Scores, b: Scores, *, confidence: float = 0.95) -> NpsDiffResult:
     """Tests whether the NPS of answers ``a`` differs from that of ``b``.
 
@@ -126,9 +151,10 @@ def nps_diff(a: Scores, b: Scores, *, confidence: float = 0.95) -> NpsDiffResult
     >>> round(d.difference, 1), round(d.p_value, 4)
     (20.0, 0.0794)
     """
-    return _crmkit.nps_diff(_scores(a), _scores(b), confidence)
+    return _crmkit.nps_diff(_scores(a, "a"), _scores(b, "b"), confidence)
 
 
+@api
 def csat(
     scores: Scores,
     *,
@@ -147,13 +173,14 @@ def csat(
     """
     return _crmkit.csat(
         _scores(scores),
-        None if weights is None else _scores(weights),
-        scale,
-        threshold,
+        None if weights is None else _scores(weights, "weights"),
+        _int(scale, "scale"),
+        _int(threshold, "threshold"),
         confidence,
     )
 
 
+@api
 def ces(
     scores: Scores,
     *,
@@ -173,14 +200,15 @@ def ces(
     """
     return _crmkit.ces(
         _scores(scores),
-        None if weights is None else _scores(weights),
-        scale,
-        easy_threshold,
-        difficult_threshold,
+        None if weights is None else _scores(weights, "weights"),
+        _int(scale, "scale"),
+        _int(easy_threshold, "easy_threshold"),
+        _int(difficult_threshold, "difficult_threshold"),
         confidence,
     )
 
 
+@api
 def nps_sample_size(margin: float, *, confidence: float = 0.95, variance: Optional[float] = None) -> int:
     """Answers needed for an NPS margin of error of ``margin`` points:
     n = z²·Var/(margin/100)². ``variance`` defaults to the worst case 1.0.
@@ -191,6 +219,7 @@ def nps_sample_size(margin: float, *, confidence: float = 0.95, variance: Option
     return _crmkit.nps_sample_size(margin, confidence, variance)
 
 
+@api
 def recency_weights(ages: Scores, half_life: float) -> list:
     """Weights 0.5^(age/half_life) for answers of the given ages (one unit,
     e.g. days). Negative ages count as 0.
@@ -198,9 +227,10 @@ def recency_weights(ages: Scores, half_life: float) -> list:
     >>> recency_weights([0, 30, 60], 30)
     [1.0, 0.5, 0.25]
     """
-    return _crmkit.recency_weights(_scores(ages), half_life)
+    return _crmkit.recency_weights(_scores(ages, "ages"), half_life)
 
 
+@api
 def drivers(scores: Scores, topics: Sequence[Sequence[str]], *, confidence: float = 0.95) -> list:
     """Driver analysis: how much each topic moves the NPS.
 
@@ -212,7 +242,15 @@ def drivers(scores: Scores, topics: Sequence[Sequence[str]], *, confidence: floa
     >>> d[0].topic, d[0].nps_topic
     ('delivery', -100.0)
     """
-    return _crmkit.drivers(_scores(scores), [list(t) for t in topics], confidence)
+    scores = _scores(scores)
+    if isinstance(topics, (Mapping, set, frozenset, str, bytes)) or not hasattr(topics, "__iter__"):
+        raise wrong_type("topics", "one list of topic names per answer", topics)
+    rows = []
+    for i, t in enumerate(topics):
+        if isinstance(t, (str, bytes)) or not hasattr(t, "__iter__"):
+            raise wrong_type(f"topics[{i}]", "a list of topic names", t)
+        rows.append(list(t))
+    return _crmkit.drivers(scores, rows, confidence)
 
 
 DEFAULT_FACES = [
@@ -225,6 +263,7 @@ DEFAULT_FACES = [
 """The default happiness scale: (label, value, positive) per face."""
 
 
+@api
 def happiness(answers: Scores, *, levels: Optional[Sequence[tuple]] = None) -> dict:
     """Happiness/smiley score on a configurable scale.
 
@@ -242,7 +281,7 @@ def happiness(answers: Scores, *, levels: Optional[Sequence[tuple]] = None) -> d
     if isinstance(answers, (list, tuple)):
         answers = [index.get(a, a) if isinstance(a, str) else a for a in answers]
     scale = json.dumps({"levels": [{"label": l, "value": float(v), "positive": bool(p)} for l, v, p in levels]})
-    score, positive, counts, n, missing = _crmkit.happiness(_scores(answers), scale)
+    score, positive, counts, n, missing = _crmkit.happiness(_scores(answers, "answers"), scale)
     return {"score": score, "positive_percent": positive, "counts": counts, "n": n, "missing": missing}
 
 
@@ -253,9 +292,7 @@ def _frame_kind(frame: Any) -> str:
     module = type(frame).__module__.split(".")[0]
     if module in ("pandas", "polars", "pyarrow"):
         return module
-    raise TypeError(
-        f"expected a pandas or polars DataFrame or a pyarrow Table, got {type(frame).__name__}"
-    )
+    raise wrong_type("frame", "a pandas or polars DataFrame or a pyarrow Table", frame)
 
 
 def _group(frame: Any, kind: str, by: list) -> tuple:
@@ -346,18 +383,30 @@ def _to_frame(kind: str, columns: dict) -> Any:
 
 def _grouped(metric: str, frame: Any, by: Union[str, Sequence[str]], score: str, weights: Optional[str], **params: Any) -> Any:
     kind = _frame_kind(frame)
-    by = [by] if isinstance(by, str) else list(by)
+    if isinstance(by, str):
+        by = [by]
+    elif isinstance(by, (list, tuple)) and by and all(isinstance(b, str) for b in by):
+        by = list(by)
+    else:
+        raise wrong_type("by", "a column name or a non-empty list of column names", by)
     present = frame.column_names if kind == "pyarrow" else list(frame.columns)
-    for name in by + [score] + ([weights] if weights else []):
+    for arg, name in [("by", b) for b in by] + [("score", score)] + ([("weights", weights)] if weights else []):
+        if not isinstance(name, str):
+            raise wrong_type(arg, "a column name", name)
         if name not in present:
-            raise KeyError(f"no column {name!r} in the frame; the columns are {present}")
+            raise error(f"invalid argument `{arg}`: no column {name!r} in the frame; the columns are {present}",
+                        cls=MissingKeyError)
+    for name in ("scale", "threshold", "difficult_threshold"):
+        if name in params:
+            params[name] = _int(params[name], name)
+    params["workers"] = _int(params["workers"], "workers", 0, 2**32 - 1)
     codes, n_groups, keys = _group(frame, kind, by)
     result = _crmkit.grouped(
         metric,
-        _scores(_column(frame, kind, score)),
+        _scores(_column(frame, kind, score), "score"),
         np.ascontiguousarray(codes),
         n_groups,
-        None if weights is None else _scores(_column(frame, kind, weights)),
+        None if weights is None else _scores(_column(frame, kind, weights), "weights"),
         **params,
     )
     columns = {name: values for name, values in zip(by, keys)}
@@ -365,6 +414,7 @@ def _grouped(metric: str, frame: Any, by: Union[str, Sequence[str]], score: str,
     return _to_frame(kind, columns)
 
 
+@api
 def nps_by(
     frame: Any,
     by: Union[str, Sequence[str]],
@@ -391,6 +441,7 @@ def nps_by(
     return _grouped("nps", frame, by, score, weights, confidence=confidence, method=method, workers=workers)
 
 
+@api
 def csat_by(
     frame: Any,
     by: Union[str, Sequence[str]],
@@ -409,6 +460,7 @@ def csat_by(
     )
 
 
+@api
 def ces_by(
     frame: Any,
     by: Union[str, Sequence[str]],

@@ -137,6 +137,11 @@ pub fn tally_by_code<A: Answer, C: GroupCode>(
         };
         lanes[(i % LANES) * stride + g * (levels + 1) + slot] += 1;
     }
+    if n_groups == 0 {
+        // no groups means no rows got past the code check above; the
+        // zero-width rows below could not be split into chunks
+        return Ok(Vec::new());
+    }
     let mut counts = vec![0u64; stride];
     for lane in lanes.chunks_exact(stride) {
         for (c, l) in counts.iter_mut().zip(lane) {
@@ -374,6 +379,41 @@ mod tests {
         assert!(e.to_string().contains("index 1"), "{e}");
         let e = tally_by_code(Scale::NPS, &[1, 2], &[0], 2, None, "NPS").unwrap_err();
         assert_eq!(e.code(), ErrorCode::LengthMismatch);
+    }
+
+    #[test]
+    fn no_answers_give_no_segments() {
+        let none: [f64; 0] = [];
+        let codes: [u32; 0] = [];
+        let keys: [&str; 0] = [];
+        assert!(
+            tally_by_code(Scale::NPS, &none, &codes, 0, None, "NPS")
+                .unwrap()
+                .is_empty()
+        );
+        assert!(
+            tally_by_code(Scale::NPS, &none, &codes, 0, Some(&[]), "NPS")
+                .unwrap()
+                .is_empty()
+        );
+        assert!(
+            tally_by_code_parallel(Scale::NPS, &none, &codes, 0, None, "NPS", 4)
+                .unwrap()
+                .is_empty()
+        );
+        assert!(
+            nps_by(&none, &keys, None, &NpsOptions::default())
+                .unwrap()
+                .is_empty()
+        );
+        assert!(
+            nps_by_code(&none, &codes, 0, None, &NpsOptions::default())
+                .unwrap()
+                .is_empty()
+        );
+        // with no groups, any row has an invalid code
+        let e = tally_by_code(Scale::NPS, &[9.0], &[0u32], 0, None, "NPS").unwrap_err();
+        assert_eq!(e.code(), ErrorCode::InvalidArgument);
     }
 
     #[test]
