@@ -164,7 +164,9 @@ fn run_report(a: &ReportArgs) -> Result<(), Failure> {
     let handled = read_handled(&a.file)?;
     let mut tables = Vec::new();
     for (name, by) in &groupings {
-        let rows = report::report(&handled, *by, calendar.as_ref(), now)?;
+        // a complaint resolved before it was received is bad data
+        let rows = report::report(&handled, *by, calendar.as_ref(), now)
+            .map_err(|e| Failure::data(format!("{}: {e}", a.file)))?;
         tables.push((name.clone(), rows));
     }
     let pareto = report::pareto(&handled, |h| h.topic.clone().or_else(|| h.category.clone()));

@@ -108,7 +108,10 @@ pub(crate) fn route(args: &RouteArgs) -> Result<(), Failure> {
             })
         })
         .transpose()?;
-    let decisions = rules.route_batch(&complaints, &mut state, now)?;
+    // what stops routing (no one available for a complaint) is in the data
+    let decisions = rules
+        .route_batch(&complaints, &mut state, now)
+        .map_err(|e| Failure::data(format!("{file}: {e}")))?;
 
     let mut sink = Sink::open(args.out.as_deref())?;
     let csv_out = sink.is_file_ending(".csv");

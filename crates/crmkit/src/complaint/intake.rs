@@ -301,23 +301,9 @@ impl Requirements {
 /// assert!(e.to_string().contains("line 2"), "{e}");
 /// ```
 pub fn complaints_from_json(text: &str) -> crate::error::Result<Vec<Complaint>> {
-    let bad = |place: String, e: serde_json::Error| {
-        crate::Error::invalid_argument("complaints", format!("a complaint record at {place} ({e})"))
-    };
-    if text.trim_start().starts_with('[') {
-        let values: Vec<serde_json::Value> =
-            serde_json::from_str(text).map_err(|e| bad("the top level".into(), e))?;
-        return values
-            .into_iter()
-            .enumerate()
-            .map(|(i, v)| serde_json::from_value(v).map_err(|e| bad(format!("index {i}"), e)))
-            .collect();
-    }
-    text.lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, l)| serde_json::from_str(l).map_err(|e| bad(format!("line {}", i + 1), e)))
-        .collect()
+    crate::tabular::json_rows(text).map_err(|e| {
+        crate::Error::invalid_argument("complaints", format!("a complaint record at {e}"))
+    })
 }
 
 #[cfg(test)]
