@@ -10,6 +10,14 @@
  *   failure.
  * - crmkit_last_error_message() gives the detailed message of the last
  *   failure on the calling thread; it names the offending index or field.
+ * - Calls are all or nothing: a call that fails changes nothing, and a call
+ *   that returns CRMKIT_INSUFFICIENT_SIZE changes nothing and reports the
+ *   needed size in *out_n, so that the retry with a large enough buffer
+ *   makes the change and delivers its result. This holds for every call that
+ *   changes a handle (crmkit_index_insert, crmkit_index_delete,
+ *   crmkit_nps_accumulator_push, crmkit_nps_accumulator_merge); a failure
+ *   only sets the thread's last error message. crmkit_arrow_* functions
+ *   take their input arrays also when they fail (see below).
  * - Arrays are passed as (pointer, length); the pointer may be NULL only
  *   when the length is 0.
  * - Functions are thread-safe unless their documentation says otherwise;
@@ -238,7 +246,9 @@ typedef struct crmkit_category_rules crmkit_category_rules;
 typedef struct crmkit_classifier crmkit_classifier;
 
 // An online matching index. Thread-safe: matches run concurrently,
-// inserts and deletes take a write lock. Free with `crmkit_index_free`.
+// inserts and deletes take a write lock. Inserts and deletes are all or
+// nothing: one that fails, or that returns `CRMKIT_INSUFFICIENT_SIZE`,
+// leaves the index as it was. Free with `crmkit_index_free`.
 typedef struct crmkit_index crmkit_index;
 
 // A streaming NPS accumulator. Create with `crmkit_nps_accumulator_new`,
@@ -938,6 +948,12 @@ crmkit_status crmkit_index_match(const crmkit_index *index,
 // JSON: `entity_id` and `events` (`created`, `joined`, `merged`). A
 // duplicate id gives `CRMKIT_INVALID_ARGUMENT`. Takes the write lock.
 //
+// All or nothing: a call that fails changes nothing. With a NULL or small
+// `buf` the record is not inserted: `CRMKIT_INSUFFICIENT_SIZE` is returned
+// and `*out_n` is the size needed; the same call with a buffer of that
+// size then inserts it and writes the same change (unless another insert
+// or delete came in between).
+//
 // # Safety
 // As `crmkit_index_match`.
 crmkit_status crmkit_index_insert(const crmkit_index *index,
@@ -950,6 +966,11 @@ crmkit_status crmkit_index_insert(const crmkit_index *index,
 // Deletes a record by id and writes the change as JSON (`removed` or
 // `split` events). An unknown id gives `CRMKIT_INVALID_ARGUMENT`. Takes
 // the write lock.
+//
+// All or nothing, as `crmkit_index_insert`: with a NULL or small `buf` the
+// record stays indexed, `CRMKIT_INSUFFICIENT_SIZE` is returned and
+// `*out_n` is the size needed; the retry deletes it and writes the same
+// change.
 //
 // # Safety
 // `index` must be a live handle; `id` must point to `len` readable bytes;
@@ -1006,8 +1027,10 @@ crmkit_status crmkit_ruleset_new(const uint8_t *text,
 // "priority", "due", "fired", "assigned_by", "passed_over", "notify",
 // "tags", "flags", "version", "complaint_id"}, ...], "state": {...}}`, one
 // decision per complaint in input order, the state carried from one to the
-// next; store `state` for the next call. Nothing is kept in the handle, so
-// repeating a call after `CRMKIT_INSUFFICIENT_SIZE` with the same input
+// next; store `state` for the next call. Nothing is kept in the handle and
+// the caller's `state` is only read, so a call that fails changes nothing
+// (a malformed complaint late in a batch leaves no half-advanced state),
+// and repeating a call after `CRMKIT_INSUFFICIENT_SIZE` with the same input
 // gives the same output. A malformed complaint gives
 // `CRMKIT_INVALID_ARGUMENT` naming its index or line. Thread-safe.
 //
@@ -1119,13 +1142,16 @@ crmkit_nps_accumulator *crmkit_nps_accumulator_new(void);
 
 // Adds one answer with a weight (use 1.0 for unweighted data). A NaN score
 // is a missing answer. Errors name the answer's position in the stream.
+// A call that fails (an answer off the scale, a bad weight) changes
+// nothing: the accumulator stays as it was and usable.
 //
 // # Safety
 // `acc` must be a live accumulator not used by another thread meanwhile.
 crmkit_status crmkit_nps_accumulator_push(crmkit_nps_accumulator *acc, double score, double weight);
 
 // Adds every answer of `from` to `into` (exact: merging shards equals
-// accumulating the whole). `from` is unchanged.
+// accumulating the whole). `from` is unchanged; a call that fails changes
+// nothing, `into` included.
 //
 // # Safety
 // Both must be live accumulators; `into` must not be used by another thread

@@ -6,8 +6,8 @@ use std::sync::RwLock;
 
 use crate::error::{boundary, crmkit_status, fail, fail_with};
 use crate::handle;
-use crate::text::{optional_json, utf8, write_json};
-use crmkit::identity::index::Index;
+use crate::text::{optional_json, utf8, write_json, write_text};
+use crmkit::identity::index::{Change, Index};
 use crmkit::identity::record::{ColumnMap, records_from_json};
 use crmkit::identity::{Model, Record, Resolution, Settings, explain_records, resolve};
 
@@ -19,7 +19,9 @@ pub struct crmkit_resolution {
 }
 
 /// An online matching index. Thread-safe: matches run concurrently,
-/// inserts and deletes take a write lock. Free with `crmkit_index_free`.
+/// inserts and deletes take a write lock. Inserts and deletes are all or
+/// nothing: one that fails, or that returns `CRMKIT_INSUFFICIENT_SIZE`,
+/// leaves the index as it was. Free with `crmkit_index_free`.
 #[derive(Debug)]
 pub struct crmkit_index {
     _private: [u8; 0],
@@ -251,22 +253,90 @@ fn index<'a>(ptr: *const crmkit_index) -> Result<&'a RwLock<Index>, crmkit_statu
     unsafe { handle::get(ptr, "index") }
 }
 
-/// Runs a change under the index's write lock and writes it as JSON.
-fn write_change(
+/// A change to the index, previewed before it is made.
+enum Op<'a> {
+    Insert(Box<Record>),
+    Delete(&'a str),
+}
+
+impl Op<'_> {
+    fn preview(&self, index: &Index) -> crmkit::Result<Change> {
+        match self {
+            Op::Insert(r) => index.preview_insert(r),
+            Op::Delete(id) => index.preview_delete(id),
+        }
+    }
+
+    fn apply(self, index: &mut Index) -> crmkit::Result<Change> {
+        match self {
+            Op::Insert(r) => index.insert(*r),
+            Op::Delete(id) => index.delete(id),
+        }
+    }
+}
+
+/// Makes a change under the index's write lock, all or nothing, and writes
+/// its result as JSON: the result is previewed first, and the change is
+/// made only once the result fits in `buf`. A NULL `out_n`, a NULL or small
+/// `buf` (`CRMKIT_INSUFFICIENT_SIZE` with the size needed) or an error
+/// leaves the index as it was; a retry with a large enough buffer makes the
+/// change and gets the previewed result.
+///
+/// # Safety
+/// `buf` must point to `buf_len` writable bytes or be NULL; `out_n` must be
+/// writable or NULL.
+unsafe fn write_change(
     idx: &RwLock<Index>,
-    change: impl FnOnce(&mut Index) -> crmkit::Result<crmkit::identity::index::Change>,
+    op: Op<'_>,
     buf: *mut u8,
     buf_len: usize,
     out_n: *mut usize,
 ) -> crmkit_status {
+    if out_n.is_null() {
+        return fail_with(crmkit_status::CRMKIT_NULL_ARGUMENT, "`out_n` is NULL");
+    }
     let Ok(mut guard) = idx.write() else {
         return poisoned();
     };
-    match change(&mut guard) {
-        // SAFETY: forwarded caller guarantee.
-        Ok(change) => unsafe { write_json(&change, buf, buf_len, out_n) },
-        Err(e) => fail(&e),
+    // previewing only reads: a panic in it is caught here, under the lock,
+    // so that it neither poisons the lock nor changes the index
+    let previewed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| op.preview(&guard)));
+    let json = match previewed {
+        Ok(Ok(change)) => match serde_json::to_string(&change) {
+            Ok(json) => json,
+            Err(e) => {
+                return fail_with(crmkit_status::CRMKIT_PANIC, format!("internal error: {e}"));
+            }
+        },
+        Ok(Err(e)) => return fail(&e),
+        Err(_) => {
+            return fail_with(
+                crmkit_status::CRMKIT_PANIC,
+                "internal error while previewing the change; the index is unchanged",
+            );
+        }
+    };
+    if buf.is_null() || buf_len <= json.len() {
+        // SAFETY: forwarded caller guarantee; reports the size needed and
+        // writes nothing else.
+        return unsafe { write_text(&json, buf, buf_len, out_n) };
     }
+    let made = match op.apply(&mut guard) {
+        Ok(change) => change,
+        Err(e) => return fail(&e),
+    };
+    let made_json = serde_json::to_string(&made).unwrap_or_default();
+    if made_json != json {
+        return fail_with(
+            crmkit_status::CRMKIT_PANIC,
+            format!(
+                "internal error: the change was made, but its result {made_json} differs from its preview {json}"
+            ),
+        );
+    }
+    // SAFETY: forwarded caller guarantee; `buf` holds the result (checked
+    // above).
+    unsafe { write_text(&json, buf, buf_len, out_n) }
 }
 
 fn poisoned() -> crmkit_status {
@@ -326,6 +396,12 @@ pub unsafe extern "C" fn crmkit_index_match(
 /// JSON: `entity_id` and `events` (`created`, `joined`, `merged`). A
 /// duplicate id gives `CRMKIT_INVALID_ARGUMENT`. Takes the write lock.
 ///
+/// All or nothing: a call that fails changes nothing. With a NULL or small
+/// `buf` the record is not inserted: `CRMKIT_INSUFFICIENT_SIZE` is returned
+/// and `*out_n` is the size needed; the same call with a buffer of that
+/// size then inserts it and writes the same change (unless another insert
+/// or delete came in between).
+///
 /// # Safety
 /// As `crmkit_index_match`.
 #[unsafe(no_mangle)]
@@ -351,13 +427,19 @@ pub unsafe extern "C" fn crmkit_index_insert(
             Ok(r) => r,
             Err(st) => return st,
         };
-        write_change(idx, |i| i.insert(r), buf, buf_len, out_n)
+        // SAFETY: forwarded caller guarantee.
+        unsafe { write_change(idx, Op::Insert(Box::new(r)), buf, buf_len, out_n) }
     })
 }
 
 /// Deletes a record by id and writes the change as JSON (`removed` or
 /// `split` events). An unknown id gives `CRMKIT_INVALID_ARGUMENT`. Takes
 /// the write lock.
+///
+/// All or nothing, as `crmkit_index_insert`: with a NULL or small `buf` the
+/// record stays indexed, `CRMKIT_INSUFFICIENT_SIZE` is returned and
+/// `*out_n` is the size needed; the retry deletes it and writes the same
+/// change.
 ///
 /// # Safety
 /// `index` must be a live handle; `id` must point to `len` readable bytes;
@@ -381,7 +463,8 @@ pub unsafe extern "C" fn crmkit_index_delete(
             Ok(t) => t,
             Err(st) => return st,
         };
-        write_change(idx, |i| i.delete(id), buf, buf_len, out_n)
+        // SAFETY: forwarded caller guarantee.
+        unsafe { write_change(idx, Op::Delete(id), buf, buf_len, out_n) }
     })
 }
 
@@ -410,4 +493,174 @@ pub unsafe extern "C" fn crmkit_index_len(index: *const crmkit_index) -> usize {
 pub unsafe extern "C" fn crmkit_index_free(index: *mut crmkit_index) {
     // SAFETY: made by crmkit_index_new (caller guarantee).
     unsafe { handle::free::<RwLock<Index>, _>(index) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RECORDS: &str = concat!(
+        r#"{"id": "1", "first_name": "Mert", "last_name": "Kara", "phone": "0532 000 11 22", "date_of_birth": "01.01.1990", "country": "TR"}"#,
+        "\n",
+        r#"{"id": "2", "last_name": "Kara", "email": "mk.1990@firma.com.tr", "country": "TR"}"#,
+        "\n",
+        r#"{"id": "3", "first_name": "Zeynep", "last_name": "Arslan", "email": "zeynep@firma.com.tr", "country": "TR"}"#,
+    );
+    /// Links 1 and 2 (phone with one, email with the other).
+    const BRIDGE: &str = r#"{"id": "4", "first_name": "Mert", "last_name": "Kara", "phone": "0532 000 11 22", "email": "mk.1990@firma.com.tr", "date_of_birth": "01.01.1990", "country": "TR"}"#;
+
+    fn new_index() -> *mut crmkit_index {
+        let mut idx = std::ptr::null_mut();
+        let st = unsafe {
+            crmkit_index_new(
+                RECORDS.as_ptr(),
+                RECORDS.len(),
+                std::ptr::null(),
+                0,
+                &mut idx,
+            )
+        };
+        assert_eq!(st, crmkit_status::CRMKIT_OK);
+        idx
+    }
+
+    fn assignments(idx: *mut crmkit_index) -> Vec<(String, String)> {
+        let mut a = index_of(idx).read().unwrap().assignments();
+        a.sort();
+        a
+    }
+
+    fn index_of<'a>(idx: *mut crmkit_index) -> &'a RwLock<Index> {
+        super::index(idx).unwrap()
+    }
+
+    type Call = unsafe extern "C" fn(
+        *const crmkit_index,
+        *const u8,
+        usize,
+        *mut u8,
+        usize,
+        *mut usize,
+    ) -> crmkit_status;
+
+    /// Calls `f` with no buffer, a buffer one byte short and no `out_n`
+    /// (each changing nothing), then with the size reported; returns the
+    /// result.
+    fn all_or_nothing(idx: *mut crmkit_index, f: Call, arg: &str) -> String {
+        let before = assignments(idx);
+        let mut needed = 0usize;
+        let st = unsafe {
+            f(
+                idx,
+                arg.as_ptr(),
+                arg.len(),
+                std::ptr::null_mut(),
+                0,
+                &mut needed,
+            )
+        };
+        assert_eq!(st, crmkit_status::CRMKIT_INSUFFICIENT_SIZE);
+        assert_eq!(assignments(idx), before);
+        let mut buf = vec![0u8; needed];
+        let mut n = 0usize;
+        let st = unsafe {
+            f(
+                idx,
+                arg.as_ptr(),
+                arg.len(),
+                buf.as_mut_ptr(),
+                needed - 1,
+                &mut n,
+            )
+        };
+        assert_eq!((st, n), (crmkit_status::CRMKIT_INSUFFICIENT_SIZE, needed));
+        assert_eq!(assignments(idx), before);
+        let st = unsafe {
+            f(
+                idx,
+                arg.as_ptr(),
+                arg.len(),
+                buf.as_mut_ptr(),
+                needed,
+                std::ptr::null_mut(),
+            )
+        };
+        assert_eq!(st, crmkit_status::CRMKIT_NULL_ARGUMENT);
+        assert_eq!(assignments(idx), before);
+        let st = unsafe {
+            f(
+                idx,
+                arg.as_ptr(),
+                arg.len(),
+                buf.as_mut_ptr(),
+                needed,
+                &mut n,
+            )
+        };
+        assert_eq!(st, crmkit_status::CRMKIT_OK);
+        assert_eq!(n, needed - 1);
+        assert_ne!(assignments(idx), before);
+        String::from_utf8(buf[..n].to_vec()).unwrap()
+    }
+
+    /// The result of `f` given a large buffer at once.
+    fn at_once(idx: *mut crmkit_index, f: Call, arg: &str) -> String {
+        let mut buf = vec![0u8; 4096];
+        let mut n = 0usize;
+        let st = unsafe {
+            f(
+                idx,
+                arg.as_ptr(),
+                arg.len(),
+                buf.as_mut_ptr(),
+                buf.len(),
+                &mut n,
+            )
+        };
+        assert_eq!(st, crmkit_status::CRMKIT_OK);
+        String::from_utf8(buf[..n].to_vec()).unwrap()
+    }
+
+    #[test]
+    fn insert_and_delete_change_nothing_until_the_result_is_delivered() {
+        let (a, b) = (new_index(), new_index());
+        let merged = all_or_nothing(a, crmkit_index_insert, BRIDGE);
+        assert_eq!(merged, at_once(b, crmkit_index_insert, BRIDGE));
+        assert!(merged.contains(r#""event":"merged""#), "{merged}");
+        assert_eq!(assignments(a), assignments(b));
+        let split = all_or_nothing(a, crmkit_index_delete, "4");
+        assert_eq!(split, at_once(b, crmkit_index_delete, "4"));
+        assert!(split.contains(r#""event":"split""#), "{split}");
+        let again = all_or_nothing(a, crmkit_index_insert, BRIDGE);
+        assert_eq!(again, at_once(b, crmkit_index_insert, BRIDGE));
+        let removed = all_or_nothing(a, crmkit_index_delete, "3");
+        assert_eq!(removed, at_once(b, crmkit_index_delete, "3"));
+        assert!(removed.contains(r#""event":"removed""#), "{removed}");
+        assert_eq!(assignments(a), assignments(b));
+
+        // errors change nothing either
+        let before = assignments(a);
+        let mut n = 0usize;
+        for (f, arg) in [
+            (crmkit_index_insert as Call, BRIDGE),
+            (crmkit_index_insert, r#"{"id": ""}"#),
+            (crmkit_index_insert, "[]"),
+            (crmkit_index_delete, "3"),
+        ] {
+            let st = unsafe { f(a, arg.as_ptr(), arg.len(), std::ptr::null_mut(), 0, &mut n) };
+            assert!(
+                [
+                    crmkit_status::CRMKIT_INVALID_ARGUMENT,
+                    crmkit_status::CRMKIT_MALFORMED_INPUT
+                ]
+                .contains(&st),
+                "{arg}: {st:?}"
+            );
+        }
+        assert_eq!(assignments(a), before);
+        unsafe {
+            crmkit_index_free(a);
+            crmkit_index_free(b);
+        }
+    }
 }

@@ -9,6 +9,16 @@
 //!   or field).
 //! - Arrays are `(const T *ptr, size_t len)`; `ptr` may be NULL only when
 //!   `len` is 0.
+//! - Calls are all or nothing: a call that fails changes nothing, and a call
+//!   that returns `CRMKIT_INSUFFICIENT_SIZE` changes nothing and reports the
+//!   needed size, so that the retry with a large enough buffer makes the
+//!   change and delivers its result. This holds for every call that changes
+//!   a handle (`crmkit_index_insert`, `crmkit_index_delete`,
+//!   `crmkit_nps_accumulator_push`, `crmkit_nps_accumulator_merge`); the
+//!   only things a failure sets are the thread's last error message and,
+//!   for `CRMKIT_INSUFFICIENT_SIZE`, `*out_n`. (The `crmkit_arrow_*`
+//!   functions take their input arrays also when they fail, as the Arrow C
+//!   data interface has consumers do.)
 //! - No Rust panic crosses the boundary: every exported function catches
 //!   panics and returns `CRMKIT_PANIC`.
 //! - Every `*_free` function accepts NULL.

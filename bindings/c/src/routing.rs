@@ -123,8 +123,10 @@ pub unsafe extern "C" fn crmkit_ruleset_new(
 /// "priority", "due", "fired", "assigned_by", "passed_over", "notify",
 /// "tags", "flags", "version", "complaint_id"}, ...], "state": {...}}`, one
 /// decision per complaint in input order, the state carried from one to the
-/// next; store `state` for the next call. Nothing is kept in the handle, so
-/// repeating a call after `CRMKIT_INSUFFICIENT_SIZE` with the same input
+/// next; store `state` for the next call. Nothing is kept in the handle and
+/// the caller's `state` is only read, so a call that fails changes nothing
+/// (a malformed complaint late in a batch leaves no half-advanced state),
+/// and repeating a call after `CRMKIT_INSUFFICIENT_SIZE` with the same input
 /// gives the same output. A malformed complaint gives
 /// `CRMKIT_INVALID_ARGUMENT` naming its index or line. Thread-safe.
 ///

@@ -456,6 +456,8 @@ pub extern "C" fn crmkit_nps_accumulator_new() -> *mut crmkit_nps_accumulator {
 
 /// Adds one answer with a weight (use 1.0 for unweighted data). A NaN score
 /// is a missing answer. Errors name the answer's position in the stream.
+/// A call that fails (an answer off the scale, a bad weight) changes
+/// nothing: the accumulator stays as it was and usable.
 ///
 /// # Safety
 /// `acc` must be a live accumulator not used by another thread meanwhile.
@@ -483,7 +485,8 @@ pub unsafe extern "C" fn crmkit_nps_accumulator_push(
 }
 
 /// Adds every answer of `from` to `into` (exact: merging shards equals
-/// accumulating the whole). `from` is unchanged.
+/// accumulating the whole). `from` is unchanged; a call that fails changes
+/// nothing, `into` included.
 ///
 /// # Safety
 /// Both must be live accumulators; `into` must not be used by another thread
@@ -506,8 +509,14 @@ pub unsafe extern "C" fn crmkit_nps_accumulator_merge(
         let Some(into) = accumulator_mut(into) else {
             return null_out("into");
         };
-        match into.merge(&from) {
-            Ok(()) => crmkit_status::CRMKIT_OK,
+        // merged into a copy (a few counts) that replaces `into` only once
+        // complete, so that no failure leaves it half merged
+        let mut merged = into.clone();
+        match merged.merge(&from) {
+            Ok(()) => {
+                *into = merged;
+                crmkit_status::CRMKIT_OK
+            }
             Err(e) => fail(&e.into()),
         }
     })
@@ -595,6 +604,61 @@ mod tests {
             )
         };
         assert_eq!(st, crmkit_status::CRMKIT_NULL_ARGUMENT);
+    }
+
+    #[test]
+    fn failed_pushes_and_merges_change_nothing() {
+        let acc = crmkit_nps_accumulator_new();
+        let other = crmkit_nps_accumulator_new();
+        let finish = |acc| {
+            let mut out = crmkit_nps::default();
+            let st = unsafe { crmkit_nps_accumulator_finish(acc, 0.95, 0, &mut out) };
+            assert_eq!(st, crmkit_status::CRMKIT_OK);
+            out
+        };
+        unsafe {
+            for x in [10.0, 9.0, 3.0, f64::NAN] {
+                assert_eq!(
+                    crmkit_nps_accumulator_push(acc, x, 1.0),
+                    crmkit_status::CRMKIT_OK
+                );
+            }
+            assert_eq!(
+                crmkit_nps_accumulator_push(other, 7.0, 2.0),
+                crmkit_status::CRMKIT_OK
+            );
+            let before = finish(acc);
+            for (x, w, st) in [
+                (11.0, 1.0, crmkit_status::CRMKIT_SURVEY_OUT_OF_RANGE),
+                (4.5, 1.0, crmkit_status::CRMKIT_SURVEY_OUT_OF_RANGE),
+                (
+                    f64::INFINITY,
+                    1.0,
+                    crmkit_status::CRMKIT_SURVEY_OUT_OF_RANGE,
+                ),
+                (8.0, -1.0, crmkit_status::CRMKIT_SURVEY_INVALID_WEIGHT),
+                (8.0, f64::NAN, crmkit_status::CRMKIT_SURVEY_INVALID_WEIGHT),
+            ] {
+                assert_eq!(crmkit_nps_accumulator_push(acc, x, w), st, "{x} {w}");
+                assert_eq!(finish(acc), before, "{x} {w}");
+            }
+            assert_eq!(
+                crmkit_nps_accumulator_merge(acc, std::ptr::null()),
+                crmkit_status::CRMKIT_NULL_ARGUMENT
+            );
+            assert_eq!(
+                crmkit_nps_accumulator_merge(acc, acc),
+                crmkit_status::CRMKIT_INVALID_ARGUMENT
+            );
+            assert_eq!(finish(acc), before);
+            assert_eq!(
+                crmkit_nps_accumulator_merge(acc, other),
+                crmkit_status::CRMKIT_OK
+            );
+            assert_eq!(finish(acc).n, 4);
+            crmkit_nps_accumulator_free(acc);
+            crmkit_nps_accumulator_free(other);
+        }
     }
 
     #[test]

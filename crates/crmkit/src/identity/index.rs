@@ -31,6 +31,7 @@ use super::compare::{cannot_merge, compare};
 use super::model::Model;
 use super::record::Record;
 use super::resolve::{Resolution, Settings, resolve};
+use super::standardize::{Interner, Keys, Kind, MIN_TF_POPULATION, NONE, Sym};
 use super::standardize::{Overlay, Prepared, Values, Vocabulary, keys};
 use crate::error::{Error, Result};
 
@@ -575,4 +576,471 @@ pub fn carry_entity_ids(
         }
     }
     out
+}
+
+impl Index {
+    /// The [`Change`] that [`Index::insert`] of `record` would make (or its
+    /// error), without changing the index: for callers that must deliver a
+    /// change's result before making it. Scores the record as `insert`
+    /// does, against the vocabulary as it will be once the record's values
+    /// are interned.
+    pub fn preview_insert(&self, record: &Record) -> Result<Change> {
+        if record.id.is_empty() {
+            return Err(Error::invalid_argument("record.id", "a non-empty id"));
+        }
+        if self.by_id.contains_key(&record.id) {
+            return Err(Error::invalid_argument(
+                "record.id",
+                format!("`{}` is already indexed; use update", record.id),
+            ));
+        }
+        let k = keys(record, self.settings.default_country.as_deref());
+        let (p, pending) = Pending::prepare(&self.vocab, k);
+        let hashes = key_hashes(&self.settings.blocking, &p, &pending);
+        let mut linked: Vec<usize> = Vec::new();
+        for (s, prob, _) in self.scored_slots(&p, &hashes, &pending) {
+            let e = self.slots[s].entity;
+            if prob >= self.settings.threshold && !linked.contains(&e) {
+                linked.push(e);
+            }
+        }
+        linked.retain(|&e| {
+            !self.entities[e]
+                .members
+                .iter()
+                .take(16)
+                .any(|&m| cannot_merge(&p, &self.slots[m].prepared, &pending))
+        });
+        linked.sort_by(|&a, &b| id_order(&self.entities[a].id, &self.entities[b].id));
+        let Some(&target) = linked.first() else {
+            let entity_id = self.unused_entity_id(&record.id, &[]);
+            return Ok(Change {
+                entity_id: entity_id.clone(),
+                events: vec![Event::Created { entity_id }],
+            });
+        };
+        let entity_id = self.entities[target].id.clone();
+        let mut events = vec![Event::Joined {
+            entity_id: entity_id.clone(),
+            record_id: record.id.clone(),
+        }];
+        // the target holds the new record too
+        let mut size = self.entities[target].members.len() + 1;
+        let mut absorbed = Vec::new();
+        for &e in &linked[1..] {
+            let more = self.entities[e].members.len();
+            if size + more > self.settings.max_cluster_size {
+                continue;
+            }
+            absorbed.push(self.entities[e].id.clone());
+            size += more;
+        }
+        if !absorbed.is_empty() {
+            events.push(Event::Merged {
+                entity_id: entity_id.clone(),
+                absorbed,
+            });
+        }
+        Ok(Change { entity_id, events })
+    }
+
+    /// The [`Change`] that [`Index::delete`] of `record_id` would make (or
+    /// its error), without changing the index.
+    pub fn preview_delete(&self, record_id: &str) -> Result<Change> {
+        let slot = *self.by_id.get(record_id).ok_or_else(|| {
+            Error::invalid_argument("record_id", format!("`{record_id}` is not indexed"))
+        })?;
+        let e = self.slots[slot].entity;
+        let entity_id = self.entities[e].id.clone();
+        let members: Vec<usize> = self.entities[e]
+            .members
+            .iter()
+            .copied()
+            .filter(|&x| x != slot)
+            .collect();
+        if members.is_empty() {
+            return Ok(Change {
+                entity_id: entity_id.clone(),
+                events: vec![Event::Removed { entity_id }],
+            });
+        }
+        let mut parts = Clusters::new(members.len());
+        for (i, &a) in members.iter().enumerate() {
+            for (j, &b) in members.iter().enumerate().skip(i + 1) {
+                let (pa, pb) = (&self.slots[a].prepared, &self.slots[b].prepared);
+                let c = compare(pa, pb, &self.vocab);
+                if self.model.score(&c, pa, pb, &self.vocab).probability >= self.settings.threshold
+                {
+                    let (ra, rb) = (parts.find(i), parts.find(j));
+                    parts.union(ra, rb);
+                }
+            }
+        }
+        let reps = parts.representatives(|x, y| x.cmp(&y));
+        let mut sizes: Vec<usize> = Vec::new();
+        let mut min_ids: Vec<&str> = Vec::new();
+        let mut group_of: HashMap<usize, usize> = HashMap::new();
+        for (i, &r) in reps.iter().enumerate() {
+            let id = self.slots[members[i]].record.id.as_str();
+            let g = *group_of.entry(r).or_insert_with(|| {
+                sizes.push(0);
+                min_ids.push(id);
+                sizes.len() - 1
+            });
+            sizes[g] += 1;
+            if id_order(id, min_ids[g]).is_lt() {
+                min_ids[g] = id;
+            }
+        }
+        if sizes.len() == 1 {
+            return Ok(Change {
+                entity_id,
+                events: vec![],
+            });
+        }
+        let mut groups: Vec<(usize, &str)> = sizes.into_iter().zip(min_ids).collect();
+        groups.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| id_order(a.1, b.1)));
+        let mut new_entity_ids: Vec<String> = Vec::new();
+        for &(_, name) in &groups[1..] {
+            let id = self.unused_entity_id(name, &new_entity_ids);
+            new_entity_ids.push(id);
+        }
+        Ok(Change {
+            entity_id: entity_id.clone(),
+            events: vec![Event::Split {
+                entity_id,
+                new_entity_ids,
+            }],
+        })
+    }
+
+    /// The id a new entity wanting `wanted` gets, as `new_entity` names it,
+    /// with `taken` made before it in the same change.
+    fn unused_entity_id(&self, wanted: &str, taken: &[String]) -> String {
+        let mut id = wanted.to_owned();
+        let mut n = 2;
+        while self.entity_by_id.contains_key(&id) || taken.contains(&id) {
+            id = format!("{wanted}#{n}");
+            n += 1;
+        }
+        id
+    }
+}
+
+/// One field of a [`Pending`] vocabulary.
+#[derive(Debug, Default)]
+struct PendingField {
+    /// The record's values that the base does not hold, in interning order
+    /// (their ids follow the base's, as interning gives them).
+    new: Vec<String>,
+    /// How many occurrences of each id the record adds.
+    added: Vec<(Sym, u32)>,
+    /// Occurrences of the field once the record is interned.
+    total: u64,
+}
+
+/// A vocabulary as it will be once one record's keys are interned, without
+/// changing it: the same ids, texts and term frequencies (the record's own
+/// occurrences counted) as [`Vocabulary::intern`] would leave.
+#[derive(Debug)]
+struct Pending<'a> {
+    base: &'a Vocabulary,
+    fields: [PendingField; Kind::ALL.len()],
+}
+
+/// Occurrences an interner has counted (the sum of its counts).
+fn interned_total(i: &Interner) -> u64 {
+    if i.is_empty() {
+        return 0;
+    }
+    let share = i.frequency(0);
+    if share > 0.0 {
+        // at least MIN_TF_POPULATION occurrences: the share of value 0 is
+        // exactly count / total, which gives the total back exactly (the
+        // relative error of the division is far below 1 / total)
+        (f64::from(i.count(0)) / share).round() as u64
+    } else {
+        // fewer than MIN_TF_POPULATION occurrences, so as few values
+        (0..i.len()).map(|id| u64::from(i.count(id as Sym))).sum()
+    }
+}
+
+impl<'a> Pending<'a> {
+    fn prepare(base: &'a Vocabulary, k: Keys) -> (Prepared, Pending<'a>) {
+        let mut v = Pending {
+            base,
+            fields: Default::default(),
+        };
+        let first = v.one(Kind::First, k.first);
+        let last = v.one(Kind::Last, k.last);
+        let address = v.one(Kind::Address, k.address);
+        let city = v.one(Kind::City, k.city);
+        let postcode = v.one(Kind::Postcode, k.postcode);
+        let (national_id, tckn_valid) = match k.national_id {
+            Some((s, valid)) => (v.sym(Kind::NationalId, s), valid),
+            None => (NONE, false),
+        };
+        let emails = k
+            .emails
+            .into_iter()
+            .map(|s| v.sym(Kind::Email, s))
+            .collect();
+        let phones = k
+            .phones
+            .into_iter()
+            .map(|s| v.sym(Kind::Phone, s))
+            .collect();
+        let customer_numbers = k
+            .customer_numbers
+            .into_iter()
+            .map(|s| v.sym(Kind::CustomerNumber, s))
+            .collect();
+        for kind in Kind::ALL {
+            v.fields[kind as usize].total += interned_total(base.interner(kind));
+        }
+        let p = Prepared {
+            first,
+            last,
+            dob: k.dob,
+            emails,
+            phones,
+            national_id,
+            tckn_valid,
+            customer_numbers,
+            address,
+            city,
+            postcode,
+        };
+        (p, v)
+    }
+
+    fn one(&mut self, kind: Kind, s: Option<String>) -> Sym {
+        s.map_or(NONE, |s| self.sym(kind, s))
+    }
+
+    fn sym(&mut self, kind: Kind, s: String) -> Sym {
+        let base = self.base.interner(kind);
+        let field = &mut self.fields[kind as usize];
+        let id = match base.get(&s) {
+            Some(id) => id,
+            None => {
+                let at = match field.new.iter().position(|v| *v == s) {
+                    Some(at) => at,
+                    None => {
+                        field.new.push(s);
+                        field.new.len() - 1
+                    }
+                };
+                (base.len() + at) as Sym
+            }
+        };
+        match field.added.iter_mut().find(|(x, _)| *x == id) {
+            Some((_, n)) => *n += 1,
+            None => field.added.push((id, 1)),
+        }
+        field.total += 1;
+        id
+    }
+}
+
+impl Values for Pending<'_> {
+    fn text(&self, kind: Kind, id: Sym) -> &str {
+        let base = self.base.interner(kind);
+        if id == NONE || (id as usize) < base.len() {
+            base.value(id)
+        } else {
+            &self.fields[kind as usize].new[id as usize - base.len()]
+        }
+    }
+
+    fn frequency(&self, kind: Kind, id: Sym) -> f64 {
+        // as Interner::frequency on the interned vocabulary
+        let field = &self.fields[kind as usize];
+        if field.total < MIN_TF_POPULATION {
+            return 0.0;
+        }
+        let own = field
+            .added
+            .iter()
+            .find(|(x, _)| *x == id)
+            .map_or(0, |(_, n)| *n);
+        match self.base.interner(kind).count(id) + own {
+            0 => 0.0,
+            c => f64::from(c) / field.total as f64,
+        }
+    }
+
+    fn find(&self, kind: Kind, s: &str) -> Option<Sym> {
+        let base = self.base.interner(kind);
+        base.get(s).or_else(|| {
+            self.fields[kind as usize]
+                .new
+                .iter()
+                .position(|v| v == s)
+                .map(|at| (base.len() + at) as Sym)
+        })
+    }
+}
+
+#[cfg(test)]
+mod preview_tests {
+    use super::*;
+
+    /// A small deterministic generator (LCG), so that the workload is the
+    /// same on every run.
+    struct Gen(u64);
+
+    impl Gen {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 = self
+                .0
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((self.0 >> 33) % n as u64) as usize
+        }
+    }
+
+    const FIRST: &[&str] = &["Ali", "Ayşe", "Mert", "Zeynep", "Can", "Elif"];
+    const LAST: &[&str] = &["Kaya", "Demir", "Kara", "Arslan"];
+
+    /// People from small pools, so that records join, link and fall apart.
+    fn person(g: &mut Gen, id: usize) -> Record {
+        let first = FIRST[g.below(FIRST.len())];
+        let last = LAST[g.below(LAST.len())];
+        let mut r = Record {
+            id: id.to_string(),
+            first_name: (g.below(6) != 0).then(|| first.into()),
+            last_name: Some(last.into()),
+            country: Some("TR".into()),
+            ..Record::default()
+        };
+        if g.below(2) == 0 {
+            r.emails
+                .push(format!("{}.{}{}@gmail.com", first, last, g.below(3)).to_lowercase());
+        }
+        if g.below(2) == 0 {
+            r.phones.push(format!("0532 000 00 {:02}", g.below(8)));
+        }
+        if g.below(3) == 0 {
+            r.date_of_birth = Some(format!("0{}.01.1980", 1 + g.below(3)));
+        }
+        r
+    }
+
+    #[test]
+    fn previews_equal_the_changes_and_change_nothing() {
+        let mut g = Gen(7);
+        let base: Vec<Record> = (0..40).map(|i| person(&mut g, i)).collect();
+        let settings = Settings {
+            max_cluster_size: 6,
+            ..Settings::default()
+        };
+        let mut index = Index::build(base, settings).unwrap();
+        let mut live: Vec<String> = (0..40).map(|i| i.to_string()).collect();
+        let mut seen = std::collections::BTreeSet::new();
+        for step in 0..400 {
+            let before = index.assignments();
+            let (previewed, made) = if live.is_empty() || g.below(3) != 0 {
+                // now and then an id that is taken, or one of a deleted record
+                let id = match g.below(10) {
+                    0 if !live.is_empty() => live[g.below(live.len())].parse().unwrap(),
+                    1 => g.below(40 + step),
+                    _ => 1000 + step,
+                };
+                let r = person(&mut g, id);
+                let previewed = index.preview_insert(&r);
+                assert_eq!(index.assignments(), before, "step {step}");
+                (previewed, index.insert(r))
+            } else {
+                let id = if g.below(10) == 0 {
+                    "none".to_string()
+                } else {
+                    live[g.below(live.len())].clone()
+                };
+                let previewed = index.preview_delete(&id);
+                assert_eq!(index.assignments(), before, "step {step}");
+                (previewed, index.delete(&id))
+            };
+            match (&previewed, &made) {
+                (Ok(p), Ok(m)) => {
+                    assert_eq!(p, m, "step {step}");
+                    for e in &m.events {
+                        seen.insert(format!("{e:?}").split(' ').next().unwrap().to_owned());
+                    }
+                }
+                (Err(p), Err(m)) => assert_eq!(p.to_string(), m.to_string(), "step {step}"),
+                _ => panic!("step {step}: previewed {previewed:?}, made {made:?}"),
+            }
+            live = index.assignments().into_iter().map(|(r, _)| r).collect();
+        }
+        // every kind of change was previewed
+        assert_eq!(
+            seen.into_iter().collect::<Vec<_>>(),
+            ["Created", "Joined", "Merged", "Removed", "Split"]
+        );
+    }
+
+    /// Deletes score with the index's own vocabulary, which they do not
+    /// change; inserts score with the record's values interned.
+    #[test]
+    fn insert_previews_hold_where_term_frequencies_count() {
+        let mut g = Gen(3);
+        let mut settings = Settings::default();
+        // fewer pairs scored, so that the test stays quick
+        settings.blocking_options.max_block_size = 60;
+        let mut index = Index::with_model(Model::default(), settings);
+        let mut joined = 0;
+        for i in 0..1100 {
+            let r = person(&mut g, i);
+            let previewed = index.preview_insert(&r).unwrap();
+            let made = index.insert(r).unwrap();
+            assert_eq!(previewed, made, "record {i}");
+            joined += usize::from(matches!(made.events[0], Event::Joined { .. }));
+        }
+        assert!(joined > 100, "{joined}");
+        assert!(index.vocab.last.frequency(0) > 0.0);
+    }
+
+    #[test]
+    fn the_pending_vocabulary_is_the_interned_one() {
+        let mut g = Gen(11);
+        let mut vocab = Vocabulary::default();
+        // past MIN_TF_POPULATION, where term frequencies start to count
+        for i in 0..1100 {
+            let mut r = person(&mut g, i);
+            if g.below(4) == 0 {
+                // a value no record had before
+                r.last_name = Some(format!("Soyad{i}"));
+                r.emails.push(format!("x{i}@firma.com.tr"));
+            }
+            let k = keys(&r, Some("TR"));
+            let (p, pending) = Pending::prepare(&vocab, k.clone());
+            let mut after = vocab.clone();
+            let interned = after.intern(k);
+            assert_eq!(format!("{p:?}"), format!("{interned:?}"), "record {i}");
+            for kind in Kind::ALL {
+                let i_after = after.interner(kind);
+                let total: u64 = (0..i_after.len())
+                    .map(|id| u64::from(i_after.count(id as Sym)))
+                    .sum();
+                assert_eq!(pending.fields[kind as usize].total, total, "{kind:?}");
+                assert_eq!(interned_total(i_after), total, "{kind:?}");
+                for id in (0..i_after.len() as Sym).chain([NONE]) {
+                    assert_eq!(
+                        pending.frequency(kind, id).to_bits(),
+                        after.frequency(kind, id).to_bits(),
+                        "record {i}, {kind:?} {id}"
+                    );
+                    let text = pending.text(kind, id);
+                    assert_eq!(text, after.text(kind, id));
+                    if id != NONE {
+                        assert_eq!(pending.find(kind, text), after.find(kind, text));
+                    }
+                }
+                assert_eq!(pending.find(kind, "never seen"), None);
+            }
+            vocab = after;
+        }
+        assert!(vocab.last.frequency(0) > 0.0);
+    }
 }
