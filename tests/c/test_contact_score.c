@@ -83,7 +83,7 @@ int main(void) {
     char msg[512];
     size_t m = 0;
     CHECK(crmkit_last_error_message((uint8_t *)msg, sizeof msg, &m) == CRMKIT_OK);
-    CHECK(strstr(msg, "points[1]") != NULL);
+    CHECK(strstr(msg, "points: element 1") != NULL);
     snprintf(points, sizeof points, "%s\nnot json\n", fresh);
     CHECK(crmkit_contact_score_batch((const uint8_t *)points, strlen(points), (const uint8_t *)now, strlen(now),
                                      NULL, 0, (uint8_t *)buf, sizeof buf, &n) == CRMKIT_MALFORMED_INPUT);
@@ -114,7 +114,7 @@ int main(void) {
     CHECK(crmkit_contact_summarize((const uint8_t *)points, strlen(points), (const uint8_t *)now, strlen(now), NULL,
                                    0, (uint8_t *)buf, sizeof buf, &n) == CRMKIT_MALFORMED_INPUT);
     CHECK(crmkit_last_error_message((uint8_t *)msg, sizeof msg, &m) == CRMKIT_OK);
-    CHECK(strstr(msg, "points[1]") != NULL);
+    CHECK(strstr(msg, "points: element 1") != NULL);
     CHECK(crmkit_contact_summarize((const uint8_t *)points, strlen(points), (const uint8_t *)"soon", 4, NULL, 0,
                                    (uint8_t *)buf, sizeof buf, &n) == CRMKIT_INVALID_ARGUMENT);
     return check_summary("test_contact_score");

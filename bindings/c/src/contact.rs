@@ -263,28 +263,10 @@ unsafe fn scoring_inputs<'a>(
 }
 
 /// Reads a JSON array of points, or NDJSON (one point per line, blank lines
-/// skipped); an error names the point (`points[3]`, `line 4`).
+/// skipped), with the one reader of rows given as JSON; an error names the
+/// point (`points: element 3`, `points: line 4, column 2`).
 fn parse_points(points: &str) -> Result<Vec<ContactPoint>, crmkit_status> {
-    if points.trim_start().starts_with('[') {
-        let values: Vec<serde_json::Value> =
-            serde_json::from_str(points).map_err(|e| malformed("points".into(), e))?;
-        values
-            .into_iter()
-            .enumerate()
-            .map(|(i, v)| {
-                serde_json::from_value(v).map_err(|e| malformed(format!("points[{i}]"), e))
-            })
-            .collect()
-    } else {
-        points
-            .lines()
-            .enumerate()
-            .filter(|(_, line)| !line.trim().is_empty())
-            .map(|(i, line)| {
-                serde_json::from_str(line).map_err(|e| malformed(format!("line {}", i + 1), e))
-            })
-            .collect()
-    }
+    crmkit::tabular::json_rows(points).map_err(|e| malformed("points".into(), e))
 }
 
 /// Scores one contact point: the probability that it still reaches its
