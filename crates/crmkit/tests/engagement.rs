@@ -127,8 +127,10 @@ fn an_iys_opt_out_blocks_commercial_sms_but_not_transactional() {
     assert!(transactional.allowed);
     // best channel for a commercial message moves past SMS to email … but
     // email comes first anyway; with SMS first in the order it is skipped
-    let mut sms_first = Policy::default();
-    sms_first.channel_order = vec![Channel::Sms, Channel::Call, Channel::Email];
+    let sms_first = Policy {
+        channel_order: vec![Channel::Sms, Channel::Call, Channel::Email],
+        ..Policy::default()
+    };
     let best = decide(&p, &Request::new(Purpose::Commercial), &sms_first, now);
     assert!(best.allowed);
     assert_eq!(best.channel, Some(Channel::Call));

@@ -381,8 +381,10 @@ mod tests {
 
     #[test]
     fn lint_finds_contradictions() {
-        let mut p = Policy::default();
-        p.time_zone = "Mars/Olympus".into();
+        let mut p = Policy {
+            time_zone: "Mars/Olympus".into(),
+            ..Policy::default()
+        };
         p.caps.sms.week = Some(20);
         p.channel_order = vec![Channel::Sms, Channel::Sms];
         p.consent_required.clear();

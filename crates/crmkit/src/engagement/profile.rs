@@ -803,7 +803,7 @@ mod tests {
             Some("550 5.1.1 user unknown"),
         );
         let ok = contact("2026-12-02T10:00:00Z", Channel::Email, Some("250 2.0.0 OK"));
-        let p = fold(&[bounce.clone()]);
+        let p = fold(std::slice::from_ref(&bounce));
         assert!(p.is_suppressed(Channel::Email));
         assert_eq!(p.point(Channel::Email).unwrap().reason, "user_unknown");
         assert!(!fold(&[bounce.clone(), ok.clone()]).is_suppressed(Channel::Email));
@@ -832,7 +832,12 @@ mod tests {
                 priority: Some("high".into()),
             },
         );
-        assert_eq!(fold(&[opened.clone()]).open_complaints().count(), 1);
+        assert_eq!(
+            fold(std::slice::from_ref(&opened))
+                .open_complaints()
+                .count(),
+            1
+        );
         for p in [
             fold(&[opened.clone(), resolved.clone()]),
             fold(&[resolved.clone(), opened.clone()]),
