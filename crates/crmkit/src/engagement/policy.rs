@@ -26,7 +26,19 @@
 //! purposes = ["commercial"]
 //! complaint_days = 7                     # while open, and this long after a resolution
 //! detractor_days = 30                    # after an NPS answer of 0–6
+//!
+//! [[examples]]                           # decisions the policy must give; lint runs them
+//! name = "an İYS opt-out blocks commercial SMS"
+//! now = "2026-12-01T15:00:00+03:00"
+//! events = [
+//!     { type = "consent", customer = "c1", time = "2026-12-01T10:00:00+03:00", channel = "sms", purpose = "commercial", granted = false, source = "iys" },
+//! ]
+//! request = { channel = "sms", purpose = "commercial" }
+//! expect = { allowed = false, reasons = ["consent_revoked"] }
 //! ```
+//!
+//! [`TURKEY_DEFAULT`] is this policy with examples of the seed scenes of
+//! Customer 360. Times in examples are quoted strings.
 //!
 //! ```
 //! use crmkit::engagement::policy::Policy;
@@ -45,9 +57,11 @@
 //! assert!(Policy::default().lint().is_empty());
 //! ```
 
-use super::event::{Channel, Purpose};
-use super::profile::{FORMAT_VERSION, malformed};
+use super::decide::{ReasonCode, Request, decide};
+use super::event::{Channel, Event, Purpose};
+use super::profile::{FORMAT_VERSION, Profile, malformed};
 use crate::error::Result;
+use jiff::Timestamp;
 use jiff::civil::Time;
 use serde::{Deserialize, Serialize};
 
@@ -171,7 +185,7 @@ impl Default for CoolingOff {
 }
 
 /// A contact policy; see the [module documentation](self).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Policy {
     /// The format version; must be 1.
@@ -188,6 +202,43 @@ pub struct Policy {
     pub quiet_hours: Vec<QuietHours>,
     /// Cooling-off periods.
     pub cooling_off: CoolingOff,
+    /// Examples of decisions the policy must give, checked by
+    /// [`Policy::check_examples`] and [`Policy::lint`].
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub examples: Vec<Example>,
+}
+
+/// An example decision: the events of one customer, a request, the time,
+/// and what the policy must decide.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Example {
+    /// What the example shows.
+    pub name: String,
+    /// The time of the decision (a quoted RFC 3339 time with an offset).
+    pub now: Timestamp,
+    /// The customer's events, folded into one profile (their `customer` is
+    /// not checked).
+    #[serde(default)]
+    pub events: Vec<Event>,
+    /// The request.
+    pub request: Request,
+    /// The decision expected.
+    pub expect: Expectation,
+}
+
+/// What an [`Example`] expects.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Expectation {
+    /// Allowed or not.
+    pub allowed: bool,
+    /// The channel, when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<Channel>,
+    /// The reason codes in order, when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reasons: Option<Vec<ReasonCode>>,
 }
 
 impl Default for Policy {
@@ -205,6 +256,7 @@ impl Default for Policy {
                 end: Time::constant(9, 0, 0, 0),
             }],
             cooling_off: CoolingOff::default(),
+            examples: Vec::new(),
         }
     }
 }
@@ -332,9 +384,72 @@ impl Policy {
                     .to_owned(),
             );
         }
+        out.extend(self.check_examples());
+        out
+    }
+
+    /// Runs the [examples](Policy::examples): one `example_failed` finding
+    /// for each whose decision differs from what it expects.
+    pub fn check_examples(&self) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for (i, ex) in self.examples.iter().enumerate() {
+            let mut profile = Profile::new(
+                ex.events
+                    .first()
+                    .map_or(String::new(), |e| e.customer.clone()),
+            );
+            for e in &ex.events {
+                profile.apply(e);
+            }
+            let d = decide(&profile, &ex.request, self, ex.now);
+            let codes: Vec<ReasonCode> = d.reasons.iter().map(|r| r.code).collect();
+            let pass = d.allowed == ex.expect.allowed
+                && ex.expect.channel.is_none_or(|c| d.channel == Some(c))
+                && ex.expect.reasons.as_ref().is_none_or(|r| *r == codes);
+            if !pass {
+                out.push(Finding {
+                    code: "example_failed",
+                    message: format!(
+                        "examples[{i}] ({:?}): expected {}, got allowed = {}, channel = {}, reasons = [{}]",
+                        ex.name,
+                        describe(&ex.expect),
+                        d.allowed,
+                        d.channel.map_or("none", Channel::as_str),
+                        d.codes().join(", ")
+                    ),
+                });
+            }
+        }
         out
     }
 }
+
+fn describe(e: &Expectation) -> String {
+    let mut s = format!("allowed = {}", e.allowed);
+    if let Some(c) = e.channel {
+        s += &format!(", channel = {c}");
+    }
+    if let Some(r) = &e.reasons {
+        let names: Vec<&str> = r.iter().map(|c| c.as_str()).collect();
+        s += &format!(", reasons = [{}]", names.join(", "));
+    }
+    s
+}
+
+/// The default policy as TOML, with examples of the decisions it gives
+/// (the seed scenes of Customer 360): reading it gives
+/// [`Policy::default`] plus those examples.
+///
+/// ```
+/// use crmkit::engagement::policy::{Policy, TURKEY_DEFAULT};
+///
+/// let mut p = Policy::from_toml(TURKEY_DEFAULT).unwrap();
+/// assert!(p.lint().is_empty());
+/// assert!(!p.examples.is_empty());
+/// p.examples.clear();
+/// assert_eq!(p, Policy::default());
+/// ```
+pub const TURKEY_DEFAULT: &str = include_str!("policy_tr.toml");
 
 fn check_version(found: Option<Option<i64>>) -> Result<()> {
     match found {
@@ -398,6 +513,20 @@ mod tests {
                 "channel_order_repeated",
                 "commercial_without_consent"
             ]
+        );
+    }
+
+    #[test]
+    fn a_failing_example_is_a_finding() {
+        let mut p = Policy::from_toml(TURKEY_DEFAULT).unwrap();
+        assert!(p.check_examples().is_empty());
+        p.consent_required.clear();
+        let findings = p.check_examples();
+        assert!(!findings.is_empty());
+        assert!(findings.iter().all(|f| f.code == "example_failed"));
+        assert!(
+            findings.iter().any(|f| f.message.contains("İYS opt-out")),
+            "{findings:?}"
         );
     }
 
