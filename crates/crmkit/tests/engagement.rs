@@ -1,4 +1,4 @@
-//! Customer 360 and contact eligibility: the seed scenarios, and the
+//! Customer 360 and contact eligibility: its central scenes, and the
 //! invariants of the profile fold (order independence, shard merging,
 //! serialization).
 

@@ -37,7 +37,7 @@
 //! expect = { allowed = false, reasons = ["consent_revoked"] }
 //! ```
 //!
-//! [`TURKEY_DEFAULT`] is this policy with examples of the seed scenes of
+//! [`TURKEY_DEFAULT`] is this policy with examples of the central scenes of
 //! Customer 360. Times in examples are quoted strings.
 //!
 //! ```
@@ -437,7 +437,7 @@ fn describe(e: &Expectation) -> String {
 }
 
 /// The default policy as TOML, with examples of the decisions it gives
-/// (the seed scenes of Customer 360): reading it gives
+/// (the central scenes of Customer 360): reading it gives
 /// [`Policy::default`] plus those examples.
 ///
 /// ```

@@ -129,8 +129,8 @@ impl Store {
     }
 
     /// Every profile as versioned bytes (JSON with a `version` field),
-    /// sorted by customer id. Each shard is read in turn: events applied
-    /// while the snapshot is taken may or may not be in it.
+    /// sorted by customer id. Every shard stays locked for reading until the
+    /// copy is made, so the snapshot is consistent; writers wait meanwhile.
     pub fn snapshot(&self) -> Vec<u8> {
         let guards: Vec<_> = self.shards.iter().map(read).collect();
         let mut profiles: Vec<&Profile> = guards.iter().flat_map(|g| g.values()).collect();
@@ -187,6 +187,8 @@ mod tests {
 
     #[test]
     fn shared_between_threads() {
+        fn send_sync<T: Send + Sync>() {}
+        send_sync::<Store>();
         let store = Store::new(Policy::default());
         std::thread::scope(|s| {
             for t in 0..4 {
