@@ -14,6 +14,8 @@
 //!   DSNs, SMS delivery reports) and the explainable validity score.
 //! - [`complaint`]: complaint handling — intake, tracking numbers, business
 //!   calendars, SLA and escalation, after-resolution policy and KPI reports.
+//! - [`engagement`]: Customer 360 profiles folded from event logs and
+//!   contact eligibility (consent, caps, quiet hours, cooling-off).
 //! - [`identity`]: identity resolution building blocks (string similarity,
 //!   TCKN, birth dates).
 //! - [`tabular`]: the one CSV reading policy of every reader (strict by
@@ -34,6 +36,7 @@
 
 pub mod complaint;
 pub mod contact;
+pub mod engagement;
 pub mod error;
 pub mod identity;
 pub mod survey;
