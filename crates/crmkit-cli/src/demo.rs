@@ -18,7 +18,81 @@ pub(crate) fn run() -> Result<(), Failure> {
     crate::io::print(&contact_report()?)?;
     crate::io::print(&complaint_report()?)?;
     crate::io::print(&routing_report()?)?;
-    crate::io::print(&identity_report()?)
+    crate::io::print(&identity_report()?)?;
+    crate::io::print(&engagement_report()?)
+}
+
+/// The embedded event log of the eligibility demo: three customers on one
+/// December day in Istanbul.
+const ENGAGEMENT_EVENTS: &str = r#"
+{"type": "consent", "customer": "C1", "time": "2026-11-01T10:00:00+03:00", "channel": "call", "purpose": "commercial", "granted": true, "source": "iys"}
+{"type": "consent", "customer": "C1", "time": "2026-11-01T10:00:00+03:00", "channel": "sms", "purpose": "commercial", "granted": true, "source": "iys"}
+{"type": "campaign_response", "customer": "C1", "time": "2026-12-01T10:00:00+03:00", "campaign": "winter-offer", "channel": "sms", "response": "positive"}
+{"type": "consent", "customer": "C2", "time": "2026-11-01T10:00:00+03:00", "channel": "call", "purpose": "commercial", "granted": true, "source": "call_center"}
+{"type": "survey", "customer": "C2", "time": "2026-11-30T18:00:00+03:00", "metric": "nps", "value": 3, "touchpoint": "delivery"}
+{"type": "consent", "customer": "C3", "time": "2026-11-01T10:00:00+03:00", "channel": "sms", "purpose": "commercial", "granted": true, "source": "web_form"}
+{"type": "consent", "customer": "C3", "time": "2026-11-28T09:30:00+03:00", "channel": "sms", "purpose": "commercial", "granted": false, "source": "iys"}
+"#;
+
+/// Customer 360 and eligibility: who may be contacted now, on which
+/// channel, and why.
+pub(crate) fn engagement_report() -> Result<String, Failure> {
+    use crmkit::engagement::{Channel, Event, Purpose, Request, Store};
+
+    let mut out = String::new();
+    heading(
+        &mut out,
+        "Contact eligibility: who may be contacted at 14:00, and why",
+    );
+    let events = Event::read_json(ENGAGEMENT_EVENTS)
+        .map_err(|e| Failure::internal(format!("demo events: {e}")))?;
+    let store = Store::new(crmkit::engagement::Policy::default());
+    for e in &events {
+        store.apply(e);
+    }
+    let now = ts("2026-12-01T11:00:00Z")?;
+    let asks = [
+        (
+            "C1",
+            "said yes to the SMS offer at 10:00; the 14:00 sales call",
+            Request::new(Purpose::Commercial)
+                .on(Channel::Call)
+                .for_campaign("winter-offer"),
+        ),
+        (
+            "C2",
+            "answered NPS 3 yesterday; a sales call",
+            Request::new(Purpose::Commercial).on(Channel::Call),
+        ),
+        (
+            "C2",
+            "the same customer; a service call back",
+            Request::new(Purpose::Service).on(Channel::Call),
+        ),
+        (
+            "C3",
+            "opted out of commercial SMS on İYS; a campaign SMS",
+            Request::new(Purpose::Commercial).on(Channel::Sms),
+        ),
+        (
+            "C3",
+            "the same customer; the delivery notice",
+            Request::new(Purpose::Transactional).on(Channel::Sms),
+        ),
+    ];
+    let mut t = Table::new(&["customer", "situation", "decision", "channel", "reasons"]);
+    for (customer, situation, request) in asks {
+        let d = store.decide(customer, &request, now);
+        t.row(vec![
+            customer.to_owned(),
+            situation.to_owned(),
+            if d.allowed { "allow" } else { "deny" }.to_owned(),
+            d.channel.map(|c| c.as_str().to_owned()).unwrap_or_default(),
+            d.codes().join(", "),
+        ]);
+    }
+    out.push_str(&t.render());
+    Ok(out)
 }
 
 fn heading(out: &mut String, title: &str) {

@@ -45,9 +45,36 @@ fn demo_reports_every_section_with_the_library_numbers() {
         "Identity resolution",
         "golden record of C001",
         "household, not the same person",
+        "Contact eligibility",
     ] {
         assert!(text.contains(section), "missing section {section}");
     }
+    // the eligibility scenes: a yes by SMS ends the call, a detractor gets a
+    // service call but no sales call, an opt-out stops campaigns, not notices
+    let decisions: Vec<(&str, &str)> = text
+        .lines()
+        .skip_while(|l| !l.starts_with("Contact eligibility"))
+        .filter_map(|l| {
+            let cells: Vec<&str> = l
+                .split("  ")
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .collect();
+            (cells.len() >= 4 && cells[0].starts_with('C'))
+                .then(|| (cells[2], cells[cells.len() - 1]))
+        })
+        .collect();
+    assert_eq!(
+        decisions,
+        [
+            ("deny", "already_responded_to_campaign, consent_granted"),
+            ("deny", "recent_detractor, consent_granted"),
+            ("allow", "consent_not_required"),
+            ("deny", "consent_revoked"),
+            ("allow", "consent_not_required"),
+        ],
+        "{text}"
+    );
     // the overall NPS, computed here independently through the library
     let spec = ColumnSpec {
         score: "nps".into(),
