@@ -272,6 +272,8 @@ BASE = {"customer": "c1", "time": "2026-12-01T10:00:00+03:00"}
         ({"type": "consent", **BASE, "channel": "sms", "purpose": "commercial"}, "granted"),
         ({"type": "consent", **BASE, "channel": "sms", "purpose": "sales", "granted": True}, "purpose"),
         ({"type": "survey", **BASE, "metric": "nps", "value": 11}, "value"),
+        ({"type": "survey", **BASE, "metric": "csat", "value": float("inf")}, "value"),
+        ({"type": "purchase", **BASE, "amount": 2**70, "product": "p"}, "amount"),
         ({"type": "campaign_response", **BASE, "campaign": "X", "channel": "sms", "response": "maybe"}, "response"),
     ],
 )
@@ -282,7 +284,7 @@ def test_bad_events_name_the_field(event, field):
     assert isinstance(e.value, crmkit.InputError)
     assert e.value.code == "malformed_input"
     assert field in str(e.value)
-    assert str(e.value).startswith("event:")
+    assert str(e.value).startswith("event")
     assert len(s) == 0
 
 
@@ -291,7 +293,9 @@ def test_naive_datetime_is_refused():
     naive = dt.datetime(2026, 12, 1, 10, 0)
     with pytest.raises(crmkit.InputError) as e:
         s.apply(consent("c1", "sms", time=naive))
-    assert e.value.code == "invalid_argument" and "time" in str(e.value) and "naive" in str(e.value)
+    assert e.value.code == "invalid_argument" and "`event.time`" in str(e.value) and "naive" in str(e.value)
+    with pytest.raises(crmkit.InputError, match=r"`events\[1\]\.time`"):
+        s.apply_many([consent("c1", "sms"), consent("c1", "sms", time=naive)])
     with pytest.raises(crmkit.InputError, match="now"):
         s.decide("c1", now=naive)
     with pytest.raises(crmkit.InputError, match="now"):

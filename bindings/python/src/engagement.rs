@@ -80,20 +80,14 @@ fn to_value(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Option<Value>> {
         if let Ok(u) = obj.extract::<u64>() {
             return Ok(Some(Value::from(u)));
         }
-        return Err(to_py(
-            py,
-            crmkit::Error::invalid_argument("event", format!("{name}: integer out of range")),
-        ));
+        return Err(to_py(py, malformed(name, "integer out of range")));
     }
     if let Ok(f) = obj.cast::<PyFloat>() {
         return match Number::from_f64(f.value()) {
             Some(n) => Ok(Some(Value::Number(n))),
             None => Err(to_py(
                 py,
-                crmkit::Error::invalid_argument(
-                    "event",
-                    format!("{name}: {} is not a finite number", f.value()),
-                ),
+                malformed(name, format!("{} is not a finite number", f.value())),
             )),
         };
     }
@@ -104,12 +98,7 @@ fn to_value(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Option<Value>> {
                 Ok(k) => k.to_str()?.to_owned(),
                 Err(_) => return Err(wrong_type(py, name, "a dict with str keys", &k)),
             };
-            let field = if name.is_empty() {
-                key.clone()
-            } else {
-                format!("{name}.{key}")
-            };
-            if let Some(v) = to_value(&v, &field)? {
+            if let Some(v) = to_value(&v, &format!("{name}.{key}"))? {
                 map.insert(key, v);
             }
         }
@@ -173,7 +162,7 @@ fn read_event(obj: &Bound<'_, PyAny>, at: &str) -> PyResult<Event> {
     if !obj.is_instance_of::<PyDict>() {
         return Err(wrong_type(py, at, "an event dict", obj));
     }
-    let value = to_value(obj, "")?.unwrap_or(Value::Null);
+    let value = to_value(obj, at)?.unwrap_or(Value::Null);
     serde_json::from_value::<Event>(value).map_err(|e| to_py(py, malformed(at, e)))
 }
 
@@ -418,6 +407,7 @@ impl PyStore {
     /// Decides on contacting `customer` at `now` (RFC 3339 text; None is
     /// the current time).
     #[pyo3(signature = (customer, campaign=None, channel=None, purpose="commercial", now=None, time_zone=None))]
+    #[allow(clippy::too_many_arguments)]
     fn decide(
         &self,
         py: Python<'_>,
