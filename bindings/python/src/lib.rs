@@ -6,6 +6,7 @@ mod arrow;
 mod complaint;
 mod contact;
 mod contact_summary;
+mod engagement;
 mod errors;
 mod identity;
 mod input;
@@ -21,6 +22,7 @@ fn _crmkit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     survey::register(m)?;
     contact::register(m)?;
     contact_summary::register(m)?;
+    engagement::register(m)?;
     complaint::register(m)?;
     identity::register(m)?;
     routing::register(m)?;

@@ -9,6 +9,8 @@ Submodules mirror the Rust core:
 - :mod:`crmkit.complaint` — tracking numbers customers can read aloud.
 - :mod:`crmkit.identity` — link the records of one customer into clusters,
   golden records and an online matching index.
+- :mod:`crmkit.engagement` — customer profiles from events, the contact
+  policy, and contact decisions with their reasons.
 
 Every error raised by crmkit is a :class:`CrmkitError` (a ``ValueError``)
 with a stable ``.code`` name and a numeric ``.code_value``; one subclass per
@@ -43,8 +45,8 @@ from ._errors import (  # noqa: E402
     MissingKeyError,
 )
 
-from . import complaint, contact, identity, survey  # noqa: E402
+from . import complaint, contact, engagement, identity, survey  # noqa: E402
 
-__all__ = ["ERROR_CODES", "__version__", "complaint", "contact", "identity", "survey"] + sorted(
+__all__ = ["ERROR_CODES", "__version__", "complaint", "contact", "engagement", "identity", "survey"] + sorted(
     {name for name, obj in globals().items() if isinstance(obj, type) and issubclass(obj, CrmkitError)}
 )

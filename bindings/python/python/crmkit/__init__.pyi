@@ -1,5 +1,6 @@
 from . import complaint as complaint
 from . import contact as contact
+from . import engagement as engagement
 from . import identity as identity
 from . import survey as survey
 from ._errors import (
