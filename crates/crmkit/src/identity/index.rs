@@ -31,7 +31,7 @@ use super::compare::{cannot_merge, compare};
 use super::model::Model;
 use super::record::Record;
 use super::resolve::{Resolution, Settings, resolve};
-use super::standardize::{Interner, Keys, Kind, MIN_TF_POPULATION, NONE, Sym};
+use super::standardize::{Keys, Kind, MIN_TF_POPULATION, NONE, Sym};
 use super::standardize::{Overlay, Prepared, Values, Vocabulary, keys};
 use crate::error::{Error, Result};
 
@@ -458,46 +458,17 @@ impl Index {
             });
         }
         let members = self.entities[e].members.clone();
-        let mut parts = Clusters::new(members.len());
-        for (i, &a) in members.iter().enumerate() {
-            for (j, &b) in members.iter().enumerate().skip(i + 1) {
-                let (pa, pb) = (&self.slots[a].prepared, &self.slots[b].prepared);
-                let c = compare(pa, pb, &self.vocab);
-                if self.model.score(&c, pa, pb, &self.vocab).probability >= self.settings.threshold
-                {
-                    let (ra, rb) = (parts.find(i), parts.find(j));
-                    parts.union(ra, rb);
-                }
-            }
-        }
-        let reps = parts.representatives(|x, y| x.cmp(&y));
-        let mut groups: Vec<Vec<usize>> = Vec::new();
-        let mut group_of: HashMap<usize, usize> = HashMap::new();
-        for (i, &r) in reps.iter().enumerate() {
-            let g = *group_of.entry(r).or_insert_with(|| {
-                groups.push(vec![]);
-                groups.len() - 1
-            });
-            groups[g].push(members[i]);
-        }
+        let groups = self.parts(&members);
         if groups.len() == 1 {
             return Ok(Change {
                 entity_id,
                 events: vec![],
             });
         }
-        let min_id = |g: &Vec<usize>| {
-            g.iter()
-                .map(|&s| self.slots[s].record.id.clone())
-                .min_by(|a, b| id_order(a, b))
-                .unwrap_or_default()
-        };
-        groups.sort_by(|a, b| {
-            b.len()
-                .cmp(&a.len())
-                .then_with(|| id_order(&min_id(a), &min_id(b)))
-        });
-        let names: Vec<String> = groups.iter().map(min_id).collect();
+        let names: Vec<String> = groups
+            .iter()
+            .map(|g| self.min_record_id(g).to_owned())
+            .collect();
         self.entities[e].members = groups[0].clone();
         let mut new_ids = Vec::new();
         for (g, name) in groups.iter().zip(&names).skip(1) {
@@ -664,6 +635,31 @@ impl Index {
                 events: vec![Event::Removed { entity_id }],
             });
         }
+        let groups = self.parts(&members);
+        if groups.len() == 1 {
+            return Ok(Change {
+                entity_id,
+                events: vec![],
+            });
+        }
+        let mut new_entity_ids: Vec<String> = Vec::new();
+        for g in &groups[1..] {
+            let id = self.unused_entity_id(self.min_record_id(g), &new_entity_ids);
+            new_entity_ids.push(id);
+        }
+        Ok(Change {
+            entity_id: entity_id.clone(),
+            events: vec![Event::Split {
+                entity_id,
+                new_entity_ids,
+            }],
+        })
+    }
+
+    /// The parts that a customer's `members` form, linked at the threshold:
+    /// the largest first, ties broken by their smallest record id (the
+    /// first part keeps the customer's id when it splits).
+    fn parts(&self, members: &[usize]) -> Vec<Vec<usize>> {
         let mut parts = Clusters::new(members.len());
         for (i, &a) in members.iter().enumerate() {
             for (j, &b) in members.iter().enumerate().skip(i + 1) {
@@ -677,41 +673,29 @@ impl Index {
             }
         }
         let reps = parts.representatives(|x, y| x.cmp(&y));
-        let mut sizes: Vec<usize> = Vec::new();
-        let mut min_ids: Vec<&str> = Vec::new();
+        let mut groups: Vec<Vec<usize>> = Vec::new();
         let mut group_of: HashMap<usize, usize> = HashMap::new();
         for (i, &r) in reps.iter().enumerate() {
-            let id = self.slots[members[i]].record.id.as_str();
             let g = *group_of.entry(r).or_insert_with(|| {
-                sizes.push(0);
-                min_ids.push(id);
-                sizes.len() - 1
+                groups.push(vec![]);
+                groups.len() - 1
             });
-            sizes[g] += 1;
-            if id_order(id, min_ids[g]).is_lt() {
-                min_ids[g] = id;
-            }
+            groups[g].push(members[i]);
         }
-        if sizes.len() == 1 {
-            return Ok(Change {
-                entity_id,
-                events: vec![],
-            });
-        }
-        let mut groups: Vec<(usize, &str)> = sizes.into_iter().zip(min_ids).collect();
-        groups.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| id_order(a.1, b.1)));
-        let mut new_entity_ids: Vec<String> = Vec::new();
-        for &(_, name) in &groups[1..] {
-            let id = self.unused_entity_id(name, &new_entity_ids);
-            new_entity_ids.push(id);
-        }
-        Ok(Change {
-            entity_id: entity_id.clone(),
-            events: vec![Event::Split {
-                entity_id,
-                new_entity_ids,
-            }],
-        })
+        groups.sort_by(|a, b| {
+            b.len()
+                .cmp(&a.len())
+                .then_with(|| id_order(self.min_record_id(a), self.min_record_id(b)))
+        });
+        groups
+    }
+
+    /// The smallest record id of a part (in id order).
+    fn min_record_id(&self, part: &[usize]) -> &str {
+        part.iter()
+            .map(|&s| self.slots[s].record.id.as_str())
+            .min_by(|a, b| id_order(a, b))
+            .unwrap_or_default()
     }
 
     /// The id a new entity wanting `wanted` gets, as `new_entity` names it,
@@ -748,74 +732,17 @@ struct Pending<'a> {
     fields: [PendingField; Kind::ALL.len()],
 }
 
-/// Occurrences an interner has counted (the sum of its counts).
-fn interned_total(i: &Interner) -> u64 {
-    if i.is_empty() {
-        return 0;
-    }
-    let share = i.frequency(0);
-    if share > 0.0 {
-        // at least MIN_TF_POPULATION occurrences: the share of value 0 is
-        // exactly count / total, which gives the total back exactly (the
-        // relative error of the division is far below 1 / total)
-        (f64::from(i.count(0)) / share).round() as u64
-    } else {
-        // fewer than MIN_TF_POPULATION occurrences, so as few values
-        (0..i.len()).map(|id| u64::from(i.count(id as Sym))).sum()
-    }
-}
-
 impl<'a> Pending<'a> {
     fn prepare(base: &'a Vocabulary, k: Keys) -> (Prepared, Pending<'a>) {
         let mut v = Pending {
             base,
             fields: Default::default(),
         };
-        let first = v.one(Kind::First, k.first);
-        let last = v.one(Kind::Last, k.last);
-        let address = v.one(Kind::Address, k.address);
-        let city = v.one(Kind::City, k.city);
-        let postcode = v.one(Kind::Postcode, k.postcode);
-        let (national_id, tckn_valid) = match k.national_id {
-            Some((s, valid)) => (v.sym(Kind::NationalId, s), valid),
-            None => (NONE, false),
-        };
-        let emails = k
-            .emails
-            .into_iter()
-            .map(|s| v.sym(Kind::Email, s))
-            .collect();
-        let phones = k
-            .phones
-            .into_iter()
-            .map(|s| v.sym(Kind::Phone, s))
-            .collect();
-        let customer_numbers = k
-            .customer_numbers
-            .into_iter()
-            .map(|s| v.sym(Kind::CustomerNumber, s))
-            .collect();
+        let p = k.prepare(|kind, s| v.sym(kind, s));
         for kind in Kind::ALL {
-            v.fields[kind as usize].total += interned_total(base.interner(kind));
+            v.fields[kind as usize].total += base.interner(kind).total();
         }
-        let p = Prepared {
-            first,
-            last,
-            dob: k.dob,
-            emails,
-            phones,
-            national_id,
-            tckn_valid,
-            customer_numbers,
-            address,
-            city,
-            postcode,
-        };
         (p, v)
-    }
-
-    fn one(&mut self, kind: Kind, s: Option<String>) -> Sym {
-        s.map_or(NONE, |s| self.sym(kind, s))
     }
 
     fn sym(&mut self, kind: Kind, s: String) -> Sym {
@@ -1024,7 +951,7 @@ mod preview_tests {
                     .map(|id| u64::from(i_after.count(id as Sym)))
                     .sum();
                 assert_eq!(pending.fields[kind as usize].total, total, "{kind:?}");
-                assert_eq!(interned_total(i_after), total, "{kind:?}");
+                assert_eq!(i_after.total(), total, "{kind:?}");
                 for id in (0..i_after.len() as Sym).chain([NONE]) {
                     assert_eq!(
                         pending.frequency(kind, id).to_bits(),

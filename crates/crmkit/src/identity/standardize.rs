@@ -87,6 +87,11 @@ impl Interner {
         }
     }
 
+    /// How many values were interned in all (every occurrence counted).
+    pub fn total(&self) -> u64 {
+        self.total
+    }
+
     /// How many times `id` was interned (0 for [`NONE`] or an unknown id).
     pub fn count(&self, id: Sym) -> u32 {
         self.counts.get(id as usize).copied().unwrap_or(0)
@@ -356,47 +361,7 @@ impl<'a> Overlay<'a> {
             base,
             extra: Vocabulary::default(),
         };
-        let mut one = |kind: Kind, s: Option<String>| match s {
-            None => NONE,
-            Some(s) => o.sym(kind, s),
-        };
-        let first = one(Kind::First, k.first);
-        let last = one(Kind::Last, k.last);
-        let address = one(Kind::Address, k.address);
-        let city = one(Kind::City, k.city);
-        let postcode = one(Kind::Postcode, k.postcode);
-        let (national_id, tckn_valid) = match k.national_id {
-            Some((s, valid)) => (o.sym(Kind::NationalId, s), valid),
-            None => (NONE, false),
-        };
-        let emails = k
-            .emails
-            .into_iter()
-            .map(|s| o.sym(Kind::Email, s))
-            .collect();
-        let phones = k
-            .phones
-            .into_iter()
-            .map(|s| o.sym(Kind::Phone, s))
-            .collect();
-        let customer_numbers = k
-            .customer_numbers
-            .into_iter()
-            .map(|s| o.sym(Kind::CustomerNumber, s))
-            .collect();
-        let p = Prepared {
-            first,
-            last,
-            dob: k.dob,
-            emails,
-            phones,
-            national_id,
-            tckn_valid,
-            customer_numbers,
-            address,
-            city,
-            postcode,
-        };
+        let p = k.prepare(|kind, s| o.sym(kind, s));
         (p, o)
     }
 
@@ -534,28 +499,44 @@ pub fn keys(r: &Record, default_country: Option<&str>) -> Keys {
 impl Vocabulary {
     /// Interns the keys of one record.
     pub fn intern(&mut self, k: Keys) -> Prepared {
-        fn one(i: &mut Interner, s: Option<String>) -> Sym {
-            s.map_or(NONE, |s| i.intern(s))
-        }
-        fn many(i: &mut Interner, v: Vec<String>) -> Vec<Sym> {
-            v.into_iter().map(|s| i.intern(s)).collect()
-        }
-        let (national_id, tckn_valid) = match k.national_id {
-            Some((s, valid)) => (self.national_id.intern(s), valid),
+        k.prepare(|kind, s| self.interner_mut(kind).intern(s))
+    }
+}
+
+impl Keys {
+    /// The record's keys as ids, each value given an id by `sym` (field by
+    /// field, list values in order): the one walk over the keys behind
+    /// [`Vocabulary::intern`], a query's [`Overlay`] and the index's
+    /// preview of an insert.
+    pub(crate) fn prepare(self, mut sym: impl FnMut(Kind, String) -> Sym) -> Prepared {
+        let mut one = |kind: Kind, s: Option<String>| s.map_or(NONE, |s| sym(kind, s));
+        let first = one(Kind::First, self.first);
+        let last = one(Kind::Last, self.last);
+        let address = one(Kind::Address, self.address);
+        let city = one(Kind::City, self.city);
+        let postcode = one(Kind::Postcode, self.postcode);
+        let (national_id, tckn_valid) = match self.national_id {
+            Some((s, valid)) => (one(Kind::NationalId, Some(s)), valid),
             None => (NONE, false),
         };
+        let mut many = |kind: Kind, v: Vec<String>| -> Vec<Sym> {
+            v.into_iter().map(|s| one(kind, Some(s))).collect()
+        };
+        let emails = many(Kind::Email, self.emails);
+        let phones = many(Kind::Phone, self.phones);
+        let customer_numbers = many(Kind::CustomerNumber, self.customer_numbers);
         Prepared {
-            first: one(&mut self.first, k.first),
-            last: one(&mut self.last, k.last),
-            dob: k.dob,
-            emails: many(&mut self.email, k.emails),
-            phones: many(&mut self.phone, k.phones),
+            first,
+            last,
+            dob: self.dob,
+            emails,
+            phones,
             national_id,
             tckn_valid,
-            customer_numbers: many(&mut self.customer_number, k.customer_numbers),
-            address: one(&mut self.address, k.address),
-            city: one(&mut self.city, k.city),
-            postcode: one(&mut self.postcode, k.postcode),
+            customer_numbers,
+            address,
+            city,
+            postcode,
         }
     }
 }
