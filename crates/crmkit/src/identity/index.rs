@@ -355,15 +355,7 @@ impl Index {
     /// Adds a record: it joins the customer it matches at or above the
     /// threshold (merging customers it links), or becomes a new one.
     pub fn insert(&mut self, record: Record) -> Result<Change> {
-        if record.id.is_empty() {
-            return Err(Error::invalid_argument("record.id", "a non-empty id"));
-        }
-        if self.by_id.contains_key(&record.id) {
-            return Err(Error::invalid_argument(
-                "record.id",
-                format!("`{}` is already indexed; use update", record.id),
-            ));
-        }
+        self.check_new_id(&record.id)?;
         let k = keys(&record, self.settings.default_country.as_deref());
         let p = self.vocab.intern(k);
         let hashes = key_hashes(&self.settings.blocking, &p, &self.vocab);
@@ -556,15 +548,7 @@ impl Index {
     /// does, against the vocabulary as it will be once the record's values
     /// are interned.
     pub fn preview_insert(&self, record: &Record) -> Result<Change> {
-        if record.id.is_empty() {
-            return Err(Error::invalid_argument("record.id", "a non-empty id"));
-        }
-        if self.by_id.contains_key(&record.id) {
-            return Err(Error::invalid_argument(
-                "record.id",
-                format!("`{}` is already indexed; use update", record.id),
-            ));
-        }
+        self.check_new_id(&record.id)?;
         let k = keys(record, self.settings.default_country.as_deref());
         let (p, pending) = Pending::prepare(&self.vocab, k);
         let hashes = key_hashes(&self.settings.blocking, &p, &pending);
@@ -696,6 +680,20 @@ impl Index {
             .map(|&s| self.slots[s].record.id.as_str())
             .min_by(|a, b| id_order(a, b))
             .unwrap_or_default()
+    }
+
+    /// A record to insert needs an id that is not indexed yet.
+    fn check_new_id(&self, id: &str) -> Result<()> {
+        if id.is_empty() {
+            return Err(Error::invalid_argument("record.id", "a non-empty id"));
+        }
+        if self.by_id.contains_key(id) {
+            return Err(Error::invalid_argument(
+                "record.id",
+                format!("`{id}` is already indexed; use update"),
+            ));
+        }
+        Ok(())
     }
 
     /// The id a new entity wanting `wanted` gets, as `new_entity` names it,
