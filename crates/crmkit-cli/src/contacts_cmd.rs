@@ -373,11 +373,7 @@ pub(crate) fn contacts(args: &ContactsArgs) -> Result<(), Failure> {
         phone::region(&args.region).map_err(|e| Failure::usage(format!("--region: {e}")))?;
     let format = CsvFormat {
         delimiter: args.delimiter as u8,
-        bad_rows: if args.lenient {
-            BadRows::Skip
-        } else {
-            BadRows::Reject
-        },
+        bad_rows: io::bad_rows(args.lenient),
     };
     let located = |e: crmkit::Error| Failure::from(e).prefixed(&args.file);
     let mut reader = CsvRows::new(io::open_input(&args.file)?, &format).map_err(located)?;

@@ -345,6 +345,16 @@ pub(crate) fn commit_all(sinks: Vec<Sink>) -> Result<(), Failure> {
     sinks.into_iter().try_for_each(Sink::commit)
 }
 
+/// The row policy of `--lenient` (skip and count) or its absence (reject).
+pub(crate) fn bad_rows(lenient: bool) -> crmkit::tabular::BadRows {
+    use crmkit::tabular::BadRows;
+    if lenient {
+        BadRows::Skip
+    } else {
+        BadRows::Reject
+    }
+}
+
 /// Reports rows skipped under `--lenient` on standard error.
 pub(crate) fn report_skipped(file: &str, skipped: &crmkit::tabular::Skipped) {
     if let Some(summary) = skipped.summary() {

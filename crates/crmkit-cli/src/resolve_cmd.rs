@@ -12,7 +12,7 @@ use crmkit::identity::{Model, Resolution, Settings, Stage, resolve_with};
 
 use crate::Failure;
 use crate::io::{self, CsvSink, Sink};
-use crmkit::tabular::{BadRows, QUOTE_MAX, quote};
+use crmkit::tabular::{QUOTE_MAX, quote};
 
 #[derive(Debug, Args)]
 pub(crate) struct ResolveArgs {
@@ -81,11 +81,7 @@ fn column_map(args: &ResolveArgs) -> Result<ColumnMap, Failure> {
     let mut map = ColumnMap {
         id_column: args.id_column.clone(),
         delimiter: Some(args.delimiter),
-        bad_rows: if args.lenient {
-            BadRows::Skip
-        } else {
-            BadRows::Reject
-        },
+        bad_rows: io::bad_rows(args.lenient),
         // the golden records written here hold the mapped fields only
         drop_attributes: true,
         ..ColumnMap::default()

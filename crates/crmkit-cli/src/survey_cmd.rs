@@ -8,7 +8,6 @@ use crmkit::survey::table::{ColumnSpec, tally_csv};
 use crmkit::survey::{
     self, Ces, CesOptions, Csat, CsatOptions, IntervalMethod, Nps, NpsOptions, Scale, Tally,
 };
-use crmkit::tabular::BadRows;
 use std::io::Write;
 
 /// Options shared by every survey command.
@@ -95,11 +94,7 @@ fn tallies(
         by: common.by.clone(),
         weight: common.weight_column.clone(),
         delimiter: common.delimiter as u8,
-        bad_rows: if common.lenient {
-            BadRows::Skip
-        } else {
-            BadRows::Reject
-        },
+        bad_rows: io::bad_rows(common.lenient),
     };
     let input = io::open_input(&common.file)?;
     let t = tally_csv(input, &spec, scale, metric)

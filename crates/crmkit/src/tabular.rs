@@ -134,10 +134,30 @@ impl Skipped {
 /// assert_eq!(quote(&long, 5), "\"xxxxx\"… (1000 characters)");
 /// ```
 pub fn quote(text: &str, max: usize) -> String {
-    match text.char_indices().nth(max) {
+    match cut_at(text, max) {
         None => format!("{text:?}"),
-        Some((cut, _)) => format!("{:?}… ({} characters)", &text[..cut], text.chars().count()),
+        Some(at) => format!("{:?}… ({} characters)", &text[..at], text.chars().count()),
     }
+}
+
+/// At most `max` characters of `text`, with `…` when it was cut: for error
+/// messages that quote the value themselves.
+///
+/// ```
+/// use crmkit::tabular::cut;
+/// assert_eq!(cut("ten", 80), "ten");
+/// assert_eq!(cut("çğıöşü", 3), "çğı…");
+/// ```
+pub fn cut(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match cut_at(text, max) {
+        None => text.into(),
+        Some(at) => format!("{}…", &text[..at]).into(),
+    }
+}
+
+/// The byte offset after `max` characters, when `text` is longer.
+fn cut_at(text: &str, max: usize) -> Option<usize> {
+    text.char_indices().nth(max).map(|(at, _)| at)
 }
 
 /// The length to which error messages cut the values they quote.

@@ -14,7 +14,7 @@
 use super::{Position, SurveyError};
 use super::{Scale, Tally};
 use crate::error::{Error, InputError, Result};
-use crate::tabular::{BadRows, CsvFormat, CsvRows, QUOTE_MAX, Skipped, quote};
+use crate::tabular::{BadRows, CsvFormat, CsvRows, QUOTE_MAX, Skipped, cut, quote};
 use std::collections::HashMap;
 use std::io::Read;
 
@@ -179,7 +179,7 @@ impl<R: Read> AnswerRows<R> {
                     .filter(|v| !v.is_nan())
                     .ok_or_else(|| SurveyError::NotANumber {
                         at: Position::Line(line),
-                        text: cut(raw),
+                        text: cut(raw, QUOTE_MAX).into_owned(),
                     })?,
             )
         };
@@ -332,14 +332,6 @@ fn located(e: SurveyError, at: Position, metric: &'static str) -> Error {
         other => other,
     }
     .into()
-}
-
-/// A cell as quoted by an error: cut to [`QUOTE_MAX`] characters.
-fn cut(raw: &str) -> String {
-    match raw.char_indices().nth(QUOTE_MAX) {
-        None => raw.to_owned(),
-        Some((at, _)) => format!("{}…", &raw[..at]),
-    }
 }
 
 #[cfg(test)]
