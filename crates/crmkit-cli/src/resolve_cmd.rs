@@ -126,6 +126,8 @@ fn settings(args: &ResolveArgs) -> Result<Settings, Failure> {
     }
     if let Some(path) = &args.model {
         let m: Model = json_file(path)?;
+        m.validate()
+            .map_err(|e| Failure::data(format!("{path}: {e}")))?;
         s.model = Some(m);
     }
     Ok(s)

@@ -598,6 +598,82 @@ fn sanity_check(model: &mut Model, anchors: &[u64]) {
                 "{name}: a weaker level weighed more than a stronger one; capped"
             ));
         }
+        // a probability of exactly 0 or 1 (one giant block, a level never
+        // seen) would give an infinite weight: smooth it into the open interval
+        if p.m
+            .iter()
+            .chain(&p.u)
+            .any(|&x| !(PROB_FLOOR..=1.0 - PROB_FLOOR).contains(&x))
+        {
+            for v in [&mut p.m, &mut p.u] {
+                v.iter_mut()
+                    .for_each(|x| *x = x.clamp(PROB_FLOOR, 1.0 - PROB_FLOOR));
+                let total: f64 = v.iter().sum();
+                v.iter_mut().for_each(|x| *x /= total);
+            }
+            model.training.warnings.push(format!(
+                "{name}: a probability of 0 or 1 was smoothed to at least {PROB_FLOOR:e}"
+            ));
+        }
+    }
+}
+
+/// The smallest probability a trained model holds: 0 or 1 would make a
+/// level's weight infinite.
+pub const PROB_FLOOR: f64 = 1e-9;
+
+impl Model {
+    /// Checks a model read from elsewhere (e.g. a saved JSON file): one
+    /// entry per comparison in order, as many levels as the comparison has,
+    /// every m, u and the prior strictly between 0 and 1.
+    ///
+    /// ```
+    /// use crmkit::identity::Model;
+    /// let mut m = Model::default();
+    /// assert!(m.validate().is_ok());
+    /// m.parameters[0].u = vec![1.0, 0.0, 0.0, 0.0];
+    /// assert!(m.validate().unwrap_err().contains("first_name"));
+    /// ```
+    pub fn validate(&self) -> Result<(), String> {
+        let open = |x: f64| x > 0.0 && x < 1.0;
+        if !open(self.prior) {
+            return Err(format!(
+                "prior {} is not strictly between 0 and 1",
+                self.prior
+            ));
+        }
+        if self.parameters.len() != Comparison::ALL.len() {
+            return Err(format!(
+                "{} comparisons where {} were expected",
+                self.parameters.len(),
+                Comparison::ALL.len()
+            ));
+        }
+        for (p, c) in self.parameters.iter().zip(Comparison::ALL) {
+            let name = c.as_str();
+            if p.comparison != c {
+                return Err(format!(
+                    "comparison {} where {name} was expected",
+                    p.comparison.as_str()
+                ));
+            }
+            let levels = default_m(c).len();
+            for (which, v) in [("m", &p.m), ("u", &p.u)] {
+                if v.len() != levels {
+                    return Err(format!(
+                        "{name}: {which} has {} levels, expected {levels}",
+                        v.len()
+                    ));
+                }
+                if let Some(x) = v.iter().find(|&&x| !open(x)) {
+                    return Err(format!(
+                        "{name}: {which} holds {x}, a probability must be strictly between 0 and 1 \
+                         (0 or 1 gives an infinite weight)"
+                    ));
+                }
+            }
+        }
+        Ok(())
     }
 }
 
@@ -618,6 +694,25 @@ impl SplitMix {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn zero_or_one_probabilities_are_smoothed_by_training_and_refused_on_load() {
+        let mut m = Model::default();
+        m.parameters[0].u = vec![1.0, 0.0, 0.0, 0.0];
+        let err = m.validate().unwrap_err();
+        assert!(
+            err.contains("first_name") && err.contains("strictly between"),
+            "{err}"
+        );
+        let anchors = vec![1000; m.parameters.len()];
+        sanity_check(&mut m, &anchors);
+        assert!(m.validate().is_ok(), "{:?}", m.parameters[0]);
+        assert!(m.parameters[0].weights().iter().all(|w| w.is_finite()));
+        assert!(m.training.warnings.iter().any(|w| w.contains("smoothed")));
+        let mut bad_prior = Model::default();
+        bad_prior.prior = 0.0;
+        assert!(bad_prior.validate().is_err());
+    }
 
     #[test]
     fn probability_is_monotone_and_bounded() {

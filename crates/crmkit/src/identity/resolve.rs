@@ -85,6 +85,10 @@ impl Settings {
                 "a probability in [0, 1]",
             ));
         }
+        if let Some(m) = &self.model {
+            m.validate()
+                .map_err(|e| Error::invalid_argument("model", e))?;
+        }
         Ok(())
     }
 }
