@@ -709,8 +709,10 @@ mod tests {
         assert!(m.validate().is_ok(), "{:?}", m.parameters[0]);
         assert!(m.parameters[0].weights().iter().all(|w| w.is_finite()));
         assert!(m.training.warnings.iter().any(|w| w.contains("smoothed")));
-        let mut bad_prior = Model::default();
-        bad_prior.prior = 0.0;
+        let bad_prior = Model {
+            prior: 0.0,
+            ..Model::default()
+        };
         assert!(bad_prior.validate().is_err());
     }
 
