@@ -42,11 +42,16 @@
 //! product = ["kredi kartı"]          # also not_product
 //! segment = ["gold", "platinum"]     # also not_segment
 //! language = ["tr"]                  # also not_language
-//! amount_min = 1000                  # inclusive range over the amount
-//! amount_max = 50000
+//! amount = "[1000..50000]"           # an interval over the amount
 //! attributes = { region = ["marmara", "ege"] }   # free attributes
 //! not_attributes = { source = ["test"] }
 //! ```
+//!
+//! `amount` takes the interval grammar routing rules use (see
+//! [`condition`](super::condition)): `"> 5000"`, `"<= 100"`,
+//! `"(100..5000]"` or a table of `gt`/`gte`/`lt`/`lte`. The older
+//! `amount_min`/`amount_max` (both inclusive) still load, and
+//! [`FieldConditions::upgraded`] rewrites them as `amount`.
 //!
 //! Field conditions are checked by [`CategoryRules::categorize_with`]
 //! against the complaint's [`Fields`]; values compare case- and
