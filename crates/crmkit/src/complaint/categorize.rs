@@ -207,6 +207,45 @@ impl FieldConditions {
     }
 }
 
+impl RuleFile {
+    /// One message per rule still written in an older form, naming the
+    /// form to write instead.
+    ///
+    /// ```
+    /// use crmkit::complaint::categorize::CategoryRules;
+    ///
+    /// let rules = CategoryRules::from_toml(r#"
+    ///     version = "1"
+    ///     [[categories]]
+    ///     id = "big"
+    ///     any = ["iade"]
+    ///     when = { amount_min = 1000 }
+    /// "#).unwrap();
+    /// assert_eq!(
+    ///     rules.source().older_forms(),
+    ///     [r#"rule "big": `when.amount_min`/`amount_max` is the older form; write `when.amount = ">= 1000"`"#]
+    /// );
+    /// ```
+    pub fn older_forms(&self) -> Vec<String> {
+        self.categories
+            .iter()
+            .chain(&self.flags)
+            .filter_map(|rule| {
+                let w = rule.when.as_ref()?;
+                if w.amount.is_some() || (w.amount_min.is_none() && w.amount_max.is_none()) {
+                    return None;
+                }
+                let new = w.upgraded().amount?;
+                Some(format!(
+                    "rule {:?}: `when.amount_min`/`amount_max` is the older form; \
+                     write `when.amount = \"{new}\"`",
+                    rule.id
+                ))
+            })
+            .collect()
+    }
+}
+
 /// The fields of a complaint that field conditions look at. Missing
 /// fields are `None` (or absent from `attributes`).
 ///
@@ -1402,6 +1441,9 @@ mod tests {
             let new = old.upgraded();
             prop_assert!(new.amount_min.is_none() && new.amount_max.is_none());
             let (a, b) = (amount_rules(&old), amount_rules(&new));
+            let older = usize::from(lo.is_some() || hi.is_some());
+            prop_assert_eq!(a.source().older_forms().len(), older);
+            prop_assert!(b.source().older_forms().is_empty());
             for x in amounts {
                 for x in [x.map(f64::from), x.map(|v| f64::from(v) + 0.5)] {
                     let f = Fields { amount: x, ..Fields::default() };

@@ -180,3 +180,63 @@ impl TryFrom<RangeForm> for Range {
         }
     }
 }
+
+/// The short string form, which [`Range::parse`] reads back to an interval
+/// holding the same numbers; an interval without bounds prints as `"(-inf..inf)"`
+/// and does not parse.
+///
+/// ```
+/// use crmkit::complaint::condition::Range;
+///
+/// let r = Range { gte: Some(100.0), lt: Some(5000.0), ..Range::default() };
+/// assert_eq!(r.to_string(), "[100..5000)");
+/// assert_eq!(Range::parse(&r.to_string()).unwrap(), r);
+/// ```
+impl std::fmt::Display for Range {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (l, li) = self.lower();
+        let (u, ui) = self.upper();
+        match (l.is_finite(), u.is_finite()) {
+            (true, false) => write!(f, "{} {l}", if li { ">=" } else { ">" }),
+            (false, true) => write!(f, "{} {u}", if ui { "<=" } else { "<" }),
+            _ => write!(
+                f,
+                "{}{l}..{u}{}",
+                if li { '[' } else { '(' },
+                if ui { ']' } else { ')' }
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Printing an interval and parsing it back keeps every number in
+        /// or out as it was.
+        #[test]
+        fn printed_intervals_parse_to_the_same_numbers(
+            gt in proptest::option::of(-20i32..20),
+            gte in proptest::option::of(-20i32..20),
+            lt in proptest::option::of(-20i32..20),
+            lte in proptest::option::of(-20i32..20),
+        ) {
+            let r = Range {
+                gt: gt.map(|v| f64::from(v) / 2.0),
+                gte: gte.map(|v| f64::from(v) / 2.0),
+                lt: lt.map(|v| f64::from(v) / 2.0),
+                lte: lte.map(|v| f64::from(v) / 2.0),
+            };
+            prop_assume!(r != Range::default() && r.check().is_ok());
+            let back = Range::parse(&r.to_string()).unwrap();
+            prop_assert_eq!(Range::parse(&back.to_string()).unwrap(), back);
+            for x in -44..44 {
+                let x = f64::from(x) / 4.0;
+                prop_assert_eq!(r.contains(x), back.contains(x), "{} at {}", r, x);
+            }
+        }
+    }
+}
