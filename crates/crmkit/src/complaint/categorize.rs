@@ -42,11 +42,16 @@
 //! product = ["kredi kartı"]          # also not_product
 //! segment = ["gold", "platinum"]     # also not_segment
 //! language = ["tr"]                  # also not_language
-//! amount_min = 1000                  # inclusive range over the amount
-//! amount_max = 50000
+//! amount = "[1000..50000]"           # an interval over the amount
 //! attributes = { region = ["marmara", "ege"] }   # free attributes
 //! not_attributes = { source = ["test"] }
 //! ```
+//!
+//! `amount` takes the interval grammar routing rules use (see
+//! [`condition`](super::condition)): `"> 5000"`, `"<= 100"`,
+//! `"(100..5000]"` or a table of `gt`/`gte`/`lt`/`lte`. The older
+//! `amount_min`/`amount_max` (both inclusive) still load, and
+//! [`FieldConditions::upgraded`] rewrites them as `amount`.
 //!
 //! Field conditions are checked by [`CategoryRules::categorize_with`]
 //! against the complaint's [`Fields`]; values compare case- and
@@ -76,6 +81,7 @@
 //! ```
 
 use super::ComplaintError;
+use super::condition::Range;
 use crate::error::Result;
 use aho_corasick::{AhoCorasick, MatchKind};
 use std::collections::BTreeMap;
@@ -157,10 +163,14 @@ pub struct FieldConditions {
     /// Forbidden languages.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub not_language: Vec<String>,
-    /// The amount must be at least this.
+    /// The amount lies in this interval (`"> 5000"`, `"[100..5000]"`; the
+    /// [grammar](crate::complaint::condition) routing rules use too).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Range>,
+    /// The amount must be at least this (older form of `amount = ">= x"`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_min: Option<f64>,
-    /// The amount must be at most this.
+    /// The amount must be at most this (older form of `amount = "<= x"`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_max: Option<f64>,
     /// Free attributes: name → allowed values.
@@ -169,6 +179,71 @@ pub struct FieldConditions {
     /// Free attributes: name → forbidden values.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub not_attributes: BTreeMap<String, Vec<String>>,
+}
+
+impl FieldConditions {
+    /// The same conditions with `amount_min`/`amount_max` written in the
+    /// shared interval form (`amount = "[min..max]"`); they decide alike.
+    ///
+    /// ```
+    /// use crmkit::complaint::categorize::FieldConditions;
+    /// use crmkit::complaint::condition::Range;
+    ///
+    /// let old = FieldConditions { amount_min: Some(1000.0), ..FieldConditions::default() };
+    /// let new = old.upgraded();
+    /// assert_eq!(new.amount, Some(Range::parse(">= 1000").unwrap()));
+    /// assert_eq!(new.amount_min, None);
+    /// ```
+    pub fn upgraded(&self) -> FieldConditions {
+        let mut w = self.clone();
+        if w.amount.is_none() && (w.amount_min.is_some() || w.amount_max.is_some()) {
+            w.amount = Some(Range {
+                gte: w.amount_min.take(),
+                lte: w.amount_max.take(),
+                ..Range::default()
+            });
+        }
+        w
+    }
+}
+
+impl RuleFile {
+    /// One message per rule still written in an older form, naming the
+    /// form to write instead.
+    ///
+    /// ```
+    /// use crmkit::complaint::categorize::CategoryRules;
+    ///
+    /// let rules = CategoryRules::from_toml(r#"
+    ///     version = "1"
+    ///     [[categories]]
+    ///     id = "big"
+    ///     any = ["iade"]
+    ///     when = { amount_min = 1000 }
+    /// "#).unwrap();
+    /// assert_eq!(
+    ///     rules.source().older_forms(),
+    ///     [r#"rule "big": `when.amount_min`/`amount_max` is the older form; write `when.amount = ">= 1000"`"#]
+    /// );
+    /// ```
+    pub fn older_forms(&self) -> Vec<String> {
+        self.categories
+            .iter()
+            .chain(&self.flags)
+            .filter_map(|rule| {
+                let w = rule.when.as_ref()?;
+                if w.amount.is_some() || (w.amount_min.is_none() && w.amount_max.is_none()) {
+                    return None;
+                }
+                let new = w.upgraded().amount?;
+                Some(format!(
+                    "rule {:?}: `when.amount_min`/`amount_max` is the older form; \
+                     write `when.amount = \"{new}\"`",
+                    rule.id
+                ))
+            })
+            .collect()
+    }
 }
 
 /// The fields of a complaint that field conditions look at. Missing
@@ -218,7 +293,7 @@ struct Conditions {
     /// (field name, allowed, forbidden) for channel, product, segment,
     /// language and each attribute.
     sets: Vec<(Field, Option<Vec<String>>, Vec<String>)>,
-    amount: Option<(f64, f64)>,
+    amount: Option<Range>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -298,16 +373,29 @@ impl Conditions {
                 )));
             }
         }
-        let amount = match (w.amount_min, w.amount_max) {
-            (None, None) => None,
-            (lo, hi) => {
-                let (lo, hi) = (lo.unwrap_or(f64::NEG_INFINITY), hi.unwrap_or(f64::INFINITY));
-                if lo > hi {
-                    return Err(invalid(format!(
-                        "rule {id:?}: `when.amount_min` {lo} is above `when.amount_max` {hi}"
-                    )));
+        let amount = match (w.amount, w.amount_min, w.amount_max) {
+            (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
+                return Err(invalid(format!(
+                    "rule {id:?}: `when.amount` and `when.amount_min`/`amount_max` both given; \
+                     keep only `when.amount`"
+                )));
+            }
+            (Some(r), None, None) => Some(r),
+            (None, None, None) => None,
+            (None, lo, hi) => {
+                let r = Range {
+                    gte: lo,
+                    lte: hi,
+                    ..Range::default()
+                };
+                if let (Some(lo), Some(hi)) = (lo, hi) {
+                    if lo > hi {
+                        return Err(invalid(format!(
+                            "rule {id:?}: `when.amount_min` {lo} is above `when.amount_max` {hi}"
+                        )));
+                    }
                 }
-                Some((lo, hi))
+                Some(r)
             }
         };
         Ok(Conditions { sets, amount })
@@ -335,7 +423,7 @@ impl Conditions {
         match (self.amount, f.amount) {
             (None, _) => true,
             (Some(_), None) => false,
-            (Some((lo, hi)), Some(a)) => lo <= a && a <= hi,
+            (Some(r), Some(a)) => r.contains(a),
         }
     }
 }
@@ -1287,7 +1375,86 @@ mod tests {
         );
     }
 
+    fn amount_rules(when: &FieldConditions) -> CategoryRules {
+        let file = serde_json::json!({
+            "version": "1",
+            "categories": [{"id": "big", "any": ["iade"], "when": when}],
+        });
+        CategoryRules::from_json(&file.to_string()).unwrap()
+    }
+
+    #[test]
+    fn amount_in_the_shared_interval_form() {
+        let r = CategoryRules::from_toml(
+            r#"
+            version = "1"
+            [[categories]]
+            id = "big"
+            any = ["iade"]
+            when = { amount = "(1000..5000]" }
+        "#,
+        )
+        .unwrap();
+        let hit = |a: Option<f64>| {
+            let f = Fields {
+                amount: a,
+                ..Fields::default()
+            };
+            !r.categorize_with("iade", &f).categories.is_empty()
+        };
+        assert!(!hit(Some(1000.0)));
+        assert!(hit(Some(1000.5)));
+        assert!(hit(Some(5000.0)));
+        assert!(!hit(Some(5000.1)));
+        assert!(!hit(None));
+        let both = r#"
+            version = "1"
+            [[categories]]
+            id = "big"
+            any = ["iade"]
+            when = { amount = "> 1", amount_min = 2 }
+        "#;
+        let e = CategoryRules::from_toml(both).unwrap_err().to_string();
+        assert!(
+            e.contains("\"big\"") && e.contains("keep only `when.amount`"),
+            "{e}"
+        );
+        let bad = both.replace(", amount_min = 2", "").replace("> 1", "1 <");
+        assert!(CategoryRules::from_toml(&bad).is_err());
+    }
+
     proptest! {
+        /// `amount_min`/`amount_max` and their upgraded interval form
+        /// decide alike on any amount, present or missing.
+        #[test]
+        fn old_and_upgraded_amount_conditions_decide_alike(
+            lo in proptest::option::of(-50i32..50),
+            hi in proptest::option::of(-50i32..50),
+            amounts in proptest::collection::vec(proptest::option::of(-60i32..60), 1..20),
+        ) {
+            prop_assume!(lo.zip(hi).is_none_or(|(l, h)| l <= h));
+            let old = FieldConditions {
+                amount_min: lo.map(f64::from),
+                amount_max: hi.map(f64::from),
+                ..FieldConditions::default()
+            };
+            let new = old.upgraded();
+            prop_assert!(new.amount_min.is_none() && new.amount_max.is_none());
+            let (a, b) = (amount_rules(&old), amount_rules(&new));
+            let older = usize::from(lo.is_some() || hi.is_some());
+            prop_assert_eq!(a.source().older_forms().len(), older);
+            prop_assert!(b.source().older_forms().is_empty());
+            for x in amounts {
+                for x in [x.map(f64::from), x.map(|v| f64::from(v) + 0.5)] {
+                    let f = Fields { amount: x, ..Fields::default() };
+                    prop_assert_eq!(
+                        a.categorize_with("iade", &f).categories.len(),
+                        b.categorize_with("iade", &f).categories.len()
+                    );
+                }
+            }
+        }
+
         /// The binary search finds the word a scan over every word finds,
         /// for words of the key's shape: words that fold to nothing, and a
         /// separator before each word once the key is not empty.

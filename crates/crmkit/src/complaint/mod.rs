@@ -24,6 +24,7 @@ pub mod aftercare;
 pub mod calendar;
 pub mod categorize;
 pub mod classifier;
+pub mod condition;
 pub mod intake;
 pub mod report;
 pub mod routing;
