@@ -505,7 +505,8 @@ crmkit_status crmkit_classifier_load(const uint8_t *bytes, size_t len, crmkit_cl
 
 // Trains a classifier from labelled complaints given as JSON (`len` bytes):
 // `{"texts": [...], "labels": [...], "options": {"c": 1.0, "epochs": 12,
-// "hash_bits": 20, "min_char_df": 2, "abstain_below": 0.0, "seed": 0}}`
+// "hash_bits": 20, "min_char_df": 2, "abstain_below": 0.0, "min_known": 0.0,
+// "seed": 0}}`
 // (`options` and each of its fields optional) into `*out`. Unusable data
 // (misaligned, one label only, nothing to learn from) gives
 // `CRMKIT_COMPLAINT_INVALID_TRAINING_DATA`.

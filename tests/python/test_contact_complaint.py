@@ -176,6 +176,20 @@ def test_classifier_train_predict_save_load(tmp_path):
         complaint.Classifier.train(["a"], ["x"])
 
 
+def test_classifier_abstains_out_of_domain(tmp_path):
+    texts = ["my card was declined at the shop", "the card payment was declined again",
+             "i want to top up my account", "how do i top up with a bank transfer",
+             "the atm gave me the wrong amount of cash", "wrong amount of cash received from the atm"]
+    labels = ["declined", "declined", "top_up", "top_up", "cash", "cash"]
+    m = complaint.Classifier.train(texts, labels, abstain_below=0.5, min_known=0.5)
+    assert m.predict(["my card was declined", "Kargom 10 gündür gelmedi"]) == ["declined", None]
+    path = tmp_path / "model.bin"
+    m.save(str(path))
+    assert complaint.Classifier.load(str(path)).predict(["Kargom 10 gündür gelmedi"]) == [None]
+    with pytest.raises(crmkit.ComplaintError):
+        complaint.Classifier.train(texts, labels, min_known=1.5)
+
+
 def test_category_rules():
     rules = complaint.CategoryRules.from_str(
         'version = "1"\n[[categories]]\nid = "late"\nany = ["gecik"]\n[[categories]]\nid = "refund"\nany = ["iade"]\npriority = 3\n'

@@ -64,6 +64,7 @@ fn train_options(
     hash_bits: u32,
     min_char_df: u32,
     abstain_below: f64,
+    min_known: f64,
     seed: u64,
 ) -> crmkit::complaint::classifier::TrainOptions {
     crmkit::complaint::classifier::TrainOptions {
@@ -72,6 +73,7 @@ fn train_options(
         hash_bits,
         min_char_df,
         abstain_below,
+        min_known,
         seed,
     }
 }
@@ -80,7 +82,7 @@ fn train_options(
 impl PyClassifier {
     /// Trains on texts and labels (sequences of str), with the GIL released.
     #[staticmethod]
-    #[pyo3(signature = (texts, labels, c=1.0, epochs=12, hash_bits=20, min_char_df=2, abstain_below=0.0, seed=0))]
+    #[pyo3(signature = (texts, labels, c=1.0, epochs=12, hash_bits=20, min_char_df=2, abstain_below=0.0, min_known=0.0, seed=0))]
     #[allow(clippy::too_many_arguments)]
     fn train(
         py: Python<'_>,
@@ -91,6 +93,7 @@ impl PyClassifier {
         hash_bits: u32,
         min_char_df: u32,
         abstain_below: f64,
+        min_known: f64,
         seed: u64,
     ) -> PyResult<PyClassifier> {
         guard(py, || {
@@ -109,7 +112,15 @@ impl PyClassifier {
                     crmkit::Error::invalid_argument("epochs", "at least 1, got 0"),
                 ));
             }
-            let o = train_options(c, epochs, hash_bits, min_char_df, abstain_below, seed);
+            let o = train_options(
+                c,
+                epochs,
+                hash_bits,
+                min_char_df,
+                abstain_below,
+                min_known,
+                seed,
+            );
             let model = py
                 .detach(|| crmkit::complaint::classifier::Classifier::train(&texts, &labels, &o))
                 .map_err(|e| to_py(py, e))?;

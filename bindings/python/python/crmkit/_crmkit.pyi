@@ -199,6 +199,7 @@ class Classifier:
         hash_bits: int = 20,
         min_char_df: int = 2,
         abstain_below: float = 0.0,
+        min_known: float = 0.0,
         seed: int = 0,
     ) -> Classifier: ...
     def predict(self, texts: Sequence[str]) -> list[Optional[str]]: ...

@@ -118,7 +118,9 @@ class Classifier:
     """A linear complaint classifier: hashed word 1-2-grams and character
     2-5-grams (Turkish-aware normalization, ASCII folding), TF-IDF, one linear
     SVM per label, calibrated softmax probabilities; abstains below
-    ``abstain_below`` so the complaint goes to human triage.
+    ``abstain_below``, or when less than ``min_known`` of the text's words
+    were seen in training (text from another language or domain), so the
+    complaint goes to human triage.
 
     >>> m = Classifier.train(["kargom gelmedi", "kargo gecikti", "iade istiyorum", "param iade edilmedi"],
     ...                      ["delivery", "delivery", "refund", "refund"])
@@ -134,7 +136,8 @@ class Classifier:
         """Trains on texts and labels (lists, pandas/polars Series...).
         Options: ``c`` (1.0), ``epochs`` (12), ``hash_bits`` (20),
         ``min_char_df`` (2), ``abstain_below`` (0.0, a probability from 0
-        to 1), ``seed`` (0). A missing text or label (``None``, NaN) is an
+        to 1), ``min_known`` (0.0, the least share of the text's words seen
+        in training; below it the model abstains), ``seed`` (0). A missing text or label (``None``, NaN) is an
         error naming its row."""
         return cls(_crmkit.Classifier.train(_texts(texts, "texts"), _texts(labels, "labels", any_scalar=True), **options))
 

@@ -9,6 +9,13 @@
 //! in LIBLINEAR) scores the text; a softmax over the scores, with a
 //! temperature fitted on the training data, gives probabilities.
 //!
+//! Temperature scaling calibrates confidence on text like the training
+//! data but says nothing about text unlike it: a text in another language or
+//! domain can still get a probability near 1. So the model also measures how
+//! familiar a text is: the share of its words that occurred in training
+//! ([`Prediction::known`]). Below `min_known` (an option, saved with the
+//! model) `predict` abstains whatever the probability.
+//!
 //! Rules and model combine in one documented way ([`combine`]): a category
 //! matched by a high-precision rule wins; otherwise the model's top label
 //! when its probability reaches the abstain threshold; otherwise the
@@ -44,6 +51,9 @@ pub struct TrainOptions {
     pub min_char_df: u32,
     /// Below this top probability, `predict` abstains. Default 0.0 (never).
     pub abstain_below: f64,
+    /// Below this share of the text's words seen in training, `predict`
+    /// abstains (out of domain). Default 0.0 (never).
+    pub min_known: f64,
     /// Seed of the example order.
     pub seed: u64,
 }
@@ -56,6 +66,7 @@ impl Default for TrainOptions {
             hash_bits: 20,
             min_char_df: 2,
             abstain_below: 0.0,
+            min_known: 0.0,
             seed: 0,
         }
     }
@@ -65,8 +76,11 @@ impl Default for TrainOptions {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Prediction {
     /// The top label, or `None` when its probability is below the threshold
-    /// (the complaint goes to human triage).
+    /// or the text is out of domain (the complaint goes to human triage).
     pub label: Option<String>,
+    /// The share of the text's words seen in training, from 0 to 1 (0 for a
+    /// text without words).
+    pub known: f64,
     /// The five most likely labels with their probabilities.
     pub top: Vec<(String, f64)>,
     /// The features that contributed most to the top label, with their
@@ -87,9 +101,11 @@ pub struct Classifier {
     weights: Vec<f32>,
     temperature: f64,
     abstain_below: f64,
+    min_known: f64,
 }
 
-const MODEL_VERSION: u32 = 1;
+/// Version 2 adds `min_known`; version 1 files load with it at 0 (never).
+const MODEL_VERSION: u32 = 2;
 const MAGIC: &[u8; 8] = b"CRMKCLF1";
 
 /// FNV-1a: small, stable across platforms and releases (model files depend on it).
@@ -202,6 +218,12 @@ impl Classifier {
         if !(options.c.is_finite() && options.c > 0.0 && (8..=24).contains(&options.hash_bits)) {
             return Err(bad("c must be > 0 and hash_bits from 8 to 24".into()));
         }
+        if !(0.0..=1.0).contains(&options.min_known) {
+            return Err(bad(format!(
+                "min_known must be a share from 0 to 1, got {}",
+                options.min_known
+            )));
+        }
         let mut label_names: Vec<String> = labels.iter().map(|l| l.as_ref().to_owned()).collect();
         label_names.sort();
         label_names.dedup();
@@ -313,6 +335,7 @@ impl Classifier {
             weights,
             temperature: 1.0,
             abstain_below: options.abstain_below,
+            min_known: options.min_known,
         };
         model.temperature = model.fit_temperature(&x, &y);
         Ok(model)
@@ -380,8 +403,13 @@ impl Classifier {
         let mask = (1u64 << self.hash_bits) - 1;
         let mut features: Vec<(String, f64)> = Vec::new();
         let mut seen = std::collections::HashSet::new();
+        let (mut words, mut known_words) = (0usize, 0usize);
         for (block, g) in grams(text) {
             let b = (hash(block, &g) & mask) as u32;
+            if block == 0 && !g.contains(' ') {
+                words += 1;
+                known_words += usize::from(self.columns.contains_key(&b));
+            }
             if let Some(&c) = self.columns.get(&b) {
                 if let Ok(i) = v.binary_search_by_key(&c, |x| x.0) {
                     if seen.insert(c) {
@@ -392,8 +420,15 @@ impl Classifier {
         }
         features.sort_by(|a, b| b.1.total_cmp(&a.1));
         features.truncate(8);
+        let known = if words == 0 {
+            0.0
+        } else {
+            known_words as f64 / words as f64
+        };
         Prediction {
-            label: (p[best] >= self.abstain_below).then(|| self.labels[best].clone()),
+            label: (p[best] >= self.abstain_below && known >= self.min_known)
+                .then(|| self.labels[best].clone()),
+            known,
             top: ranked
                 .iter()
                 .take(5)
@@ -419,6 +454,17 @@ impl Classifier {
         self
     }
 
+    /// The out-of-domain threshold: the least share of known words.
+    pub fn min_known(&self) -> f64 {
+        self.min_known
+    }
+
+    /// A copy with another out-of-domain threshold (a share from 0 to 1).
+    pub fn with_min_known(mut self, share: f64) -> Classifier {
+        self.min_known = share;
+        self
+    }
+
     /// The model file: a magic header, a JSON header (version, labels,
     /// settings) and little-endian arrays (bucket/column pairs, IDF,
     /// weights).
@@ -431,6 +477,7 @@ impl Classifier {
             features: self.idf.len() as u64,
             temperature: self.temperature,
             abstain_below: self.abstain_below,
+            min_known: self.min_known,
         };
         let json = serde_json::to_vec(&header).unwrap_or_default();
         let mut out = MAGIC.to_vec();
@@ -465,7 +512,7 @@ impl Classifier {
         let len = u64::from_le_bytes(take(8)?.try_into().map_err(|_| bad("bad header length"))?);
         let len = usize::try_from(len).map_err(|_| bad("bad header length"))?;
         let h: Header = serde_json::from_slice(take(len)?).map_err(|e| bad(&e.to_string()))?;
-        if h.version != MODEL_VERSION {
+        if !(1..=MODEL_VERSION).contains(&h.version) {
             return Err(bad(&format!(
                 "model version {}, this library reads {MODEL_VERSION}",
                 h.version
@@ -516,12 +563,13 @@ impl Classifier {
             && (8..=24).contains(&h.hash_bits)
             && h.temperature.is_finite()
             && h.temperature > 0.0
+            && (0.0..=1.0).contains(&h.min_known)
             && r.is_empty();
         if !consistent {
             return Err(bad("inconsistent model header or trailing bytes"));
         }
         Ok(Classifier {
-            version: h.version,
+            version: MODEL_VERSION,
             labels: h.labels,
             hash_bits: h.hash_bits,
             columns,
@@ -529,6 +577,7 @@ impl Classifier {
             weights,
             temperature: h.temperature,
             abstain_below: h.abstain_below,
+            min_known: h.min_known,
         })
     }
 }
@@ -542,6 +591,8 @@ struct Header {
     features: u64,
     temperature: f64,
     abstain_below: f64,
+    #[serde(default)]
+    min_known: f64,
 }
 
 fn softmax(scores: &[f64], temperature: f64) -> Vec<f64> {
@@ -651,6 +702,77 @@ mod tests {
         assert_eq!(back, m);
         assert_eq!(back.predict("kargo gecikti"), m.predict("kargo gecikti"));
         assert!(Classifier::load(b"nope").is_err());
+    }
+
+    #[test]
+    fn text_from_another_language_and_domain_is_out_of_domain() {
+        let texts = [
+            "my card was declined at the shop",
+            "the card payment was declined again",
+            "i want to top up my account",
+            "how do i top up with a bank transfer",
+            "the atm gave me the wrong amount of cash",
+            "wrong amount of cash received from the atm",
+        ];
+        let labels = ["declined", "declined", "top_up", "top_up", "cash", "cash"];
+        let options = TrainOptions {
+            abstain_below: 0.5,
+            min_known: 0.5,
+            ..TrainOptions::default()
+        };
+        let m = Classifier::train(&texts, &labels, &options).unwrap();
+        // in domain: answered, every word known
+        let p = m.predict("my card was declined");
+        assert_eq!(p.label.as_deref(), Some("declined"));
+        assert_eq!(p.known, 1.0);
+        // another language and domain: sent to triage however confident
+        for text in ["Kargom 10 gündür gelmedi", "Belediye çöpleri toplamıyor"] {
+            let p = m.predict(text);
+            assert!(p.known < 0.5, "{text}: {}", p.known);
+            assert_eq!(p.label, None, "{text}");
+            assert_eq!(combine(&[], &p).source, Source::Triage);
+        }
+        // the threshold travels with the model, and can be lowered
+        let back = Classifier::load(&m.save()).unwrap();
+        assert_eq!(back.min_known(), 0.5);
+        assert_eq!(back.predict("Kargom 10 gündür gelmedi").label, None);
+        assert!(
+            back.with_min_known(0.0)
+                .with_abstain_below(0.0)
+                .predict("Kargom 10 gündür gelmedi")
+                .label
+                .is_some()
+        );
+        let bad = TrainOptions {
+            min_known: 1.5,
+            ..TrainOptions::default()
+        };
+        assert!(Classifier::train(&texts, &labels, &bad).is_err());
+    }
+
+    #[test]
+    fn version_1_model_files_still_load() {
+        let m = tiny();
+        let bytes = m.save();
+        let len = u64::from_le_bytes(bytes[8..16].try_into().unwrap()) as usize;
+        let mut header: serde_json::Value = serde_json::from_slice(&bytes[16..16 + len]).unwrap();
+        header["version"] = 1.into();
+        header.as_object_mut().unwrap().remove("min_known");
+        let json = serde_json::to_vec(&header).unwrap();
+        let mut old = MAGIC.to_vec();
+        old.extend((json.len() as u64).to_le_bytes());
+        old.extend(json);
+        old.extend(&bytes[16 + len..]);
+        let back = Classifier::load(&old).unwrap();
+        assert_eq!(back.min_known(), 0.0);
+        assert_eq!(back, m);
+        header["version"] = 3.into();
+        let json = serde_json::to_vec(&header).unwrap();
+        let mut future = MAGIC.to_vec();
+        future.extend((json.len() as u64).to_le_bytes());
+        future.extend(json);
+        future.extend(&bytes[16 + len..]);
+        assert!(Classifier::load(&future).is_err());
     }
 
     #[test]
