@@ -4,6 +4,7 @@
 mod complaints_cmd;
 mod contacts_cmd;
 mod demo;
+mod engagement_cmd;
 mod io;
 mod resolve_cmd;
 mod route_cmd;
@@ -47,12 +48,18 @@ enum Command {
     Route(route_cmd::RouteArgs),
     /// Complaint reports: `crmkit complaints report FILE.jsonl`.
     Complaints(complaints_cmd::ComplaintsArgs),
+    /// Decides for every row of a dial or send list whether the customer may be contacted now, on which channel, and why.
+    Eligible(engagement_cmd::EligibleArgs),
+    /// Folds an event log into one profile row per customer (merged customers as one).
+    Profile(engagement_cmd::ProfileArgs),
 }
 
 const EXIT_CODES: &str = "Exit codes (every command):
   0  success (also when standard output is closed early, as by `| head`)
   1  findings: what the command checked failed (route --check)
-  2  usage: a wrong option or value, or an output path that is also an input
+  2  usage: a wrong option or value, or an output path that is also an input;
+     for `eligible` and `profile` also a bad event, list row or policy (named
+     in the message), so that no decision is made on a log read in part
   3  bad input data: a malformed row, field, rule or policy (named in the message)
   4  I/O: a file missing or unreadable, a disk full
   5  internal error
@@ -126,5 +133,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Resolve(a) => resolve_cmd::resolve(&a),
         Command::Route(a) => route_cmd::route(&a),
         Command::Complaints(a) => complaints_cmd::complaints(&a),
+        Command::Eligible(a) => engagement_cmd::eligible(&a),
+        Command::Profile(a) => engagement_cmd::profile(&a),
     }
 }

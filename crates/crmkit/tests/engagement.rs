@@ -1,6 +1,7 @@
 //! Customer 360 and contact eligibility: its central scenes, and the
 //! invariants of the profile fold (order independence, shard merging,
-//! serialization).
+//! serialization) and of identity events (a merge unions histories, a split
+//! divides them, whatever the arrival order).
 
 use crmkit::engagement::event::{Event, EventKind, Metric, Recipient, Response};
 use crmkit::engagement::{Channel, Policy, Profile, Purpose, ReasonCode, Request, Store, decide};
@@ -331,8 +332,150 @@ fn events() -> impl Strategy<Value = Vec<Event>> {
     })
 }
 
+#[test]
+fn a_merge_unions_histories_and_a_split_divides_them() {
+    let store = Store::new(Policy::default());
+    for e in log(r#"
+{"type": "consent", "customer": "web-7", "time": "2026-11-01T10:00:00+03:00", "channel": "sms", "purpose": "commercial", "granted": true, "source": "web_form"}
+{"type": "complaint_opened", "customer": "shop-3", "time": "2026-11-30T10:00:00+03:00", "complaint": "K1", "category": "billing"}
+"#)
+    {
+        store.apply(&e);
+    }
+    let sms = Request::new(Purpose::Commercial).on(Channel::Sms);
+    let now = ts("2026-12-01T12:00:00+03:00");
+    assert!(store.decide("web-7", &sms, now).allowed);
+    let merged = log(
+        r#"{"type": "merged", "customer": "shop-3", "time": "2026-12-01T11:00:00+03:00", "absorbed": ["web-7"]}"#,
+    );
+    store.apply(&merged[0]);
+    // both keys are one customer now: the consent and the complaint meet
+    for key in ["web-7", "shop-3"] {
+        let d = store.decide(key, &sms, now);
+        assert_eq!(
+            d.codes(),
+            ["open_complaint_cooling_off", "consent_granted"],
+            "{key}"
+        );
+        assert_eq!(store.entity_of(key), "shop-3");
+    }
+    let p = store.profile("web-7").unwrap();
+    assert_eq!(p.customer(), "shop-3");
+    assert_eq!(p.open_complaints().count(), 1);
+    let (_, keys) = &store.profiles()[0];
+    assert_eq!(keys, &["shop-3", "web-7"]);
+    // the identity index splits them again
+    let split = log(
+        r#"{"type": "split", "customer": "shop-3", "time": "2026-12-01T11:30:00+03:00", "into": "web-7", "keys": ["web-7"]}"#,
+    );
+    store.apply(&split[0]);
+    assert!(store.decide("web-7", &sms, now).allowed);
+    assert_eq!(
+        store.decide("shop-3", &sms, now).codes(),
+        ["open_complaint_cooling_off", "no_consent"]
+    );
+    assert_eq!(store.profiles().len(), 2);
+    // snapshots keep the identity events
+    let copy = Store::new(Policy::default());
+    copy.restore(&store.snapshot()).unwrap();
+    assert_eq!(copy.snapshot(), store.snapshot());
+    assert_eq!(copy.entity_of("web-7"), "web-7");
+}
+
+fn keyed_events() -> impl Strategy<Value = Vec<Event>> {
+    let keys = || prop::sample::select(vec!["k0", "k1", "k2", "k3"]);
+    let identity = prop_oneof![
+        (keys(), keys()).prop_map(|(a, b)| (
+            a,
+            EventKind::Merged {
+                absorbed: vec![b.to_owned()]
+            }
+        )),
+        (keys(), keys(), prop::collection::vec(keys(), 1..3)).prop_map(|(a, into, moved)| (
+            a,
+            EventKind::Split {
+                into: into.to_owned(),
+                keys: moved.into_iter().map(str::to_owned).collect()
+            }
+        )),
+    ];
+    let base = ts("2026-10-01T00:00:00Z");
+    (
+        events(),
+        prop::collection::vec(keys(), 40),
+        prop::collection::vec((0..80 * 24i64, identity), 0..6),
+    )
+        .prop_map(move |(events, owners, identity)| {
+            let mut out: Vec<Event> = events
+                .into_iter()
+                .zip(owners)
+                .map(|(mut e, k)| {
+                    e.customer = k.to_owned();
+                    e
+                })
+                .collect();
+            out.extend(identity.into_iter().map(|(hours, (customer, kind))| {
+                Event::new(base + SignedDuration::from_hours(hours), customer, kind)
+            }));
+            out
+        })
+}
+
+fn store_of(events: &[Event]) -> Store {
+    let store = Store::new(Policy::default());
+    for e in events {
+        store.apply(e);
+    }
+    store
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn identity_events_in_any_order_give_the_time_order_result(
+        (events, shuffled) in keyed_events().prop_flat_map(|v| (Just(v.clone()), Just(v).prop_shuffle()))
+    ) {
+        let mut in_order = events.clone();
+        in_order.sort_by_key(|e| e.time);
+        let a = store_of(&in_order);
+        let b = store_of(&shuffled);
+        prop_assert_eq!(a.profiles(), b.profiles());
+        prop_assert_eq!(a.snapshot(), b.snapshot());
+        let now = ts("2026-12-15T10:00:00Z");
+        for k in ["k0", "k1", "k2", "k3"] {
+            prop_assert_eq!(a.entity_of(k), b.entity_of(k));
+            let req = Request::new(Purpose::Commercial);
+            prop_assert_eq!(a.decide(k, &req, now), b.decide(k, &req, now));
+        }
+        // a customer's profile is the fold of every event of its keys
+        for (p, keys) in a.profiles() {
+            let mine: Vec<Event> = events.iter().filter(|e| keys.contains(&e.customer)).cloned().collect();
+            let mut whole = Profile::new(p.customer());
+            for e in &mine {
+                whole.apply(e);
+            }
+            prop_assert_eq!(&p, &whole);
+        }
+    }
+
+    #[test]
+    fn any_split_into_shards_merges_to_one_pass(
+        (events, shard_of) in events().prop_flat_map(|v| {
+            let n = v.len();
+            (Just(v), prop::collection::vec(0..5usize, n))
+        })
+    ) {
+        let mut shards: Vec<Vec<Event>> = vec![Vec::new(); 5];
+        for (e, &s) in events.iter().zip(&shard_of) {
+            shards[s].push(e.clone());
+        }
+        let mut merged = Profile::new("c1");
+        for shard in &shards {
+            merged.merge(&fold(shard));
+        }
+        prop_assert_eq!(&merged, &fold(&events));
+    }
 
     #[test]
     fn any_order_gives_the_same_profile(

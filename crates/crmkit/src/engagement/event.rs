@@ -12,6 +12,8 @@
 //! | `survey` | `metric` (`nps` / `csat` / `ces`), `value`, optional `touchpoint` |
 //! | `complaint_opened`, `complaint_resolved`, `sla_breached` | `complaint` (its id), `category`, optional `priority` |
 //! | `purchase` | `amount`, optional `currency`, `product` |
+//! | `merged` | `absorbed`: the customers that become the event's `customer` |
+//! | `split` | `into`: a new customer; `keys`: the customer keys that move to it |
 //!
 //! Channels are `call`, `sms` and `email`; purposes `commercial`, `service`
 //! and `transactional`. An unknown type, an unknown field, an unknown
@@ -243,6 +245,22 @@ pub enum EventKind {
         /// The product.
         product: String,
     },
+    /// Customers found to be one (the identity index's `merged` event):
+    /// the event's `customer` absorbs every customer in `absorbed`, whose
+    /// histories become its history.
+    Merged {
+        /// The customers absorbed.
+        absorbed: Vec<String>,
+    },
+    /// A customer found to be two (the identity index's `split` event): the
+    /// customer keys in `keys` leave the event's `customer` for the
+    /// customer `into`, and take their events with them.
+    Split {
+        /// The new customer.
+        into: String,
+        /// The customer keys (the `customer` of their events) that move.
+        keys: Vec<String>,
+    },
 }
 
 impl EventKind {
@@ -256,6 +274,8 @@ impl EventKind {
         "complaint_resolved",
         "sla_breached",
         "purchase",
+        "merged",
+        "split",
     ];
 
     /// The `type` name of this event.
@@ -269,7 +289,15 @@ impl EventKind {
             EventKind::ComplaintResolved { .. } => "complaint_resolved",
             EventKind::SlaBreached { .. } => "sla_breached",
             EventKind::Purchase { .. } => "purchase",
+            EventKind::Merged { .. } => "merged",
+            EventKind::Split { .. } => "split",
         }
+    }
+
+    /// Whether this is an identity event (`merged`, `split`): it changes
+    /// which keys make up a customer, not a profile.
+    pub fn is_identity(&self) -> bool {
+        matches!(self, EventKind::Merged { .. } | EventKind::Split { .. })
     }
 
     /// Checks the values serde cannot: ranges and finiteness.
@@ -305,6 +333,17 @@ impl EventKind {
                 if complaint.is_empty() =>
             {
                 Err("complaint: must not be empty".to_owned())
+            }
+            EventKind::Merged { absorbed } if absorbed.is_empty() => {
+                Err("absorbed: expected at least one customer".to_owned())
+            }
+            EventKind::Split { into, keys } if into.is_empty() || keys.is_empty() => {
+                Err("into, keys: expected the new customer and at least one key".to_owned())
+            }
+            EventKind::Merged { absorbed: ids } | EventKind::Split { keys: ids, .. }
+                if ids.iter().any(String::is_empty) =>
+            {
+                Err("a customer key must not be empty".to_owned())
             }
             _ => Ok(()),
         }
@@ -362,7 +401,138 @@ impl Event {
     pub fn read_json(text: &str) -> Result<Vec<Event>> {
         crate::tabular::json_rows(text)
     }
+
+    /// Reads events from CSV: one event per row, the columns named as the
+    /// JSON fields ([`CSV_COLUMNS`]; `type`, `customer` and `time` are
+    /// required, the others may be left out). An empty cell is a field not
+    /// given; a filled cell that the row's type does not have is an error,
+    /// as in JSON. `granted` is `true` or `false`, `value` and `amount` are
+    /// numbers, and the lists `absorbed` and `keys` are separated by `|`.
+    /// An error names the line and the field.
+    ///
+    /// ```
+    /// use crmkit::engagement::event::Event;
+    /// use crmkit::tabular::CsvFormat;
+    ///
+    /// let csv = "type,customer,time,channel,purpose,granted,source,amount,product\n\
+    ///     consent,c1,2026-12-01T10:00:00+03:00,sms,commercial,false,iys,,\n\
+    ///     purchase,c1,2026-12-02T10:00:00+03:00,,,,,120.5,kettle\n";
+    /// let events = Event::read_csv(csv.as_bytes(), &CsvFormat::default()).unwrap();
+    /// assert_eq!(events.len(), 2);
+    ///
+    /// let bad = "type,customer,time,channel\ncontact,c1,2026-12-01T10:00:00,sms\n";
+    /// let err = Event::read_csv(bad.as_bytes(), &CsvFormat::default()).unwrap_err();
+    /// assert!(err.to_string().starts_with("line 2: time:"), "{err}");
+    /// ```
+    pub fn read_csv<R: std::io::Read>(
+        reader: R,
+        format: &crate::tabular::CsvFormat,
+    ) -> Result<Vec<Event>> {
+        use crate::tabular::{CsvRows, QUOTE_MAX, quote};
+        use serde_json::{Map, Value};
+        let mut rows = CsvRows::new(reader, format)?;
+        let mut columns = Vec::new();
+        for (i, name) in rows.headers().iter().enumerate() {
+            let name = name.trim_start_matches('\u{feff}').trim();
+            if !CSV_COLUMNS.contains(&name) {
+                return Err(super::profile::malformed_at(
+                    "header".to_owned(),
+                    format!(
+                        "column {} is not an event field; expected some of {}",
+                        quote(name, QUOTE_MAX),
+                        CSV_COLUMNS.join(", ")
+                    ),
+                ));
+            }
+            if columns.iter().any(|&(_, c)| c == name) {
+                return Err(super::profile::malformed_at(
+                    "header".to_owned(),
+                    format!("column {name:?} appears twice"),
+                ));
+            }
+            columns.push((
+                i,
+                CSV_COLUMNS[CSV_COLUMNS.iter().position(|c| *c == name).unwrap_or(0)],
+            ));
+        }
+        let mut out = Vec::new();
+        let mut record = csv::StringRecord::new();
+        while let Some(line) = rows.next_row(&mut record)? {
+            let at =
+                |message: String| super::profile::malformed_at(format!("line {line}"), message);
+            let mut map = Map::new();
+            for &(i, name) in &columns {
+                let cell = record.get(i).unwrap_or("").trim();
+                if cell.is_empty() {
+                    continue;
+                }
+                let value = match name {
+                    "granted" => match cell {
+                        "true" => Value::Bool(true),
+                        "false" => Value::Bool(false),
+                        _ => {
+                            return Err(at(format!(
+                                "granted: {} is not true or false",
+                                quote(cell, QUOTE_MAX)
+                            )));
+                        }
+                    },
+                    "value" | "amount" => match cell
+                        .parse::<f64>()
+                        .ok()
+                        .and_then(|x| serde_json::Number::from_f64(x))
+                    {
+                        Some(n) => Value::Number(n),
+                        None => {
+                            return Err(at(format!(
+                                "{name}: {} is not a number",
+                                quote(cell, QUOTE_MAX)
+                            )));
+                        }
+                    },
+                    "absorbed" | "keys" => Value::Array(
+                        cell.split('|')
+                            .map(|k| Value::String(k.trim().to_owned()))
+                            .collect(),
+                    ),
+                    _ => Value::String(cell.to_owned()),
+                };
+                map.insert(name.to_owned(), value);
+            }
+            let event: Event =
+                serde_json::from_value(Value::Object(map)).map_err(|e| at(e.to_string()))?;
+            out.push(event);
+        }
+        Ok(out)
+    }
 }
+
+/// The columns [`Event::read_csv`] knows: the fields of every event type.
+pub const CSV_COLUMNS: &[&str] = &[
+    "type",
+    "customer",
+    "time",
+    "source",
+    "channel",
+    "purpose",
+    "granted",
+    "recipient",
+    "campaign",
+    "response",
+    "outcome",
+    "metric",
+    "value",
+    "touchpoint",
+    "complaint",
+    "category",
+    "priority",
+    "amount",
+    "currency",
+    "product",
+    "absorbed",
+    "into",
+    "keys",
+];
 
 impl<'de> Deserialize<'de> for Event {
     fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {

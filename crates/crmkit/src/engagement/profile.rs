@@ -352,8 +352,14 @@ impl Profile {
     }
 
     /// Folds one event into the profile. The caller routes events by
-    /// customer: the event's `customer` is not checked.
+    /// customer: the event's `customer` is not checked. Identity events
+    /// (`merged`, `split`) change which profiles make up a customer, not a
+    /// profile: they are left to the [`Store`](super::Store) and change
+    /// nothing here.
     pub fn apply(&mut self, event: &Event) {
+        if event.kind.is_identity() {
+            return;
+        }
         let t = event.time;
         if self.latest.is_none_or(|l| t > l) {
             self.latest = Some(t);
@@ -489,6 +495,7 @@ impl Profile {
                 *total = total.saturating_add(hundredths);
                 max_time(&mut self.purchases.last, t);
             }
+            EventKind::Merged { .. } | EventKind::Split { .. } => {}
         }
     }
 
@@ -737,6 +744,10 @@ impl Profile {
         self.sla_breaches.sort_unstable();
         self.prune();
     }
+}
+
+pub(crate) fn malformed_at(location: String, message: String) -> crate::Error {
+    InputError::Malformed { location, message }.into()
 }
 
 pub(crate) fn malformed(what: &str, e: impl std::fmt::Display) -> crate::Error {

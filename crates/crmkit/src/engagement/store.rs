@@ -3,6 +3,14 @@
 //! over independently locked shards so that callers working on different
 //! customers rarely wait for each other.
 //!
+//! Profiles are kept per customer *key*, the `customer` of the events. The
+//! identity events `merged` and `split` (from the identity index) say which
+//! keys make up one customer: a merge unions the histories of the keys, a
+//! split divides them again, and the customer's profile is the
+//! [merge](Profile::merge) of its keys' profiles. Identity events are
+//! replayed in time order, so a late one gives the same result as one in
+//! order.
+//!
 //! ```
 //! use crmkit::engagement::{Channel, Policy, Purpose, Request, Store};
 //! use crmkit::engagement::event::Event;
@@ -19,20 +27,30 @@
 //! assert!(!d.allowed);
 //! assert_eq!(d.codes(), ["open_complaint_cooling_off", "consent_granted"]);
 //!
+//! // the identity index finds that c2 is c1: c1's history is now c2's too
+//! for e in Event::read_json(r#"
+//! {"type": "merged", "customer": "c2", "time": "2026-12-01T08:30:00Z", "absorbed": ["c1"]}
+//! "#).unwrap() {
+//!     store.apply(&e);
+//! }
+//! assert!(!store.decide("c2", &Request::new(Purpose::Commercial).on(Channel::Sms), now).allowed);
+//! assert_eq!(store.entity_of("c1"), "c2");
+//!
 //! let copy = Store::new(Policy::default());
 //! copy.restore(&store.snapshot()).unwrap();
 //! assert_eq!(copy.profile("c1"), store.profile("c1"));
 //! ```
 
 use super::decide::{Decision, Request, decide};
-use super::event::Event;
+use super::event::{Event, EventKind};
 use super::policy::Policy;
 use super::profile::{FORMAT_VERSION, Profile, check_version, malformed};
 use crate::error::Result;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::hash::{BuildHasher, RandomState};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 const SHARDS: usize = 64;
@@ -45,6 +63,127 @@ pub struct Store {
     policy: Policy,
     hasher: RandomState,
     shards: Box<[RwLock<Shard>]>,
+    /// Set once an identity event is applied: until then every key is its
+    /// own customer and the identity map is not consulted.
+    linked: AtomicBool,
+    identity: RwLock<Identity>,
+}
+
+/// Which keys make up which customer: every key is its own customer unless
+/// the identity events say otherwise.
+#[derive(Debug, Default)]
+struct Identity {
+    /// The identity events, in time order (ties: by their JSON text, so
+    /// that the order does not depend on arrival).
+    log: Vec<(Timestamp, String, Event)>,
+    /// The customer of a key, where it is not the key itself.
+    entity_of: HashMap<String, String>,
+    /// The keys of a customer, where they are not just the customer's own
+    /// key.
+    members: HashMap<String, BTreeSet<String>>,
+}
+
+impl Identity {
+    fn resolve<'a>(&'a self, key: &'a str) -> &'a str {
+        self.entity_of.get(key).map_or(key, String::as_str)
+    }
+
+    fn members_of(&self, entity: &str) -> BTreeSet<String> {
+        match self.members.get(entity) {
+            Some(m) => m.clone(),
+            None if self.resolve(entity) == entity => BTreeSet::from([entity.to_owned()]),
+            None => BTreeSet::new(),
+        }
+    }
+
+    fn set_members(&mut self, entity: &str, keys: BTreeSet<String>) {
+        let own = keys.len() == 1 && keys.contains(entity) && self.resolve(entity) == entity;
+        if own || (keys.is_empty() && self.resolve(entity) != entity) {
+            self.members.remove(entity);
+        } else {
+            self.members.insert(entity.to_owned(), keys);
+        }
+    }
+
+    fn move_key(&mut self, key: &str, to: &str) {
+        let from = self.resolve(key).to_owned();
+        if from == to {
+            return;
+        }
+        let mut left = self.members_of(&from);
+        left.remove(key);
+        let mut joined = self.members_of(to);
+        joined.insert(key.to_owned());
+        if key == to {
+            self.entity_of.remove(key);
+        } else {
+            self.entity_of.insert(key.to_owned(), to.to_owned());
+        }
+        self.set_members(&from, left);
+        self.set_members(to, joined);
+    }
+
+    fn step(&mut self, event: &Event) {
+        match &event.kind {
+            EventKind::Merged { absorbed } => {
+                let survivor = self.resolve(&event.customer).to_owned();
+                for other in absorbed {
+                    let gone = self.resolve(other).to_owned();
+                    if gone == survivor {
+                        continue;
+                    }
+                    for key in self.members_of(&gone) {
+                        self.move_key(&key, &survivor);
+                    }
+                }
+            }
+            EventKind::Split { into, keys } => {
+                let from = self.resolve(&event.customer).to_owned();
+                for key in keys {
+                    // only keys that are part of the customer at the time move
+                    if self.resolve(key) == from {
+                        self.move_key(key, into);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn add(&mut self, event: Event) {
+        let key = (
+            event.time,
+            serde_json::to_string(&event).unwrap_or_default(),
+        );
+        let at = self
+            .log
+            .partition_point(|(t, text, _)| (*t, text.as_str()) <= (key.0, key.1.as_str()));
+        let last = at == self.log.len();
+        self.log.insert(at, (key.0, key.1, event));
+        if last {
+            let event = self.log[at].2.clone();
+            self.step(&event);
+        } else {
+            self.replay();
+        }
+    }
+
+    fn replay(&mut self) {
+        self.entity_of.clear();
+        self.members.clear();
+        let log = std::mem::take(&mut self.log);
+        for (_, _, e) in &log {
+            self.step(e);
+        }
+        self.log = log;
+    }
+
+    /// The keys of the customer `customer` belongs to, and that customer.
+    fn keys(&self, customer: &str) -> (String, BTreeSet<String>) {
+        let entity = self.resolve(customer).to_owned();
+        let keys = self.members_of(&entity);
+        (entity, keys)
+    }
 }
 
 // A panic while a lock was held leaves a profile that is still a valid fold
@@ -61,6 +200,8 @@ fn write(lock: &RwLock<Shard>) -> RwLockWriteGuard<'_, Shard> {
 struct SnapshotOut<'a> {
     version: u32,
     profiles: Vec<&'a Profile>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    identity: Vec<&'a Event>,
 }
 
 #[derive(Deserialize)]
@@ -69,6 +210,8 @@ struct SnapshotIn {
     #[serde(rename = "version")]
     _version: u32,
     profiles: Vec<Profile>,
+    #[serde(default)]
+    identity: Vec<Event>,
 }
 
 impl Store {
@@ -78,7 +221,40 @@ impl Store {
             policy,
             hasher: RandomState::new(),
             shards: (0..SHARDS).map(|_| RwLock::default()).collect(),
+            linked: AtomicBool::new(false),
+            identity: RwLock::default(),
         }
+    }
+
+    fn identity(&self) -> RwLockReadGuard<'_, Identity> {
+        self.identity.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The customer that the key `customer` belongs to now: itself, unless
+    /// identity events merged it into another or split it off.
+    pub fn entity_of(&self, customer: &str) -> String {
+        if !self.linked.load(Ordering::Acquire) {
+            return customer.to_owned();
+        }
+        self.identity().resolve(customer).to_owned()
+    }
+
+    /// The profile of the customer `customer` belongs to: the merge of the
+    /// profiles of its keys, `None` when it has no events.
+    fn view(&self, customer: &str) -> Option<Profile> {
+        if !self.linked.load(Ordering::Acquire) {
+            return read(self.shard(customer)).get(customer).cloned();
+        }
+        let (entity, keys) = self.identity().keys(customer);
+        let mut merged: Option<Profile> = None;
+        for key in &keys {
+            if let Some(p) = read(self.shard(key)).get(key.as_str()) {
+                merged
+                    .get_or_insert_with(|| Profile::new(entity.clone()))
+                    .merge(p);
+            }
+        }
+        merged
     }
 
     /// The policy.
@@ -90,8 +266,15 @@ impl Store {
         &self.shards[self.hasher.hash_one(customer) as usize % SHARDS]
     }
 
-    /// Folds an event into its customer's profile.
+    /// Folds an event into its customer's profile; an identity event
+    /// (`merged`, `split`) changes which keys make up a customer.
     pub fn apply(&self, event: &Event) {
+        if event.kind.is_identity() {
+            let mut identity = self.identity.write().unwrap_or_else(|e| e.into_inner());
+            identity.add(event.clone());
+            self.linked.store(true, Ordering::Release);
+            return;
+        }
         let mut shard = write(self.shard(&event.customer));
         match shard.get_mut(event.customer.as_str()) {
             Some(p) => p.apply(event),
@@ -106,6 +289,12 @@ impl Store {
     /// Decides on a contact with `customer` at `now`; a customer without
     /// events is decided on an empty profile (so: no consent).
     pub fn decide(&self, customer: &str, request: &Request, now: Timestamp) -> Decision {
+        if self.linked.load(Ordering::Acquire) {
+            let p = self
+                .view(customer)
+                .unwrap_or_else(|| Profile::new(customer));
+            return decide(&p, request, &self.policy, now);
+        }
         let shard = read(self.shard(customer));
         match shard.get(customer) {
             Some(p) => decide(p, request, &self.policy, now),
@@ -113,12 +302,44 @@ impl Store {
         }
     }
 
-    /// A copy of `customer`'s profile.
+    /// A copy of the profile of the customer `customer` belongs to (see
+    /// [`Store::entity_of`]): the merge of its keys' profiles.
     pub fn profile(&self, customer: &str) -> Option<Profile> {
-        read(self.shard(customer)).get(customer).cloned()
+        self.view(customer)
     }
 
-    /// How many customers have a profile.
+    /// Every customer's profile, sorted by customer id, with the keys that
+    /// make it up (more than one after a merge).
+    pub fn profiles(&self) -> Vec<(Profile, Vec<String>)> {
+        let mut keys: Vec<String> = self
+            .shards
+            .iter()
+            .flat_map(|s| read(s).keys().cloned().collect::<Vec<_>>())
+            .collect();
+        keys.sort_unstable();
+        if !self.linked.load(Ordering::Acquire) {
+            return keys
+                .into_iter()
+                .filter_map(|k| self.view(&k).map(|p| (p, vec![k])))
+                .collect();
+        }
+        let entities: BTreeSet<String> = {
+            let identity = self.identity();
+            keys.iter()
+                .map(|k| identity.resolve(k).to_owned())
+                .collect()
+        };
+        entities
+            .into_iter()
+            .filter_map(|e| {
+                let (_, members) = self.identity().keys(&e);
+                let p = self.view(&e)?;
+                Some((p, members.into_iter().collect()))
+            })
+            .collect()
+    }
+
+    /// How many customer keys have a profile.
     pub fn len(&self) -> usize {
         self.shards.iter().map(|s| read(s).len()).sum()
     }
@@ -132,12 +353,14 @@ impl Store {
     /// sorted by customer id. Every shard stays locked for reading until the
     /// copy is made, so the snapshot is consistent; writers wait meanwhile.
     pub fn snapshot(&self) -> Vec<u8> {
+        let identity = self.identity();
         let guards: Vec<_> = self.shards.iter().map(read).collect();
         let mut profiles: Vec<&Profile> = guards.iter().flat_map(|g| g.values()).collect();
         profiles.sort_unstable_by(|a, b| a.customer().cmp(b.customer()));
         serde_json::to_vec(&SnapshotOut {
             version: FORMAT_VERSION,
             profiles,
+            identity: identity.log.iter().map(|(_, _, e)| e).collect(),
         })
         .unwrap_or_default()
     }
@@ -160,6 +383,23 @@ impl Store {
                 }
             }
         }
+        let mut identity = Identity::default();
+        for e in snapshot.identity {
+            if !e.kind.is_identity() {
+                return Err(malformed(
+                    "snapshot",
+                    format!(
+                        "identity: a {} event is not an identity event",
+                        e.kind.type_name()
+                    ),
+                ));
+            }
+            identity.add(e);
+        }
+        let mut current = self.identity.write().unwrap_or_else(|e| e.into_inner());
+        self.linked
+            .store(!identity.log.is_empty(), Ordering::Release);
+        *current = identity;
         for (lock, shard) in self.shards.iter().zip(fresh) {
             *write(lock) = shard;
         }
