@@ -16,8 +16,8 @@
 //!   calendars, SLA and escalation, after-resolution policy and KPI reports.
 //! - [`engagement`]: Customer 360 profiles folded from event logs and
 //!   contact eligibility (consent, caps, quiet hours, cooling-off).
-//! - [`identity`]: identity resolution building blocks (string similarity,
-//!   TCKN, birth dates).
+//! - [`identity`]: identity resolution — link the records of one customer
+//!   across channels and systems into clusters and golden records.
 //! - [`tabular`]: the one CSV reading policy of every reader (strict by
 //!   default, or skipping and counting malformed rows).
 //! - [`error`]: one error type with stable codes shared by the C and Python

@@ -6,7 +6,7 @@ Submodules mirror the Rust core:
   significance tests, weights, segments and driver analysis.
 - :mod:`crmkit.contact` — bounce and SMS delivery-report classification and
   the explainable validity score of a contact point.
-- :mod:`crmkit.complaint` — tracking numbers customers can read aloud.
+- :mod:`crmkit.complaint` — complaint routing, SLA and escalation, KPI reports.
 - :mod:`crmkit.identity` — link the records of one customer into clusters,
   golden records and an online matching index.
 - :mod:`crmkit.engagement` — customer profiles from events, the contact
