@@ -33,7 +33,7 @@ fn event(rng: &mut Rng, customer: u64, time: Timestamp) -> Event {
         0..=14 => EventKind::Consent {
             channel: channel(r >> 8),
             purpose: Purpose::Commercial,
-            granted: (r >> 16) % 5 != 0,
+            granted: !(r >> 16).is_multiple_of(5),
             recipient: None,
         },
         15..=59 => EventKind::Contact {

@@ -388,12 +388,12 @@ impl Conditions {
                     lte: hi,
                     ..Range::default()
                 };
-                if let (Some(lo), Some(hi)) = (lo, hi) {
-                    if lo > hi {
-                        return Err(invalid(format!(
-                            "rule {id:?}: `when.amount_min` {lo} is above `when.amount_max` {hi}"
-                        )));
-                    }
+                if let (Some(lo), Some(hi)) = (lo, hi)
+                    && lo > hi
+                {
+                    return Err(invalid(format!(
+                        "rule {id:?}: `when.amount_min` {lo} is above `when.amount_max` {hi}"
+                    )));
                 }
                 Some(r)
             }
@@ -632,10 +632,8 @@ fn readable(text: &str, max: usize) -> &str {
     }
     let splits_word = text[end..].starts_with(char::is_alphanumeric)
         && text[..end].ends_with(char::is_alphanumeric);
-    if splits_word {
-        if let Some(i) = text[..end].rfind(|c: char| !c.is_alphanumeric()) {
-            end = i;
-        }
+    if splits_word && let Some(i) = text[..end].rfind(|c: char| !c.is_alphanumeric()) {
+        end = i;
     }
     &text[..end]
 }

@@ -410,12 +410,11 @@ impl Classifier {
                 words += 1;
                 known_words += usize::from(self.columns.contains_key(&b));
             }
-            if let Some(&c) = self.columns.get(&b) {
-                if let Ok(i) = v.binary_search_by_key(&c, |x| x.0) {
-                    if seen.insert(c) {
-                        features.push((g, f64::from(v[i].1) * f64::from(w[c as usize])));
-                    }
-                }
+            if let Some(&c) = self.columns.get(&b)
+                && let Ok(i) = v.binary_search_by_key(&c, |x| x.0)
+                && seen.insert(c)
+            {
+                features.push((g, f64::from(v[i].1) * f64::from(w[c as usize])));
             }
         }
         features.sort_by(|a, b| b.1.total_cmp(&a.1));

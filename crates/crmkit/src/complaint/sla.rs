@@ -163,12 +163,12 @@ impl SlaPolicy {
                 ("update_hours", t.update_hours),
                 ("resolution_hours", t.resolution_hours),
             ] {
-                if let Some(v) = v {
-                    if !(v.is_finite() && v > 0.0 && v < 100_000.0) {
-                        return Err(invalid(format!(
-                            "{where_}: {name} must be a number of hours > 0, got {v}"
-                        )));
-                    }
+                if let Some(v) = v
+                    && !(v.is_finite() && v > 0.0 && v < 100_000.0)
+                {
+                    return Err(invalid(format!(
+                        "{where_}: {name} must be a number of hours > 0, got {v}"
+                    )));
                 }
             }
             Ok(())

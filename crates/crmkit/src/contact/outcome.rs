@@ -268,23 +268,22 @@ fn enhanced_codes(text: &str) -> Vec<(usize, Enhanced)> {
             && bytes.get(i + 1) == Some(&b'.');
         if starts {
             let rest = &bytes[i + 2..];
-            if let Some((subject, a)) = leading_number(rest, 3) {
-                if rest.get(a) == Some(&b'.') {
-                    if let Some((detail, b)) = leading_number(&rest[a + 1..], 3) {
-                        let end = i + 2 + a + 1 + b;
-                        if is_boundary(bytes.get(end)) {
-                            found.push((
-                                i,
-                                Enhanced {
-                                    class: bytes[i] - b'0',
-                                    subject: subject as u16,
-                                    detail: detail as u16,
-                                },
-                            ));
-                            i = end;
-                            continue;
-                        }
-                    }
+            if let Some((subject, a)) = leading_number(rest, 3)
+                && rest.get(a) == Some(&b'.')
+                && let Some((detail, b)) = leading_number(&rest[a + 1..], 3)
+            {
+                let end = i + 2 + a + 1 + b;
+                if is_boundary(bytes.get(end)) {
+                    found.push((
+                        i,
+                        Enhanced {
+                            class: bytes[i] - b'0',
+                            subject: subject as u16,
+                            detail: detail as u16,
+                        },
+                    ));
+                    i = end;
+                    continue;
                 }
             }
         }

@@ -244,14 +244,14 @@ fn caps(
 pub fn decide(profile: &Profile, request: &Request, policy: &Policy, now: Timestamp) -> Decision {
     let purpose = request.purpose;
     let mut reasons = Vec::new();
-    if let Some(campaign) = &request.campaign {
-        if profile.campaign_response(campaign).is_some() {
-            reasons.push(Reason {
-                code: ReasonCode::AlreadyRespondedToCampaign,
-                channel: None,
-                until: None,
-            });
-        }
+    if let Some(campaign) = &request.campaign
+        && profile.campaign_response(campaign).is_some()
+    {
+        reasons.push(Reason {
+            code: ReasonCode::AlreadyRespondedToCampaign,
+            channel: None,
+            until: None,
+        });
     }
     let cooling = &policy.cooling_off;
     if cooling.purposes.contains(&purpose) {

@@ -480,7 +480,7 @@ impl Event {
                     "value" | "amount" => match cell
                         .parse::<f64>()
                         .ok()
-                        .and_then(|x| serde_json::Number::from_f64(x))
+                        .and_then(serde_json::Number::from_f64)
                     {
                         Some(n) => Value::Number(n),
                         None => {

@@ -317,13 +317,13 @@ impl Policy {
                 ("day", l.day, "month", l.month, "cap_day_above_month"),
             ];
             for (short, a, long, b, code) in pairs {
-                if let (Some(a), Some(b)) = (a, b) {
-                    if a > b {
-                        find(
-                            code,
-                            format!("caps.{name}.{short} = {a} is above caps.{name}.{long} = {b}"),
-                        );
-                    }
+                if let (Some(a), Some(b)) = (a, b)
+                    && a > b
+                {
+                    find(
+                        code,
+                        format!("caps.{name}.{short} = {a} is above caps.{name}.{long} = {b}"),
+                    );
                 }
             }
         }
@@ -334,15 +334,15 @@ impl Policy {
                 ("month", l.month, self.caps.overall.month),
             ];
             for (window, a, b) in windows {
-                if let (Some(a), Some(b)) = (a, b) {
-                    if a > b {
-                        find(
-                            "channel_cap_above_overall",
-                            format!(
-                                "caps.{name}.{window} = {a} is above caps.overall.{window} = {b}, which always applies first"
-                            ),
-                        );
-                    }
+                if let (Some(a), Some(b)) = (a, b)
+                    && a > b
+                {
+                    find(
+                        "channel_cap_above_overall",
+                        format!(
+                            "caps.{name}.{window} = {a} is above caps.overall.{window} = {b}, which always applies first"
+                        ),
+                    );
                 }
             }
         }

@@ -113,12 +113,12 @@ impl TryFrom<TallyRepr> for Tally {
                 r.counts.len()
             ));
         }
-        if let Some(w) = &r.weights {
-            if w.len() != levels || w.iter().any(|x| !(x.is_finite() && *x >= 0.0)) {
-                return Err(format!(
-                    "weights must be {levels} finite sums >= 0 for scale {scale}"
-                ));
-            }
+        if let Some(w) = &r.weights
+            && (w.len() != levels || w.iter().any(|x| !(x.is_finite() && *x >= 0.0)))
+        {
+            return Err(format!(
+                "weights must be {levels} finite sums >= 0 for scale {scale}"
+            ));
         }
         if !(r.sum_w2.is_finite() && r.sum_w2 >= 0.0) {
             return Err("sum_w2 must be a finite number >= 0".into());

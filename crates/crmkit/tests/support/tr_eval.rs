@@ -102,10 +102,10 @@ pub fn macro_f1(labels: &[&str], predicted: &[Option<String>], truth: &[&str]) -
         match p.as_deref() {
             Some(p) if p == *y => per.entry(y).or_default().0 += 1.0,
             other => {
-                if let Some(p) = other {
-                    if let Some(e) = per.get_mut(p) {
-                        e.1 += 1.0;
-                    }
+                if let Some(p) = other
+                    && let Some(e) = per.get_mut(p)
+                {
+                    e.1 += 1.0;
                 }
                 per.entry(y).or_default().2 += 1.0;
             }

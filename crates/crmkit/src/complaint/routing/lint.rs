@@ -234,10 +234,10 @@ impl RuleSet {
         reached.insert(inner.fallback_department);
         let mut frontier: Vec<usize> = reached.iter().copied().collect();
         while let Some(d) = frontier.pop() {
-            if let Some(f) = inner.departments[d].fallback {
-                if reached.insert(f) {
-                    frontier.push(f);
-                }
+            if let Some(f) = inner.departments[d].fallback
+                && reached.insert(f)
+            {
+                frontier.push(f);
             }
         }
         for (d, dept) in inner.departments.iter().enumerate() {
@@ -342,13 +342,13 @@ impl RuleSet {
         let e = &example.expect;
         let mut mismatches = Vec::new();
         let mut check = |field: &str, want: Option<String>, got: Option<String>| {
-            if let Some(w) = want {
-                if Some(&w) != got.as_ref() {
-                    mismatches.push(format!(
-                        "{field}: expected {w}, got {}",
-                        got.unwrap_or_else(|| "nothing".into())
-                    ));
-                }
+            if let Some(w) = want
+                && Some(&w) != got.as_ref()
+            {
+                mismatches.push(format!(
+                    "{field}: expected {w}, got {}",
+                    got.unwrap_or_else(|| "nothing".into())
+                ));
             }
         };
         let q = |s: &str| format!("{s:?}");

@@ -409,12 +409,12 @@ impl RuleSet {
                     .map(|n| lookup(&people_ix, "person to notify", n, &place))
                     .collect::<Result<Vec<_>>>()?,
             );
-            if let Some(h) = r.resolution_hours {
-                if !(h.is_finite() && h > 0.0 && h < 100_000.0) {
-                    return Err(invalid(format!(
-                        "{place}: resolution_hours must be a number of hours > 0, got {h}"
-                    )));
-                }
+            if let Some(h) = r.resolution_hours
+                && !(h.is_finite() && h > 0.0 && h < 100_000.0)
+            {
+                return Err(invalid(format!(
+                    "{place}: resolution_hours must be a number of hours > 0, got {h}"
+                )));
             }
             for f in r.when.flags.iter().chain(&r.when.not_flags) {
                 if f.trim().is_empty() {
@@ -685,10 +685,10 @@ impl RuleSet {
         complaint: &Complaint,
     ) -> Result<(usize, usize, AssignedBy, Vec<usize>)> {
         let inner = &*self.inner;
-        if let Some(p) = preferred {
-            if self.eligible(p, skills, state) {
-                return Ok((start, p, AssignedBy::Rule, Vec::new()));
-            }
+        if let Some(p) = preferred
+            && self.eligible(p, skills, state)
+        {
+            return Ok((start, p, AssignedBy::Rule, Vec::new()));
         }
         let mut passed = Vec::new();
         let mut at = Some(start);

@@ -97,32 +97,32 @@ type Split<'a> = (Option<String>, &'a str, &'a str, &'a str);
 fn split<'a>(input: &'a str, options: &EmailOptions) -> Result<Split<'a>, EmailIssue> {
     let mut address = input;
     let mut display_name = None;
-    if let Some(open) = input.find('<') {
-        if input.ends_with('>') {
-            if !options.allow_display_name {
-                return Err(EmailIssue::DisplayNameNotAllowed);
-            }
-            let name = input[..open].trim();
-            let name = match name.strip_prefix('"').and_then(|n| n.strip_suffix('"')) {
-                Some(quoted) => {
-                    // a quoted display name may escape quotes and backslashes
-                    let mut out = String::new();
-                    let mut chars = quoted.chars();
-                    while let Some(c) = chars.next() {
-                        out.push(if c == '\\' {
-                            chars.next().unwrap_or('\\')
-                        } else {
-                            c
-                        });
-                    }
-                    out
-                }
-                None => name.to_owned(),
-            };
-            let name: String = name.nfc().collect();
-            display_name = (!name.is_empty()).then_some(name);
-            address = &input[open + 1..input.len() - 1];
+    if let Some(open) = input.find('<')
+        && input.ends_with('>')
+    {
+        if !options.allow_display_name {
+            return Err(EmailIssue::DisplayNameNotAllowed);
         }
+        let name = input[..open].trim();
+        let name = match name.strip_prefix('"').and_then(|n| n.strip_suffix('"')) {
+            Some(quoted) => {
+                // a quoted display name may escape quotes and backslashes
+                let mut out = String::new();
+                let mut chars = quoted.chars();
+                while let Some(c) = chars.next() {
+                    out.push(if c == '\\' {
+                        chars.next().unwrap_or('\\')
+                    } else {
+                        c
+                    });
+                }
+                out
+            }
+            None => name.to_owned(),
+        };
+        let name: String = name.nfc().collect();
+        display_name = (!name.is_empty()).then_some(name);
+        address = &input[open + 1..input.len() - 1];
     }
     if !address.contains('"') {
         // no quoting: the separating `@` is simply the last one
@@ -279,11 +279,11 @@ fn domain_literal(literal: &str, options: &EmailOptions) -> Result<(String, Stri
         let s = format!("[{v4}]");
         return Ok((s.clone(), s));
     }
-    if let Some(v6) = literal.strip_prefix("IPv6:") {
-        if let Ok(addr) = v6.parse::<Ipv6Addr>() {
-            let s = format!("[IPv6:{addr}]");
-            return Ok((s.clone(), s));
-        }
+    if let Some(v6) = literal.strip_prefix("IPv6:")
+        && let Ok(addr) = v6.parse::<Ipv6Addr>()
+    {
+        let s = format!("[IPv6:{addr}]");
+        return Ok((s.clone(), s));
     }
     Err(EmailIssue::InvalidDomainLiteral)
 }

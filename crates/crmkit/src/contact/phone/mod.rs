@@ -588,11 +588,10 @@ mod tests {
             let text = if plus { format!("+{digits}") } else { digits.clone() };
             let region = if us { Region::US } else { Region::TR };
             let p = parse_in(&text, Some(region));
-            if let Ok(n) = PHONE_NUMBER_UTIL.parse(&text, Some(region)) {
-                if !text.starts_with("00") {
+            if let Ok(n) = PHONE_NUMBER_UTIL.parse(&text, Some(region))
+                && !text.starts_with("00") {
                     prop_assert_eq!(p.valid, n.is_valid(), "{}", text);
                 }
-            }
         }
 
         /// The compact text given to libphonenumber parses exactly as the

@@ -379,10 +379,10 @@ pub fn score(point: &ContactPoint, policy: &Policy, now: Timestamp) -> Score {
         .rev()
         .find(|e| matches!(e.kind, EvidenceKind::Engaged | EvidenceKind::Inbound))
         .copied();
-    if let Some(e) = last_engaged {
-        if days_between(e.at, now) <= policy.engaged_days {
-            b.factor("recent_engagement", policy.engaged_boost, Some(e));
-        }
+    if let Some(e) = last_engaged
+        && days_between(e.at, now) <= policy.engaged_days
+    {
+        b.factor("recent_engagement", policy.engaged_boost, Some(e));
     }
 
     // failures since the last success
@@ -426,18 +426,19 @@ pub fn score(point: &ContactPoint, policy: &Policy, now: Timestamp) -> Score {
     }
 
     // a silent mobile line may have been cancelled and given to someone else
-    if point.class == PointClass::Mobile && point.prepaid != Some(false) {
-        if let Some(anchor) = anchor {
-            let silent = days_between(anchor, now);
-            if silent >= policy.recycle_risk_days {
-                let periods = (silent / policy.recycle_risk_days).floor();
-                b.factor(
-                    "recycled_number_risk",
-                    policy.recycle_factor.powf(periods),
-                    last_positive,
-                );
-                verify = true;
-            }
+    if point.class == PointClass::Mobile
+        && point.prepaid != Some(false)
+        && let Some(anchor) = anchor
+    {
+        let silent = days_between(anchor, now);
+        if silent >= policy.recycle_risk_days {
+            let periods = (silent / policy.recycle_risk_days).floor();
+            b.factor(
+                "recycled_number_risk",
+                policy.recycle_factor.powf(periods),
+                last_positive,
+            );
+            verify = true;
         }
     }
 
