@@ -164,6 +164,11 @@ pub(crate) fn check_paths(inputs: &[&str], outputs: &[&str]) -> Result<(), Failu
     Ok(())
 }
 
+/// Whether two paths name one file (an existing one, or the same name).
+pub(crate) fn same_path(a: &str, b: &str) -> bool {
+    a != "-" && b != "-" && same(a, b)
+}
+
 fn same(a: &str, b: &str) -> bool {
     // an output that does not exist yet can only clash by name
     same_file::is_same_file(a, b).unwrap_or(false) || absolute(a) == absolute(b)

@@ -28,9 +28,12 @@ pub(crate) struct RouteArgs {
     #[arg(long)]
     calendar: Option<String>,
     /// The routing state to start from (JSON: cursors, loads, unavailable).
+    /// It may be the `--save-state` file, which is then updated in place;
+    /// while that file does not exist yet, routing starts from an empty state.
     #[arg(long)]
     state: Option<String>,
-    /// Writes the routing state after the last complaint here.
+    /// Writes the routing state after the last complaint here (whole or not
+    /// at all).
     #[arg(long)]
     save_state: Option<String>,
     /// Start of the due time for complaints without `received_at` (RFC 3339).
@@ -73,11 +76,17 @@ pub(crate) fn route(args: &RouteArgs) -> Result<(), Failure> {
              or --check rules.toml",
         ));
     };
+    // the state may be read and saved through one file: it is read whole
+    // before the new state replaces it
+    let state_in_place = match (&args.state, &args.save_state) {
+        (Some(s), Some(save)) => crate::io::same_path(s, save),
+        _ => false,
+    };
     let inputs: Vec<&str> = [
         Some(file.as_str()),
         Some(rules_path.as_str()),
         args.calendar.as_deref(),
-        args.state.as_deref(),
+        args.state.as_deref().filter(|_| !state_in_place),
     ]
     .into_iter()
     .flatten()
@@ -93,6 +102,8 @@ pub(crate) fn route(args: &RouteArgs) -> Result<(), Failure> {
         complaints_from_json(&read_text(file)?).map_err(|e| Failure::data(format!("{file}: {e}")))?;
     let mut state = match &args.state {
         None => RoutingState::default(),
+        // the first run of a state kept in place: nothing routed yet
+        Some(p) if state_in_place && !std::path::Path::new(p).exists() => RoutingState::default(),
         Some(p) => serde_json::from_str(&read_text(p)?)
             .map_err(|e| Failure::data(format!("{p}: not a routing state ({e})")))?,
     };

@@ -119,6 +119,71 @@ fn routes_a_file_to_named_people_and_carries_the_state() {
 }
 
 #[test]
+fn a_state_kept_in_one_file_starts_empty_and_goes_on() {
+    // one late parcel: each run moves the round-robin one person on
+    let input = temp(
+        "complaints_in_place.jsonl",
+        COMPLAINTS.lines().next().unwrap(),
+    );
+    let dir = std::env::temp_dir().join(format!("crmkit-route-state-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let state = dir.join("state.json");
+    let _ = std::fs::remove_file(&state);
+    let run = || {
+        crmkit(&[
+            "route",
+            input.to_str().unwrap(),
+            "--rules",
+            &example(),
+            "--state",
+            state.to_str().unwrap(),
+            "--save-state",
+            state.to_str().unwrap(),
+        ])
+    };
+    // first run: the file does not exist yet
+    let first = run();
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let after_first = std::fs::read_to_string(&state).unwrap();
+    // second run reads it and replaces it: the round-robin moves on
+    let second = run();
+    assert!(
+        second.status.success(),
+        "{}",
+        String::from_utf8_lossy(&second.stderr)
+    );
+    let assignee = |out: &std::process::Output| {
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        let first_line = text.lines().next().unwrap().to_owned();
+        let v: serde_json::Value = serde_json::from_str(&first_line).unwrap();
+        v["assignee"].as_str().unwrap().to_owned()
+    };
+    assert_ne!(assignee(&first), assignee(&second));
+    assert_ne!(after_first, std::fs::read_to_string(&state).unwrap());
+
+    // a missing state file that is not the one being saved is an I/O error
+    let missing = dir.join("no-such-state.json");
+    let out = crmkit(&[
+        "route",
+        input.to_str().unwrap(),
+        "--rules",
+        &example(),
+        "--state",
+        missing.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(4),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
 fn check_runs_the_examples_and_fails_on_dead_rules() {
     let out = crmkit(&["route", "--check", &example()]);
     assert!(
