@@ -19,3 +19,8 @@ rm -rf "$target_dir/wheels"
 # run from outside the source tree so that the installed wheel is imported
 cd tests/python
 ../../.venv/bin/python -m pytest -q -p no:cacheprovider .
+
+# the type stubs match the installed package, and the package type-checks
+cd ../..
+.venv/bin/python -m mypy --config-file bindings/python/pyproject.toml -p crmkit
+.venv/bin/python -m mypy.stubtest crmkit --mypy-config-file bindings/python/pyproject.toml

@@ -21,4 +21,23 @@ from ._crmkit import (
     __version__ as __version__,
 )
 
-__all__: list[str]
+__all__ = [
+    "ERROR_CODES",
+    "__version__",
+    "complaint",
+    "contact",
+    "engagement",
+    "identity",
+    "survey",
+    "ArgumentOverflowError",
+    "BindingError",
+    "ComplaintError",
+    "ContactError",
+    "CrmkitError",
+    "FileAccessError",
+    "FileMissingError",
+    "InputError",
+    "InvalidTypeError",
+    "MissingKeyError",
+    "SurveyError",
+]

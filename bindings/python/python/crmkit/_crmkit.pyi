@@ -1,12 +1,93 @@
 """Stubs of the compiled module ``crmkit._crmkit``."""
 
-from typing import Any, Optional, Sequence
+from typing import Any, Optional, Sequence, final
 
 import numpy as np
 import numpy.typing as npt
 
 __version__: str
 ERROR_CODES: dict[str, int]
+
+__all__ = [
+    "BindingError",
+    "Calendar",
+    "CategoryRules",
+    "CesResult",
+    "Classifier",
+    "ComplaintError",
+    "ContactError",
+    "CrmkitError",
+    "CsatResult",
+    "ERROR_CODES",
+    "EmailResult",
+    "EngagementDecision",
+    "EngagementPolicy",
+    "EngagementStore",
+    "Index",
+    "InputError",
+    "NpsAccumulator",
+    "NpsDiffResult",
+    "NpsResult",
+    "PhoneResult",
+    "Resolution",
+    "RuleSet",
+    "SlaPolicy",
+    "SurveyError",
+    "TopicImpact",
+    "_ArrowResult",
+    "__version__",
+    "arrow_block_pairs",
+    "arrow_blocking_keys",
+    "arrow_chunk_of",
+    "arrow_chunks",
+    "arrow_cluster_component",
+    "arrow_connected_components",
+    "arrow_fold_emails",
+    "arrow_golden_records",
+    "arrow_merge_counts",
+    "arrow_nps_finalize",
+    "arrow_nps_merge",
+    "arrow_nps_partial",
+    "arrow_parse_emails",
+    "arrow_parse_phones",
+    "arrow_salt_for",
+    "arrow_salting_plan",
+    "arrow_salts",
+    "arrow_score_pairs",
+    "arrow_stable_hash",
+    "arrow_term_counts",
+    "ces",
+    "check_tracking_number",
+    "classify_outcome",
+    "classify_outcomes",
+    "csat",
+    "default_policy_json",
+    "drivers",
+    "due_times_json",
+    "escalations_json",
+    "grouped",
+    "happiness",
+    "identity_carry_entity_ids",
+    "identity_check_model",
+    "identity_default_model",
+    "identity_explain",
+    "identity_golden",
+    "identity_resolve",
+    "nps",
+    "nps_diff",
+    "nps_sample_size",
+    "parse_email",
+    "parse_emails",
+    "parse_emails_columns",
+    "parse_phone",
+    "parse_phones",
+    "parse_phones_columns",
+    "recency_weights",
+    "report_json",
+    "score_contact_json",
+    "summarize_contacts_json",
+    "tracking_number",
+]
 
 class CrmkitError(ValueError):
     code: str
@@ -18,6 +99,7 @@ class ContactError(CrmkitError): ...
 class ComplaintError(CrmkitError): ...
 class BindingError(CrmkitError): ...
 
+@final
 class NpsResult:
     nps: float
     se: float
@@ -37,6 +119,7 @@ class NpsResult:
     method: str
     def to_dict(self) -> dict[str, Any]: ...
 
+@final
 class NpsDiffResult:
     difference: float
     se: float
@@ -46,6 +129,7 @@ class NpsDiffResult:
     high: float
     confidence: float
 
+@final
 class CsatResult:
     csat: float
     low: float
@@ -57,6 +141,7 @@ class CsatResult:
     effective_n: float
     confidence: float
 
+@final
 class CesResult:
     mean: float
     se: float
@@ -69,6 +154,7 @@ class CesResult:
     effective_n: float
     confidence: float
 
+@final
 class TopicImpact:
     topic: str
     n: int
@@ -79,6 +165,7 @@ class TopicImpact:
     z: float
     p_value: float
 
+@final
 class NpsAccumulator:
     def __init__(self) -> None: ...
     def push(self, score: Optional[float]) -> None: ...
@@ -134,6 +221,7 @@ def check_tracking_number(
     text: str, prefix: Optional[str] = None
 ) -> tuple[Optional[tuple[str, int, Optional[str]]], Optional[str]]: ...
 
+@final
 class EmailResult:
     input: str
     valid: bool
@@ -156,6 +244,7 @@ def parse_emails(
     texts: Sequence[Any], options_json: Optional[str] = None, workers: int = 0
 ) -> list[EmailResult]: ...
 
+@final
 class PhoneResult:
     input: str
     valid: bool
@@ -189,6 +278,7 @@ def parse_phones_columns(
 ) -> dict[str, list[Any]]: ...
 def happiness(answers: Any, scale_json: Optional[str] = None) -> tuple[float, float, list[int], int, int]: ...
 
+@final
 class Classifier:
     @staticmethod
     def train(
@@ -211,6 +301,7 @@ class Classifier:
     @staticmethod
     def from_bytes(data: bytes) -> Classifier: ...
 
+@final
 class CategoryRules:
     @staticmethod
     def from_str(text: str, format: str = "toml") -> CategoryRules: ...
@@ -218,6 +309,7 @@ class CategoryRules:
         self, texts: Sequence[str], fields: Optional[Sequence[Optional[str]]] = None
     ) -> list[str]: ...
 
+@final
 class Calendar:
     @staticmethod
     def from_str(text: str, format: str = "toml") -> Calendar: ...
@@ -228,6 +320,7 @@ class Calendar:
     def add_business_hours(self, start: str, hours: float) -> str: ...
     def business_hours_between(self, start: str, end: str) -> float: ...
 
+@final
 class SlaPolicy:
     @staticmethod
     def from_str(text: str, format: str = "toml") -> SlaPolicy: ...
@@ -244,8 +337,9 @@ def report_json(
     complaints: str, by: str = "first_department", calendar: Optional[Calendar] = None, now: Optional[str] = None
 ) -> str: ...
 
-Columns = list[list[Optional[str]]]
+_Columns = list[list[Optional[str]]]
 
+@final
 class Resolution:
     def cluster_ids(self) -> list[str]: ...
     def ids(self) -> list[str]: ...
@@ -258,7 +352,7 @@ class Resolution:
 
 def identity_resolve(
     names: list[str],
-    columns: Columns,
+    columns: _Columns,
     column_map: Optional[str] = None,
     settings: Optional[str] = None,
     model: Optional[str] = None,
@@ -268,7 +362,7 @@ def identity_resolve(
 ) -> Resolution: ...
 def identity_golden(
     names: list[str],
-    columns: Columns,
+    columns: _Columns,
     cluster_ids: list[str],
     column_map: Optional[str] = None,
     settings: Optional[str] = None,
@@ -285,15 +379,16 @@ def identity_default_model() -> str: ...
 def identity_check_model(model: str) -> str: ...
 def identity_carry_entity_ids(ids: list[str], cluster_ids: list[str], previous: dict[str, str]) -> list[str]: ...
 
+@final
 class Index:
-    def __init__(
-        self,
+    def __new__(
+        cls,
         names: list[str],
-        columns: Columns,
+        columns: _Columns,
         column_map: Optional[str] = None,
         settings: Optional[str] = None,
         model: Optional[str] = None,
-    ) -> None: ...
+    ) -> Index: ...
     def __len__(self) -> int: ...
     def match_json(self, names: list[str], values: list[Optional[str]]) -> str: ...
     def insert_json(self, names: list[str], values: list[Optional[str]]) -> str: ...
@@ -302,6 +397,7 @@ class Index:
     def entity_of(self, record_id: str) -> Optional[str]: ...
     def assignments(self) -> list[tuple[str, str]]: ...
 
+@final
 class RuleSet:
     @staticmethod
     def from_str(text: str, format: str = "toml", calendar: Optional[str] = None) -> RuleSet: ...
@@ -339,6 +435,7 @@ class RuleSet:
     def version(self) -> str: ...
 
 # Customer 360 (crmkit.engagement)
+@final
 class EngagementPolicy:
     @staticmethod
     def from_str(text: str, format: str = "toml") -> EngagementPolicy: ...
@@ -348,6 +445,7 @@ class EngagementPolicy:
     def to_dict(self) -> dict[str, Any]: ...
     def to_json(self) -> str: ...
 
+@final
 class EngagementDecision:
     @property
     def allowed(self) -> bool: ...
@@ -361,8 +459,9 @@ class EngagementDecision:
     def details(self) -> list[dict[str, Optional[str]]]: ...
     def to_dict(self) -> dict[str, Any]: ...
 
+@final
 class EngagementStore:
-    def __init__(self, policy: Optional[EngagementPolicy] = None) -> None: ...
+    def __new__(cls, policy: Optional[EngagementPolicy] = None) -> EngagementStore: ...
     @property
     def policy(self) -> EngagementPolicy: ...
     def apply(self, event: dict[str, Any]) -> None: ...
@@ -392,6 +491,7 @@ class EngagementStore:
 # Arrow batch API (crmkit.arrow). Inputs implement the Arrow PyCapsule
 # interface (__arrow_c_array__ / __arrow_c_stream__); results hand their
 # batch over once through __arrow_c_array__.
+@final
 class _ArrowResult:
     def __arrow_c_array__(self, requested_schema: Any = None) -> tuple[Any, Any]: ...
 

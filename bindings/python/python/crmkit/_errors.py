@@ -79,7 +79,8 @@ def file_error(err: OSError) -> CrmkitError:
     cls = FileMissingError if isinstance(err, FileNotFoundError) else FileAccessError
     where = err.filename if err.filename is not None else "file"
     out = error(f"{where}: {err.strerror or err}", code="io", cls=cls)
-    out.errno, out.strerror, out.filename = err.errno, err.strerror, err.filename
+    if isinstance(out, OSError):  # always: both classes are OSErrors
+        out.errno, out.strerror, out.filename = err.errno, err.strerror, err.filename
     return out
 
 

@@ -249,11 +249,13 @@ class RuleSet:
             frame = rows
         else:
             kind, columns, n = _columns(complaints)
-            args = [columns[c] for c in ("channel", "category", "product", "segment", "language",
-                                         "amount", "customer_value", "flags", "received_at", "id",
-                                         "text")]
+            c = columns
             try:
-                result, new_state = self._inner.route_columns(n, *args, state_json, now_text)
+                result, new_state = self._inner.route_columns(
+                    n, c["channel"], c["category"], c["product"], c["segment"], c["language"],
+                    c["amount"], c["customer_value"], c["flags"], c["received_at"], c["id"], c["text"],
+                    state_json, now_text,
+                )
             except TypeError:
                 # a value of the wrong type: say which column and row
                 _validate(columns)

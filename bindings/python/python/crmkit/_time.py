@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
-from typing import Any, Optional
+from typing import Any, Literal, Optional, overload
 
 from ._errors import error, wrong_type
 
@@ -29,6 +29,12 @@ def is_missing(value: Any) -> bool:
     if isinstance(value, float) and math.isnan(value):
         return True
     return type(value).__name__ in ("NaTType", "NAType")
+
+
+@overload
+def to_text(value: Any, name: str, *, optional: Literal[False] = False) -> str: ...
+@overload
+def to_text(value: Any, name: str, *, optional: bool) -> Optional[str]: ...
 
 
 def to_text(value: Any, name: str, *, optional: bool = False) -> Optional[str]:
@@ -51,6 +57,14 @@ def to_text(value: Any, name: str, *, optional: bool = False) -> Optional[str]:
             )
         return value.isoformat()
     raise wrong_type(name, "an aware datetime or RFC 3339 text", value)
+
+
+@overload
+def parse(text: str) -> _dt.datetime: ...
+@overload
+def parse(text: None) -> None: ...
+@overload
+def parse(text: Optional[str]) -> Optional[_dt.datetime]: ...
 
 
 def parse(text: Optional[str]) -> Optional[_dt.datetime]:

@@ -240,7 +240,7 @@ def parse_tracking_number(text: str, *, prefix: Optional[str] = None) -> dict:
     saying why for an invalid one."""
     ok, why = _crmkit.check_tracking_number(text, prefix)
     if ok is None:
-        raise invalid("text", why)
+        raise invalid("text", why or "not a tracking number")
     canonical, sequence, found_prefix = ok
     return {"canonical": canonical, "sequence": sequence, "prefix": found_prefix}
 

@@ -171,7 +171,7 @@ def _nps_part(df: Any, score: str, segment: Optional[str], weight: Optional[str]
     return _pandas(arrow.nps_partial(scores, segments=seg, weights=w))
 
 
-def _meta(**dtypes: str) -> Any:
+def _meta(**dtypes: Any) -> Any:
     import pandas as pd
 
     return pd.DataFrame({k: pd.Series([], dtype=v) for k, v in dtypes.items()})

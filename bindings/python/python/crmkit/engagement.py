@@ -60,7 +60,7 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 from collections.abc import Mapping
-from typing import Any, Iterable, List, Optional, Union
+from typing import Any, Iterable, List, Optional, Union, cast
 
 from . import _crmkit
 from . import _time
@@ -175,7 +175,7 @@ class _ClassOrInstance:
 
     def __init__(self, func: Any) -> None:
         self._func = func
-        functools.update_wrapper(self, func)
+        functools.update_wrapper(cast(Any, self), func)
 
     def __get__(self, obj: Any, owner: type) -> Any:
         return functools.wraps(self._func)(functools.partial(api(self._func), owner, obj))
@@ -217,7 +217,9 @@ class Store:
         """Folds one event dict (see the module documentation) into its
         customer's profile. A bad event raises :class:`crmkit.InputError`
         naming the field; the store is then unchanged."""
-        self._inner.apply(event)
+        if not isinstance(event, Mapping):
+            raise wrong_type("event", "a dict", event)
+        self._inner.apply(dict(event))
 
     def apply_many(self, events: Any) -> int:
         """Folds every event of an iterable of dicts, or of a pandas or
@@ -268,7 +270,7 @@ class Store:
         return self._inner.snapshot()
 
     @_ClassOrInstance
-    def restore(cls, self: Optional["Store"], data: bytes, policy: Optional[Policy] = None) -> "Store":
+    def restore(cls: type["Store"], self: Optional["Store"], data: bytes, policy: Optional[Policy] = None) -> "Store":
         """On the class, ``Store.restore(data, policy=None)`` is a new store
         holding the profiles of a :meth:`snapshot`; on a store,
         ``store.restore(data)`` replaces its profiles (keeping its policy)

@@ -84,7 +84,7 @@ def _text(v: Any, column: Any = "value", row: Optional[int] = None) -> Optional[
         return v
     if type(v).__name__ in ("NAType", "NaTType"):
         return None
-    if isinstance(v, _NOT_TEXT) or type(v).__module__ == "numpy" and getattr(v, "ndim", 0):
+    if isinstance(v, _NOT_TEXT) or (type(v).__module__ == "numpy" and getattr(v, "ndim", 0) != 0):
         raise wrong_type(column if row is None else f"{column}[{row}]", "text, a number, a date or missing", v)
     if hasattr(v, "isoformat"):
         return v.isoformat()

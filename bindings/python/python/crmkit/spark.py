@@ -151,10 +151,10 @@ class _PerPartition:
     def __call__(self, batches: Iterator[Any]) -> Iterator[Any]:
         import pyarrow as pa
 
-        batches = [b for b in batches if b.num_rows]
-        if not batches:
+        kept = [b for b in batches if b.num_rows]
+        if not kept:
             return
-        out = self.fn(pa.Table.from_batches(batches), *self.args)
+        out = self.fn(pa.Table.from_batches(kept), *self.args)
         for b in out.combine_chunks().to_batches() if isinstance(out, pa.Table) else [out]:
             if b.num_rows:
                 yield _cast(b, self.schema)
