@@ -180,7 +180,17 @@ impl PyClassifier {
     }
 
     fn __repr__(&self) -> String {
-        format!("Classifier({} labels)", self.inner.labels().len())
+        let labels = self.inner.labels();
+        let shown: Vec<String> = labels
+            .iter()
+            .take(5)
+            .map(|l| crate::repr::text(l))
+            .collect();
+        let more = match labels.len().saturating_sub(shown.len()) {
+            0 => String::new(),
+            n => format!(", ... {n} more"),
+        };
+        format!("Classifier(labels=[{}{more}])", shown.join(", "))
     }
 }
 
@@ -193,6 +203,15 @@ pub struct PyCategoryRules {
 
 #[pymethods]
 impl PyCategoryRules {
+    fn __repr__(&self) -> String {
+        let source = self.inner.source();
+        format!(
+            "CategoryRules(version={}, categories={})",
+            crate::repr::text(&source.version),
+            source.categories.len()
+        )
+    }
+
     /// Compiles a rule file given as text (`format`: "toml" or "json").
     #[staticmethod]
     #[pyo3(signature = (text, format="toml"))]
@@ -388,7 +407,7 @@ impl PyCalendar {
     }
 
     fn __repr__(&self) -> String {
-        format!("Calendar({:?})", self.inner.name())
+        format!("Calendar({})", crate::repr::text(self.inner.name()))
     }
 }
 
@@ -452,7 +471,10 @@ impl PySlaPolicy {
     }
 
     fn __repr__(&self) -> String {
-        format!("SlaPolicy(version={:?})", self.inner.version)
+        format!(
+            "SlaPolicy(version={})",
+            crate::repr::text(&self.inner.version)
+        )
     }
 }
 

@@ -2,6 +2,7 @@
 //! validity score.
 
 use crate::errors::{guard, to_py};
+use crate::repr;
 use crmkit::contact::email::{self, EmailAddress, EmailLists, EmailOptions};
 use crmkit::contact::outcome::{self, Channel, Outcome};
 use crmkit::contact::phone::{self, PhoneNumber, PhoneOptions, Region};
@@ -123,15 +124,16 @@ impl PyEmail {
     fn __repr__(&self) -> String {
         match self.error {
             None => format!(
-                "EmailResult(valid=True, normalized={:?}, kind={:?}, dedup_key={:?}, suggestion={:?})",
-                self.normalized.as_deref().unwrap_or(""),
-                self.kind.unwrap_or(""),
-                self.dedup_key.as_deref().unwrap_or(""),
-                self.suggestion
+                "EmailResult(valid=True, normalized={}, kind={}, dedup_key={}, suggestion={})",
+                repr::opt(self.normalized.as_deref()),
+                repr::opt(self.kind),
+                repr::opt(self.dedup_key.as_deref()),
+                repr::opt(self.suggestion.as_deref())
             ),
             Some(e) => format!(
-                "EmailResult(valid=False, error={e:?}, suggestion={:?})",
-                self.suggestion
+                "EmailResult(valid=False, error={}, suggestion={})",
+                repr::text(e),
+                repr::opt(self.suggestion.as_deref())
             ),
         }
     }
@@ -313,12 +315,12 @@ impl From<PhoneNumber> for PyPhone {
 impl PyPhone {
     fn __repr__(&self) -> String {
         format!(
-            "PhoneResult(valid={}, e164={:?}, type={:?}, extension={:?}, error={:?})",
+            "PhoneResult(valid={}, e164={}, type={}, extension={}, error={})",
             if self.valid { "True" } else { "False" },
-            self.e164,
-            self.phone_type,
-            self.extension,
-            self.error
+            repr::opt(self.e164.as_deref()),
+            repr::text(self.phone_type),
+            repr::opt(self.extension.as_deref()),
+            repr::opt(self.error)
         )
     }
 

@@ -10,6 +10,7 @@ mod engagement;
 mod errors;
 mod identity;
 mod input;
+mod repr;
 mod routing;
 mod survey;
 

@@ -515,8 +515,8 @@ impl PyRuleSet {
 
     fn __repr__(&self) -> String {
         format!(
-            "RuleSet(version={:?}, {} rules)",
-            self.inner.version(),
+            "RuleSet(version={}, rules={})",
+            crate::repr::text(self.inner.version()),
             self.inner.source().rules.len()
         )
     }

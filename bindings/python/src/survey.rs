@@ -132,8 +132,13 @@ impl From<NpsDiff> for PyNpsDiff {
 impl PyNpsDiff {
     fn __repr__(&self) -> String {
         format!(
-            "NpsDiffResult(difference={:.4}, se={:.4}, z={:.4}, p_value={:.4e}, low={:.4}, high={:.4})",
-            self.difference, self.se, self.z, self.p_value, self.low, self.high
+            "NpsDiffResult(difference={:.4}, se={:.4}, z={:.4}, p_value={}, low={:.4}, high={:.4})",
+            self.difference,
+            self.se,
+            self.z,
+            crate::repr::float(self.p_value),
+            self.low,
+            self.high
         )
     }
 }
@@ -255,8 +260,12 @@ impl From<TopicImpact<String>> for PyTopicImpact {
 impl PyTopicImpact {
     fn __repr__(&self) -> String {
         format!(
-            "TopicImpact(topic={:?}, n={}, impact={:.4}, nps_topic={:.4}, p_value={:.4e})",
-            self.topic, self.n, self.impact, self.nps_topic, self.p_value
+            "TopicImpact(topic={}, n={}, impact={:.4}, nps_topic={:.4}, p_value={})",
+            crate::repr::text(&self.topic),
+            self.n,
+            self.impact,
+            self.nps_topic,
+            crate::repr::float(self.p_value)
         )
     }
 }

@@ -113,6 +113,9 @@ class RuleSet:
         self._inner = inner
         self._source = source
 
+    def __repr__(self) -> str:
+        return repr(self._inner)
+
     @classmethod
     def from_str(cls, text: str, format: str = "toml", *, calendar: Optional[str] = None) -> "RuleSet":
         """Compiles a rule set given as text (``format``: ``"toml"`` or

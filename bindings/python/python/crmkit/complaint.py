@@ -74,6 +74,9 @@ class CategoryRules:
     def __init__(self, inner: "_crmkit.CategoryRules") -> None:
         self._inner = inner
 
+    def __repr__(self) -> str:
+        return repr(self._inner)
+
     @classmethod
     def from_str(cls, text: str, format: str = "toml") -> "CategoryRules":
         """Compiles a rule file given as text; ``format`` is ``"toml"`` or
@@ -130,6 +133,9 @@ class Classifier:
 
     def __init__(self, inner: "_crmkit.Classifier") -> None:
         self._inner = inner
+
+    def __repr__(self) -> str:
+        return repr(self._inner)
 
     @classmethod
     def train(cls, texts: Iterable[str], labels: Iterable[Any], **options: Any) -> "Classifier":

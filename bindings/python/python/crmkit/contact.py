@@ -177,7 +177,10 @@ def _batch_input(values: Iterable[Any], name: str = "texts") -> Any:
 
 def _same_kind(values: Any, columns: dict) -> Any:
     """The columns as a frame of the input's library (pandas / polars /
-    pyarrow), or as they are (a dict of lists)."""
+    pyarrow), or as they are (a dict of lists). Every column has one type
+    whatever the batch holds (``valid`` boolean, the rest text; a column
+    with no value in this batch is text of nulls, not the null type), so
+    the results of two batches concatenate."""
     module = type(values).__module__.split(".")[0]
     if module == "pandas":
         import pandas as pd
@@ -186,11 +189,13 @@ def _same_kind(values: Any, columns: dict) -> Any:
     if module == "polars":
         import polars as pl
 
-        return pl.DataFrame(columns, strict=False)
+        schema = {name: pl.Boolean if name == "valid" else pl.Utf8 for name in columns}
+        return pl.DataFrame(columns, schema=schema, strict=False)
     if module == "pyarrow":
         import pyarrow as pa
 
-        return pa.table(columns)
+        schema = pa.schema([(name, pa.bool_() if name == "valid" else pa.string()) for name in columns])
+        return pa.table(columns, schema=schema)
     return columns
 
 

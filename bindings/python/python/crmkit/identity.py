@@ -282,6 +282,10 @@ class Resolution:
     def __init__(self, inner: "_crmkit.Resolution") -> None:
         self._inner = inner
 
+    def __repr__(self) -> str:
+        ids = self._inner.cluster_ids()
+        return f"Resolution(records={len(ids)}, clusters={len(set(ids))})"
+
     @property
     def ids(self) -> list:
         """Record ids, in input order."""
@@ -530,6 +534,9 @@ class Index:
 
     def __len__(self) -> int:
         return len(self._inner)
+
+    def __repr__(self) -> str:
+        return f"Index(records={len(self._inner)})"
 
     def match(self, record: dict) -> list:
         """Candidate customers, best first: ``entity_id``, ``probability``,
