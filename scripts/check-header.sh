@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Fails when include/crmkit.h differs from what the pinned cbindgen generates
-# from bindings/c. `--write` regenerates it instead.
+# from bindings/c, and include/crmkit_flat.h (for FFI generators) differs
+# from what scripts/flat-header.py makes of it. `--write` regenerates both.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -18,6 +19,7 @@ trap 'rm -f "$generated"' EXIT
 if [ "${1:-}" = "--write" ]; then
     cp "$generated" include/crmkit.h
     echo "include/crmkit.h regenerated"
+    python3 scripts/flat-header.py
     exit 0
 fi
 if ! diff -u include/crmkit.h "$generated"; then
@@ -25,3 +27,5 @@ if ! diff -u include/crmkit.h "$generated"; then
     exit 1
 fi
 echo "include/crmkit.h is up to date (cbindgen $CBINDGEN_VERSION)"
+# the flattened header FFI generators read (PHP FFI, cffi) follows crmkit.h
+python3 scripts/flat-header.py --check

@@ -9,6 +9,8 @@
 - ``c`` blocks are compiled with warnings as errors against
   ``include/crmkit.h`` and the static library, then run; a block without
   ``main`` becomes the body of one;
+- ``php`` blocks run with the PHP command line (FFI), after the release
+  build of libcrmkit; skipped with a message where PHP is not installed;
 - ``rust`` blocks are doctests of the ``crmkit`` crate (its ``lib.rs``
   includes README.md), so ``cargo test`` runs them, not this script;
 - ``text`` blocks are not code.
@@ -133,7 +135,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("readme", nargs="?", default=str(ROOT / "README.md"))
     ap.add_argument("--list", action="store_true", help="list the blocks and how each runs")
-    ap.add_argument("--only", help="run only blocks of this language (python, sh, c)")
+    ap.add_argument("--only", help="run only blocks of this language (python, sh, c, php)")
     args = ap.parse_args()
 
     readme = Path(args.readme)
@@ -183,6 +185,17 @@ def main() -> int:
                 script.write_text(b.code, encoding="utf-8")
                 block_env = dict(env, PATH=f"{bin_dir}{os.pathsep}{env.get('PATH', '')}")
                 ok, out = run(["bash", "-e", "-o", "pipefail", str(script)], scratch, block_env)
+            elif b.lang == "php":
+                if shutil.which("php") is None:
+                    skipped += 1
+                    print(f"SKIP {where}: php is not installed (scripts/php-tests.sh installs it)")
+                    continue
+                if lib is None:
+                    lib = c_library()
+                script = scratch / "_block.php"
+                code = b.code if b.code.lstrip().startswith("<?php") else "<?php\n" + b.code
+                script.write_text(code, encoding="utf-8")
+                ok, out = run(["php", str(script)], scratch, env)
             elif b.lang == "c":
                 if lib is None and "compile-only" not in b.marks:
                     lib = c_library()
