@@ -409,10 +409,27 @@ pub fn cannot_merge<V: Values + ?Sized>(a: &Prepared, b: &Prepared, v: &V) -> bo
 }
 
 /// Whether a pair can at most be the same household, never the same
-/// person: a [`person_conflict`], or no agreement about the person at all
-/// ([`person_agreement`]); merging two records needs one.
+/// person: a [`person_conflict`], no agreement about the person at all
+/// ([`person_agreement`]; merging two records needs one), or a
+/// [`first_name_only`] pair.
 pub fn household_only(g: &Gamma) -> bool {
-    person_conflict(g) || !person_agreement(g)
+    person_conflict(g) || !person_agreement(g) || first_name_only(g)
+}
+
+/// Whether the only thing the pair agrees on about the person is the first
+/// name: last name, birth date, email, phone, national id and customer
+/// number all disagree or are missing. Whatever the location fields say
+/// (one town, one postcode), that is two namesakes, not one person: in a
+/// population of millions a first name and a postcode are shared by many.
+pub fn first_name_only(g: &Gamma) -> bool {
+    let last_name_agrees = g[1] != 0 && g[1] <= 3;
+    let other_person_agreement = (g[2] != 0 && g[2] <= 2)
+        || g[3] == 1
+        || g[3] == 2
+        || g[4] == 1
+        || (g[5] != 0 && g[5] <= 2)
+        || (g[6] != 0 && g[6] <= 2);
+    !last_name_agrees && !other_person_agreement
 }
 
 /// Whether the pair agrees on anything about the person (first name close,
@@ -467,6 +484,74 @@ mod tests {
         assert_eq!(&c.gamma[..3], &[4, 1, 4]);
         assert!(household_only(&c.gamma));
         assert!(!person_agreement(&c.gamma));
+    }
+
+    #[test]
+    fn a_first_name_and_a_town_are_namesakes() {
+        let mut a = rec("Erin", "Willis", "");
+        a.city = Some("Springfield".into());
+        a.postcode = Some("62704".into());
+        a.emails = vec!["erin.willis@example.com".into()];
+        let mut b = rec("ERIN", "GONZALEZ", "1990-04-02");
+        b.city = a.city.clone();
+        b.postcode = a.postcode.clone();
+        b.emails = vec!["egonzalez@example.org".into()];
+        let (p, v) = prep(&[a.clone(), b]);
+        let c = compare(&p[0], &p[1], &v);
+        assert!(first_name_only(&c.gamma) && household_only(&c.gamma));
+        // the same pair with the last name in common is not this rule's to refuse
+        let mut b = a.clone();
+        b.emails.clear();
+        let (p, v) = prep(&[a, b]);
+        assert!(!first_name_only(&compare(&p[0], &p[1], &v).gamma));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+
+        /// Agreement on the location fields plus a first name never links
+        /// records whose last names, emails, phones and birth dates all
+        /// disagree or are missing.
+        #[test]
+        fn location_and_first_name_never_link(
+            first in proptest::sample::select(vec!["Ayşe", "Mehmet", "John", "Mary", "Zeynep", "Erin"]),
+            lasts in proptest::sample::subsequence(vec!["Yılmaz", "Kaya", "Smith", "Gonzalez", "Öztürk", "Willis"], 2),
+            city in proptest::sample::select(vec!["İzmir", "Ankara", "Springfield", "Denver"]),
+            postcode in "[1-9][0-9]{4}",
+            address in proptest::sample::select(vec!["Çamlık Mah. Ayşan Sk. No:12", "12 Main Street", ""]),
+            with_dob in proptest::bool::ANY,
+            with_email in proptest::bool::ANY,
+            with_phone in proptest::bool::ANY,
+        ) {
+            let mk = |i: usize| {
+                let mut r = Record {
+                    id: format!("r{i}"),
+                    first_name: Some(first.into()),
+                    last_name: Some(lasts[i].into()),
+                    city: Some(city.into()),
+                    postcode: Some(postcode.clone()),
+                    address: (!address.is_empty()).then(|| address.into()),
+                    country: Some("TR".into()),
+                    ..Record::default()
+                };
+                if with_dob {
+                    r.date_of_birth = Some(["1951-02-03", "1987-11-29"][i].into());
+                }
+                if with_email {
+                    r.emails = vec![format!("{}{}@example.com", ["first.one", "zzqx"][i], i)];
+                }
+                if with_phone {
+                    r.phones = vec![["0532 412 33 10", "0505 771 20 44"][i].into()];
+                }
+                r
+            };
+            let records = [mk(0), mk(1)];
+            let (p, v) = prep(&records);
+            proptest::prop_assert!(household_only(&compare(&p[0], &p[1], &v).gamma));
+            let res = crate::identity::resolve(&records, &crate::identity::Settings::default()).unwrap();
+            let ids = res.cluster_ids();
+            proptest::prop_assert_ne!(&ids[0], &ids[1]);
+        }
     }
 
     #[test]

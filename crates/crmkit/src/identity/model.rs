@@ -167,9 +167,10 @@ pub enum HardRule {
     SameNationalId,
     /// Two different valid TCKNs: never the same person.
     DifferentNationalIds,
-    /// Nothing about the person agrees, or first names differ with no
-    /// agreeing birth date or shared email or id ([`super::compare::household_only`]):
-    /// at most the same household.
+    /// Nothing about the person agrees, first names differ with no
+    /// agreeing birth date or shared email or id, or only the first name
+    /// agrees ([`super::compare::household_only`]): at most the same
+    /// household, or namesakes.
     HouseholdOnly,
 }
 
