@@ -54,6 +54,10 @@ pub enum ComplaintError {
     /// A calendar is malformed.
     #[error("calendar: {0}")]
     InvalidCalendar(String),
+    /// A complaint event log is impossible (no `received` first, resolved
+    /// twice without reopening…); the message names the event's index.
+    #[error("event log: {0}")]
+    InvalidEventLog(String),
 }
 
 impl ComplaintError {
@@ -63,6 +67,7 @@ impl ComplaintError {
             ComplaintError::InvalidModel(_) => ErrorCode::ComplaintInvalidModel,
             ComplaintError::InvalidTrainingData(_) => ErrorCode::ComplaintInvalidTrainingData,
             ComplaintError::InvalidCalendar(_) => ErrorCode::ComplaintInvalidCalendar,
+            ComplaintError::InvalidEventLog(_) => ErrorCode::ComplaintInvalidEventLog,
         }
     }
 }

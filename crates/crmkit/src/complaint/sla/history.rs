@@ -1,0 +1,768 @@
+//! SLA clocks computed from a complaint's event log: pauses (waiting on the
+//! customer…), priority and category changes that recompute the due time
+//! without losing the business time already spent, reassignment,
+//! resolution and reopening.
+//!
+//! [`sla_state`] is a pure function of the log, the policy, the calendar and
+//! the moment asked about. Each clock runs only while the complaint is open
+//! and not paused:
+//!
+//! - **first response** runs from `received` to the first `responded`;
+//! - **update** runs from each `responded` to the next one (a new cycle per
+//!   answer, and one from a `reopened` once answered);
+//! - **resolution** runs from `received` to `resolved`, and resumes, keeping
+//!   the business time already spent, on `reopened`.
+//!
+//! Events at the same instant are processed as a set: sorted by kind (the
+//! order of [`EventKind`]'s variants), each step taking the first event that
+//! the complaint's state allows, so the order in which simultaneous events
+//! were written never matters (a `resumed` and a `paused` at one instant
+//! while paused split a pause in two; while open they are a pause of no
+//! length).
+//!
+//! ```
+//! use crmkit::complaint::calendar::Calendar;
+//! use crmkit::complaint::sla::SlaPolicy;
+//! use crmkit::complaint::sla::history::{sla_state, ClockStatus, ComplaintEvent};
+//! use jiff::SignedDuration;
+//!
+//! let policy = SlaPolicy::from_toml("version = '1'\n[default]\nfirst_response_hours = 4\nresolution_hours = 16").unwrap();
+//! let log: Vec<ComplaintEvent> = serde_json::from_str(r#"[
+//!   {"at": "2026-11-23T06:00:00Z", "kind": "received", "owner": "ayse"},
+//!   {"at": "2026-11-23T07:00:00Z", "kind": "responded"},
+//!   {"at": "2026-11-23T08:00:00Z", "kind": "paused", "reason": "waiting_on_customer"},
+//!   {"at": "2026-11-24T08:00:00Z", "kind": "resumed"}
+//! ]"#).unwrap();
+//! // Monday 09:00 Istanbul in, answered at 10:00, waiting on the customer
+//! // from 11:00 to Tuesday 11:00; asked on Tuesday at 12:00
+//! let state = sla_state(&log, &policy, &Calendar::turkey_2026_2027(),
+//!                       "2026-11-24T09:00:00Z".parse().unwrap(), &[75]).unwrap();
+//! assert_eq!(state.first_response.status, ClockStatus::Stopped);
+//! assert!(state.first_response.met);
+//! let r = &state.resolution;
+//! assert_eq!(r.used, SignedDuration::from_hours(3));   // 2 h on Monday, 1 h on Tuesday
+//! assert_eq!(r.paused, SignedDuration::from_hours(9)); // the business hours spent waiting
+//! // 13 hours left from Tuesday 12:00: 6 h on Tuesday, 7 h on Wednesday
+//! assert_eq!(r.due_at.unwrap().to_string(), "2026-11-25T13:00:00Z");
+//! ```
+
+use super::{Clock, OpenComplaint, Priority, SlaPolicy};
+use crate::complaint::ComplaintError;
+use crate::complaint::calendar::Calendar;
+use crate::error::{Error, Result};
+use jiff::{SignedDuration, Timestamp};
+
+/// One entry of a complaint's history. In JSON or TOML the kind's fields sit
+/// beside `at`: `{"at": "2026-11-23T06:00:00Z", "kind": "paused", "reason":
+/// "waiting_on_customer"}`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ComplaintEvent {
+    /// When it happened.
+    pub at: Timestamp,
+    /// What happened.
+    #[serde(flatten)]
+    pub kind: EventKind,
+}
+
+impl ComplaintEvent {
+    /// An event of `kind` at `at`.
+    pub fn new(at: Timestamp, kind: EventKind) -> ComplaintEvent {
+        ComplaintEvent { at, kind }
+    }
+}
+
+/// What happened to a complaint. The order of the variants is the order in
+/// which events at the same instant are considered.
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum EventKind {
+    /// The complaint came in; always the first event.
+    Received {
+        /// Who owns it.
+        owner: String,
+        /// Its category.
+        #[serde(default)]
+        category: Option<String>,
+        /// Its priority.
+        #[serde(default)]
+        priority: Priority,
+    },
+    /// It was reopened after being resolved: the clocks resume.
+    Reopened,
+    /// It is worked on again after a pause: the clocks resume.
+    Resumed,
+    /// Its category changed: the targets are recomputed.
+    CategoryChanged {
+        /// The new category (none: uncategorized).
+        #[serde(default)]
+        category: Option<String>,
+    },
+    /// Its priority changed: the targets are recomputed.
+    PriorityChanged {
+        /// The new priority.
+        priority: Priority,
+    },
+    /// It was given to another owner.
+    Reassigned {
+        /// The new owner.
+        owner: String,
+    },
+    /// The customer got an answer: the first stops the first-response clock;
+    /// each starts a new update cycle.
+    Responded,
+    /// Work stopped for a reason outside the team's hands (waiting on the
+    /// customer, on a third party…): the clocks stop until `resumed`.
+    Paused {
+        /// Why, e.g. `"waiting_on_customer"`.
+        reason: String,
+    },
+    /// It was resolved: every clock stops.
+    Resolved,
+}
+
+impl EventKind {
+    /// The snake_case name, as in files.
+    pub const fn name(&self) -> &'static str {
+        match self {
+            EventKind::Received { .. } => "received",
+            EventKind::Reopened => "reopened",
+            EventKind::Resumed => "resumed",
+            EventKind::CategoryChanged { .. } => "category_changed",
+            EventKind::PriorityChanged { .. } => "priority_changed",
+            EventKind::Reassigned { .. } => "reassigned",
+            EventKind::Responded => "responded",
+            EventKind::Paused { .. } => "paused",
+            EventKind::Resolved => "resolved",
+        }
+    }
+}
+
+/// A complaint's id with its event log, for
+/// [`escalations_from_logs`](super::escalations_from_logs).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ComplaintLog {
+    /// Its id or tracking number.
+    pub id: String,
+    /// Its events, in any order.
+    pub events: Vec<ComplaintEvent>,
+}
+
+/// Where a complaint stands.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "status", content = "reason", rename_all = "snake_case")]
+pub enum ComplaintStatus {
+    /// Open and worked on.
+    Open,
+    /// Open but paused, with the reason.
+    Paused(String),
+    /// Resolved.
+    Resolved,
+}
+
+/// Where an SLA clock stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClockStatus {
+    /// Not started (the update clock before the first answer).
+    NotStarted,
+    /// Counting business time.
+    Running,
+    /// Started but paused with the complaint.
+    Paused,
+    /// Stopped: answered (first response) or resolved.
+    Stopped,
+}
+
+/// An "about to breach" threshold crossed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Warning {
+    /// The share of the target, in percent.
+    pub percent: u32,
+    /// When the business time used reached it.
+    pub at: Timestamp,
+}
+
+fn hours<S: serde::Serializer>(d: &SignedDuration, s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_f64(d.as_secs_f64() / 3600.0)
+}
+
+fn opt_hours<S: serde::Serializer>(
+    d: &Option<SignedDuration>,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    match d {
+        Some(d) => hours(d, s),
+        None => s.serialize_none(),
+    }
+}
+
+/// One SLA clock of a complaint at the moment asked about. For the update
+/// clock, the figures are those of the current cycle (since the last
+/// answer), except `breaches`. Durations serialize as hours
+/// (`target_hours`, `used_hours`, `paused_hours`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ClockState {
+    /// Which clock.
+    pub clock: Clock,
+    /// Running, paused, stopped or not started.
+    pub status: ClockStatus,
+    /// The target under the complaint's current category and priority;
+    /// `None`: the policy does not track this clock.
+    #[serde(rename = "target_hours", serialize_with = "opt_hours")]
+    pub target: Option<SignedDuration>,
+    /// Business time counted, pauses excluded.
+    #[serde(rename = "used_hours", serialize_with = "hours")]
+    pub used: SignedDuration,
+    /// Business time spent paused while the clock was started.
+    #[serde(rename = "paused_hours", serialize_with = "hours")]
+    pub paused: SignedDuration,
+    /// `used` as a share of `target`, in percent.
+    pub used_percent: Option<f64>,
+    /// When the target is (or was) due, while the clock is started: the
+    /// moment `used` reached the target if it has, otherwise, while
+    /// running, the moment it will if nothing changes. `None` when paused
+    /// before the due time, stopped, not started or without a target.
+    pub due_at: Option<Timestamp>,
+    /// Whether more than the target has been used.
+    pub breached: bool,
+    /// When the target was reached, if breached.
+    pub breached_at: Option<Timestamp>,
+    /// Whether the clock stopped within its target.
+    pub met: bool,
+    /// Breached cycles, the current one included (at most 1 for the
+    /// first-response and resolution clocks).
+    pub breaches: u32,
+    /// The warning thresholds reached, lowest first.
+    pub warnings: Vec<Warning>,
+}
+
+/// A complaint's SLA standing at a moment, from its event log.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SlaState {
+    /// Open, paused (with the reason) or resolved.
+    pub status: ComplaintStatus,
+    /// The current owner.
+    pub owner: String,
+    /// The current category.
+    pub category: Option<String>,
+    /// The current priority.
+    pub priority: Priority,
+    /// When it came in.
+    pub received_at: Timestamp,
+    /// The first answer, if any.
+    pub first_response_at: Option<Timestamp>,
+    /// The last answer, if any.
+    pub last_response_at: Option<Timestamp>,
+    /// The last resolution, if any.
+    pub resolved_at: Option<Timestamp>,
+    /// How many times it was reopened.
+    pub reopened: u32,
+    /// The first-response clock.
+    pub first_response: ClockState,
+    /// The update clock.
+    pub update: ClockState,
+    /// The resolution clock.
+    pub resolution: ClockState,
+}
+
+impl SlaState {
+    /// The three clocks in the order first response, update, resolution.
+    pub fn clocks(&self) -> [&ClockState; 3] {
+        [&self.first_response, &self.update, &self.resolution]
+    }
+
+    /// The [`OpenComplaint`] equivalent of a complaint that is not resolved
+    /// (`None` once resolved): its owner, category, priority and answers.
+    pub fn open_complaint(&self, id: &str) -> Option<OpenComplaint> {
+        (self.status != ComplaintStatus::Resolved).then(|| OpenComplaint {
+            id: id.to_owned(),
+            owner: self.owner.clone(),
+            received_at: self.received_at,
+            category: self.category.clone(),
+            priority: self.priority,
+            first_response_at: self.first_response_at,
+            last_update_at: self.last_response_at,
+        })
+    }
+}
+
+impl OpenComplaint {
+    /// The event log equivalent to this complaint: `received`, then
+    /// `responded` at the first answer and at the last update when later.
+    /// A last update without a first answer is not an answer (as in
+    /// [`due_times`](super::due_times)).
+    pub fn to_log(&self) -> Vec<ComplaintEvent> {
+        let mut log = vec![ComplaintEvent::new(
+            self.received_at,
+            EventKind::Received {
+                owner: self.owner.clone(),
+                category: self.category.clone(),
+                priority: self.priority,
+            },
+        )];
+        if let Some(f) = self.first_response_at {
+            log.push(ComplaintEvent::new(f, EventKind::Responded));
+            if let Some(u) = self.last_update_at
+                && u > f
+            {
+                log.push(ComplaintEvent::new(u, EventKind::Responded));
+            }
+        }
+        log
+    }
+}
+
+fn log_error(message: String) -> Error {
+    ComplaintError::InvalidEventLog(message).into()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    NotStarted,
+    Started,
+    Stopped,
+}
+
+/// The running sums of one clock.
+struct Run {
+    clock: Clock,
+    phase: Phase,
+    target: Option<SignedDuration>,
+    used: SignedDuration,
+    paused: SignedDuration,
+    reached_at: Option<Timestamp>,
+    warnings: Vec<Warning>,
+    breaches_before: u32,
+}
+
+impl Run {
+    fn new(clock: Clock, phase: Phase) -> Run {
+        Run {
+            clock,
+            phase,
+            target: None,
+            used: SignedDuration::ZERO,
+            paused: SignedDuration::ZERO,
+            reached_at: None,
+            warnings: Vec::new(),
+            breaches_before: 0,
+        }
+    }
+
+    fn breached(&self) -> bool {
+        self.target.is_some_and(|t| self.used > t)
+    }
+
+    /// Starts a new cycle (update clock), counting the last one's breach.
+    fn restart(&mut self) {
+        self.breaches_before += u32::from(self.phase != Phase::NotStarted && self.breached());
+        self.phase = Phase::Started;
+        self.used = SignedDuration::ZERO;
+        self.paused = SignedDuration::ZERO;
+        self.reached_at = None;
+        self.warnings.clear();
+    }
+}
+
+/// `percent` % of `target`, in whole nanoseconds.
+fn share(target: SignedDuration, percent: u32) -> SignedDuration {
+    let nanos = target.as_nanos() * i128::from(percent) / 100;
+    SignedDuration::from_nanos_i128(nanos)
+}
+
+struct Engine<'a> {
+    policy: &'a SlaPolicy,
+    calendar: &'a Calendar,
+    warn_at: Vec<u32>,
+    last: Timestamp,
+    status: ComplaintStatus,
+    owner: String,
+    category: Option<String>,
+    priority: Priority,
+    received_at: Timestamp,
+    first_response_at: Option<Timestamp>,
+    last_response_at: Option<Timestamp>,
+    resolved_at: Option<Timestamp>,
+    reopened: u32,
+    runs: [Run; 3],
+}
+
+impl Engine<'_> {
+    /// The first moment business time used passes `level`, knowing `used`
+    /// at `from` (the change instant itself when already past it).
+    fn crossing(
+        &self,
+        from: Timestamp,
+        used: SignedDuration,
+        level: SignedDuration,
+    ) -> Result<Timestamp> {
+        if used < level {
+            self.calendar.add_business_time(from, level - used)
+        } else {
+            Ok(from)
+        }
+    }
+
+    /// Marks the target and warning levels that `run` reached while its used
+    /// time went from `before` at `from` to its current value; forgets those
+    /// a raised target put out of reach again.
+    fn levels(
+        engine: &Engine<'_>,
+        run: &mut Run,
+        from: Timestamp,
+        before: SignedDuration,
+        warn_at: &[u32],
+    ) -> Result<()> {
+        let Some(target) = run.target else {
+            run.reached_at = None;
+            run.warnings.clear();
+            return Ok(());
+        };
+        if run.used < target {
+            run.reached_at = None;
+        } else if run.reached_at.is_none() {
+            run.reached_at = Some(engine.crossing(from, before, target)?);
+        }
+        run.warnings
+            .retain(|w| run.used >= share(target, w.percent));
+        for &percent in warn_at {
+            let level = share(target, percent);
+            if run.used >= level && !run.warnings.iter().any(|w| w.percent == percent) {
+                let at = engine.crossing(from, before, level)?;
+                run.warnings.push(Warning { percent, at });
+            }
+        }
+        run.warnings.sort_by_key(|w| w.percent);
+        Ok(())
+    }
+
+    /// Counts the time from the last event to `t` on every started clock.
+    fn advance(&mut self, t: Timestamp) -> Result<()> {
+        if t <= self.last {
+            return Ok(());
+        }
+        let span = self.calendar.business_time_between(self.last, t)?;
+        let from = self.last;
+        let mut runs = std::mem::replace(&mut self.runs, empty_runs());
+        for run in &mut runs {
+            if run.phase != Phase::Started {
+                continue;
+            }
+            match self.status {
+                ComplaintStatus::Open => {
+                    let before = run.used;
+                    run.used += span;
+                    Self::levels(self, run, from, before, &self.warn_at)?;
+                }
+                ComplaintStatus::Paused(_) => run.paused += span,
+                ComplaintStatus::Resolved => {}
+            }
+        }
+        self.runs = runs;
+        self.last = t;
+        Ok(())
+    }
+
+    /// Recomputes the targets after the events at `t`.
+    fn retarget(&mut self, t: Timestamp) -> Result<()> {
+        let targets = self.policy.targets(self.category.as_deref(), self.priority);
+        let mut runs = std::mem::replace(&mut self.runs, empty_runs());
+        for run in &mut runs {
+            let hours = match run.clock {
+                Clock::FirstResponse => targets.first_response_hours,
+                Clock::Update => targets.update_hours,
+                Clock::Resolution => targets.resolution_hours,
+            };
+            run.target = hours.map(|h| SignedDuration::from_secs_f64(h * 3600.0));
+            let used = run.used;
+            Self::levels(self, run, t, used, &self.warn_at)?;
+        }
+        self.runs = runs;
+        Ok(())
+    }
+
+    /// Why `kind` cannot happen now, if it cannot.
+    fn refusal(&self, kind: &EventKind) -> Option<&'static str> {
+        match (kind, &self.status) {
+            (EventKind::Received { .. }, _) => Some("`received` only once, as the first event"),
+            (EventKind::Paused { .. }, ComplaintStatus::Open) => None,
+            (EventKind::Paused { .. }, _) => {
+                Some("an open complaint that is not paused (`resumed` or `reopened` first)")
+            }
+            (EventKind::Resumed, ComplaintStatus::Paused(_)) => None,
+            (EventKind::Resumed, _) => Some("a paused complaint (`paused` first)"),
+            (EventKind::Resolved, ComplaintStatus::Resolved) => {
+                Some("an open complaint (`reopened` first)")
+            }
+            (EventKind::Reopened, ComplaintStatus::Resolved) => None,
+            (EventKind::Reopened, _) => Some("a resolved complaint (`resolved` first)"),
+            _ => None,
+        }
+    }
+
+    fn apply(&mut self, kind: &EventKind, t: Timestamp) {
+        let [first, update, resolution] = &mut self.runs;
+        match kind {
+            EventKind::Received { .. } => {}
+            EventKind::Reopened => {
+                self.status = ComplaintStatus::Open;
+                self.reopened += 1;
+                if self.first_response_at.is_none() {
+                    first.phase = Phase::Started;
+                } else {
+                    update.restart();
+                }
+                resolution.phase = Phase::Started;
+            }
+            EventKind::Resumed => self.status = ComplaintStatus::Open,
+            EventKind::CategoryChanged { category } => self.category = category.clone(),
+            EventKind::PriorityChanged { priority } => self.priority = *priority,
+            EventKind::Reassigned { owner } => self.owner = owner.clone(),
+            EventKind::Responded => {
+                if self.first_response_at.is_none() {
+                    self.first_response_at = Some(t);
+                    if first.phase == Phase::Started {
+                        first.phase = Phase::Stopped;
+                    }
+                }
+                self.last_response_at = Some(t);
+                if self.status != ComplaintStatus::Resolved {
+                    update.restart();
+                }
+            }
+            EventKind::Paused { reason } => self.status = ComplaintStatus::Paused(reason.clone()),
+            EventKind::Resolved => {
+                self.status = ComplaintStatus::Resolved;
+                self.resolved_at = Some(t);
+                for run in [first, update, resolution] {
+                    if run.phase == Phase::Started {
+                        run.phase = Phase::Stopped;
+                    }
+                }
+            }
+        }
+    }
+
+    fn finish(mut self, now: Timestamp) -> Result<SlaState> {
+        self.advance(now)?;
+        let mut clocks = Vec::with_capacity(3);
+        for run in &self.runs {
+            let status = match (run.phase, &self.status) {
+                (Phase::NotStarted, _) => ClockStatus::NotStarted,
+                (Phase::Stopped, _) | (Phase::Started, ComplaintStatus::Resolved) => {
+                    ClockStatus::Stopped
+                }
+                (Phase::Started, ComplaintStatus::Open) => ClockStatus::Running,
+                (Phase::Started, ComplaintStatus::Paused(_)) => ClockStatus::Paused,
+            };
+            let breached = run.breached();
+            let due_at = match (run.target, status) {
+                (Some(_), ClockStatus::Paused) => run.reached_at,
+                (Some(t), ClockStatus::Running) => match run.reached_at {
+                    Some(at) => Some(at),
+                    None => Some(self.calendar.add_business_time(now, t - run.used)?),
+                },
+                _ => None,
+            };
+            clocks.push(ClockState {
+                clock: run.clock,
+                status,
+                target: run.target,
+                used: run.used,
+                paused: run.paused,
+                used_percent: run
+                    .target
+                    .map(|t| 100.0 * run.used.as_secs_f64() / t.as_secs_f64()),
+                due_at,
+                breached,
+                breached_at: if breached { run.reached_at } else { None },
+                met: status == ClockStatus::Stopped && run.target.is_some() && !breached,
+                breaches: run.breaches_before + u32::from(breached),
+                warnings: run.warnings.clone(),
+            });
+        }
+        let [first_response, update, resolution]: [ClockState; 3] = clocks
+            .try_into()
+            .map_err(|_| Error::invalid_argument("log", "three clocks"))?;
+        Ok(SlaState {
+            status: self.status,
+            owner: self.owner,
+            category: self.category,
+            priority: self.priority,
+            received_at: self.received_at,
+            first_response_at: self.first_response_at,
+            last_response_at: self.last_response_at,
+            resolved_at: self.resolved_at,
+            reopened: self.reopened,
+            first_response,
+            update,
+            resolution,
+        })
+    }
+}
+
+fn empty_runs() -> [Run; 3] {
+    [
+        Run::new(Clock::FirstResponse, Phase::NotStarted),
+        Run::new(Clock::Update, Phase::NotStarted),
+        Run::new(Clock::Resolution, Phase::NotStarted),
+    ]
+}
+
+/// The SLA standing of a complaint at `now`, computed from its event log
+/// alone: per clock the business time used (pauses excluded), the target
+/// under the current category and priority, the due time (recomputed on a
+/// priority or category change, keeping the business time already spent),
+/// business time paused, breaches, and the warning thresholds `warn_at` (in
+/// percent of the target, e.g. `[50, 75, 90]`) reached.
+///
+/// The log may be in any order; see the [module documentation](self) for
+/// simultaneous events.
+///
+/// Errors (`complaint_invalid_event_log`): an empty log, a first event other
+/// than `received`, an event after `now`, or an event the complaint's state
+/// does not allow (resolved twice without `reopened`, `resumed` while not
+/// paused…), naming the event's index in `log`; `invalid_argument` for a
+/// warning threshold of 0.
+///
+/// ```
+/// use crmkit::complaint::calendar::Calendar;
+/// use crmkit::complaint::sla::{Priority, SlaPolicy};
+/// use crmkit::complaint::sla::history::{sla_state, ComplaintEvent, EventKind};
+///
+/// let policy = SlaPolicy::from_toml(r#"
+///     version = "1"
+///     [default]
+///     resolution_hours = 18
+///     [[overrides]]
+///     priority = "urgent"
+///     resolution_hours = 6
+/// "#).unwrap();
+/// let at = |s: &str| s.parse().unwrap();
+/// let log = [
+///     // Monday 09:00 Istanbul
+///     ComplaintEvent::new(at("2026-11-23T06:00:00Z"), EventKind::Received {
+///         owner: "ayse".into(), category: None, priority: Priority::Normal }),
+///     // Monday 13:00: 4 business hours spent, now urgent: 2 hours left
+///     ComplaintEvent::new(at("2026-11-23T10:00:00Z"),
+///         EventKind::PriorityChanged { priority: Priority::Urgent }),
+/// ];
+/// let state = sla_state(&log, &policy, &Calendar::turkey_2026_2027(),
+///                       at("2026-11-23T11:00:00Z"), &[50, 90]).unwrap();
+/// let r = &state.resolution;
+/// assert_eq!(r.due_at, Some(at("2026-11-23T12:00:00Z"))); // Monday 15:00
+/// assert_eq!(r.used, jiff::SignedDuration::from_hours(5)); // of 6
+/// // 50 % of the new target was already used when the priority changed
+/// assert_eq!(r.warnings.iter().map(|w| (w.percent, w.at.to_string())).collect::<Vec<_>>(),
+///            [(50, "2026-11-23T10:00:00Z".to_string())]);
+///
+/// // a second `resolved` without `reopened` is an error naming the event
+/// let bad = [log[0].clone(),
+///            ComplaintEvent::new(at("2026-11-23T07:00:00Z"), EventKind::Resolved),
+///            ComplaintEvent::new(at("2026-11-23T08:00:00Z"), EventKind::Resolved)];
+/// let err = sla_state(&bad, &policy, &Calendar::turkey_2026_2027(), at("2026-11-23T09:00:00Z"), &[])
+///     .unwrap_err();
+/// assert_eq!(err.code().as_str(), "complaint_invalid_event_log");
+/// assert!(err.to_string().contains("event 2 (`resolved` at 2026-11-23T08:00:00Z)"), "{err}");
+/// ```
+pub fn sla_state(
+    log: &[ComplaintEvent],
+    policy: &SlaPolicy,
+    calendar: &Calendar,
+    now: Timestamp,
+    warn_at: &[u32],
+) -> Result<SlaState> {
+    if warn_at.contains(&0) {
+        return Err(Error::invalid_argument(
+            "warn_at",
+            "warning thresholds in percent > 0",
+        ));
+    }
+    let mut warn_at = warn_at.to_vec();
+    warn_at.sort_unstable();
+    warn_at.dedup();
+    let describe = |i: usize| format!("event {i} (`{}` at {})", log[i].kind.name(), log[i].at);
+    let mut order: Vec<usize> = (0..log.len()).collect();
+    order.sort_by(|&a, &b| {
+        (log[a].at, &log[a].kind)
+            .cmp(&(log[b].at, &log[b].kind))
+            .then(a.cmp(&b))
+    });
+    let Some(&first) = order.first() else {
+        return Err(log_error(
+            "the log is empty: expected a `received` event".into(),
+        ));
+    };
+    if let Some(&late) = order.iter().rev().find(|&&i| log[i].at > now) {
+        return Err(log_error(format!(
+            "{}: expected events at or before now ({now})",
+            describe(late)
+        )));
+    }
+    let EventKind::Received {
+        owner,
+        category,
+        priority,
+    } = &log[first].kind
+    else {
+        return Err(log_error(format!(
+            "{}: expected the complaint to be `received` first",
+            describe(first)
+        )));
+    };
+    let mut engine = Engine {
+        policy,
+        calendar,
+        warn_at,
+        last: log[first].at,
+        status: ComplaintStatus::Open,
+        owner: owner.clone(),
+        category: category.clone(),
+        priority: *priority,
+        received_at: log[first].at,
+        first_response_at: None,
+        last_response_at: None,
+        resolved_at: None,
+        reopened: 0,
+        runs: [
+            Run::new(Clock::FirstResponse, Phase::Started),
+            Run::new(Clock::Update, Phase::NotStarted),
+            Run::new(Clock::Resolution, Phase::Started),
+        ],
+    };
+    let mut start = 1;
+    let mut t = log[first].at;
+    loop {
+        let mut end = start;
+        while end < order.len() && log[order[end]].at == t {
+            end += 1;
+        }
+        engine.advance(t)?;
+        let mut pending: Vec<usize> = order[start..end].to_vec();
+        while !pending.is_empty() {
+            match pending
+                .iter()
+                .position(|&i| engine.refusal(&log[i].kind).is_none())
+            {
+                Some(p) => {
+                    let i = pending.remove(p);
+                    engine.apply(&log[i].kind, t);
+                }
+                None => {
+                    let i = pending[0];
+                    let expected = engine.refusal(&log[i].kind).unwrap_or_default();
+                    return Err(log_error(format!("{}: expected {expected}", describe(i))));
+                }
+            }
+        }
+        engine.retarget(t)?;
+        if end == order.len() {
+            break;
+        }
+        start = end;
+        t = log[order[start]].at;
+    }
+    engine.finish(now)
+}
