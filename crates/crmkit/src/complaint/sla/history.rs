@@ -766,3 +766,560 @@ pub fn sla_state(
     }
     engine.finish(now)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::complaint::sla::{DueTimes, due_times, escalations};
+    use proptest::prelude::*;
+    use std::collections::BTreeMap;
+
+    fn ts(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
+
+    fn ev(at: &str, kind: EventKind) -> ComplaintEvent {
+        ComplaintEvent::new(ts(at), kind)
+    }
+
+    fn received(at: &str) -> ComplaintEvent {
+        ev(
+            at,
+            EventKind::Received {
+                owner: "ayse".into(),
+                category: None,
+                priority: Priority::Normal,
+            },
+        )
+    }
+
+    fn paused(at: &str) -> ComplaintEvent {
+        ev(
+            at,
+            EventKind::Paused {
+                reason: "waiting_on_customer".into(),
+            },
+        )
+    }
+
+    fn policy() -> SlaPolicy {
+        SlaPolicy::from_toml(
+            r#"
+            version = "t"
+            [default]
+            first_response_hours = 4
+            update_hours = 8
+            resolution_hours = 18
+            [[overrides]]
+            priority = "urgent"
+            resolution_hours = 6
+            [[overrides]]
+            category = "fraud"
+            first_response_hours = 1
+            update_hours = 2.5
+            "#,
+        )
+        .unwrap()
+    }
+
+    fn hours(h: i64) -> SignedDuration {
+        SignedDuration::from_hours(h)
+    }
+
+    #[test]
+    fn pause_over_a_holiday_then_an_urgent_priority() {
+        let cal = Calendar::turkey_2026_2027();
+        let log = [
+            received("2026-10-27T06:00:00Z"), // Tuesday 09:00 Istanbul
+            ev("2026-10-27T07:00:00Z", EventKind::Responded), // 10:00
+            paused("2026-10-27T09:00:00Z"),   // 12:00
+            // Friday 30th 10:00: Tuesday 12–18, the half day of the 28th
+            // (09–13) and Friday 09–10 paused; the 29th is a holiday
+            ev("2026-10-30T07:00:00Z", EventKind::Resumed),
+            // Friday 11:00: 4 business hours used, urgent: 6 hours in all
+            ev(
+                "2026-10-30T08:00:00Z",
+                EventKind::PriorityChanged {
+                    priority: Priority::Urgent,
+                },
+            ),
+        ];
+        // Friday 14:00
+        let s = sla_state(&log, &policy(), &cal, ts("2026-10-30T11:00:00Z"), &[50, 75]).unwrap();
+        assert_eq!(s.status, ComplaintStatus::Open);
+        assert_eq!(s.priority, Priority::Urgent);
+
+        let f = &s.first_response;
+        assert_eq!(
+            (f.status, f.used, f.met, f.due_at),
+            (ClockStatus::Stopped, hours(1), true, None)
+        );
+
+        let r = &s.resolution;
+        assert_eq!(r.status, ClockStatus::Running);
+        assert_eq!(r.target, Some(hours(6)));
+        assert_eq!(r.used, hours(7)); // 3 on Tuesday, 4 on Friday
+        assert_eq!(r.paused, hours(11));
+        assert!(r.breached);
+        // the 6th hour ended on Friday at 13:00
+        assert_eq!(r.breached_at, Some(ts("2026-10-30T10:00:00Z")));
+        assert_eq!(r.due_at, r.breached_at);
+        assert_eq!(r.breaches, 1);
+        let w: Vec<_> = r.warnings.iter().map(|w| (w.percent, w.at)).collect();
+        // 50 % of the new target (3 h) was behind when the priority changed
+        assert_eq!(
+            w,
+            [
+                (50, ts("2026-10-30T08:00:00Z")),
+                (75, ts("2026-10-30T08:30:00Z"))
+            ]
+        );
+
+        let u = &s.update;
+        assert_eq!(u.status, ClockStatus::Running);
+        assert_eq!((u.used, u.paused), (hours(6), hours(11)));
+        assert!(!u.breached);
+        // 2 hours left from Friday 14:00
+        assert_eq!(u.due_at, Some(ts("2026-10-30T13:00:00Z")));
+        let w: Vec<_> = u.warnings.iter().map(|w| (w.percent, w.at)).collect();
+        assert_eq!(
+            w,
+            [
+                (50, ts("2026-10-30T09:00:00Z")),
+                (75, ts("2026-10-30T11:00:00Z"))
+            ]
+        );
+
+        // while paused, nothing runs and nothing is due yet
+        let s = sla_state(&log[..3], &policy(), &cal, ts("2026-10-28T08:00:00Z"), &[]).unwrap();
+        assert_eq!(
+            s.status,
+            ComplaintStatus::Paused("waiting_on_customer".into())
+        );
+        assert_eq!(s.resolution.status, ClockStatus::Paused);
+        assert_eq!(s.resolution.due_at, None);
+        assert_eq!(s.resolution.paused, hours(8)); // Tuesday 12–18, Wednesday 09–11
+    }
+
+    #[test]
+    fn reopening_resumes_resolution_and_restarts_updates() {
+        let cal = Calendar::turkey_2026_2027();
+        let log = [
+            received("2026-11-23T06:00:00Z"),                 // Monday 09:00
+            ev("2026-11-23T06:30:00Z", EventKind::Responded), // 09:30
+            ev("2026-11-23T09:00:00Z", EventKind::Resolved),  // 12:00
+            ev("2026-11-24T06:00:00Z", EventKind::Reopened),  // Tuesday 09:00
+            ev(
+                "2026-11-24T06:00:00Z",
+                EventKind::CategoryChanged {
+                    category: Some("fraud".into()),
+                },
+            ),
+        ];
+        let resolved =
+            sla_state(&log[..3], &policy(), &cal, ts("2026-11-23T12:00:00Z"), &[]).unwrap();
+        assert_eq!(resolved.status, ComplaintStatus::Resolved);
+        assert!(
+            resolved
+                .clocks()
+                .iter()
+                .all(|c| c.status == ClockStatus::Stopped)
+        );
+        assert!(resolved.resolution.met && resolved.update.met);
+        assert_eq!(resolved.open_complaint("x"), None);
+
+        // Tuesday 11:00
+        let s = sla_state(&log, &policy(), &cal, ts("2026-11-24T08:00:00Z"), &[]).unwrap();
+        assert_eq!(s.reopened, 1);
+        assert_eq!(s.first_response.status, ClockStatus::Stopped);
+        let r = &s.resolution;
+        assert_eq!((r.status, r.used), (ClockStatus::Running, hours(5)));
+        // 13 hours left: Tuesday 11–18, Wednesday 09–15
+        assert_eq!(r.due_at, Some(ts("2026-11-25T12:00:00Z")));
+        // a new update cycle from the reopening, under the fraud target of 2.5 h
+        let u = &s.update;
+        assert_eq!(u.used, hours(2));
+        assert_eq!(u.due_at, Some(ts("2026-11-24T08:30:00Z")));
+        // the first cycle (09:30 to 12:00 on Monday) was within 2.5 h
+        assert_eq!(u.breaches, 0);
+        let s = sla_state(&log, &policy(), &cal, ts("2026-11-24T09:00:00Z"), &[]).unwrap();
+        assert!(s.update.breached);
+        assert_eq!(s.update.breached_at, Some(ts("2026-11-24T08:30:00Z")));
+        let open = s.open_complaint("x").unwrap();
+        assert_eq!(open.category.as_deref(), Some("fraud"));
+        assert_eq!(open.first_response_at, Some(ts("2026-11-23T06:30:00Z")));
+    }
+
+    #[test]
+    fn impossible_logs_name_the_event() {
+        let cal = Calendar::turkey_2026_2027();
+        let now = ts("2026-11-30T06:00:00Z");
+        let err = |log: &[ComplaintEvent]| {
+            let e = sla_state(log, &policy(), &cal, now, &[]).unwrap_err();
+            assert_eq!(e.code().as_str(), "complaint_invalid_event_log", "{e}");
+            e.to_string()
+        };
+        assert!(err(&[]).contains("empty"));
+        let before = err(&[
+            received("2026-11-23T06:00:00Z"),
+            paused("2026-11-20T06:00:00Z"),
+        ]);
+        assert!(
+            before.contains("event 1 (`paused` at 2026-11-20T06:00:00Z)"),
+            "{before}"
+        );
+        assert!(before.contains("`received` first"), "{before}");
+        let twice = err(&[
+            received("2026-11-23T06:00:00Z"),
+            ev("2026-11-23T07:00:00Z", EventKind::Resolved),
+            ev("2026-11-23T08:00:00Z", EventKind::Resolved),
+        ]);
+        assert!(twice.contains("event 2 (`resolved`"), "{twice}");
+        assert!(twice.contains("`reopened` first"), "{twice}");
+        let resume = err(&[
+            ev("2026-11-23T08:00:00Z", EventKind::Resumed),
+            received("2026-11-23T06:00:00Z"),
+        ]);
+        assert!(resume.contains("event 0 (`resumed`") && resume.contains("a paused complaint"));
+        let again = err(&[
+            received("2026-11-23T06:00:00Z"),
+            received("2026-11-24T06:00:00Z"),
+        ]);
+        assert!(again.contains("event 1 (`received`"), "{again}");
+        let late = err(&[received("2026-12-23T06:00:00Z")]);
+        assert!(late.contains("at or before now"), "{late}");
+        let e = sla_state(
+            &[received("2026-11-23T06:00:00Z")],
+            &policy(),
+            &cal,
+            now,
+            &[50, 0],
+        )
+        .unwrap_err();
+        assert_eq!(e.code().as_str(), "invalid_argument");
+        // escalations name the complaint too
+        let c = OpenComplaint::new("SK-1", "ayse", ts("2026-12-23T06:00:00Z"));
+        let e = escalations(&[c], &BTreeMap::new(), &policy(), &cal, now).unwrap_err();
+        assert!(e.to_string().contains("complaint \"SK-1\": event 0"), "{e}");
+    }
+
+    #[test]
+    fn logs_read_from_json_and_toml() {
+        let json = r#"{"id": "SK-1", "events": [
+            {"at": "2026-11-23T06:00:00Z", "kind": "received", "owner": "ayse", "priority": "high"},
+            {"at": "2026-11-23T07:00:00Z", "kind": "paused", "reason": "waiting_on_customer"},
+            {"at": "2026-11-23T08:00:00Z", "kind": "resumed"},
+            {"at": "2026-11-23T09:00:00Z", "kind": "reassigned", "owner": "mehmet"},
+            {"at": "2026-11-23T09:00:00Z", "kind": "category_changed", "category": "fraud"}
+        ]}"#;
+        let log: ComplaintLog = serde_json::from_str(json).unwrap();
+        let toml_text = r#"
+            id = "SK-1"
+            [[events]]
+            at = "2026-11-23T06:00:00Z"
+            kind = "received"
+            owner = "ayse"
+            priority = "high"
+            [[events]]
+            at = "2026-11-23T07:00:00Z"
+            kind = "paused"
+            reason = "waiting_on_customer"
+            [[events]]
+            at = "2026-11-23T08:00:00Z"
+            kind = "resumed"
+            [[events]]
+            at = "2026-11-23T09:00:00Z"
+            kind = "reassigned"
+            owner = "mehmet"
+            [[events]]
+            at = "2026-11-23T09:00:00Z"
+            kind = "category_changed"
+            category = "fraud"
+        "#;
+        let from_toml: ComplaintLog = toml::from_str(toml_text).unwrap();
+        assert_eq!(log, from_toml);
+        let back: ComplaintLog =
+            serde_json::from_str(&serde_json::to_string(&log).unwrap()).unwrap();
+        assert_eq!(back, log);
+        assert!(
+            serde_json::from_str::<ComplaintEvent>(
+                r#"{"at": "2026-11-23T06:00:00Z", "kind": "escalated"}"#
+            )
+            .is_err()
+        );
+        let s = sla_state(
+            &log.events,
+            &policy(),
+            &Calendar::turkey_2026_2027(),
+            ts("2026-11-23T10:00:00Z"),
+            &[],
+        )
+        .unwrap();
+        assert_eq!(
+            (s.owner.as_str(), s.category.as_deref()),
+            ("mehmet", Some("fraud"))
+        );
+        assert_eq!(s.first_response.used, hours(3));
+        assert_eq!(s.first_response.paused, hours(1));
+        let out = serde_json::to_value(&s).unwrap();
+        assert_eq!(out["resolution"]["used_hours"], 3.0);
+        assert_eq!(out["status"]["status"], "open");
+    }
+
+    // ---- properties ----
+
+    #[derive(Debug, Clone)]
+    struct Step {
+        gap_minutes: u32,
+        pick: u8,
+        value: u8,
+    }
+
+    fn step() -> impl Strategy<Value = Step> {
+        (
+            prop_oneof![Just(0u32), 0u32..600, 0u32..6000],
+            any::<u8>(),
+            any::<u8>(),
+        )
+            .prop_map(|(gap_minutes, pick, value)| Step {
+                gap_minutes,
+                pick,
+                value,
+            })
+    }
+
+    /// A valid log from random steps, its pauses (start, end) and a `now`
+    /// at or after its last event.
+    fn build(
+        start: i64,
+        steps: &[Step],
+        tail: u32,
+    ) -> (
+        Vec<ComplaintEvent>,
+        Vec<(Timestamp, Timestamp, String)>,
+        Timestamp,
+    ) {
+        #[derive(PartialEq)]
+        enum S {
+            Open,
+            Paused,
+            Resolved,
+        }
+        let mut t = Timestamp::from_second(start).unwrap();
+        let mut log = vec![ComplaintEvent::new(
+            t,
+            EventKind::Received {
+                owner: "a".into(),
+                category: None,
+                priority: Priority::Normal,
+            },
+        )];
+        let mut state = S::Open;
+        let mut pauses = Vec::new();
+        let mut pause: Option<(Timestamp, String)> = None;
+        let mut last_change = None;
+        for s in steps {
+            t = t
+                .checked_add(SignedDuration::from_mins(i64::from(s.gap_minutes)))
+                .unwrap();
+            let v = s.value;
+            let changes = [
+                EventKind::Responded,
+                EventKind::PriorityChanged {
+                    priority: [
+                        Priority::Low,
+                        Priority::Normal,
+                        Priority::High,
+                        Priority::Urgent,
+                    ][usize::from(v % 4)],
+                },
+                EventKind::CategoryChanged {
+                    category: [None, Some("fraud".to_string()), Some("billing".to_string())]
+                        [usize::from(v % 3)]
+                    .clone(),
+                },
+                EventKind::Reassigned {
+                    owner: ["a", "b"][usize::from(v % 2)].into(),
+                },
+            ];
+            let mut options: Vec<EventKind> = changes.to_vec();
+            match state {
+                S::Open => {
+                    options.push(EventKind::Paused {
+                        reason: ["waiting_on_customer", "third_party"][usize::from(v % 2)].into(),
+                    });
+                    options.push(EventKind::Resolved);
+                }
+                S::Paused => {
+                    options.push(EventKind::Resumed);
+                    options.push(EventKind::Resolved);
+                }
+                S::Resolved => options.push(EventKind::Reopened),
+            }
+            let kind = options[usize::from(s.pick) % options.len()].clone();
+            let status_change = matches!(
+                kind,
+                EventKind::Paused { .. }
+                    | EventKind::Resumed
+                    | EventKind::Resolved
+                    | EventKind::Reopened
+            );
+            if status_change {
+                // simultaneous status changes are a set, not a sequence:
+                // keep the intended pauses unambiguous
+                if last_change == Some(t) {
+                    t = t.checked_add(SignedDuration::from_mins(1)).unwrap();
+                }
+                last_change = Some(t);
+            }
+            match &kind {
+                EventKind::Paused { reason } => {
+                    state = S::Paused;
+                    pause = Some((t, reason.clone()));
+                }
+                EventKind::Resumed | EventKind::Resolved => {
+                    if let Some((p, reason)) = pause.take() {
+                        pauses.push((p, t, reason));
+                    }
+                    state = if kind == EventKind::Resumed {
+                        S::Open
+                    } else {
+                        S::Resolved
+                    };
+                }
+                EventKind::Reopened => state = S::Open,
+                _ => {}
+            }
+            log.push(ComplaintEvent::new(t, kind));
+        }
+        let now = t
+            .checked_add(SignedDuration::from_mins(i64::from(tail)))
+            .unwrap();
+        if let Some((p, reason)) = pause {
+            pauses.push((p, now, reason));
+        }
+        (log, pauses, now)
+    }
+
+    const WARN: [u32; 3] = [50, 75, 100];
+    // 2026-01-01 to 2027-06-01
+    const FROM: i64 = 1_767_225_600;
+    const TO: i64 = 1_811_808_000;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        #[test]
+        fn splitting_a_pause_changes_nothing(
+            start in FROM..TO, steps in prop::collection::vec(step(), 1..20),
+            tail in 0u32..3000, which in any::<usize>(), at in 0.0f64..=1.0,
+        ) {
+            let cal = Calendar::turkey_2026_2027();
+            let (log, pauses, now) = build(start, &steps, tail);
+            let whole = sla_state(&log, &policy(), &cal, now, &WARN).unwrap();
+            if pauses.is_empty() {
+                return Ok(());
+            }
+            let (p, r, reason) = &pauses[which % pauses.len()];
+            let span = r.duration_since(*p).as_secs();
+            let m = p.checked_add(SignedDuration::from_secs((span as f64 * at) as i64)).unwrap();
+            let mut split = log.clone();
+            split.push(ComplaintEvent::new(m, EventKind::Resumed));
+            split.push(ComplaintEvent::new(m, EventKind::Paused { reason: reason.clone() }));
+            prop_assert_eq!(sla_state(&split, &policy(), &cal, now, &WARN).unwrap(), whole);
+        }
+
+        #[test]
+        fn the_order_of_the_log_does_not_matter(
+            start in FROM..TO, steps in prop::collection::vec(step(), 1..20),
+            tail in 0u32..3000, perm in prop::collection::vec(any::<u32>(), 20),
+        ) {
+            let cal = Calendar::turkey_2026_2027();
+            let (log, _, now) = build(start, &steps, tail);
+            let whole = sla_state(&log, &policy(), &cal, now, &WARN).unwrap();
+            let mut shuffled: Vec<(u32, ComplaintEvent)> = log
+                .iter()
+                .cloned()
+                .enumerate()
+                .map(|(i, e)| (perm[i % perm.len()].wrapping_mul(i as u32 + 1), e))
+                .collect();
+            shuffled.sort_by_key(|(k, _)| *k);
+            let shuffled: Vec<_> = shuffled.into_iter().map(|(_, e)| e).collect();
+            prop_assert_eq!(sla_state(&shuffled, &policy(), &cal, now, &WARN).unwrap(), whole);
+        }
+
+        #[test]
+        fn business_time_never_exceeds_wall_time(
+            start in FROM..TO, steps in prop::collection::vec(step(), 1..20), tail in 0u32..3000,
+        ) {
+            let cal = Calendar::turkey_2026_2027();
+            let (log, _, now) = build(start, &steps, tail);
+            let s = sla_state(&log, &policy(), &cal, now, &WARN).unwrap();
+            let wall = now.duration_since(s.received_at);
+            let business = cal.business_time_between(s.received_at, now).unwrap();
+            for c in s.clocks() {
+                prop_assert!(c.used >= SignedDuration::ZERO && c.paused >= SignedDuration::ZERO);
+                prop_assert!(c.used + c.paused <= business, "{:?}", c);
+                prop_assert!(business <= wall);
+                prop_assert_eq!(c.breached, c.breached_at.is_some());
+                if let (Some(due), Some(t)) = (c.due_at, c.target) {
+                    // the due time is where the target is reached
+                    prop_assert!(c.used < t || due <= now);
+                }
+            }
+            let r = &s.resolution;
+            if !log.iter().any(|e| matches!(e.kind, EventKind::Resolved)) {
+                // never resolved: every business hour was either used or paused
+                prop_assert_eq!(r.used + r.paused, business);
+            }
+        }
+
+        #[test]
+        fn without_pauses_or_changes_agrees_with_open_complaints(
+            start in FROM..TO, first in prop::option::of(0i64..6000), update in prop::option::of(0i64..6000),
+            tail in 0i64..6000, priority in 0usize..4, fraud in any::<bool>(),
+        ) {
+            let cal = Calendar::turkey_2026_2027();
+            let policy = policy();
+            let received = Timestamp::from_second(start).unwrap();
+            let mins = |t: Timestamp, m: i64| t.checked_add(SignedDuration::from_mins(m)).unwrap();
+            let mut c = OpenComplaint::new("x", "a", received);
+            c.priority = [Priority::Low, Priority::Normal, Priority::High, Priority::Urgent][priority];
+            c.category = fraud.then(|| "fraud".to_string());
+            c.first_response_at = first.map(|m| mins(received, m));
+            c.last_update_at = c.first_response_at.zip(update).map(|(f, m)| mins(f, m));
+            let now = mins(c.last_update_at.or(c.first_response_at).unwrap_or(received), tail);
+            // the formulas for a complaint that never paused nor changed
+            let t = policy.targets(c.category.as_deref(), c.priority);
+            let update_start = c.last_update_at.or(c.first_response_at);
+            let started = [
+                (t.first_response_hours, c.first_response_at.is_none().then_some(received)),
+                (t.update_hours, update_start),
+                (t.resolution_hours, Some(received)),
+            ];
+            let due = |(h, s): (Option<f64>, Option<Timestamp>)| -> Option<Timestamp> {
+                Some(cal.add_business_time(s?, SignedDuration::from_secs_f64(h? * 3600.0)).unwrap())
+            };
+            let expected = DueTimes {
+                first_response: due(started[0]),
+                update: due(started[1]),
+                resolution: due(started[2]),
+            };
+            prop_assert_eq!(due_times(&c, &policy, &cal).unwrap(), expected);
+            let s = sla_state(&c.to_log(), &policy, &cal, now, &[]).unwrap();
+            for (clock, (_, started)) in s.clocks().into_iter().zip(started) {
+                match started {
+                    Some(from) => {
+                        prop_assert_eq!(clock.status, ClockStatus::Running);
+                        prop_assert_eq!(clock.used, cal.business_time_between(from, now).unwrap());
+                    }
+                    None => prop_assert_ne!(clock.status, ClockStatus::Running),
+                }
+            }
+            prop_assert_eq!(
+                [s.first_response.due_at, s.update.due_at, s.resolution.due_at],
+                [expected.first_response, expected.update, expected.resolution]
+            );
+        }
+    }
+}
