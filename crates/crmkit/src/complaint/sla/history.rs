@@ -150,14 +150,22 @@ pub struct ComplaintLog {
 }
 
 /// Where a complaint stands.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-#[serde(tag = "status", content = "reason", rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ComplaintStatus {
     /// Open and worked on.
     Open,
-    /// Open but paused, with the reason.
-    Paused(String),
+    /// Open but paused (see [`SlaState::pause_reason`]).
+    Paused,
     /// Resolved.
+    Resolved,
+}
+
+/// The status while replaying a log, with the pause reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Status {
+    Open,
+    Paused(String),
     Resolved,
 }
 
@@ -241,8 +249,10 @@ pub struct ClockState {
 /// A complaint's SLA standing at a moment, from its event log.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SlaState {
-    /// Open, paused (with the reason) or resolved.
+    /// Open, paused or resolved.
     pub status: ComplaintStatus,
+    /// Why it is paused, while paused.
+    pub pause_reason: Option<String>,
     /// The current owner.
     pub owner: String,
     /// The current category.
@@ -377,7 +387,7 @@ struct Engine<'a> {
     calendar: &'a Calendar,
     warn_at: Vec<u32>,
     last: Timestamp,
-    status: ComplaintStatus,
+    status: Status,
     owner: String,
     category: Option<String>,
     priority: Priority,
@@ -451,13 +461,13 @@ impl Engine<'_> {
                 continue;
             }
             match self.status {
-                ComplaintStatus::Open => {
+                Status::Open => {
                     let before = run.used;
                     run.used += span;
                     Self::levels(self, run, from, before, &self.warn_at)?;
                 }
-                ComplaintStatus::Paused(_) => run.paused += span,
-                ComplaintStatus::Resolved => {}
+                Status::Paused(_) => run.paused += span,
+                Status::Resolved => {}
             }
         }
         self.runs = runs;
@@ -487,16 +497,14 @@ impl Engine<'_> {
     fn refusal(&self, kind: &EventKind) -> Option<&'static str> {
         match (kind, &self.status) {
             (EventKind::Received { .. }, _) => Some("`received` only once, as the first event"),
-            (EventKind::Paused { .. }, ComplaintStatus::Open) => None,
+            (EventKind::Paused { .. }, Status::Open) => None,
             (EventKind::Paused { .. }, _) => {
                 Some("an open complaint that is not paused (`resumed` or `reopened` first)")
             }
-            (EventKind::Resumed, ComplaintStatus::Paused(_)) => None,
+            (EventKind::Resumed, Status::Paused(_)) => None,
             (EventKind::Resumed, _) => Some("a paused complaint (`paused` first)"),
-            (EventKind::Resolved, ComplaintStatus::Resolved) => {
-                Some("an open complaint (`reopened` first)")
-            }
-            (EventKind::Reopened, ComplaintStatus::Resolved) => None,
+            (EventKind::Resolved, Status::Resolved) => Some("an open complaint (`reopened` first)"),
+            (EventKind::Reopened, Status::Resolved) => None,
             (EventKind::Reopened, _) => Some("a resolved complaint (`resolved` first)"),
             _ => None,
         }
@@ -507,7 +515,7 @@ impl Engine<'_> {
         match kind {
             EventKind::Received { .. } => {}
             EventKind::Reopened => {
-                self.status = ComplaintStatus::Open;
+                self.status = Status::Open;
                 self.reopened += 1;
                 if self.first_response_at.is_none() {
                     first.phase = Phase::Started;
@@ -516,7 +524,7 @@ impl Engine<'_> {
                 }
                 resolution.phase = Phase::Started;
             }
-            EventKind::Resumed => self.status = ComplaintStatus::Open,
+            EventKind::Resumed => self.status = Status::Open,
             EventKind::CategoryChanged { category } => self.category = category.clone(),
             EventKind::PriorityChanged { priority } => self.priority = *priority,
             EventKind::Reassigned { owner } => self.owner = owner.clone(),
@@ -528,13 +536,13 @@ impl Engine<'_> {
                     }
                 }
                 self.last_response_at = Some(t);
-                if self.status != ComplaintStatus::Resolved {
+                if self.status != Status::Resolved {
                     update.restart();
                 }
             }
-            EventKind::Paused { reason } => self.status = ComplaintStatus::Paused(reason.clone()),
+            EventKind::Paused { reason } => self.status = Status::Paused(reason.clone()),
             EventKind::Resolved => {
-                self.status = ComplaintStatus::Resolved;
+                self.status = Status::Resolved;
                 self.resolved_at = Some(t);
                 for run in [first, update, resolution] {
                     if run.phase == Phase::Started {
@@ -551,11 +559,9 @@ impl Engine<'_> {
         for run in &self.runs {
             let status = match (run.phase, &self.status) {
                 (Phase::NotStarted, _) => ClockStatus::NotStarted,
-                (Phase::Stopped, _) | (Phase::Started, ComplaintStatus::Resolved) => {
-                    ClockStatus::Stopped
-                }
-                (Phase::Started, ComplaintStatus::Open) => ClockStatus::Running,
-                (Phase::Started, ComplaintStatus::Paused(_)) => ClockStatus::Paused,
+                (Phase::Stopped, _) | (Phase::Started, Status::Resolved) => ClockStatus::Stopped,
+                (Phase::Started, Status::Open) => ClockStatus::Running,
+                (Phase::Started, Status::Paused(_)) => ClockStatus::Paused,
             };
             let breached = run.breached();
             let due_at = match (run.target, status) {
@@ -586,8 +592,14 @@ impl Engine<'_> {
         let [first_response, update, resolution]: [ClockState; 3] = clocks
             .try_into()
             .map_err(|_| Error::invalid_argument("log", "three clocks"))?;
+        let (status, pause_reason) = match self.status {
+            Status::Open => (ComplaintStatus::Open, None),
+            Status::Paused(reason) => (ComplaintStatus::Paused, Some(reason)),
+            Status::Resolved => (ComplaintStatus::Resolved, None),
+        };
         Ok(SlaState {
-            status: self.status,
+            status,
+            pause_reason,
             owner: self.owner,
             category: self.category,
             priority: self.priority,
@@ -717,7 +729,7 @@ pub fn sla_state(
         calendar,
         warn_at,
         last: log[first].at,
-        status: ComplaintStatus::Open,
+        status: Status::Open,
         owner: owner.clone(),
         category: category.clone(),
         priority: *priority,
@@ -892,10 +904,8 @@ mod tests {
 
         // while paused, nothing runs and nothing is due yet
         let s = sla_state(&log[..3], &policy(), &cal, ts("2026-10-28T08:00:00Z"), &[]).unwrap();
-        assert_eq!(
-            s.status,
-            ComplaintStatus::Paused("waiting_on_customer".into())
-        );
+        assert_eq!(s.status, ComplaintStatus::Paused);
+        assert_eq!(s.pause_reason.as_deref(), Some("waiting_on_customer"));
         assert_eq!(s.resolution.status, ClockStatus::Paused);
         assert_eq!(s.resolution.due_at, None);
         assert_eq!(s.resolution.paused, hours(8)); // Tuesday 12–18, Wednesday 09–11
@@ -1063,7 +1073,33 @@ mod tests {
         assert_eq!(s.first_response.paused, hours(1));
         let out = serde_json::to_value(&s).unwrap();
         assert_eq!(out["resolution"]["used_hours"], 3.0);
-        assert_eq!(out["status"]["status"], "open");
+        assert_eq!(out["status"], "open");
+    }
+
+    #[test]
+    fn the_shipped_example_log() {
+        let log: ComplaintLog =
+            serde_json::from_str(include_str!("../../../examples/sla/complaint-log.json")).unwrap();
+        let policy =
+            SlaPolicy::from_toml(include_str!("../../../examples/sla/policy.toml")).unwrap();
+        // Wednesday 12:00 Istanbul
+        let now = ts("2026-11-25T09:00:00Z");
+        let s = sla_state(
+            &log.events,
+            &policy,
+            &Calendar::turkey_2026_2027(),
+            now,
+            &[50, 75, 90],
+        )
+        .unwrap();
+        let r = &s.resolution;
+        // Monday 09:30–11:05, then Tuesday 14:00–18:00 and Wednesday 09:00–12:00
+        assert_eq!(r.used, SignedDuration::from_mins(95 + 7 * 60));
+        // Monday 11:05–18:00 and Tuesday 09:00–14:00 waiting on the customer
+        assert_eq!(r.paused, SignedDuration::from_mins(6 * 60 + 55 + 5 * 60));
+        // high priority: 16 h, 7 h 25 min left: Wednesday 12–18, Thursday 09:00–10:25
+        assert_eq!(r.due_at, Some(ts("2026-11-26T07:25:00Z")));
+        assert_eq!((s.owner.as_str(), s.priority), ("mehmet", Priority::High));
     }
 
     // ---- properties ----
