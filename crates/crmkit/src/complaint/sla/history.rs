@@ -479,7 +479,8 @@ impl Engine<'_> {
     fn retarget(&mut self, t: Timestamp) -> Result<()> {
         let targets = self.policy.targets(self.category.as_deref(), self.priority);
         let mut runs = std::mem::replace(&mut self.runs, empty_runs());
-        for run in &mut runs {
+        // a stopped clock keeps the target it was judged by
+        for run in runs.iter_mut().filter(|r| r.phase != Phase::Stopped) {
             let hours = match run.clock {
                 Clock::FirstResponse => targets.first_response_hours,
                 Clock::Update => targets.update_hours,
@@ -901,6 +902,20 @@ mod tests {
                 (75, ts("2026-10-30T11:00:00Z"))
             ]
         );
+
+        // a later category change does not judge the answered first
+        // response again: fraud has a 1-hour first-response target
+        let mut later = log.to_vec();
+        later.push(ev(
+            "2026-10-30T09:00:00Z",
+            EventKind::CategoryChanged {
+                category: Some("fraud".into()),
+            },
+        ));
+        let s = sla_state(&later, &policy(), &cal, ts("2026-10-30T11:00:00Z"), &[]).unwrap();
+        assert_eq!(s.first_response.target, Some(hours(4)));
+        assert!(s.first_response.met && !s.first_response.breached);
+        assert_eq!(s.update.target, Some(SignedDuration::from_mins(150)));
 
         // while paused, nothing runs and nothing is due yet
         let s = sla_state(&log[..3], &policy(), &cal, ts("2026-10-28T08:00:00Z"), &[]).unwrap();
