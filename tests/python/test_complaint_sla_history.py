@@ -85,6 +85,10 @@ def test_impossible_logs_name_the_event():
         complaint.sla_state(EVENTS, policy(), now="2026-10-30T07:30:00Z")
     with pytest.raises(crmkit.CrmkitError, match="row 1"):
         complaint.sla_state([EVENTS[0], {"at": "2026-10-27T07:00:00Z", "kind": "escalated"}], policy(), now=NOW)
+    with pytest.raises(crmkit.CrmkitError, match=r"row 0.*unknown field `priorty`"):
+        complaint.sla_state([{**EVENTS[0], "priorty": "high"}], policy(), now=NOW)
+    with pytest.raises(crmkit.CrmkitError, match=r"row 1.*a `paused` event needs a `reason` field"):
+        complaint.sla_state([EVENTS[0], {"at": "2026-10-27T07:00:00Z", "kind": "paused"}], policy(), now=NOW)
     with pytest.raises(ValueError, match=r"events\[0\]\.at"):
         complaint.sla_state([{**EVENTS[0], "at": dt.datetime(2026, 10, 27, 9)}], policy(), now=NOW)
     with pytest.raises(crmkit.InputError, match="warn_at"):
@@ -112,5 +116,10 @@ def test_escalations_from_logs_agree_with_open_complaints():
     paused = events + [{"complaint_id": "A", "at": "2026-11-23T07:00:00Z", "kind": "paused", "reason": "x"},
                        {"complaint_id": "B", "at": "2026-11-23T07:00:00Z", "kind": "resolved"}]
     assert complaint.escalations_from_logs(paused, org, p, now=now) == []
+    with pytest.raises(crmkit.CrmkitError, match="row 1: no complaint_id"):
+        complaint.escalations_from_logs([events[0], {"at": "2026-11-23T06:00:00Z", "kind": "responded"}], org, p,
+                                        now=now)
+    with pytest.raises(crmkit.CrmkitError, match="row 0: a `responded` event takes no `owner` field"):
+        complaint.escalations_from_logs([{**events[2], "owner": "x"}], org, p, now=now)
     with pytest.raises(crmkit.ComplaintError, match='complaint "A": event 0'):
         complaint.escalations_from_logs(events[:1], org, p, now="2026-11-20T00:00:00Z")

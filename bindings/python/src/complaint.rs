@@ -543,14 +543,6 @@ fn sla_state_json(
     })
 }
 
-/// One row of an event table of many complaints.
-#[derive(serde::Deserialize)]
-struct EventRow {
-    complaint_id: String,
-    #[serde(flatten)]
-    event: crmkit::complaint::sla::history::ComplaintEvent,
-}
-
 /// Escalations as JSON from an event table of many complaints (a JSON
 /// array of events, each with its `complaint_id`), complaints in the order
 /// they first appear.
@@ -565,21 +557,34 @@ fn escalations_from_logs_json(
 ) -> PyResult<String> {
     guard(py, || {
         use crmkit::complaint::sla::escalations_from_logs;
-        use crmkit::complaint::sla::history::ComplaintLog;
+        use crmkit::complaint::sla::history::{ComplaintEvent, ComplaintLog};
         let run = || -> crmkit::Result<String> {
-            let events: Vec<EventRow> =
-                rows("events", "complaint events with a complaint_id", events)?;
+            let expected = "complaint events, each with a complaint_id";
+            let mut values: Vec<serde_json::Value> = rows("events", expected, events)?;
             let mut logs: Vec<ComplaintLog> = Vec::new();
             let mut index = std::collections::HashMap::new();
-            for row in events {
-                let i = *index.entry(row.complaint_id.clone()).or_insert_with(|| {
+            for (row, value) in values.iter_mut().enumerate() {
+                let at_row = |what: String| {
+                    crmkit::Error::invalid_argument(
+                        "events",
+                        format!("{expected}; row {row}: {what}"),
+                    )
+                };
+                let id = match value.as_object_mut().and_then(|o| o.remove("complaint_id")) {
+                    Some(serde_json::Value::String(id)) => id,
+                    Some(other) => return Err(at_row(format!("complaint_id {other} is not text"))),
+                    None => return Err(at_row("no complaint_id".into())),
+                };
+                let event: ComplaintEvent =
+                    serde_json::from_value(value.take()).map_err(|e| at_row(e.to_string()))?;
+                let i = *index.entry(id.clone()).or_insert_with(|| {
                     logs.push(ComplaintLog {
-                        id: row.complaint_id.clone(),
+                        id,
                         events: Vec::new(),
                     });
                     logs.len() - 1
                 });
-                logs[i].events.push(row.event);
+                logs[i].events.push(event);
             }
             let org: std::collections::BTreeMap<String, Option<String>> =
                 from_json("org", "a mapping person -> supervisor or None", org)?;

@@ -54,8 +54,10 @@ use jiff::{SignedDuration, Timestamp};
 
 /// One entry of a complaint's history. In JSON or TOML the kind's fields sit
 /// beside `at`: `{"at": "2026-11-23T06:00:00Z", "kind": "paused", "reason":
-/// "waiting_on_customer"}`.
+/// "waiting_on_customer"}`. A field the kind does not take, a missing one
+/// or an unknown kind is an error naming it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "RawEvent")]
 pub struct ComplaintEvent {
     /// When it happened.
     pub at: Timestamp,
@@ -68,6 +70,81 @@ impl ComplaintEvent {
     /// An event of `kind` at `at`.
     pub fn new(at: Timestamp, kind: EventKind) -> ComplaintEvent {
         ComplaintEvent { at, kind }
+    }
+}
+
+/// The file form of an event: every field any kind takes, checked against
+/// the kind.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEvent {
+    at: Timestamp,
+    kind: String,
+    owner: Option<String>,
+    category: Option<String>,
+    priority: Option<Priority>,
+    reason: Option<String>,
+}
+
+impl TryFrom<RawEvent> for ComplaintEvent {
+    type Error = String;
+
+    fn try_from(r: RawEvent) -> std::result::Result<ComplaintEvent, String> {
+        let kind = r.kind.as_str();
+        let mut fields: Vec<&str> = Vec::new();
+        let mut take = |name: &'static str, present: bool| {
+            if present {
+                fields.push(name);
+            }
+        };
+        take("owner", r.owner.is_some());
+        take("category", r.category.is_some());
+        take("priority", r.priority.is_some());
+        take("reason", r.reason.is_some());
+        let (allowed, required): (&[&str], &[&str]) = match kind {
+            "received" => (&["owner", "category", "priority"], &["owner"]),
+            "category_changed" => (&["category"], &[]),
+            "priority_changed" => (&["priority"], &["priority"]),
+            "reassigned" => (&["owner"], &["owner"]),
+            "paused" => (&["reason"], &["reason"]),
+            "reopened" | "resumed" | "responded" | "resolved" => (&[], &[]),
+            other => {
+                return Err(format!(
+                    "unknown event kind {other:?}: expected received, responded, paused, \
+                     resumed, priority_changed, category_changed, reassigned, resolved or reopened"
+                ));
+            }
+        };
+        if let Some(extra) = fields.iter().find(|f| !allowed.contains(f)) {
+            return Err(format!("a `{kind}` event takes no `{extra}` field"));
+        }
+        if let Some(missing) = required.iter().find(|f| !fields.contains(f)) {
+            return Err(format!("a `{kind}` event needs a `{missing}` field"));
+        }
+        let kind = match kind {
+            "received" => EventKind::Received {
+                owner: r.owner.unwrap_or_default(),
+                category: r.category,
+                priority: r.priority.unwrap_or_default(),
+            },
+            "category_changed" => EventKind::CategoryChanged {
+                category: r.category,
+            },
+            "priority_changed" => EventKind::PriorityChanged {
+                priority: r.priority.unwrap_or_default(),
+            },
+            "reassigned" => EventKind::Reassigned {
+                owner: r.owner.unwrap_or_default(),
+            },
+            "paused" => EventKind::Paused {
+                reason: r.reason.unwrap_or_default(),
+            },
+            "reopened" => EventKind::Reopened,
+            "resumed" => EventKind::Resumed,
+            "responded" => EventKind::Responded,
+            _ => EventKind::Resolved,
+        };
+        Ok(ComplaintEvent { at: r.at, kind })
     }
 }
 
