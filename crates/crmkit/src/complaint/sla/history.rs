@@ -500,7 +500,6 @@ impl Engine<'_> {
         run: &mut Run,
         from: Timestamp,
         before: SignedDuration,
-        warn_at: &[u32],
     ) -> Result<()> {
         let Some(target) = run.target else {
             run.reached_at = None;
@@ -514,7 +513,7 @@ impl Engine<'_> {
         }
         run.warnings
             .retain(|w| run.used >= share(target, w.percent));
-        for &percent in warn_at {
+        for &percent in &engine.warn_at {
             let level = share(target, percent);
             if run.used >= level && !run.warnings.iter().any(|w| w.percent == percent) {
                 let at = engine.crossing(from, before, level)?;
@@ -541,7 +540,7 @@ impl Engine<'_> {
                 Status::Open => {
                     let before = run.used;
                     run.used += span;
-                    Self::levels(self, run, from, before, &self.warn_at)?;
+                    Self::levels(self, run, from, before)?;
                 }
                 Status::Paused(_) => run.paused += span,
                 Status::Resolved => {}
@@ -565,7 +564,7 @@ impl Engine<'_> {
             };
             run.target = hours.map(|h| SignedDuration::from_secs_f64(h * 3600.0));
             let used = run.used;
-            Self::levels(self, run, t, used, &self.warn_at)?;
+            Self::levels(self, run, t, used)?;
         }
         self.runs = runs;
         Ok(())
@@ -631,45 +630,47 @@ impl Engine<'_> {
         }
     }
 
+    /// One clock's figures at `now`.
+    fn clock_state(&self, run: &Run, now: Timestamp) -> Result<ClockState> {
+        let status = match (run.phase, &self.status) {
+            (Phase::NotStarted, _) => ClockStatus::NotStarted,
+            (Phase::Stopped, _) | (Phase::Started, Status::Resolved) => ClockStatus::Stopped,
+            (Phase::Started, Status::Open) => ClockStatus::Running,
+            (Phase::Started, Status::Paused(_)) => ClockStatus::Paused,
+        };
+        let breached = run.breached();
+        let due_at = match (run.target, status) {
+            (Some(_), ClockStatus::Paused) => run.reached_at,
+            (Some(t), ClockStatus::Running) => match run.reached_at {
+                Some(at) => Some(at),
+                None => Some(self.calendar.add_business_time(now, t - run.used)?),
+            },
+            _ => None,
+        };
+        Ok(ClockState {
+            clock: run.clock,
+            status,
+            target: run.target,
+            used: run.used,
+            paused: run.paused,
+            used_percent: run
+                .target
+                .map(|t| 100.0 * run.used.as_secs_f64() / t.as_secs_f64()),
+            due_at,
+            breached,
+            breached_at: if breached { run.reached_at } else { None },
+            met: status == ClockStatus::Stopped && run.target.is_some() && !breached,
+            breaches: run.breaches_before + u32::from(breached),
+            warnings: run.warnings.clone(),
+        })
+    }
+
     fn finish(mut self, now: Timestamp) -> Result<SlaState> {
         self.advance(now)?;
-        let mut clocks = Vec::with_capacity(3);
-        for run in &self.runs {
-            let status = match (run.phase, &self.status) {
-                (Phase::NotStarted, _) => ClockStatus::NotStarted,
-                (Phase::Stopped, _) | (Phase::Started, Status::Resolved) => ClockStatus::Stopped,
-                (Phase::Started, Status::Open) => ClockStatus::Running,
-                (Phase::Started, Status::Paused(_)) => ClockStatus::Paused,
-            };
-            let breached = run.breached();
-            let due_at = match (run.target, status) {
-                (Some(_), ClockStatus::Paused) => run.reached_at,
-                (Some(t), ClockStatus::Running) => match run.reached_at {
-                    Some(at) => Some(at),
-                    None => Some(self.calendar.add_business_time(now, t - run.used)?),
-                },
-                _ => None,
-            };
-            clocks.push(ClockState {
-                clock: run.clock,
-                status,
-                target: run.target,
-                used: run.used,
-                paused: run.paused,
-                used_percent: run
-                    .target
-                    .map(|t| 100.0 * run.used.as_secs_f64() / t.as_secs_f64()),
-                due_at,
-                breached,
-                breached_at: if breached { run.reached_at } else { None },
-                met: status == ClockStatus::Stopped && run.target.is_some() && !breached,
-                breaches: run.breaches_before + u32::from(breached),
-                warnings: run.warnings.clone(),
-            });
-        }
-        let [first_response, update, resolution]: [ClockState; 3] = clocks
-            .try_into()
-            .map_err(|_| Error::invalid_argument("log", "three clocks"))?;
+        let [first, update, resolution] = &self.runs;
+        let first_response = self.clock_state(first, now)?;
+        let update = self.clock_state(update, now)?;
+        let resolution = self.clock_state(resolution, now)?;
         let (status, pause_reason) = match self.status {
             Status::Open => (ComplaintStatus::Open, None),
             Status::Paused(reason) => (ComplaintStatus::Paused, Some(reason)),
