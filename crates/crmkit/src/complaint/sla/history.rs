@@ -1330,6 +1330,27 @@ mod tests {
         (log, pauses, now)
     }
 
+    fn berlin_calendar() -> Calendar {
+        Calendar::from_toml(
+            r#"
+            name = "Berlin, Monday to Saturday"
+            time_zone = "Europe/Berlin"
+            [working_hours]
+            mon = ["08:00-12:00", "13:00-17:00"]
+            tue = ["08:00-12:00", "13:00-17:00"]
+            wed = ["08:00-12:00", "13:00-17:00"]
+            thu = ["08:00-12:00", "13:00-17:00"]
+            fri = ["08:00-12:00", "13:00-17:00"]
+            sat = ["02:00-04:00"]
+            [[holidays]]
+            date = "2026-12-24"
+            name = "Heiligabend"
+            half_day_until = "12:00"
+            "#,
+        )
+        .unwrap()
+    }
+
     const WARN: [u32; 3] = [50, 75, 100];
     // 2026-01-01 to 2027-06-01
     const FROM: i64 = 1_767_225_600;
@@ -1380,8 +1401,11 @@ mod tests {
         #[test]
         fn business_time_never_exceeds_wall_time(
             start in FROM..TO, steps in prop::collection::vec(step(), 1..20), tail in 0u32..3000,
+            berlin in any::<bool>(),
         ) {
-            let cal = Calendar::turkey_2026_2027();
+            // any calendar: Türkiye's, or one with DST changes, a lunch
+            // break and Saturdays
+            let cal = if berlin { berlin_calendar() } else { Calendar::turkey_2026_2027() };
             let (log, _, now) = build(start, &steps, tail);
             let s = sla_state(&log, &policy(), &cal, now, &WARN).unwrap();
             let wall = now.duration_since(s.received_at);
@@ -1400,6 +1424,31 @@ mod tests {
             if !log.iter().any(|e| matches!(e.kind, EventKind::Resolved)) {
                 // never resolved: every business hour was either used or paused
                 prop_assert_eq!(r.used + r.paused, business);
+            }
+        }
+
+        #[test]
+        fn priority_and_category_changes_keep_the_time_spent(
+            start in FROM..TO, steps in prop::collection::vec(step(), 1..20), tail in 0u32..3000,
+        ) {
+            let cal = Calendar::turkey_2026_2027();
+            let (log, _, now) = build(start, &steps, tail);
+            let with = sla_state(&log, &policy(), &cal, now, &WARN).unwrap();
+            let without: Vec<_> = log
+                .iter()
+                .filter(|e| !matches!(e.kind, EventKind::PriorityChanged { .. } | EventKind::CategoryChanged { .. }))
+                .cloned()
+                .collect();
+            let without = sla_state(&without, &policy(), &cal, now, &WARN).unwrap();
+            for (a, b) in with.clocks().into_iter().zip(without.clocks()) {
+                prop_assert_eq!((a.status, a.used, a.paused), (b.status, b.used, b.paused));
+                if let (Some(due), Some(t)) = (a.due_at, a.target)
+                    && a.status == ClockStatus::Running
+                    && a.used < t
+                {
+                    // the time left under the current target runs from now
+                    prop_assert_eq!(cal.business_time_between(now, due).unwrap(), t - a.used);
+                }
             }
         }
 
