@@ -7,7 +7,9 @@
 //! - [`report`]: KPIs per department, category, channel or period, and a
 //!   Pareto of topics.
 //! - [`sla`]: SLA targets, notify-at-percent thresholds and escalations up
-//!   the chain owner → supervisor → manager.
+//!   the chain owner → supervisor → manager; [`sla::history`] computes the
+//!   clocks from a complaint's event log (pauses, priority and category
+//!   changes, reopening).
 //! - [`aftercare`]: survey trigger and win-back recommendation after
 //!   resolution.
 //! - [`categorize`]: keyword and phrase rule sets on Turkish-aware text,

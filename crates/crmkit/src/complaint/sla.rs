@@ -1,6 +1,8 @@
 //! SLA targets and escalation: first-response, update and resolution clocks
 //! in business time, notify-at-percent thresholds, and who is told what, up
-//! the chain owner → supervisor → manager.
+//! the chain owner → supervisor → manager. The clocks are computed from a
+//! complaint's event log by [`history::sla_state`]; an [`OpenComplaint`] is
+//! read as its log ([`OpenComplaint::to_log`]).
 //!
 //! ```
 //! use crmkit::complaint::calendar::Calendar;
