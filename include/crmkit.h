@@ -144,6 +144,8 @@ enum crmkit_status
   CRMKIT_COMPLAINT_INVALID_TRAINING_DATA = 502,
   // A business calendar is malformed.
   CRMKIT_COMPLAINT_INVALID_CALENDAR = 503,
+  // A complaint event log is impossible (an event before `received`, resolved twice…).
+  CRMKIT_COMPLAINT_INVALID_EVENT_LOG = 504,
   // A caller-supplied buffer is too small; the needed size was written.
   CRMKIT_INSUFFICIENT_SIZE = 900,
   // An internal error was caught at the boundary; please report it.

@@ -49,6 +49,8 @@ pub enum crmkit_status {
     CRMKIT_COMPLAINT_INVALID_TRAINING_DATA = 502,
     /// A business calendar is malformed.
     CRMKIT_COMPLAINT_INVALID_CALENDAR = 503,
+    /// A complaint event log is impossible (an event before `received`, resolved twice…).
+    CRMKIT_COMPLAINT_INVALID_EVENT_LOG = 504,
     /// A caller-supplied buffer is too small; the needed size was written.
     CRMKIT_INSUFFICIENT_SIZE = 900,
     /// An internal error was caught at the boundary; please report it.
@@ -77,6 +79,7 @@ impl crmkit_status {
         crmkit_status::CRMKIT_COMPLAINT_INVALID_MODEL,
         crmkit_status::CRMKIT_COMPLAINT_INVALID_TRAINING_DATA,
         crmkit_status::CRMKIT_COMPLAINT_INVALID_CALENDAR,
+        crmkit_status::CRMKIT_COMPLAINT_INVALID_EVENT_LOG,
         crmkit_status::CRMKIT_INSUFFICIENT_SIZE,
         crmkit_status::CRMKIT_PANIC,
     ];

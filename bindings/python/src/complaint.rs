@@ -41,6 +41,8 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PySlaPolicy>()?;
     m.add_function(wrap_pyfunction!(escalations_json, m)?)?;
     m.add_function(wrap_pyfunction!(due_times_json, m)?)?;
+    m.add_function(wrap_pyfunction!(sla_state_json, m)?)?;
+    m.add_function(wrap_pyfunction!(escalations_from_logs_json, m)?)?;
     m.add_function(wrap_pyfunction!(report_json, m)?)?;
     m.add_function(wrap_pyfunction!(tracking_number, m)?)?;
     m.add_function(wrap_pyfunction!(check_tracking_number, m)?)?;
@@ -530,6 +532,92 @@ fn due_times_json(
                 );
             }
             to_json(&out)
+        };
+        py.detach(run).map_err(|e| to_py(py, e))
+    })
+}
+
+/// The SLA standing of one complaint as JSON: `events` a JSON array of
+/// events (`at`, `kind` and the kind's fields), `now` RFC 3339.
+#[pyfunction]
+fn sla_state_json(
+    py: Python<'_>,
+    events: &str,
+    policy: &PySlaPolicy,
+    calendar: &PyCalendar,
+    now: &str,
+    warn_at: Vec<u32>,
+) -> PyResult<String> {
+    guard(py, || {
+        use crmkit::complaint::sla::history::{ComplaintEvent, sla_state};
+        let run = || -> crmkit::Result<String> {
+            let events: Vec<ComplaintEvent> = rows("events", "complaint events", events)?;
+            let now = timestamp("now", now)?;
+            to_json(&sla_state(
+                &events,
+                &policy.inner,
+                &calendar.inner,
+                now,
+                &warn_at,
+            )?)
+        };
+        py.detach(run).map_err(|e| to_py(py, e))
+    })
+}
+
+/// Escalations as JSON from an event table of many complaints (a JSON
+/// array of events, each with its `complaint_id`), complaints in the order
+/// they first appear.
+#[pyfunction]
+fn escalations_from_logs_json(
+    py: Python<'_>,
+    events: &str,
+    org: &str,
+    policy: &PySlaPolicy,
+    calendar: &PyCalendar,
+    now: &str,
+) -> PyResult<String> {
+    guard(py, || {
+        use crmkit::complaint::sla::escalations_from_logs;
+        use crmkit::complaint::sla::history::{ComplaintEvent, ComplaintLog};
+        let run = || -> crmkit::Result<String> {
+            let expected = "complaint events, each with a complaint_id";
+            let mut values: Vec<serde_json::Value> = rows("events", expected, events)?;
+            let mut logs: Vec<ComplaintLog> = Vec::new();
+            let mut index = std::collections::HashMap::new();
+            for (row, value) in values.iter_mut().enumerate() {
+                let at_row = |what: String| {
+                    crmkit::Error::invalid_argument(
+                        "events",
+                        format!("{expected}; row {row}: {what}"),
+                    )
+                };
+                let id = match value.as_object_mut().and_then(|o| o.remove("complaint_id")) {
+                    Some(serde_json::Value::String(id)) => id,
+                    Some(other) => return Err(at_row(format!("complaint_id {other} is not text"))),
+                    None => return Err(at_row("no complaint_id".into())),
+                };
+                let event: ComplaintEvent =
+                    serde_json::from_value(value.take()).map_err(|e| at_row(e.to_string()))?;
+                let i = *index.entry(id.clone()).or_insert_with(|| {
+                    logs.push(ComplaintLog {
+                        id,
+                        events: Vec::new(),
+                    });
+                    logs.len() - 1
+                });
+                logs[i].events.push(event);
+            }
+            let org: std::collections::BTreeMap<String, Option<String>> =
+                from_json("org", "a mapping person -> supervisor or None", org)?;
+            let now = timestamp("now", now)?;
+            to_json(&escalations_from_logs(
+                &logs,
+                &org,
+                &policy.inner,
+                &calendar.inner,
+                now,
+            )?)
         };
         py.detach(run).map_err(|e| to_py(py, e))
     })

@@ -245,7 +245,8 @@ pub(crate) fn contact_report() -> Result<String, Failure> {
 /// Tracking numbers, SLA due times on the Türkiye calendar, and escalations.
 pub(crate) fn complaint_report() -> Result<String, Failure> {
     use crmkit::complaint::calendar::Calendar;
-    use crmkit::complaint::sla::{OpenComplaint, Priority, SlaPolicy, escalations};
+    use crmkit::complaint::sla::history::{ComplaintEvent, EventKind, sla_state};
+    use crmkit::complaint::sla::{OpenComplaint, Priority, SlaPolicy, due_times, escalations};
     use crmkit::complaint::tracking::{tracking_number, validate};
     use std::collections::BTreeMap;
 
@@ -308,17 +309,15 @@ pub(crate) fn complaint_report() -> Result<String, Failure> {
         "resolution due (UTC)",
     ]);
     for c in &open {
-        let target = policy.targets(c.category.as_deref(), c.priority);
-        let hours = target.resolution_hours.unwrap_or_default();
-        let due = calendar.add_business_time(
-            c.received_at,
-            jiff::SignedDuration::from_secs_f64(hours * 3600.0),
-        )?;
+        let due = due_times(c, &policy, &calendar)?
+            .resolution
+            .map(|d| d.strftime("%a %d %b %H:%M").to_string())
+            .unwrap_or_default();
         t.row(vec![
             c.id.clone(),
             c.owner.clone(),
             c.received_at.strftime("%a %d %b %H:%M").to_string(),
-            due.strftime("%a %d %b %H:%M").to_string(),
+            due,
         ]);
     }
     out.push_str(&t.render());
@@ -343,6 +342,46 @@ pub(crate) fn complaint_report() -> Result<String, Failure> {
         ]);
     }
     out.push_str(&t.render());
+
+    // the same clocks from a complaint's event log, with a pause
+    let event = |at: &str, kind: EventKind| -> Result<ComplaintEvent, Failure> {
+        Ok(ComplaintEvent::new(ts(at)?, kind))
+    };
+    let log = [
+        event(
+            "2026-10-26T06:00:00Z",
+            EventKind::Received {
+                owner: "ayse.demir".into(),
+                category: Some("late_delivery".into()),
+                priority: Priority::Normal,
+            },
+        )?,
+        event("2026-10-26T07:00:00Z", EventKind::Responded)?,
+        event(
+            "2026-10-26T08:00:00Z",
+            EventKind::Paused {
+                reason: "waiting_on_customer".into(),
+            },
+        )?,
+        event("2026-10-30T06:00:00Z", EventKind::Resumed)?,
+    ];
+    let state = sla_state(&log, &policy, &calendar, now, &[50, 75])?;
+    let hours = |d: jiff::SignedDuration| format!("{:.0} h", d.as_secs_f64() / 3600.0);
+    let r = &state.resolution;
+    out.push_str(&format!(
+        "\n{} from its event log (answered Mon 10:00, waiting_on_customer from Mon 11:00 to Fri 09:00 local):\n\
+         resolution clock {}, {} used, {} paused, due {} (UTC)\n",
+        numbers[0],
+        serde_json::to_value(r.status)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default(),
+        hours(r.used),
+        hours(r.paused),
+        r.due_at
+            .map(|d| d.strftime("%a %d %b %H:%M").to_string())
+            .unwrap_or_default(),
+    ));
     Ok(out)
 }
 

@@ -49,6 +49,13 @@ fn demo_reports_every_section_with_the_library_numbers() {
     ] {
         assert!(text.contains(section), "missing section {section}");
     }
+    // the SLA clocks from an event log leave the pause out: Monday 09–11 and
+    // Friday 09–11 used; Monday 11–18, Tuesday, the half day of the 28th
+    // paused (the 29th is a holiday); 36 hours left from Friday 11:00
+    assert!(
+        text.contains("resolution clock running, 4 h used, 20 h paused, due Thu 05 Nov 08:00"),
+        "{text}"
+    );
     // the eligibility scenes: a yes by SMS ends the call, a detractor gets a
     // service call but no sales call, an opt-out stops campaigns, not notices
     let decisions: Vec<(&str, &str)> = text

@@ -113,6 +113,8 @@ error_codes! {
     ComplaintInvalidTrainingData = 502, "complaint_invalid_training_data", Complaint;
     /// A business calendar is malformed.
     ComplaintInvalidCalendar = 503, "complaint_invalid_calendar", Complaint;
+    /// A complaint event log is impossible (an event before `received`, resolved twice…).
+    ComplaintInvalidEventLog = 504, "complaint_invalid_event_log", Complaint;
     /// A result buffer supplied by the caller is too small (C only).
     InsufficientSize = 900, "insufficient_size", Binding;
     /// An internal error was caught at a language boundary; please report it.

@@ -40,6 +40,8 @@ __all__ = [
     "SlaPolicy",
     "escalations",
     "due_times",
+    "sla_state",
+    "escalations_from_logs",
     "report",
     "CategoryRules",
     "Classifier",
@@ -407,6 +409,116 @@ def due_times(open: Any, policy: SlaPolicy, calendar: Optional[Calendar] = None)
     for d in out:
         for k in ("first_response", "update", "resolution"):
             d[k] = _time.parse(d[k])
+    return out
+
+
+def _warn_at(warn_at: Any) -> list:
+    if isinstance(warn_at, (str, bytes)) or not isinstance(warn_at, Iterable):
+        raise wrong_type("warn_at", "a list of percentages > 0", warn_at)
+    out = []
+    for p in warn_at:
+        if isinstance(p, bool) or not isinstance(p, numbers.Integral):
+            raise wrong_type("warn_at", "a list of whole percentages > 0", warn_at)
+        if not 0 < int(p) < 2**32:
+            raise invalid("warn_at", f"percentages > 0, got {p}")
+        out.append(int(p))
+    return out
+
+
+@api
+def sla_state(
+    events: Any,
+    policy: SlaPolicy,
+    calendar: Optional[Calendar] = None,
+    now: Any = None,
+    warn_at: Iterable[int] = (50, 75, 90),
+) -> dict:
+    """The SLA standing of one complaint at ``now``, computed from its event
+    log alone.
+
+    ``events`` is a list of dicts or a pandas/polars DataFrame with ``at``
+    (an aware datetime or RFC 3339 text), ``kind`` and the kind's fields:
+    ``received`` (``owner``, optional ``category``, ``priority``),
+    ``responded``, ``paused`` (``reason``), ``resumed``,
+    ``priority_changed`` (``priority``), ``category_changed``
+    (``category``), ``reassigned`` (``owner``), ``resolved``, ``reopened``;
+    in any order. Pauses stop the clocks, priority and category changes
+    move the due times without losing the business time already spent,
+    reopening resumes the resolution clock. ``warn_at`` are the "about to
+    breach" thresholds in percent of a target.
+
+    Returns a dict: ``status`` (``open``, ``paused``, ``resolved``),
+    ``pause_reason``, ``owner``, ``category``, ``priority``, the times
+    ``received_at``, ``first_response_at``, ``last_response_at``,
+    ``resolved_at``, ``reopened``, and one dict per clock
+    (``first_response``, ``update``, ``resolution``) with ``status``
+    (``not_started``, ``running``, ``paused``, ``stopped``),
+    ``target_hours``, ``used_hours``, ``paused_hours`` (business hours),
+    ``used_percent``, ``due_at``, ``breached``, ``breached_at``, ``met``,
+    ``breaches`` and ``warnings`` (``percent``, ``at``). An impossible log
+    raises :class:`crmkit.ComplaintError` (code
+    ``complaint_invalid_event_log``) naming the event's row.
+
+    >>> policy = SlaPolicy.from_str("version = '1'\\n[default]\\nresolution_hours = 16")
+    >>> events = [
+    ...     {"at": "2026-11-23T06:00:00Z", "kind": "received", "owner": "ayse"},
+    ...     {"at": "2026-11-23T08:00:00Z", "kind": "paused", "reason": "waiting_on_customer"},
+    ...     {"at": "2026-11-24T08:00:00Z", "kind": "resumed"},
+    ... ]
+    >>> r = sla_state(events, policy, now="2026-11-24T09:00:00Z")["resolution"]
+    >>> r["used_hours"], r["paused_hours"], r["due_at"].isoformat()
+    (3.0, 9.0, '2026-11-25T13:00:00+00:00')
+    """
+    now_text = _time.to_text(now, "now")
+    policy, cal = _policy(policy), _calendar(calendar)
+    out = json.loads(
+        _crmkit.sla_state_json(_records_json(events, "events"), policy._inner, cal._inner, now_text, _warn_at(warn_at))
+    )
+    for k in ("received_at", "first_response_at", "last_response_at", "resolved_at"):
+        out[k] = _time.parse(out[k])
+    for k in ("first_response", "update", "resolution"):
+        clock = out[k]
+        clock["due_at"] = _time.parse(clock["due_at"])
+        clock["breached_at"] = _time.parse(clock["breached_at"])
+        for w in clock["warnings"]:
+            w["at"] = _time.parse(w["at"])
+    return out
+
+
+@api
+def escalations_from_logs(
+    events: Any,
+    org: Mapping[str, Optional[str]],
+    policy: SlaPolicy,
+    calendar: Optional[Calendar] = None,
+    now: Any = None,
+) -> list:
+    """:func:`escalations` for complaints given by their event logs: one
+    table (list of dicts or DataFrame) of the events of many complaints,
+    each row with its ``complaint_id`` and the fields of
+    :func:`sla_state`. Paused clocks do not escalate, resolved complaints
+    produce nothing; complaints come out in the order they first appear.
+
+    >>> policy = SlaPolicy.from_str("version = '1'\\n[default]\\nfirst_response_hours = 4")
+    >>> events = [
+    ...     {"complaint_id": "A", "at": "2026-11-23T06:00:00Z", "kind": "received", "owner": "ayse"},
+    ...     {"complaint_id": "B", "at": "2026-11-23T06:00:00Z", "kind": "received", "owner": "ayse"},
+    ...     {"complaint_id": "B", "at": "2026-11-23T07:00:00Z", "kind": "paused", "reason": "waiting_on_customer"},
+    ... ]
+    >>> [(n["complaint_id"], n["recipients"]) for n in escalations_from_logs(
+    ...     events, {"ayse": "mehmet"}, policy, now="2026-11-23T10:00:00Z")]
+    [('A', ['ayse', 'mehmet'])]
+    """
+    now_text = _time.to_text(now, "now")
+    policy, cal = _policy(policy), _calendar(calendar)
+    if not isinstance(org, Mapping):
+        raise wrong_type("org", "a dict of person -> supervisor (None at the top)", org)
+    org_json = json.dumps({str(k): (None if v is None else str(v)) for k, v in org.items()})
+    out = json.loads(
+        _crmkit.escalations_from_logs_json(_records_json(events, "events"), org_json, policy._inner, cal._inner, now_text)
+    )
+    for n in out:
+        n["due_at"] = _time.parse(n["due_at"])
     return out
 
 

@@ -7,7 +7,9 @@
 //! - [`report`]: KPIs per department, category, channel or period, and a
 //!   Pareto of topics.
 //! - [`sla`]: SLA targets, notify-at-percent thresholds and escalations up
-//!   the chain owner → supervisor → manager.
+//!   the chain owner → supervisor → manager; [`sla::history`] computes the
+//!   clocks from a complaint's event log (pauses, priority and category
+//!   changes, reopening).
 //! - [`aftercare`]: survey trigger and win-back recommendation after
 //!   resolution.
 //! - [`categorize`]: keyword and phrase rule sets on Turkish-aware text,
@@ -54,6 +56,10 @@ pub enum ComplaintError {
     /// A calendar is malformed.
     #[error("calendar: {0}")]
     InvalidCalendar(String),
+    /// A complaint event log is impossible (no `received` first, resolved
+    /// twice without reopening…); the message names the event's index.
+    #[error("event log: {0}")]
+    InvalidEventLog(String),
 }
 
 impl ComplaintError {
@@ -63,6 +69,7 @@ impl ComplaintError {
             ComplaintError::InvalidModel(_) => ErrorCode::ComplaintInvalidModel,
             ComplaintError::InvalidTrainingData(_) => ErrorCode::ComplaintInvalidTrainingData,
             ComplaintError::InvalidCalendar(_) => ErrorCode::ComplaintInvalidCalendar,
+            ComplaintError::InvalidEventLog(_) => ErrorCode::ComplaintInvalidEventLog,
         }
     }
 }

@@ -1,6 +1,8 @@
 //! SLA targets and escalation: first-response, update and resolution clocks
 //! in business time, notify-at-percent thresholds, and who is told what, up
-//! the chain owner → supervisor → manager.
+//! the chain owner → supervisor → manager. The clocks are computed from a
+//! complaint's event log by [`history::sla_state`]; an [`OpenComplaint`] is
+//! read as its log ([`OpenComplaint::to_log`]).
 //!
 //! ```
 //! use crmkit::complaint::calendar::Calendar;
@@ -29,10 +31,13 @@
 //! assert_eq!(first.recipients, ["ayse", "mehmet"]); // owner and supervisor
 //! ```
 
+pub mod history;
+
 use super::ComplaintError;
 use super::calendar::Calendar;
 use crate::error::Result;
-use jiff::{SignedDuration, Timestamp};
+use history::{ClockStatus, ComplaintLog, SlaState, sla_state};
+use jiff::Timestamp;
 use std::collections::BTreeMap;
 
 /// Complaint priority.
@@ -305,25 +310,6 @@ pub struct Notification {
     pub policy_version: String,
 }
 
-/// Each clock of a complaint with its target and when it started running
-/// (`None`: not running, e.g. the first-response clock once answered).
-fn clocks(c: &OpenComplaint, t: &Targets) -> [(Clock, Option<f64>, Option<Timestamp>); 3] {
-    [
-        (
-            Clock::FirstResponse,
-            t.first_response_hours,
-            c.first_response_at.is_none().then_some(c.received_at),
-        ),
-        (
-            Clock::Update,
-            t.update_hours,
-            c.first_response_at
-                .map(|f| c.last_update_at.map_or(f, |u| u.max(f))),
-        ),
-        (Clock::Resolution, t.resolution_hours, Some(c.received_at)),
-    ]
-}
-
 /// When each running SLA clock of an open complaint is due; `None` for a
 /// clock without a target or not running (first response once answered,
 /// updates before the first answer).
@@ -354,27 +340,38 @@ pub struct DueTimes {
 /// assert_eq!(due.update, None);
 /// ```
 pub fn due_times(c: &OpenComplaint, policy: &SlaPolicy, calendar: &Calendar) -> Result<DueTimes> {
-    let t = policy.targets(c.category.as_deref(), c.priority);
-    let mut due = DueTimes::default();
-    for (clock, hours, started) in clocks(c, &t) {
-        let (Some(hours), Some(started)) = (hours, started) else {
-            continue;
-        };
-        let at =
-            calendar.add_business_time(started, SignedDuration::from_secs_f64(hours * 3600.0))?;
-        match clock {
-            Clock::FirstResponse => due.first_response = Some(at),
-            Clock::Update => due.update = Some(at),
-            Clock::Resolution => due.resolution = Some(at),
+    let log = c.to_log();
+    let last = log.iter().map(|e| e.at).max().unwrap_or(c.received_at);
+    let state = sla_state(&log, policy, calendar, last, &[]).map_err(|e| in_complaint(&c.id, e))?;
+    let due = |clock: &history::ClockState| {
+        (clock.status == ClockStatus::Running)
+            .then_some(clock.due_at)
+            .flatten()
+    };
+    Ok(DueTimes {
+        first_response: due(&state.first_response),
+        update: due(&state.update),
+        resolution: due(&state.resolution),
+    })
+}
+
+/// Names the complaint in an event-log error.
+fn in_complaint(id: &str, e: crate::Error) -> crate::Error {
+    match e {
+        crate::Error::Complaint(ComplaintError::InvalidEventLog(m)) => {
+            ComplaintError::InvalidEventLog(format!("complaint {id:?}: {m}")).into()
         }
+        other => other,
     }
-    Ok(due)
 }
 
 /// For every open complaint and SLA clock, the highest escalation step
 /// crossed at `now` and who must be told: the owner and up to `level`
 /// supervisors above. Clocks below the first step produce nothing. Results
 /// are ordered by complaint, then clock.
+///
+/// Each complaint is read as its event log ([`OpenComplaint::to_log`]), as
+/// [`escalations_from_logs`] does: one computation of the clocks.
 pub fn escalations<H: Hierarchy>(
     open: &[OpenComplaint],
     org: &H,
@@ -384,51 +381,105 @@ pub fn escalations<H: Hierarchy>(
 ) -> Result<Vec<Notification>> {
     let mut out = Vec::new();
     for c in open {
-        let t = policy.targets(c.category.as_deref(), c.priority);
-        for (clock, hours, started) in clocks(c, &t) {
-            let (Some(hours), Some(started)) = (hours, started) else {
-                continue;
-            };
-            let target = SignedDuration::from_secs_f64(hours * 3600.0);
-            let used = calendar.business_time_between(started, now)?;
-            let used_percent = 100.0 * used.as_secs_f64() / target.as_secs_f64();
-            let Some(step) = policy
-                .steps
-                .iter()
-                .rev()
-                .find(|s| used_percent >= f64::from(s.percent))
-            else {
-                continue;
-            };
-            let mut recipients = vec![c.owner.clone()];
-            let mut current = c.owner.as_str();
-            let mut chain_too_short = false;
-            for _ in 0..step.level {
-                match org.supervisor_of(current) {
-                    // a cycle in the org chart must not loop forever
-                    Some(s) if !recipients.iter().any(|r| r == s) => {
-                        recipients.push(s.to_owned());
-                        current = s;
-                    }
-                    _ => {
-                        chain_too_short = true;
-                        break;
-                    }
-                }
-            }
-            out.push(Notification {
-                complaint_id: c.id.clone(),
-                clock,
-                threshold_percent: step.percent,
-                used_percent,
-                due_at: calendar.add_business_time(started, target)?,
-                recipients,
-                chain_too_short,
-                policy_version: policy.version.clone(),
-            });
-        }
+        let state = sla_state(&c.to_log(), policy, calendar, now, &[])
+            .map_err(|e| in_complaint(&c.id, e))?;
+        notify(&c.id, &state, org, policy, &mut out);
     }
     Ok(out)
+}
+
+/// [`escalations`] for complaints given by their event logs
+/// ([`history`]): paused clocks do not escalate, priority and category
+/// changes move the due times, resolved complaints produce nothing.
+///
+/// ```
+/// use crmkit::complaint::calendar::Calendar;
+/// use crmkit::complaint::sla::{escalations_from_logs, Clock, SlaPolicy};
+/// use crmkit::complaint::sla::history::ComplaintLog;
+/// use std::collections::BTreeMap;
+///
+/// let policy = SlaPolicy::from_toml("version = '1'\n[default]\nfirst_response_hours = 4").unwrap();
+/// let org: BTreeMap<String, Option<String>> =
+///     [("ayse".to_string(), Some("mehmet".to_string()))].into_iter().collect();
+/// let logs: Vec<ComplaintLog> = serde_json::from_str(r#"[
+///   {"id": "A", "events": [{"at": "2026-11-23T06:00:00Z", "kind": "received", "owner": "ayse"}]},
+///   {"id": "B", "events": [
+///     {"at": "2026-11-23T06:00:00Z", "kind": "received", "owner": "ayse"},
+///     {"at": "2026-11-23T07:00:00Z", "kind": "paused", "reason": "waiting_on_customer"}]}
+/// ]"#).unwrap();
+/// // Monday 13:00 Istanbul: A has used its 4 hours, B only 1 before pausing
+/// let told = escalations_from_logs(&logs, &org, &policy, &Calendar::turkey_2026_2027(),
+///                                  "2026-11-23T10:00:00Z".parse().unwrap()).unwrap();
+/// assert_eq!(told.len(), 1);
+/// assert_eq!((told[0].complaint_id.as_str(), told[0].clock), ("A", Clock::FirstResponse));
+/// assert_eq!(told[0].recipients, ["ayse", "mehmet"]);
+/// ```
+pub fn escalations_from_logs<H: Hierarchy>(
+    logs: &[ComplaintLog],
+    org: &H,
+    policy: &SlaPolicy,
+    calendar: &Calendar,
+    now: Timestamp,
+) -> Result<Vec<Notification>> {
+    let mut out = Vec::new();
+    for c in logs {
+        let state =
+            sla_state(&c.events, policy, calendar, now, &[]).map_err(|e| in_complaint(&c.id, e))?;
+        notify(&c.id, &state, org, policy, &mut out);
+    }
+    Ok(out)
+}
+
+/// The notifications for the running clocks of one complaint.
+fn notify<H: Hierarchy>(
+    id: &str,
+    state: &SlaState,
+    org: &H,
+    policy: &SlaPolicy,
+    out: &mut Vec<Notification>,
+) {
+    for clock in state.clocks() {
+        if clock.status != ClockStatus::Running {
+            continue;
+        }
+        let (Some(used_percent), Some(due_at)) = (clock.used_percent, clock.due_at) else {
+            continue;
+        };
+        let Some(step) = policy
+            .steps
+            .iter()
+            .rev()
+            .find(|s| used_percent >= f64::from(s.percent))
+        else {
+            continue;
+        };
+        let mut recipients = vec![state.owner.clone()];
+        let mut current = state.owner.as_str();
+        let mut chain_too_short = false;
+        for _ in 0..step.level {
+            match org.supervisor_of(current) {
+                // a cycle in the org chart must not loop forever
+                Some(s) if !recipients.iter().any(|r| r == s) => {
+                    recipients.push(s.to_owned());
+                    current = s;
+                }
+                _ => {
+                    chain_too_short = true;
+                    break;
+                }
+            }
+        }
+        out.push(Notification {
+            complaint_id: id.to_owned(),
+            clock: clock.clock,
+            threshold_percent: step.percent,
+            used_percent,
+            due_at,
+            recipients,
+            chain_too_short,
+            policy_version: policy.version.clone(),
+        });
+    }
 }
 
 #[cfg(test)]
