@@ -64,6 +64,7 @@ __all__ = [
     "default_policy_json",
     "drivers",
     "due_times_json",
+    "escalations_from_logs_json",
     "escalations_json",
     "grouped",
     "happiness",
@@ -85,6 +86,7 @@ __all__ = [
     "recency_weights",
     "report_json",
     "score_contact_json",
+    "sla_state_json",
     "summarize_contacts_json",
     "tracking_number",
 ]
