@@ -930,7 +930,9 @@ fn cross_validate(
     let folds = options.cv_folds as usize;
     let fold = stratified_folds(y, folds, options.seed);
     let n_labels = label_weights.len();
-    let prepared: Vec<(Vec<Sparse>, Vec<usize>, Vec<Sparse>, Vec<usize>, usize)> = (0..folds)
+    /// One fold: training vectors and labels, test vectors and labels, dimension.
+    type Fold = (Vec<Sparse>, Vec<usize>, Vec<Sparse>, Vec<usize>, usize);
+    let prepared: Vec<Fold> = (0..folds)
         .map(|f| {
             let train: Vec<usize> = (0..y.len()).filter(|&i| fold[i] != f).collect();
             let test: Vec<usize> = (0..y.len()).filter(|&i| fold[i] == f).collect();
