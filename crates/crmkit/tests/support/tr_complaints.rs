@@ -1324,7 +1324,16 @@ mod tests {
 
     #[test]
     fn held_out_split_shares_no_register_or_brand() {
-        let fold = |t: &str| t.to_lowercase().replace(['İ', 'ı'], "i");
+        // the words of a text, lowercased ("Eti'den" has the word "eti";
+        // Turkish capitals folded first, so "ETİKET" stays one word)
+        let words = |t: &str| -> Vec<String> {
+            t.replace(['İ', 'I', 'ı'], "i")
+                .to_lowercase()
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .map(str::to_owned)
+                .collect()
+        };
         let train = generate(1, 4, Phrasing::HeldOutTrain);
         let test = generate(2, 4, Phrasing::HeldOutTest);
         assert!(train.iter().all(|c| c.register < 2));
@@ -1332,12 +1341,12 @@ mod tests {
         for sector in SECTOR_DATA {
             for (i, brand) in sector.brands.iter().enumerate() {
                 let other = if i % 2 == 0 { &test } else { &train };
-                let b = fold(brand);
+                let b = words(brand);
                 assert!(
                     other
                         .iter()
                         .filter(|c| c.sector == sector.id)
-                        .all(|c| !fold(&c.text).contains(&b)),
+                        .all(|c| !words(&c.text).windows(b.len()).any(|w| w == b)),
                     "{brand}"
                 );
             }
