@@ -9,6 +9,15 @@
 //! in LIBLINEAR) scores the text; a softmax over the scores, with a
 //! temperature fitted on the training data, gives probabilities.
 //!
+//! Three training options serve text that the defaults fit less well, such
+//! as Turkish complaints: [`TrainOptions::stem`] adds Snowball word stems
+//! (`rust-stemmers`) as a third feature block, so the many suffixed forms of
+//! one Turkish word share a feature; [`TrainOptions::class_weight`] weighs
+//! rare categories up ([`ClassWeight::Balanced`]); and
+//! [`TrainOptions::cv_folds`] chooses `c` by stratified cross-validation,
+//! reported by [`Classifier::report`]. With the defaults the model is the
+//! one of model version 2.
+//!
 //! Temperature scaling calibrates confidence on text like the training
 //! data but says nothing about text unlike it: a text in another language or
 //! domain can still get a probability near 1. So the model also measures how
