@@ -93,7 +93,7 @@ fn main() {
                 let mut per_sector = Vec::new();
                 for sector in SECTORS {
                     let labels = categories(sector);
-                    let train = training_set(train_all, sector, &labels, imbalanced);
+                    let train = tr_eval::training_set(train_all, sector, &labels, imbalanced);
                     let test: Vec<&Complaint> =
                         test_all.iter().filter(|c| c.sector == sector).collect();
                     let texts: Vec<&str> = train.iter().map(|c| c.text.as_str()).collect();
@@ -159,27 +159,4 @@ fn main() {
             r["train_s"].as_f64().unwrap_or(0.0)
         );
     }
-}
-
-/// A sector's training texts; imbalanced: category i keeps (2/3)^i of them.
-fn training_set<'a>(
-    all: &'a [Complaint],
-    sector: &str,
-    labels: &[&str],
-    imbalanced: bool,
-) -> Vec<&'a Complaint> {
-    let mut out = Vec::new();
-    for (i, label) in labels.iter().enumerate() {
-        let of: Vec<&Complaint> = all
-            .iter()
-            .filter(|c| c.sector == sector && c.category == *label)
-            .collect();
-        let keep = if imbalanced {
-            ((of.len() as f64) * (2.0f64 / 3.0).powi(i as i32)).ceil() as usize
-        } else {
-            of.len()
-        };
-        out.extend(of.into_iter().take(keep.max(2)));
-    }
-    out
 }
