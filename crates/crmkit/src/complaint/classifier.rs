@@ -60,7 +60,7 @@ pub struct TrainOptions {
     pub epochs: usize,
     /// Hash buckets, as a power of two. Default 20.
     pub hash_bits: u32,
-    /// Character n-grams seen in fewer documents are dropped. Default 2.
+    /// Character n-grams and stems seen in fewer documents are dropped. Default 2.
     pub min_char_df: u32,
     /// Below this top probability, `predict` abstains. Default 0.0 (never).
     pub abstain_below: f64,
@@ -442,7 +442,7 @@ impl Classifier {
             .map(|t| bucket_counts(t.as_ref(), options.hash_bits, options.stem))
             .collect();
         let (c, cv_scores) = if options.cv_folds >= 2 {
-            let scores = cross_validate(&counts, &y, &label_weights, options)?;
+            let scores = cross_validate(&counts, &y, &label_weights, options);
             // the best mean accuracy; the smaller c on a tie
             let mut best = scores[0];
             for &(c, acc) in &scores[1..] {
@@ -934,7 +934,7 @@ fn cross_validate(
     y: &[usize],
     label_weights: &[f64],
     options: &TrainOptions,
-) -> Result<Vec<(f64, f64)>> {
+) -> Vec<(f64, f64)> {
     use rayon::prelude::*;
     let folds = options.cv_folds as usize;
     let fold = stratified_folds(y, folds, options.seed);
@@ -978,7 +978,7 @@ fn cross_validate(
             (g, right, xte.len())
         })
         .collect();
-    Ok(options
+    options
         .c_grid
         .iter()
         .enumerate()
@@ -989,7 +989,7 @@ fn cross_validate(
                 .fold((0, 0), |a, r| (a.0 + r.1, a.1 + r.2));
             (c, right as f64 / total.max(1) as f64)
         })
-        .collect())
+        .collect()
 }
 
 /// The score of each label: weights · features + bias.
