@@ -508,9 +508,13 @@ crmkit_status crmkit_classifier_load(const uint8_t *bytes, size_t len, crmkit_cl
 // Trains a classifier from labelled complaints given as JSON (`len` bytes):
 // `{"texts": [...], "labels": [...], "options": {"c": 1.0, "epochs": 12,
 // "hash_bits": 20, "min_char_df": 2, "abstain_below": 0.0, "min_known": 0.0,
-// "seed": 0}}`
-// (`options` and each of its fields optional) into `*out`. Unusable data
-// (misaligned, one label only, nothing to learn from) gives
+// "stem": "none", "class_weight": "none", "cv_folds": 0,
+// "c_grid": [0.1, 0.3, 1.0, 3.0, 10.0], "seed": 0}}`
+// (`options` and each of its fields optional; `stem`: "none", "turkish" or
+// "english"; `class_weight`: "none", "balanced" or an object of label
+// weights; `cv_folds` from 2 chooses `c` from `c_grid` by cross-validation)
+// into `*out`. Unusable data (misaligned, one label only, nothing to learn
+// from, a class weight for an unknown label) gives
 // `CRMKIT_COMPLAINT_INVALID_TRAINING_DATA`.
 //
 // # Safety

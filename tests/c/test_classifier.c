@@ -46,6 +46,25 @@ int main(void) {
     CHECK(none == NULL);
     const char *junk = "{\"texts\": 1}";
     CHECK(crmkit_classifier_train((const uint8_t *)junk, strlen(junk), &none) == CRMKIT_INVALID_ARGUMENT);
+
+    /* Turkish stems, balanced class weights, c chosen by cross-validation */
+    const char *tr =
+        "{\"texts\": [\"kargom gelmedi\", \"kargolar\xC4\xB1m gecikti\", \"kargoyu bekliyorum\","
+        " \"iade istiyorum\", \"iademi yap\xC4\xB1n\"],"
+        " \"labels\": [\"late_delivery\", \"late_delivery\", \"late_delivery\", \"refund\", \"refund\"],"
+        " \"options\": {\"stem\": \"turkish\", \"class_weight\": \"balanced\", \"cv_folds\": 2,"
+        " \"c_grid\": [0.1, 1.0]}}";
+    crmkit_classifier *stemmed = NULL;
+    CHECK(crmkit_classifier_train((const uint8_t *)tr, strlen(tr), &stemmed) == CRMKIT_OK);
+    const char *cargo = "KARGOLARIMI BEKL\xC4\xB0YORUM";
+    CHECK(crmkit_classifier_predict(stemmed, (const uint8_t *)cargo, strlen(cargo), (uint8_t *)buf, sizeof buf, &n) == CRMKIT_OK);
+    CHECK(strstr(buf, "\"label\":\"late_delivery\"") != NULL);
+    crmkit_classifier_free(stemmed);
+    const char *unknown = "{\"texts\": [\"a\", \"b\"], \"labels\": [\"x\", \"y\"], \"options\": {\"class_weight\": {\"z\": 2.0}}}";
+    CHECK(crmkit_classifier_train((const uint8_t *)unknown, strlen(unknown), &none) == CRMKIT_COMPLAINT_INVALID_TRAINING_DATA);
+    const char *stem = "{\"texts\": [\"a\", \"b\"], \"labels\": [\"x\", \"y\"], \"options\": {\"stem\": \"klingon\"}}";
+    CHECK(crmkit_classifier_train((const uint8_t *)stem, strlen(stem), &none) == CRMKIT_INVALID_ARGUMENT);
+    CHECK(none == NULL);
     CHECK(crmkit_classifier_predict(NULL, (const uint8_t *)text, strlen(text), (uint8_t *)buf, sizeof buf, &n) == CRMKIT_NULL_ARGUMENT);
 
     free(bytes);

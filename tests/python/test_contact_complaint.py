@@ -206,3 +206,36 @@ def test_category_rules():
     assert info.value.code == "complaint_invalid_rule_set"
     with pytest.raises(crmkit.InputError):
         complaint.CategoryRules.from_str("", format="yaml")
+
+
+def test_classifier_turkish_stems_class_weights_and_cv(tmp_path):
+    texts = ["kargom gelmedi", "kargolarım hâlâ gelmedi", "siparişim teslim edilmedi",
+             "teslimat gecikti", "kargoyu bekliyorum", "kargom nerede", "iade istiyorum",
+             "param iade edilmedi", "iademi yapmadınız"]
+    labels = ["delivery"] * 6 + ["refund"] * 3
+    m = complaint.Classifier.train(texts, labels, stem="turkish", class_weight="balanced",
+                                   cv_folds=3, c_grid=[0.1, 1.0])
+    assert m.predict(["KARGOLARIMI BEKLİYORUM", "iadelerimi istiyorum"]) == ["delivery", "refund"]
+    assert any(f.startswith("~") for f, _ in m.explain("kargolarımı bekliyorum")["features"])
+    r = m.report
+    assert r["stem"] == "turkish" and [c for c, _ in r["cv_scores"]] == [0.1, 1.0]
+    assert r["c"] in (0.1, 1.0) and all(0.0 <= acc <= 1.0 for _, acc in r["cv_scores"])
+    path = tmp_path / "model.bin"
+    m.save(str(path))
+    back = complaint.Classifier.load(str(path))
+    assert back.report == r
+    assert back.predict_proba(["kargo"]) == m.predict_proba(["kargo"])
+    # explicit weights with the labels' own keys; weights of 1 are no weighting
+    ones = complaint.Classifier.train(texts, labels, class_weight={"delivery": 1.0, "refund": 1.0})
+    plain = complaint.Classifier.train(texts, labels)
+    assert ones.predict_proba(texts) == plain.predict_proba(texts)
+    assert plain.report["c"] == 1.0 and plain.report["cv_scores"] == []
+    heavy = complaint.Classifier.train(texts, labels, class_weight={"refund": 5.0})
+    p = lambda m: m.predict_proba(["kargo iade"])[0]["refund"]
+    assert p(heavy) > p(plain)
+    numeric = complaint.Classifier.train(texts, [1] * 6 + [2] * 3, class_weight={2: 3.0})
+    assert numeric.labels == ["1", "2"]
+    for bad in [dict(stem="klingon"), dict(class_weight="heavy"), dict(class_weight={"x": 2.0}),
+                dict(class_weight={"refund": -1.0}), dict(cv_folds=1), dict(cv_folds=2, c_grid=[])]:
+        with pytest.raises(crmkit.CrmkitError):
+            complaint.Classifier.train(texts, labels, **bad)

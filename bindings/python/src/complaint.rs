@@ -60,31 +60,40 @@ pub struct PyClassifier {
     inner: std::sync::Arc<crmkit::complaint::classifier::Classifier>,
 }
 
-fn train_options(
-    c: f64,
-    epochs: usize,
-    hash_bits: u32,
-    min_char_df: u32,
-    abstain_below: f64,
-    min_known: f64,
-    seed: u64,
-) -> crmkit::complaint::classifier::TrainOptions {
-    crmkit::complaint::classifier::TrainOptions {
-        c,
-        epochs,
-        hash_bits,
-        min_char_df,
-        abstain_below,
-        min_known,
-        seed,
+/// The `class_weight` argument: None or "none", "balanced", or a dict of
+/// label -> weight.
+fn class_weight(
+    value: Option<&Bound<'_, PyAny>>,
+) -> crmkit::Result<crmkit::complaint::classifier::ClassWeight> {
+    use crmkit::complaint::classifier::ClassWeight;
+    let expected = "None, \"none\", \"balanced\" or a dict of label -> weight";
+    let Some(value) = value else {
+        return Ok(ClassWeight::None);
+    };
+    if value.is_none() {
+        return Ok(ClassWeight::None);
     }
+    if let Ok(name) = value.extract::<String>() {
+        return match name.as_str() {
+            "none" => Ok(ClassWeight::None),
+            "balanced" => Ok(ClassWeight::Balanced),
+            _ => Err(crmkit::Error::invalid_argument(
+                "class_weight",
+                format!("{expected}, got {name:?}"),
+            )),
+        };
+    }
+    value
+        .extract::<std::collections::BTreeMap<String, f64>>()
+        .map(ClassWeight::Explicit)
+        .map_err(|_| crmkit::Error::invalid_argument("class_weight", expected))
 }
 
 #[pymethods]
 impl PyClassifier {
     /// Trains on texts and labels (sequences of str), with the GIL released.
     #[staticmethod]
-    #[pyo3(signature = (texts, labels, c=1.0, epochs=12, hash_bits=20, min_char_df=2, abstain_below=0.0, min_known=0.0, seed=0))]
+    #[pyo3(signature = (texts, labels, c=1.0, epochs=12, hash_bits=20, min_char_df=2, abstain_below=0.0, min_known=0.0, stem=None, class_weight=None, cv_folds=0, c_grid=None, seed=0))]
     #[allow(clippy::too_many_arguments)]
     fn train(
         py: Python<'_>,
@@ -96,6 +105,10 @@ impl PyClassifier {
         min_char_df: u32,
         abstain_below: f64,
         min_known: f64,
+        stem: Option<&str>,
+        class_weight: Option<&Bound<'_, PyAny>>,
+        cv_folds: u32,
+        c_grid: Option<Vec<f64>>,
         seed: u64,
     ) -> PyResult<PyClassifier> {
         guard(py, || {
@@ -114,15 +127,34 @@ impl PyClassifier {
                     crmkit::Error::invalid_argument("epochs", "at least 1, got 0"),
                 ));
             }
-            let o = train_options(
+            use crmkit::complaint::classifier::{Stemmer, TrainOptions};
+            let stem = match stem {
+                None => Stemmer::None,
+                Some(name) => Stemmer::from_name(name).ok_or_else(|| {
+                    to_py(
+                        py,
+                        crmkit::Error::invalid_argument(
+                            "stem",
+                            format!("\"none\", \"turkish\" or \"english\", got {name:?}"),
+                        ),
+                    )
+                })?,
+            };
+            let class_weight = self::class_weight(class_weight).map_err(|e| to_py(py, e))?;
+            let defaults = TrainOptions::default();
+            let o = TrainOptions {
                 c,
                 epochs,
                 hash_bits,
                 min_char_df,
                 abstain_below,
                 min_known,
+                stem,
+                class_weight,
+                cv_folds,
+                c_grid: c_grid.unwrap_or(defaults.c_grid),
                 seed,
-            );
+            };
             let model = py
                 .detach(|| crmkit::complaint::classifier::Classifier::train(&texts, &labels, &o))
                 .map_err(|e| to_py(py, e))?;
@@ -162,6 +194,12 @@ impl PyClassifier {
     #[getter]
     fn labels(&self) -> Vec<String> {
         self.inner.labels().to_vec()
+    }
+
+    /// How the model was trained, as JSON: version, c (chosen by
+    /// cross-validation when asked), cv_scores, stem, labels.
+    fn report_json(&self) -> String {
+        serde_json::to_string(&self.inner.report()).unwrap_or_default()
     }
 
     /// The model file's bytes.

@@ -1,19 +1,54 @@
 //! Trains the complaint classifier on Banking77's train split and reports
 //! accuracy, macro-F1 and training time on its test split.
 //!
-//! Run: `cargo run --release -p crmkit --example banking77 [PATH] [--json]`
-//! (PATH defaults to ../shared/data/complaints/banking77.jsonl).
+//! Run: `cargo run --release -p crmkit --example banking77 [PATH] [--json]
+//! [--stem english] [--class-weight balanced] [--cv-folds K] [--c C]`
+//! (PATH defaults to ../shared/data/complaints/banking77.jsonl; the options
+//! are those of `TrainOptions`, default when left out).
 
-use crmkit::complaint::classifier::{Classifier, TrainOptions};
+use crmkit::complaint::classifier::{ClassWeight, Classifier, Stemmer, TrainOptions};
 use std::collections::BTreeMap;
 use std::time::Instant;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let json = args.iter().any(|a| a == "--json");
+    let value = |name: &str| -> Option<&str> {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .map(String::as_str)
+    };
+    let usage = |m: &str| -> ! {
+        eprintln!("{m}");
+        std::process::exit(2)
+    };
+    let mut options = TrainOptions::default();
+    if let Some(s) = value("--stem") {
+        options.stem = Stemmer::from_name(s)
+            .unwrap_or_else(|| usage("--stem: expected none, turkish or english"));
+    }
+    match value("--class-weight") {
+        None | Some("none") => {}
+        Some("balanced") => options.class_weight = ClassWeight::Balanced,
+        Some(_) => usage("--class-weight: expected none or balanced"),
+    }
+    if let Some(k) = value("--cv-folds") {
+        options.cv_folds = k
+            .parse()
+            .unwrap_or_else(|_| usage("--cv-folds: expected a whole number"));
+    }
+    if let Some(c) = value("--c") {
+        options.c = c
+            .parse()
+            .unwrap_or_else(|_| usage("--c: expected a number"));
+    }
+    let flags = ["--stem", "--class-weight", "--cv-folds", "--c"];
     let path = args
         .iter()
-        .find(|a| !a.starts_with("--"))
+        .enumerate()
+        .find(|(i, a)| !a.starts_with("--") && (*i == 0 || !flags.contains(&args[i - 1].as_str())))
+        .map(|(_, a)| a)
         .cloned()
         .unwrap_or_else(|| "../shared/data/complaints/banking77.jsonl".into());
     let text = match std::fs::read_to_string(&path) {
@@ -40,7 +75,7 @@ fn main() {
         }
     }
     let start = Instant::now();
-    let model = Classifier::train(&train_x, &train_y, &TrainOptions::default()).expect("training");
+    let model = Classifier::train(&train_x, &train_y, &options).expect("training");
     let train_s = start.elapsed().as_secs_f64();
     let start = Instant::now();
     let predictions: Vec<_> = test_x.iter().map(|t| model.predict(t)).collect();
@@ -109,7 +144,7 @@ fn main() {
         println!(
             "{}",
             serde_json::json!({"model": "crmkit hashed word1-2 + char_wb2-5 tf-idf, linear SVM", "n_train": train_x.len(), "n_test": test_x.len(),
-                "acc": accuracy, "macro_f1": macro_f1, "fit_s": train_s, "predict_docs_per_s": test_x.len() as f64 / predict_s, "abstention": abstention})
+                "options": options, "report": model.report(), "acc": accuracy, "macro_f1": macro_f1, "fit_s": train_s, "predict_docs_per_s": test_x.len() as f64 / predict_s, "abstention": abstention})
         );
     } else {
         println!(
@@ -121,6 +156,15 @@ fn main() {
         println!(
             "accuracy {accuracy:.4}, macro-F1 {macro_f1:.4}, training {train_s:.1} s, prediction {:.0} texts/s",
             test_x.len() as f64 / predict_s
+        );
+        let report = model.report();
+        println!(
+            "options: stem {}, class_weight {:?}, cv_folds {}; c {:?}, cross-validated {:?}",
+            options.stem.as_str(),
+            options.class_weight,
+            options.cv_folds,
+            report.c,
+            report.cv_scores
         );
         for a in &abstention {
             println!("{a}");

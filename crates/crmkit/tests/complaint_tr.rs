@@ -127,3 +127,32 @@ fn held_out_seed_accuracy() {
         );
     }
 }
+
+#[test]
+fn stems_and_class_weights_help_on_the_held_out_split() {
+    use crmkit::complaint::classifier::{ClassWeight, Stemmer, TrainOptions};
+    let per_category = if cfg!(debug_assertions) { 60 } else { 120 };
+    let train = generate(1, per_category, Phrasing::HeldOutTrain);
+    let test = generate(2, per_category, Phrasing::HeldOutTest);
+    let default = TrainOptions::default();
+    let stem = TrainOptions {
+        stem: Stemmer::Turkish,
+        ..TrainOptions::default()
+    };
+    let weighted = TrainOptions {
+        class_weight: ClassWeight::Balanced,
+        ..TrainOptions::default()
+    };
+    let plain = tr_eval::mean_accuracy(&train, &test, false, &default);
+    let stemmed = tr_eval::mean_accuracy(&train, &test, false, &stem);
+    let plain_skewed = tr_eval::mean_accuracy(&train, &test, true, &default);
+    let weighted_skewed = tr_eval::mean_accuracy(&train, &test, true, &weighted);
+    eprintln!(
+        "held out: default {plain:.3}, stems {stemmed:.3}; imbalanced: default {plain_skewed:.3}, balanced weights {weighted_skewed:.3}"
+    );
+    assert!(stemmed > plain + 0.005, "{stemmed:.3} vs {plain:.3}");
+    assert!(
+        weighted_skewed > plain_skewed + 0.01,
+        "{weighted_skewed:.3} vs {plain_skewed:.3}"
+    );
+}

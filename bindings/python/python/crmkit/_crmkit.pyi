@@ -1,6 +1,6 @@
 """Stubs of the compiled module ``crmkit._crmkit``."""
 
-from typing import Any, Optional, Sequence, final
+from typing import Any, Mapping, Optional, Sequence, Union, final
 
 import numpy as np
 import numpy.typing as npt
@@ -292,6 +292,10 @@ class Classifier:
         min_char_df: int = 2,
         abstain_below: float = 0.0,
         min_known: float = 0.0,
+        stem: Optional[str] = None,
+        class_weight: Union[None, str, Mapping[str, float]] = None,
+        cv_folds: int = 0,
+        c_grid: Optional[Sequence[float]] = None,
         seed: int = 0,
     ) -> Classifier: ...
     def predict(self, texts: Sequence[str]) -> list[Optional[str]]: ...
@@ -299,6 +303,7 @@ class Classifier:
     def explain(self, text: str) -> tuple[Optional[str], list[tuple[str, float]], list[tuple[str, float]]]: ...
     @property
     def labels(self) -> list[str]: ...
+    def report_json(self) -> str: ...
     def to_bytes(self) -> bytes: ...
     @staticmethod
     def from_bytes(data: bytes) -> Classifier: ...

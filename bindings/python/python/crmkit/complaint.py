@@ -145,9 +145,39 @@ class Classifier:
         Options: ``c`` (1.0), ``epochs`` (12), ``hash_bits`` (20),
         ``min_char_df`` (2), ``abstain_below`` (0.0, a probability from 0
         to 1), ``min_known`` (0.0, the least share of the text's words seen
-        in training; below it the model abstains), ``seed`` (0). A missing text or label (``None``, NaN) is an
-        error naming its row."""
+        in training; below it the model abstains), ``stem`` (None; "turkish"
+        or "english" adds word stems as features, for Turkish suffixes),
+        ``class_weight`` (None; "balanced" weighs labels by
+        n_samples / (n_labels * count), or a dict label -> weight),
+        ``cv_folds`` (0; from 2, ``c`` is chosen from ``c_grid`` by
+        stratified cross-validation, see :attr:`report`), ``c_grid``
+        ([0.1, 0.3, 1, 3, 10]), ``seed`` (0). A missing text or label
+        (``None``, NaN) is an error naming its row.
+
+        >>> m = Classifier.train(["kargom gelmedi", "kargolarım gecikti", "iade istiyorum", "iademi yapın"],
+        ...                      ["delivery", "delivery", "refund", "refund"],
+        ...                      stem="turkish", class_weight="balanced", cv_folds=2)
+        >>> m.predict(["KARGOMU BEKLİYORUM"])
+        ['delivery']
+        >>> m.report["c"] in (0.1, 0.3, 1.0, 3.0, 10.0)
+        True
+        """
+        weights = options.get("class_weight")
+        if isinstance(weights, Mapping):
+            # keys as the labels are taken: numbers as their text
+            keys = _texts(list(weights.keys()), "class_weight", any_scalar=True)
+            options["class_weight"] = dict(zip(keys, weights.values()))
         return cls(_crmkit.Classifier.train(_texts(texts, "texts"), _texts(labels, "labels", any_scalar=True), **options))
+
+    @property
+    def report(self) -> dict:
+        """How the model was trained: ``c`` (chosen by cross-validation
+        when ``cv_folds`` asked; None for model files of older versions),
+        ``cv_scores`` (a list of (c, mean accuracy) per value tried),
+        ``stem``, ``labels`` and the model file ``version``."""
+        r = json.loads(self._inner.report_json())
+        r["cv_scores"] = [tuple(x) for x in r["cv_scores"]]
+        return r
 
     def predict(self, texts: Iterable[str]) -> list:
         """One label per text; ``None`` where the model abstains."""

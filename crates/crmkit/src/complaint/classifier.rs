@@ -9,6 +9,15 @@
 //! in LIBLINEAR) scores the text; a softmax over the scores, with a
 //! temperature fitted on the training data, gives probabilities.
 //!
+//! Three training options serve text that the defaults fit less well, such
+//! as Turkish complaints: [`TrainOptions::stem`] adds Snowball word stems
+//! (`rust-stemmers`) as a third feature block, so the many suffixed forms of
+//! one Turkish word share a feature; [`TrainOptions::class_weight`] weighs
+//! rare categories up ([`ClassWeight::Balanced`]); and
+//! [`TrainOptions::cv_folds`] chooses `c` by stratified cross-validation,
+//! reported by [`Classifier::report`]. With the defaults the model is the
+//! one of model version 2.
+//!
 //! Temperature scaling calibrates confidence on text like the training
 //! data but says nothing about text unlike it: a text in another language or
 //! domain can still get a probability near 1. So the model also measures how
@@ -38,23 +47,40 @@ use crate::error::Result;
 use std::collections::HashMap;
 
 /// Training options.
+///
+/// Options a JSON caller leaves out take their defaults; the defaults give
+/// the model of earlier releases (no stems, unweighted classes, fixed `c`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
 pub struct TrainOptions {
-    /// Inverse regularization strength of the SVMs (LinearSVC's `C`). Default 1.
+    /// Inverse regularization strength of the SVMs (LinearSVC's `C`). Default
+    /// 1; ignored when `cv_folds` chooses it from `c_grid`.
     pub c: f64,
     /// Passes of dual coordinate descent. Default 12.
     pub epochs: usize,
     /// Hash buckets, as a power of two. Default 20.
     pub hash_bits: u32,
-    /// Character n-grams seen in fewer documents are dropped. Default 2.
+    /// Character n-grams and stems seen in fewer documents are dropped. Default 2.
     pub min_char_df: u32,
     /// Below this top probability, `predict` abstains. Default 0.0 (never).
     pub abstain_below: f64,
     /// Below this share of the text's words seen in training, `predict`
     /// abstains (out of domain). Default 0.0 (never).
     pub min_known: f64,
-    /// Seed of the example order.
+    /// Word stems added as a third feature block beside words and character
+    /// n-grams. Default [`Stemmer::None`]; [`Stemmer::Turkish`] for Turkish
+    /// text, whose suffixes make one word many.
+    pub stem: Stemmer,
+    /// How much each label weighs in training. Default
+    /// [`ClassWeight::None`] (every example the same).
+    pub class_weight: ClassWeight,
+    /// When 2 or more, `c` is chosen from `c_grid` by stratified `cv_folds`-fold
+    /// cross-validation (mean accuracy; the smaller `c` on a tie) before the
+    /// final model is trained on everything. Default 0 (off).
+    pub cv_folds: u32,
+    /// The values of `c` that cross-validation tries. Default 0.1, 0.3, 1, 3, 10.
+    pub c_grid: Vec<f64>,
+    /// Seed of the example order and of the cross-validation folds.
     pub seed: u64,
 }
 
@@ -67,7 +93,102 @@ impl Default for TrainOptions {
             min_char_df: 2,
             abstain_below: 0.0,
             min_known: 0.0,
+            stem: Stemmer::None,
+            class_weight: ClassWeight::None,
+            cv_folds: 0,
+            c_grid: vec![0.1, 0.3, 1.0, 3.0, 10.0],
             seed: 0,
+        }
+    }
+}
+
+/// Word stems as features (Snowball stemmers of the `rust-stemmers` crate).
+///
+/// Stems are taken from the text lowercased with Turkish casing rules
+/// (`I` → `ı`, `İ` → `i`), then folded to ASCII like the other features, so
+/// `KARGOMU`, `kargom` and `kargoyu` share the stem `kargo`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stemmer {
+    /// No stems (the default).
+    #[default]
+    None,
+    /// Snowball Turkish.
+    Turkish,
+    /// Snowball English (Porter 2).
+    English,
+}
+
+impl Stemmer {
+    /// The option's name: `none`, `turkish` or `english`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stemmer::None => "none",
+            Stemmer::Turkish => "turkish",
+            Stemmer::English => "english",
+        }
+    }
+
+    /// The stemmer named `none`, `turkish` or `english`.
+    pub fn from_name(name: &str) -> Option<Stemmer> {
+        [Stemmer::None, Stemmer::Turkish, Stemmer::English]
+            .into_iter()
+            .find(|s| s.as_str() == name)
+    }
+
+    fn algorithm(self) -> Option<rust_stemmers::Algorithm> {
+        match self {
+            Stemmer::None => None,
+            Stemmer::Turkish => Some(rust_stemmers::Algorithm::Turkish),
+            Stemmer::English => Some(rust_stemmers::Algorithm::English),
+        }
+    }
+}
+
+/// How much each label's examples weigh in training.
+///
+/// In JSON: `"none"`, `"balanced"` or an object of label → weight. As in
+/// scikit-learn's `LinearSVC`, a weight multiplies `c` for the label's
+/// examples in that label's one-vs-rest SVM.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "ClassWeightRepr", into = "ClassWeightRepr")]
+pub enum ClassWeight {
+    /// Every label weighs 1 (the default).
+    #[default]
+    None,
+    /// `n_samples / (n_labels × count(label))`: rare labels weigh more.
+    Balanced,
+    /// Explicit weights (finite, > 0); a label left out weighs 1.
+    Explicit(std::collections::BTreeMap<String, f64>),
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+enum ClassWeightRepr {
+    Name(String),
+    Map(std::collections::BTreeMap<String, f64>),
+}
+
+impl TryFrom<ClassWeightRepr> for ClassWeight {
+    type Error = String;
+    fn try_from(r: ClassWeightRepr) -> std::result::Result<Self, String> {
+        match r {
+            ClassWeightRepr::Name(n) if n == "none" => Ok(ClassWeight::None),
+            ClassWeightRepr::Name(n) if n == "balanced" => Ok(ClassWeight::Balanced),
+            ClassWeightRepr::Name(n) => Err(format!(
+                "class_weight: expected \"none\", \"balanced\" or an object of label weights, got {n:?}"
+            )),
+            ClassWeightRepr::Map(m) => Ok(ClassWeight::Explicit(m)),
+        }
+    }
+}
+
+impl From<ClassWeight> for ClassWeightRepr {
+    fn from(w: ClassWeight) -> Self {
+        match w {
+            ClassWeight::None => ClassWeightRepr::Name("none".into()),
+            ClassWeight::Balanced => ClassWeightRepr::Name("balanced".into()),
+            ClassWeight::Explicit(m) => ClassWeightRepr::Map(m),
         }
     }
 }
@@ -102,10 +223,34 @@ pub struct Classifier {
     temperature: f64,
     abstain_below: f64,
     min_known: f64,
+    stem: Stemmer,
+    /// The `c` trained with; `None` for files of versions 1 and 2.
+    c: Option<f64>,
+    /// (c, mean accuracy) per value tried by cross-validation.
+    cv_scores: Vec<(f64, f64)>,
 }
 
-/// Version 2 adds `min_known`; version 1 files load with it at 0 (never).
-const MODEL_VERSION: u32 = 2;
+/// How a model was trained: what [`Classifier::report`] returns.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct TrainingReport {
+    /// The model file version.
+    pub version: u32,
+    /// The `c` of the SVMs (chosen by cross-validation when it ran); `None`
+    /// for model files written before version 3.
+    pub c: Option<f64>,
+    /// The mean cross-validated accuracy of each `c` tried, in grid order;
+    /// empty when `c` was given.
+    pub cv_scores: Vec<(f64, f64)>,
+    /// The stemmer of the stem features.
+    pub stem: Stemmer,
+    /// The labels.
+    pub labels: Vec<String>,
+}
+
+/// Version 2 adds `min_known` (version 1 files load with it at 0, never);
+/// version 3 adds `stem`, `c` and `cv_scores` (older files load without
+/// stems, `c` unknown).
+const MODEL_VERSION: u32 = 3;
 const MAGIC: &[u8; 8] = b"CRMKCLF1";
 
 /// FNV-1a: small, stable across platforms and releases (model files depend on it).
@@ -118,9 +263,11 @@ fn hash(kind: u8, s: &str) -> u64 {
     h
 }
 
-/// The features of a text: (block, n-gram text). Block 0 is words, 1 characters.
-fn grams(text: &str) -> Vec<(u8, String)> {
-    let folded = crate::text::fold_ascii(&crate::text::normalize(text));
+/// The features of a text: (block, n-gram text). Block 0 is words, 1
+/// characters, 2 word stems (only with a stemmer).
+fn grams(text: &str, stem: Stemmer) -> Vec<(u8, String)> {
+    let lower = crate::text::normalize(text);
+    let folded = crate::text::fold_ascii(&lower);
     let words: Vec<String> = crate::text::tokens(&folded)
         .map(|w| {
             w.chars()
@@ -144,14 +291,28 @@ fn grams(text: &str) -> Vec<(u8, String)> {
             }
         }
     }
+    if let Some(algorithm) = stem.algorithm() {
+        // stem the text with its letters (Turkish suffixes follow vowel
+        // harmony, which ASCII folding loses), then fold the stem
+        let stemmer = rust_stemmers::Stemmer::create(algorithm);
+        for w in crate::text::tokens(&lower) {
+            if w.chars().any(|c| c.is_numeric()) {
+                continue;
+            }
+            out.push((2, crate::text::fold_ascii(&stemmer.stem(w))));
+        }
+    }
     out
 }
 
+/// Blocks of features (words, characters, stems), each L2-normalized apart.
+const BLOCKS: u8 = 3;
+
 /// Sublinear TF per bucket for each block: (bucket, block, tf).
-fn bucket_counts(text: &str, bits: u32) -> Vec<(u32, u8, f32)> {
+fn bucket_counts(text: &str, bits: u32, stem: Stemmer) -> Vec<(u32, u8, f32)> {
     let mask = (1u64 << bits) - 1;
     let mut counts: HashMap<u32, (u8, u32)> = HashMap::new();
-    for (block, g) in grams(text) {
+    for (block, g) in grams(text, stem) {
         let b = (hash(block, &g) & mask) as u32;
         counts.entry(b).or_insert((block, 0)).1 += 1;
     }
@@ -179,7 +340,7 @@ impl Classifier {
                 columns.get(&b).map(|&c| (c, block, tf * idf[c as usize]))
             })
             .collect();
-        for block in 0..2u8 {
+        for block in 0..BLOCKS {
             let norm = v
                 .iter()
                 .filter(|x| x.1 == block)
@@ -198,7 +359,27 @@ impl Classifier {
 
     /// Trains on aligned texts and labels.
     ///
-    /// Errors: no texts, misaligned lengths, fewer than two labels.
+    /// Errors: no texts, misaligned lengths, fewer than two labels, an
+    /// option out of range, a class weight for a label not in the data.
+    ///
+    /// ```
+    /// use crmkit::complaint::classifier::{Classifier, ClassWeight, Stemmer, TrainOptions};
+    ///
+    /// let texts = ["kargom gelmedi", "kargom hâlâ gelmedi", "kargoyu bekliyorum",
+    ///              "iade istiyorum", "iademi yapın", "paramı iade edin"];
+    /// let labels = ["delivery", "delivery", "delivery", "refund", "refund", "refund"];
+    /// let options = TrainOptions {
+    ///     stem: Stemmer::Turkish,
+    ///     class_weight: ClassWeight::Balanced,
+    ///     cv_folds: 3,
+    ///     ..TrainOptions::default()
+    /// };
+    /// let model = Classifier::train(&texts, &labels, &options).unwrap();
+    /// assert_eq!(model.predict("KARGOMU BEKLİYORUM").label.as_deref(), Some("delivery"));
+    /// let report = model.report();
+    /// assert_eq!(report.cv_scores.len(), options.c_grid.len());
+    /// assert!(options.c_grid.contains(&report.c.unwrap()));
+    /// ```
     pub fn train<T: AsRef<str>, L: AsRef<str>>(
         texts: &[T],
         labels: &[L],
@@ -224,6 +405,22 @@ impl Classifier {
                 options.min_known
             )));
         }
+        if options.cv_folds == 1 || options.cv_folds as usize > texts.len() {
+            return Err(bad(format!(
+                "cv_folds must be 0 (off) or from 2 to the number of texts ({}), got {}",
+                texts.len(),
+                options.cv_folds
+            )));
+        }
+        if options.cv_folds >= 2
+            && (options.c_grid.is_empty()
+                || options.c_grid.iter().any(|c| !(c.is_finite() && *c > 0.0)))
+        {
+            return Err(bad(format!(
+                "c_grid must hold at least one c > 0, got {:?}",
+                options.c_grid
+            )));
+        }
         let mut label_names: Vec<String> = labels.iter().map(|l| l.as_ref().to_owned()).collect();
         label_names.sort();
         label_names.dedup();
@@ -238,94 +435,32 @@ impl Classifier {
                     .unwrap_or(0)
             })
             .collect();
+        let label_weights = class_weights(&options.class_weight, &label_names, &y)?;
 
-        // document frequencies decide the columns (char n-grams need min_char_df)
         let counts: Vec<Vec<(u32, u8, f32)>> = texts
             .iter()
-            .map(|t| bucket_counts(t.as_ref(), options.hash_bits))
+            .map(|t| bucket_counts(t.as_ref(), options.hash_bits, options.stem))
             .collect();
-        let mut df: HashMap<u32, (u8, u32)> = HashMap::new();
-        for doc in &counts {
-            for &(b, block, _) in doc {
-                df.entry(b).or_insert((block, 0)).1 += 1;
+        let (c, cv_scores) = if options.cv_folds >= 2 {
+            let scores = cross_validate(&counts, &y, &label_weights, options);
+            // the best mean accuracy; the smaller c on a tie
+            let mut best = scores[0];
+            for &(c, acc) in &scores[1..] {
+                if acc > best.1 || (acc == best.1 && c < best.0) {
+                    best = (c, acc);
+                }
             }
-        }
-        let mut kept: Vec<(u32, u32)> = df
-            .into_iter()
-            .filter(|(_, (block, d))| *block == 0 || *d >= options.min_char_df)
-            .map(|(b, (_, d))| (b, d))
-            .collect();
-        kept.sort_unstable();
-        let n_docs = texts.len() as f32;
-        let columns: HashMap<u32, u32> = kept
-            .iter()
-            .enumerate()
-            .map(|(i, (b, _))| (*b, i as u32))
-            .collect();
-        // smoothed IDF, as scikit-learn's TfidfVectorizer
-        let idf: Vec<f32> = kept
-            .iter()
-            .map(|(_, d)| ((1.0 + n_docs) / (1.0 + *d as f32)).ln() + 1.0)
-            .collect();
+            (best.0, scores)
+        } else {
+            (options.c, Vec::new())
+        };
+        let all: Vec<usize> = (0..texts.len()).collect();
+        let (columns, idf) = fit_columns(&counts, &all, options.min_char_df);
         let x: Vec<Sparse> = counts
             .iter()
             .map(|c| Self::vectorize_with(c, &columns, &idf))
             .collect();
-
-        // one-vs-rest L2-loss SVMs by dual coordinate descent; a constant
-        // feature 1 carries the bias
-        let dim = idf.len() + 1;
-        let n_labels = label_names.len();
-        let diag = 0.5 / options.c;
-        let q: Vec<f64> = x
-            .iter()
-            .map(|xi| {
-                xi.iter()
-                    .map(|(_, v)| f64::from(*v) * f64::from(*v))
-                    .sum::<f64>()
-                    + 1.0
-                    + diag
-            })
-            .collect();
-        let mut weights = vec![0f32; n_labels * dim];
-        let mut order: Vec<usize> = (0..x.len()).collect();
-        let mut rng = options.seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
-        for k in 0..n_labels {
-            let w = &mut weights[k * dim..(k + 1) * dim];
-            let mut wd = vec![0f64; dim];
-            let mut alpha = vec![0f64; x.len()];
-            for _ in 0..options.epochs {
-                // Fisher–Yates with xorshift: deterministic for the seed
-                for i in (1..order.len()).rev() {
-                    rng ^= rng << 13;
-                    rng ^= rng >> 7;
-                    rng ^= rng << 17;
-                    order.swap(i, (rng % (i as u64 + 1)) as usize);
-                }
-                for &i in &order {
-                    let yi = if y[i] == k { 1.0 } else { -1.0 };
-                    let dot: f64 = x[i]
-                        .iter()
-                        .map(|(c, v)| wd[*c as usize] * f64::from(*v))
-                        .sum::<f64>()
-                        + wd[dim - 1];
-                    let g = yi * dot - 1.0 + diag * alpha[i];
-                    let pg = if alpha[i] == 0.0 { g.min(0.0) } else { g };
-                    if pg.abs() > 1e-12 {
-                        let old = alpha[i];
-                        alpha[i] = (old - g / q[i]).max(0.0);
-                        let step = (alpha[i] - old) * yi;
-                        for (c, v) in &x[i] {
-                            wd[*c as usize] += step * f64::from(*v);
-                        }
-                        wd[dim - 1] += step;
-                    }
-                }
-            }
-            for (o, v) in w.iter_mut().zip(&wd) {
-                *o = *v as f32;
-            }
-        }
+        let weights = fit_svms(&x, &y, &label_weights, idf.len() + 1, c, options);
         let mut model = Classifier {
             version: MODEL_VERSION,
             labels: label_names,
@@ -336,6 +471,9 @@ impl Classifier {
             temperature: 1.0,
             abstain_below: options.abstain_below,
             min_known: options.min_known,
+            stem: options.stem,
+            c: Some(c),
+            cv_scores,
         };
         model.temperature = model.fit_temperature(&x, &y);
         Ok(model)
@@ -362,21 +500,12 @@ impl Classifier {
     }
 
     fn scores(&self, v: &Sparse) -> Vec<f64> {
-        let dim = self.idf.len() + 1;
-        (0..self.labels.len())
-            .map(|k| {
-                let w = &self.weights[k * dim..(k + 1) * dim];
-                v.iter()
-                    .map(|(c, x)| f64::from(w[*c as usize]) * f64::from(*x))
-                    .sum::<f64>()
-                    + f64::from(w[dim - 1])
-            })
-            .collect()
+        linear_scores(&self.weights, self.idf.len() + 1, self.labels.len(), v)
     }
 
     fn vectorize(&self, text: &str) -> Sparse {
         Self::vectorize_with(
-            &bucket_counts(text, self.hash_bits),
+            &bucket_counts(text, self.hash_bits, self.stem),
             &self.columns,
             &self.idf,
         )
@@ -404,7 +533,7 @@ impl Classifier {
         let mut features: Vec<(String, f64)> = Vec::new();
         let mut seen = std::collections::HashSet::new();
         let (mut words, mut known_words) = (0usize, 0usize);
-        for (block, g) in grams(text) {
+        for (block, g) in grams(text, self.stem) {
             let b = (hash(block, &g) & mask) as u32;
             if block == 0 && !g.contains(' ') {
                 words += 1;
@@ -414,7 +543,9 @@ impl Classifier {
                 && let Ok(i) = v.binary_search_by_key(&c, |x| x.0)
                 && seen.insert(c)
             {
-                features.push((g, f64::from(v[i].1) * f64::from(w[c as usize])));
+                // stems are shown with a leading `~`
+                let name = if block == 2 { format!("~{g}") } else { g };
+                features.push((name, f64::from(v[i].1) * f64::from(w[c as usize])));
             }
         }
         features.sort_by(|a, b| b.1.total_cmp(&a.1));
@@ -464,6 +595,23 @@ impl Classifier {
         self
     }
 
+    /// The stemmer of the stem features ([`Stemmer::None`] when there are none).
+    pub fn stem(&self) -> Stemmer {
+        self.stem
+    }
+
+    /// How the model was trained: the `c` used (chosen by cross-validation
+    /// when asked, with the score of every `c` tried), the stemmer, the labels.
+    pub fn report(&self) -> TrainingReport {
+        TrainingReport {
+            version: self.version,
+            c: self.c,
+            cv_scores: self.cv_scores.clone(),
+            stem: self.stem,
+            labels: self.labels.clone(),
+        }
+    }
+
     /// The model file: a magic header, a JSON header (version, labels,
     /// settings) and little-endian arrays (bucket/column pairs, IDF,
     /// weights).
@@ -477,6 +625,9 @@ impl Classifier {
             temperature: self.temperature,
             abstain_below: self.abstain_below,
             min_known: self.min_known,
+            stem: self.stem,
+            c: self.c,
+            cv_scores: self.cv_scores.clone(),
         };
         let json = serde_json::to_vec(&header).unwrap_or_default();
         let mut out = MAGIC.to_vec();
@@ -563,6 +714,8 @@ impl Classifier {
             && h.temperature.is_finite()
             && h.temperature > 0.0
             && (0.0..=1.0).contains(&h.min_known)
+            && h.c.is_none_or(|c| c.is_finite() && c > 0.0)
+            && (h.version >= 3 || h.stem == Stemmer::None)
             && r.is_empty();
         if !consistent {
             return Err(bad("inconsistent model header or trailing bytes"));
@@ -577,6 +730,9 @@ impl Classifier {
             temperature: h.temperature,
             abstain_below: h.abstain_below,
             min_known: h.min_known,
+            stem: h.stem,
+            c: h.c,
+            cv_scores: h.cv_scores,
         })
     }
 }
@@ -592,6 +748,272 @@ struct Header {
     abstain_below: f64,
     #[serde(default)]
     min_known: f64,
+    #[serde(default)]
+    stem: Stemmer,
+    #[serde(default)]
+    c: Option<f64>,
+    #[serde(default)]
+    cv_scores: Vec<(f64, f64)>,
+}
+
+/// The weight of each label (indexed like the sorted label names).
+fn class_weights(weight: &ClassWeight, labels: &[String], y: &[usize]) -> Result<Vec<f64>> {
+    let bad = |m: String| -> crate::Error { ComplaintError::InvalidTrainingData(m).into() };
+    Ok(match weight {
+        ClassWeight::None => vec![1.0; labels.len()],
+        ClassWeight::Balanced => {
+            let mut count = vec![0usize; labels.len()];
+            for &k in y {
+                count[k] += 1;
+            }
+            let (n, k) = (y.len() as f64, labels.len() as f64);
+            count.iter().map(|&c| n / (k * c as f64)).collect()
+        }
+        ClassWeight::Explicit(map) => {
+            for (label, w) in map {
+                if labels.binary_search(label).is_err() {
+                    return Err(bad(format!(
+                        "class_weight names label {label:?}, which no training example has"
+                    )));
+                }
+                if !(w.is_finite() && *w > 0.0) {
+                    return Err(bad(format!(
+                        "class_weight of label {label:?} must be a number > 0, got {w}"
+                    )));
+                }
+            }
+            labels
+                .iter()
+                .map(|l| map.get(l).copied().unwrap_or(1.0))
+                .collect()
+        }
+    })
+}
+
+/// Columns (hash buckets kept) and smoothed IDF from the documents `docs`:
+/// words always, characters and stems seen in at least `min_char_df` of them.
+fn fit_columns(
+    counts: &[Vec<(u32, u8, f32)>],
+    docs: &[usize],
+    min_char_df: u32,
+) -> (HashMap<u32, u32>, Vec<f32>) {
+    let mut df: HashMap<u32, (u8, u32)> = HashMap::new();
+    for &i in docs {
+        for &(b, block, _) in &counts[i] {
+            df.entry(b).or_insert((block, 0)).1 += 1;
+        }
+    }
+    let mut kept: Vec<(u32, u32)> = df
+        .into_iter()
+        .filter(|(_, (block, d))| *block == 0 || *d >= min_char_df)
+        .map(|(b, (_, d))| (b, d))
+        .collect();
+    kept.sort_unstable();
+    let n_docs = docs.len() as f32;
+    let columns: HashMap<u32, u32> = kept
+        .iter()
+        .enumerate()
+        .map(|(i, (b, _))| (*b, i as u32))
+        .collect();
+    // smoothed IDF, as scikit-learn's TfidfVectorizer
+    let idf: Vec<f32> = kept
+        .iter()
+        .map(|(_, d)| ((1.0 + n_docs) / (1.0 + *d as f32)).ln() + 1.0)
+        .collect();
+    (columns, idf)
+}
+
+/// One-vs-rest L2-loss SVMs by dual coordinate descent (as LIBLINEAR); a
+/// constant feature 1 carries the bias. In label k's SVM its own examples
+/// have cost `c × label_weights[k]`, the others `c`. Returns `n_labels` rows
+/// of `dim` weights.
+fn fit_svms(
+    x: &[Sparse],
+    y: &[usize],
+    label_weights: &[f64],
+    dim: usize,
+    c: f64,
+    options: &TrainOptions,
+) -> Vec<f32> {
+    let n_labels = label_weights.len();
+    let sq: Vec<f64> = x
+        .iter()
+        .map(|xi| {
+            xi.iter()
+                .map(|(_, v)| f64::from(*v) * f64::from(*v))
+                .sum::<f64>()
+                + 1.0
+        })
+        .collect();
+    let mut weights = vec![0f32; n_labels * dim];
+    let mut order: Vec<usize> = (0..x.len()).collect();
+    let mut rng = options.seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+    for k in 0..n_labels {
+        let diag_pos = 0.5 / (c * label_weights[k]);
+        let diag_neg = 0.5 / c;
+        let w = &mut weights[k * dim..(k + 1) * dim];
+        let mut wd = vec![0f64; dim];
+        let mut alpha = vec![0f64; x.len()];
+        for _ in 0..options.epochs {
+            // Fisher–Yates with xorshift: deterministic for the seed
+            for i in (1..order.len()).rev() {
+                rng ^= rng << 13;
+                rng ^= rng >> 7;
+                rng ^= rng << 17;
+                order.swap(i, (rng % (i as u64 + 1)) as usize);
+            }
+            for &i in &order {
+                let (yi, diag) = if y[i] == k {
+                    (1.0, diag_pos)
+                } else {
+                    (-1.0, diag_neg)
+                };
+                let dot: f64 = x[i]
+                    .iter()
+                    .map(|(c, v)| wd[*c as usize] * f64::from(*v))
+                    .sum::<f64>()
+                    + wd[dim - 1];
+                let g = yi * dot - 1.0 + diag * alpha[i];
+                let pg = if alpha[i] == 0.0 { g.min(0.0) } else { g };
+                if pg.abs() > 1e-12 {
+                    let old = alpha[i];
+                    alpha[i] = (old - g / (sq[i] + diag)).max(0.0);
+                    let step = (alpha[i] - old) * yi;
+                    for (c, v) in &x[i] {
+                        wd[*c as usize] += step * f64::from(*v);
+                    }
+                    wd[dim - 1] += step;
+                }
+            }
+        }
+        for (o, v) in w.iter_mut().zip(&wd) {
+            *o = *v as f32;
+        }
+    }
+    weights
+}
+
+/// Stratified folds: each label's examples shuffled by the seed and dealt
+/// round-robin, so every fold holds about the same share of every label.
+fn stratified_folds(y: &[usize], folds: usize, seed: u64) -> Vec<usize> {
+    let n_labels = y.iter().max().map_or(0, |m| m + 1);
+    let mut fold = vec![0usize; y.len()];
+    let mut rng = SplitMix(seed ^ 0x6a09_e667_f3bc_c909);
+    // one running position across labels, so small labels do not all start at fold 0
+    let mut next = 0usize;
+    for k in 0..n_labels {
+        let mut members: Vec<usize> = (0..y.len()).filter(|&i| y[i] == k).collect();
+        for i in (1..members.len()).rev() {
+            members.swap(i, (rng.next() % (i as u64 + 1)) as usize);
+        }
+        for i in members {
+            fold[i] = next % folds;
+            next += 1;
+        }
+    }
+    fold
+}
+
+/// SplitMix64, for the fold shuffle.
+struct SplitMix(u64);
+
+impl SplitMix {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+}
+
+/// The mean accuracy over stratified folds of each `c` of the grid, in grid
+/// order. Columns and IDF come from each fold's training part only.
+fn cross_validate(
+    counts: &[Vec<(u32, u8, f32)>],
+    y: &[usize],
+    label_weights: &[f64],
+    options: &TrainOptions,
+) -> Vec<(f64, f64)> {
+    use rayon::prelude::*;
+    let folds = options.cv_folds as usize;
+    let fold = stratified_folds(y, folds, options.seed);
+    let n_labels = label_weights.len();
+    /// One fold: training vectors and labels, test vectors and labels, dimension.
+    type Fold = (Vec<Sparse>, Vec<usize>, Vec<Sparse>, Vec<usize>, usize);
+    let prepared: Vec<Fold> = (0..folds)
+        .map(|f| {
+            let train: Vec<usize> = (0..y.len()).filter(|&i| fold[i] != f).collect();
+            let test: Vec<usize> = (0..y.len()).filter(|&i| fold[i] == f).collect();
+            let (columns, idf) = fit_columns(counts, &train, options.min_char_df);
+            let vec = |ids: &[usize]| -> Vec<Sparse> {
+                ids.iter()
+                    .map(|&i| Classifier::vectorize_with(&counts[i], &columns, &idf))
+                    .collect()
+            };
+            let (xtr, xte) = (vec(&train), vec(&test));
+            let ytr = train.iter().map(|&i| y[i]).collect();
+            let yte = test.iter().map(|&i| y[i]).collect();
+            (xtr, ytr, xte, yte, idf.len() + 1)
+        })
+        .collect();
+    let jobs: Vec<(usize, usize)> = (0..options.c_grid.len())
+        .flat_map(|g| (0..folds).map(move |f| (g, f)))
+        .collect();
+    // (grid index, right, total) per fold; every fit is independent, so the
+    // result does not depend on the thread count
+    let results: Vec<(usize, usize, usize)> = jobs
+        .par_iter()
+        .map(|&(g, f)| {
+            let (xtr, ytr, xte, yte, dim) = &prepared[f];
+            let w = fit_svms(xtr, ytr, label_weights, *dim, options.c_grid[g], options);
+            let right = xte
+                .iter()
+                .zip(yte)
+                .filter(|(v, k)| {
+                    let scores = linear_scores(&w, *dim, n_labels, v);
+                    argmax(&scores) == **k
+                })
+                .count();
+            (g, right, xte.len())
+        })
+        .collect();
+    options
+        .c_grid
+        .iter()
+        .enumerate()
+        .map(|(g, &c)| {
+            let (right, total) = results
+                .iter()
+                .filter(|r| r.0 == g)
+                .fold((0, 0), |a, r| (a.0 + r.1, a.1 + r.2));
+            (c, right as f64 / total.max(1) as f64)
+        })
+        .collect()
+}
+
+/// The score of each label: weights · features + bias.
+fn linear_scores(weights: &[f32], dim: usize, n_labels: usize, v: &Sparse) -> Vec<f64> {
+    (0..n_labels)
+        .map(|k| {
+            let w = &weights[k * dim..(k + 1) * dim];
+            v.iter()
+                .map(|(c, x)| f64::from(w[*c as usize]) * f64::from(*x))
+                .sum::<f64>()
+                + f64::from(w[dim - 1])
+        })
+        .collect()
+}
+
+/// The index of the largest score (the first on a tie).
+fn argmax(scores: &[f64]) -> usize {
+    let mut best = 0;
+    for (k, s) in scores.iter().enumerate() {
+        if *s > scores[best] {
+            best = k;
+        }
+    }
+    best
 }
 
 fn softmax(scores: &[f64], temperature: f64) -> Vec<f64> {
@@ -652,19 +1074,25 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn tiny() -> Classifier {
-        let texts = [
+    fn tiny_texts() -> [&'static str; 6] {
+        [
             "kargom gelmedi",
             "kargo gecikti",
             "siparis gelmedi",
             "iade istiyorum",
             "param iade edilmedi",
             "iade yapilmadi",
-        ];
-        let labels = [
+        ]
+    }
+
+    fn tiny_labels() -> [&'static str; 6] {
+        [
             "delivery", "delivery", "delivery", "refund", "refund", "refund",
-        ];
-        Classifier::train(&texts, &labels, &TrainOptions::default()).unwrap()
+        ]
+    }
+
+    fn tiny() -> Classifier {
+        Classifier::train(&tiny_texts(), &tiny_labels(), &TrainOptions::default()).unwrap()
     }
 
     #[test]
@@ -756,7 +1184,9 @@ mod tests {
         let len = u64::from_le_bytes(bytes[8..16].try_into().unwrap()) as usize;
         let mut header: serde_json::Value = serde_json::from_slice(&bytes[16..16 + len]).unwrap();
         header["version"] = 1.into();
-        header.as_object_mut().unwrap().remove("min_known");
+        for field in ["min_known", "stem", "c", "cv_scores"] {
+            header.as_object_mut().unwrap().remove(field);
+        }
         let json = serde_json::to_vec(&header).unwrap();
         let mut old = MAGIC.to_vec();
         old.extend((json.len() as u64).to_le_bytes());
@@ -764,8 +1194,12 @@ mod tests {
         old.extend(&bytes[16 + len..]);
         let back = Classifier::load(&old).unwrap();
         assert_eq!(back.min_known(), 0.0);
-        assert_eq!(back, m);
-        header["version"] = 3.into();
+        assert_eq!(back.report().c, None);
+        assert_eq!(back.stem(), Stemmer::None);
+        for text in ["kargo gecikti", "iade", "merhaba"] {
+            assert_eq!(back.predict(text), m.predict(text));
+        }
+        header["version"] = 4.into();
         let json = serde_json::to_vec(&header).unwrap();
         let mut future = MAGIC.to_vec();
         future.extend((json.len() as u64).to_le_bytes());
@@ -780,6 +1214,313 @@ mod tests {
         assert_eq!(e.code().as_str(), "complaint_invalid_training_data");
         assert!(Classifier::train::<&str, &str>(&[], &[], &TrainOptions::default()).is_err());
         assert!(Classifier::train(&["a", "b"], &["x", "x"], &TrainOptions::default()).is_err());
+    }
+
+    /// A model file of an older version: the current file with the header
+    /// fields that version lacks removed.
+    fn older_file(m: &Classifier, version: u32, drop: &[&str]) -> Vec<u8> {
+        let bytes = m.save();
+        let len = u64::from_le_bytes(bytes[8..16].try_into().unwrap()) as usize;
+        let mut header: serde_json::Value = serde_json::from_slice(&bytes[16..16 + len]).unwrap();
+        header["version"] = version.into();
+        for field in drop {
+            header.as_object_mut().unwrap().remove(*field);
+        }
+        let json = serde_json::to_vec(&header).unwrap();
+        let mut old = MAGIC.to_vec();
+        old.extend((json.len() as u64).to_le_bytes());
+        old.extend(json);
+        old.extend(&bytes[16 + len..]);
+        old
+    }
+
+    #[test]
+    fn version_2_model_files_still_load() {
+        let m = tiny();
+        let back = Classifier::load(&older_file(&m, 2, &["stem", "c", "cv_scores"])).unwrap();
+        assert_eq!(back.stem(), Stemmer::None);
+        assert_eq!(back.report().c, None);
+        assert!(back.report().cv_scores.is_empty());
+        for text in ["kargo gecikti", "iade", "İADE edilmedi"] {
+            assert_eq!(back.predict(text), m.predict(text));
+        }
+        // a version 2 file cannot claim stems (they came with version 3)
+        let stemmed = Classifier::train(
+            &["kargom gelmedi", "iade istiyorum"],
+            &["a", "b"],
+            &TrainOptions {
+                stem: Stemmer::Turkish,
+                ..TrainOptions::default()
+            },
+        )
+        .unwrap();
+        assert!(Classifier::load(&older_file(&stemmed, 2, &[])).is_err());
+        assert!(Classifier::load(&older_file(&stemmed, 3, &[])).is_ok());
+    }
+
+    fn turkish() -> (Vec<&'static str>, Vec<&'static str>) {
+        (
+            vec![
+                "kargom gelmedi",
+                "kargolarım hâlâ gelmedi",
+                "siparişim teslim edilmedi",
+                "teslimat gecikti",
+                "kargoyu bekliyorum",
+                "iade istiyorum",
+                "param iade edilmedi",
+                "iademi yapmadınız",
+                "ücretimi geri verin",
+                "paramı geri istiyorum",
+            ],
+            vec![
+                "delivery", "delivery", "delivery", "delivery", "delivery", "refund", "refund",
+                "refund", "refund", "refund",
+            ],
+        )
+    }
+
+    #[test]
+    fn turkish_stems_fold_casing_and_survive_suffixes() {
+        let stems = |t: &str| -> Vec<String> {
+            grams(t, Stemmer::Turkish)
+                .into_iter()
+                .filter(|g| g.0 == 2)
+                .map(|g| g.1)
+                .collect()
+        };
+        // Turkish casing before stemming: I is ı, İ is i; the stem is folded
+        assert_eq!(stems("KARGOLARIMIZ IŞIKLI"), stems("kargolarımız ışıklı"));
+        assert_eq!(stems("İADESİ"), stems("iadesi"));
+        assert_eq!(stems("kargolarımız")[0], "kargo");
+        assert_eq!(stems("kargoyu"), stems("kargolarımız"));
+        assert!(
+            stems("10 gün").iter().all(|s| s == "gun"),
+            "{:?}",
+            stems("10 gün")
+        );
+        // no stems without a stemmer
+        assert!(
+            grams("kargolarımız", Stemmer::None)
+                .iter()
+                .all(|g| g.0 != 2)
+        );
+
+        let (texts, labels) = turkish();
+        let options = TrainOptions {
+            stem: Stemmer::Turkish,
+            ..TrainOptions::default()
+        };
+        let m = Classifier::train(&texts, &labels, &options).unwrap();
+        assert_eq!(m.stem(), Stemmer::Turkish);
+        let p = m.predict("KARGOLARIMI bekliyorum");
+        assert_eq!(p.label.as_deref(), Some("delivery"));
+        assert!(
+            p.features.iter().any(|f| f.0.starts_with('~')),
+            "{:?}",
+            p.features
+        );
+        let back = Classifier::load(&m.save()).unwrap();
+        assert_eq!(back, m);
+        assert_eq!(back.predict("iadelerimi"), m.predict("iadelerimi"));
+    }
+
+    #[test]
+    fn balanced_class_weights() {
+        let labels: Vec<String> = ["a", "b", "c"].map(String::from).to_vec();
+        // 6 a, 3 b, 1 c: n / (k * count)
+        let y = [0, 0, 0, 0, 0, 0, 1, 1, 1, 2];
+        let w = class_weights(&ClassWeight::Balanced, &labels, &y).unwrap();
+        let expected = [10.0 / 18.0, 10.0 / 9.0, 10.0 / 3.0];
+        for (a, b) in w.iter().zip(expected) {
+            assert!((a - b).abs() < 1e-12, "{w:?}");
+        }
+        let explicit = ClassWeight::Explicit([("c".to_owned(), 5.0)].into());
+        assert_eq!(
+            class_weights(&explicit, &labels, &y).unwrap(),
+            [1.0, 1.0, 5.0]
+        );
+        for bad in [("d", 1.0), ("a", 0.0), ("a", f64::NAN)] {
+            let w = ClassWeight::Explicit([(bad.0.to_owned(), bad.1)].into());
+            let e = class_weights(&w, &labels, &y).unwrap_err();
+            assert_eq!(e.code().as_str(), "complaint_invalid_training_data");
+            assert!(e.to_string().contains(bad.0), "{e}");
+        }
+
+        // on imbalanced data a weighted rare label is predicted more often
+        let mut texts: Vec<String> = (0..12)
+            .map(|i| format!("kargo teslimat gecikti {i}"))
+            .collect();
+        let mut ls: Vec<&str> = vec!["delivery"; 12];
+        texts.extend(["kargo iade edilmedi".to_owned(), "iade teslimat".to_owned()]);
+        ls.extend(["refund", "refund"]);
+        let plain = Classifier::train(&texts, &ls, &TrainOptions::default()).unwrap();
+        let balanced = Classifier::train(
+            &texts,
+            &ls,
+            &TrainOptions {
+                class_weight: ClassWeight::Balanced,
+                ..TrainOptions::default()
+            },
+        )
+        .unwrap();
+        let p_refund = |m: &Classifier| -> f64 {
+            m.predict_proba("kargo iade")
+                .into_iter()
+                .find(|x| x.0 == "refund")
+                .unwrap()
+                .1
+        };
+        assert!(p_refund(&balanced) > p_refund(&plain));
+    }
+
+    #[test]
+    fn options_from_json() {
+        let o: TrainOptions = serde_json::from_str(
+            r#"{"stem": "turkish", "class_weight": "balanced", "cv_folds": 3, "c_grid": [0.5, 2]}"#,
+        )
+        .unwrap();
+        assert_eq!(o.stem, Stemmer::Turkish);
+        assert_eq!(o.class_weight, ClassWeight::Balanced);
+        assert_eq!((o.cv_folds, o.c_grid.clone()), (3, vec![0.5, 2.0]));
+        let o: TrainOptions = serde_json::from_str(r#"{"class_weight": {"x": 2.5}}"#).unwrap();
+        assert_eq!(
+            o.class_weight,
+            ClassWeight::Explicit([("x".to_owned(), 2.5)].into())
+        );
+        assert_eq!(
+            serde_json::from_str::<TrainOptions>("{}").unwrap(),
+            TrainOptions::default()
+        );
+        for bad in [r#"{"class_weight": "heavy"}"#, r#"{"stem": "klingon"}"#] {
+            assert!(serde_json::from_str::<TrainOptions>(bad).is_err(), "{bad}");
+        }
+        // options round-trip through JSON
+        let back: TrainOptions = serde_json::from_str(&serde_json::to_string(&o).unwrap()).unwrap();
+        assert_eq!(back, o);
+        assert_eq!(Stemmer::from_name("turkish"), Some(Stemmer::Turkish));
+        assert_eq!(Stemmer::from_name("x"), None);
+    }
+
+    #[test]
+    fn c_chosen_by_cross_validation() {
+        let (texts, labels) = turkish();
+        let options = TrainOptions {
+            cv_folds: 5,
+            c_grid: vec![0.01, 1.0, 100.0],
+            ..TrainOptions::default()
+        };
+        let m = Classifier::train(&texts, &labels, &options).unwrap();
+        let r = m.report();
+        assert_eq!(r.cv_scores.len(), 3);
+        assert_eq!(
+            r.cv_scores.iter().map(|x| x.0).collect::<Vec<_>>(),
+            options.c_grid
+        );
+        assert!(r.cv_scores.iter().all(|x| (0.0..=1.0).contains(&x.1)));
+        // the chosen c has the best score, the smallest of the best
+        let best = r.cv_scores.iter().map(|x| x.1).fold(0.0, f64::max);
+        let chosen = r.cv_scores.iter().find(|x| x.1 == best).unwrap().0;
+        assert_eq!(r.c, Some(chosen));
+        // deterministic, and the final model is the one trained with that c
+        assert_eq!(Classifier::train(&texts, &labels, &options).unwrap(), m);
+        let fixed = Classifier::train(
+            &texts,
+            &labels,
+            &TrainOptions {
+                c: chosen,
+                ..TrainOptions::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(fixed.predict_proba("kargo"), m.predict_proba("kargo"));
+        // the report travels with the model file
+        assert_eq!(Classifier::load(&m.save()).unwrap().report(), r);
+        // without cross-validation the report has the given c and no scores
+        assert_eq!(tiny().report().c, Some(1.0));
+        assert!(tiny().report().cv_scores.is_empty());
+        for bad in [
+            TrainOptions {
+                cv_folds: 1,
+                ..TrainOptions::default()
+            },
+            TrainOptions {
+                cv_folds: 11,
+                ..TrainOptions::default()
+            },
+            TrainOptions {
+                cv_folds: 2,
+                c_grid: vec![],
+                ..TrainOptions::default()
+            },
+            TrainOptions {
+                cv_folds: 2,
+                c_grid: vec![1.0, -1.0],
+                ..TrainOptions::default()
+            },
+        ] {
+            let e = Classifier::train(&texts, &labels, &bad).unwrap_err();
+            assert_eq!(e.code().as_str(), "complaint_invalid_training_data");
+        }
+    }
+
+    #[test]
+    fn folds_are_stratified_and_seeded() {
+        let y: Vec<usize> = (0..103)
+            .map(|i| {
+                if i < 70 {
+                    0
+                } else if i < 97 {
+                    1
+                } else {
+                    2
+                }
+            })
+            .collect();
+        let f = stratified_folds(&y, 5, 7);
+        for k in 0..3 {
+            let per: Vec<usize> = (0..5)
+                .map(|fold| (0..y.len()).filter(|&i| y[i] == k && f[i] == fold).count())
+                .collect();
+            let (lo, hi) = (per.iter().min().unwrap(), per.iter().max().unwrap());
+            assert!(hi - lo <= 1, "label {k}: {per:?}");
+        }
+        assert_eq!(stratified_folds(&y, 5, 7), f);
+        assert_ne!(stratified_folds(&y, 5, 8), f);
+    }
+
+    proptest! {
+        #[test]
+        fn stems_only_add_a_block(text in "[a-zA-ZçğıöşüÇĞİÖŞÜ0-9 .,!]{0,40}") {
+            let plain = grams(&text, Stemmer::None);
+            let stemmed: Vec<(u8, String)> = grams(&text, Stemmer::Turkish)
+                .into_iter()
+                .filter(|g| g.0 != 2)
+                .collect();
+            prop_assert_eq!(plain, stemmed);
+        }
+
+        #[test]
+        fn unit_class_weights_change_nothing(named in prop::collection::vec(0usize..3, 0..4), balanced_data in any::<bool>()) {
+            let (texts, labels) = if balanced_data {
+                turkish()
+            } else {
+                (tiny_texts().to_vec(), tiny_labels().to_vec())
+            };
+            let names = ["delivery", "refund", "delivery"];
+            let map = named.iter().map(|&i| (names[i].to_owned(), 1.0)).collect();
+            let plain = Classifier::train(&texts, &labels, &TrainOptions::default()).unwrap();
+            let weighted = Classifier::train(&texts, &labels, &TrainOptions {
+                class_weight: ClassWeight::Explicit(map),
+                ..TrainOptions::default()
+            }).unwrap();
+            prop_assert_eq!(&weighted, &plain);
+            // "balanced" on data with as many examples of every label is no weighting
+            let balanced = Classifier::train(&texts, &labels, &TrainOptions {
+                class_weight: ClassWeight::Balanced,
+                ..TrainOptions::default()
+            }).unwrap();
+            prop_assert_eq!(&balanced, &plain);
+        }
     }
 
     proptest! {

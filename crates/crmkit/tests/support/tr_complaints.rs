@@ -38,6 +38,26 @@ pub enum Phrasing {
     Even,
     /// Sentences at odd positions.
     Odd,
+    /// A harder split, training side: sentences at even positions, and
+    /// only the even half of the vocabulary (brands, products, cities,
+    /// context sentences, titles, openings, closings, note phrases) and of
+    /// the registers (formal and neutral).
+    HeldOutTrain,
+    /// A harder split, test side: the odd halves of sentences and
+    /// vocabulary, and the registers training never saw (informal and
+    /// angry capitals).
+    HeldOutTest,
+}
+
+impl Phrasing {
+    /// Which half of the vocabulary and registers: `None` for all.
+    fn vocabulary_half(self) -> Option<usize> {
+        match self {
+            Phrasing::HeldOutTrain => Some(0),
+            Phrasing::HeldOutTest => Some(1),
+            _ => None,
+        }
+    }
 }
 
 /// The shape of a text.
@@ -1077,11 +1097,28 @@ fn sentence_pool<'a>(xs: &'a [&'a str], phrasing: Phrasing) -> Vec<&'a str> {
         .enumerate()
         .filter(|(i, _)| match phrasing {
             Phrasing::All => true,
-            Phrasing::Even => i % 2 == 0,
-            Phrasing::Odd => i % 2 == 1,
+            Phrasing::Even | Phrasing::HeldOutTrain => i % 2 == 0,
+            Phrasing::Odd | Phrasing::HeldOutTest => i % 2 == 1,
         })
         .map(|(_, s)| *s)
         .collect()
+}
+
+/// One element of a slice, or of its even or odd half (a slice of one
+/// element is its own half).
+fn pick_half<T: Copy>(rng: &mut Rng, xs: &[T], half: Option<usize>) -> T {
+    match half {
+        Some(h) if xs.len() > 1 => {
+            let pool: Vec<T> = xs
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| i % 2 == h)
+                .map(|(_, x)| *x)
+                .collect();
+            rng.pick(&pool)
+        }
+        _ => rng.pick(xs),
+    }
 }
 
 /// The category ids of a sector, in taxonomy order.
@@ -1108,14 +1145,15 @@ pub fn generate(seed: u64, per_category: usize, phrasing: Phrasing) -> Vec<Compl
 }
 
 fn one(rng: &mut Rng, sector: &Sector, ci: usize, cat: &Category, phrasing: Phrasing) -> Complaint {
+    let half = phrasing.vocabulary_half();
     let amount = (rng.below(500_000) as f64 + 1_000.0) / 100.0 * (1 + rng.below(20)) as f64;
     let slots = Slots {
-        brand: rng.pick(sector.brands),
-        product: rng.pick(sector.products),
+        brand: pick_half(rng, sector.brands, half),
+        product: pick_half(rng, sector.products, half),
         amount: (amount * 100.0).round() / 100.0,
         days: 2 + rng.below(20),
         date: format!("{} {}", 1 + rng.below(28), rng.pick(MONTHS)),
-        city: rng.pick(CITIES),
+        city: pick_half(rng, CITIES, half),
         order: format!(
             "{}{}",
             sector.order_prefix,
@@ -1133,6 +1171,10 @@ fn one(rng: &mut Rng, sector: &Sector, ci: usize, cat: &Category, phrasing: Phra
         6..=7 => 2,
         _ => 3,
     } as u8;
+    let register = match half {
+        Some(h) => 2 * h as u8 + register % 2,
+        None => register,
+    };
     let pool = sentence_pool(cat.sentences, phrasing);
     let pool = if pool.is_empty() {
         sentence_pool(cat.sentences, Phrasing::All)
@@ -1151,7 +1193,7 @@ fn one(rng: &mut Rng, sector: &Sector, ci: usize, cat: &Category, phrasing: Phra
     }
     let mut sentences: Vec<String> = Vec::new();
     if form != Form::Tweet && rng.chance(0.8) {
-        sentences.push(fill(rng.pick(sector.context), &slots));
+        sentences.push(fill(pick_half(rng, sector.context, half), &slots));
     }
     sentences.extend(core);
     // a distractor: another category's word used in passing, negated
@@ -1191,8 +1233,13 @@ fn one(rng: &mut Rng, sector: &Sector, ci: usize, cat: &Category, phrasing: Phra
     // register, form and noise
     let opening = rng.pick(OPENINGS[register as usize]);
     let closing = rng.pick(CLOSINGS[register as usize]);
-    let title = (form == Form::Site)
-        .then(|| format!("{} {}", slots.brand, fill(rng.pick(cat.titles), &slots)));
+    let title = (form == Form::Site).then(|| {
+        format!(
+            "{} {}",
+            slots.brand,
+            fill(pick_half(rng, cat.titles, half), &slots)
+        )
+    });
     let body = match form {
         Form::Site => {
             let mut parts = vec![opening.to_owned()];
@@ -1210,17 +1257,25 @@ fn one(rng: &mut Rng, sector: &Sector, ci: usize, cat: &Category, phrasing: Phra
             t
         }
         Form::Note => {
-            let lead = rng.pick(&[
-                "Müşteri aradı.",
-                "Mşt arandı.",
-                "Gelen çağrı:",
-                "Müşteri beyanı:",
-            ]);
-            let tail = rng.pick(&[
-                "Kayıt açıldı.",
-                "İlgili birime aktarıldı.",
-                "Geri dönüş sözü verildi.",
-            ]);
+            let lead = pick_half(
+                rng,
+                &[
+                    "Müşteri aradı.",
+                    "Mşt arandı.",
+                    "Gelen çağrı:",
+                    "Müşteri beyanı:",
+                ],
+                half,
+            );
+            let tail = pick_half(
+                rng,
+                &[
+                    "Kayıt açıldı.",
+                    "İlgili birime aktarıldı.",
+                    "Geri dönüş sözü verildi.",
+                ],
+                half,
+            );
             format!("{lead} {} {tail}", sentences.join(" "))
         }
     };
@@ -1266,6 +1321,37 @@ fn one(rng: &mut Rng, sector: &Sector, ci: usize, cat: &Category, phrasing: Phra
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn held_out_split_shares_no_register_or_brand() {
+        // the words of a text, lowercased ("Eti'den" has the word "eti";
+        // Turkish capitals folded first, so "ETİKET" stays one word)
+        let words = |t: &str| -> Vec<String> {
+            t.replace(['İ', 'I', 'ı'], "i")
+                .to_lowercase()
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .map(str::to_owned)
+                .collect()
+        };
+        let train = generate(1, 4, Phrasing::HeldOutTrain);
+        let test = generate(2, 4, Phrasing::HeldOutTest);
+        assert!(train.iter().all(|c| c.register < 2));
+        assert!(test.iter().all(|c| c.register >= 2));
+        for sector in SECTOR_DATA {
+            for (i, brand) in sector.brands.iter().enumerate() {
+                let other = if i % 2 == 0 { &test } else { &train };
+                let b = words(brand);
+                assert!(
+                    other
+                        .iter()
+                        .filter(|c| c.sector == sector.id)
+                        .all(|c| !words(&c.text).windows(b.len()).any(|w| w == b)),
+                    "{brand}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn vowel_harmony() {

@@ -235,3 +235,52 @@ pub fn evaluate(train_seed: u64, test_seed: u64, per_category: usize) -> Figures
         n_train,
     }
 }
+
+/// A sector's training texts; imbalanced: the i-th category keeps (2/3)^i
+/// of its texts (at least 2).
+pub fn training_set<'a>(
+    all: &'a [Complaint],
+    sector: &str,
+    labels: &[&str],
+    imbalanced: bool,
+) -> Vec<&'a Complaint> {
+    let mut out = Vec::new();
+    for (i, label) in labels.iter().enumerate() {
+        let of: Vec<&Complaint> = all
+            .iter()
+            .filter(|c| c.sector == sector && c.category == *label)
+            .collect();
+        let keep = if imbalanced {
+            ((of.len() as f64) * (2.0f64 / 3.0).powi(i as i32)).ceil() as usize
+        } else {
+            of.len()
+        };
+        out.extend(of.into_iter().take(keep.max(2)));
+    }
+    out
+}
+
+/// Mean accuracy over the sectors of a model trained with `options` on
+/// `train` (imbalanced or not) and tested on `test`.
+pub fn mean_accuracy(
+    train: &[Complaint],
+    test: &[Complaint],
+    imbalanced: bool,
+    options: &TrainOptions,
+) -> f64 {
+    let mut sum = 0.0;
+    for sector in SECTORS {
+        let labels = categories(sector);
+        let tr = training_set(train, sector, &labels, imbalanced);
+        let texts: Vec<&str> = tr.iter().map(|c| c.text.as_str()).collect();
+        let ys: Vec<&str> = tr.iter().map(|c| c.category).collect();
+        let model = Classifier::train(&texts, &ys, options).expect("training");
+        let te: Vec<&Complaint> = test.iter().filter(|c| c.sector == sector).collect();
+        let right = te
+            .iter()
+            .filter(|c| model.predict(&c.text).top[0].0 == c.category)
+            .count();
+        sum += ratio(right, te.len());
+    }
+    sum / SECTORS.len() as f64
+}
