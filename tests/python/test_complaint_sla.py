@@ -212,6 +212,79 @@ def test_report_over_polars():
     assert out["count"].to_list() == [2, 2]
 
 
+def test_report_and_escalations_over_a_pyarrow_table():
+    pa = pytest.importorskip("pyarrow")
+    table = pa.Table.from_pylist(HANDLED)
+    out = complaint.report(table, by="category", calendar=complaint.Calendar.turkey_2026_2027())
+    assert isinstance(out, pa.Table)
+    want = complaint.report(HANDLED, by="category", calendar=complaint.Calendar.turkey_2026_2027())
+    assert out.column("key").to_pylist() == [r["key"] for r in want]
+    assert out.column("resolution_hours_max").to_pylist() == [r["resolution_hours"]["max"] for r in want]
+    rows, topics = complaint.report(table, pareto=True)
+    assert isinstance(rows, pa.Table) and isinstance(topics, pa.Table)
+    assert topics.column("cumulative_percent").to_pylist()[-1] == 100.0
+    # timestamps in a pyarrow column, and a naive one named by row and column
+    policy = complaint.SlaPolicy.from_str(POLICY)
+    opened = pa.Table.from_pylist(open_complaints()[:1])
+    assert opened.schema.field("received_at").type.tz is not None
+    now = "2026-11-24T10:00:00Z"
+    assert complaint.escalations(opened, ORG, policy, now=now) == complaint.escalations(
+        open_complaints()[:1], ORG, policy, now=now)
+    naive = pa.table({"id": ["A"], "owner": ["ayse"], "received_at": [dt.datetime(2026, 11, 23, 6)]})
+    with pytest.raises(crmkit.InputError, match=r"open\[0\]\.received_at"):
+        complaint.escalations(naive, ORG, policy, now=now)
+
+
+def test_report_and_escalations_over_a_polars_lazyframe():
+    pl = pytest.importorskip("polars")
+    lazy = pl.DataFrame(HANDLED).lazy()
+    out = complaint.report(lazy, by="category")
+    assert isinstance(out, pl.DataFrame)
+    assert out["key"].to_list() == ["late_delivery", "refund"]
+    assert out.equals(complaint.report(pl.DataFrame(HANDLED), by="category"))
+    policy = complaint.SlaPolicy.from_str(POLICY)
+    now = "2026-11-24T10:00:00Z"
+    rows = [{**r, "received_at": r["received_at"] if isinstance(r["received_at"], str) else r["received_at"].isoformat()}
+            for r in open_complaints()]
+    rows = [{k: r.get(k) for k in ("id", "owner", "received_at", "category", "priority")} for r in rows]
+    assert complaint.escalations(pl.DataFrame(rows).lazy(), ORG, policy, now=now) == complaint.escalations(
+        rows, ORG, policy, now=now)
+
+
+def test_report_in_pandas_has_none_for_missing_text():
+    pd = pytest.importorskip("pandas")
+    from crmkit import _frames
+
+    rows, topics = complaint.report(pd.DataFrame(HANDLED), by="resolving_department", pareto=True)
+    assert "(none)" in rows["key"].tolist()  # complaint 3 was never resolved
+    # a group with no survey answer nor win-back outcome: None, not NaN, in its text-typed columns
+    one = complaint.report(pd.DataFrame(HANDLED[2:3]), by="all")
+    assert one["satisfaction_rate"].tolist() == [None]
+    for frame in (rows, topics, one):
+        for name in frame.columns:
+            if frame[name].dtype == object:
+                assert not any(isinstance(v, float) and v != v for v in frame[name]), name
+    # rows that lack a key or hold None: None in a text column either way
+    mixed = _frames.frame("pandas", [{"id": "a", "note": "x"}, {"id": "b", "note": None}, {"id": "c"}])
+    assert mixed["note"].tolist() == ["x", None, None]
+    failures, tried = doctest.testmod(_frames, verbose=False)
+    assert tried > 0 and failures == 0
+
+
+def test_complaint_tables_from_every_library_agree():
+    pd = pytest.importorskip("pandas")
+    pl = pytest.importorskip("polars")
+    pa = pytest.importorskip("pyarrow")
+    want = complaint.report(HANDLED, by="month")
+    for data in (pd.DataFrame(HANDLED), pl.DataFrame(HANDLED), pl.DataFrame(HANDLED).lazy(),
+                 pa.Table.from_pylist(HANDLED)):
+        out = complaint.report(data, by="month")
+        records = out.to_dict("records") if isinstance(out, pd.DataFrame) else out.to_pylist() if isinstance(
+            out, pa.Table) else out.to_dicts()
+        assert [r["key"] for r in records] == [r["key"] for r in want], type(data)
+        assert [r["count"] for r in records] == [r["count"] for r in want], type(data)
+
+
 def test_category_rules_read_complaint_fields():
     import pathlib
 

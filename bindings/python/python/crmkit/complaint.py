@@ -32,6 +32,7 @@ import numbers
 from typing import Any, Iterable, Mapping, Optional
 
 from . import _crmkit
+from . import _frames
 from . import _time
 from ._errors import ArgumentOverflowError, api, api_class, error, invalid, wrong_type
 
@@ -401,7 +402,8 @@ def escalations(
     """Who must be told about which open complaint at ``now``, up the chain
     owner -> supervisor -> manager.
 
-    ``open`` is a list of dicts or a pandas/polars DataFrame with ``id``,
+    ``open`` is a list of dicts, a pandas/polars DataFrame (or polars
+    LazyFrame) or a pyarrow Table with ``id``,
     ``owner``, ``received_at`` and optional ``category``, ``priority``,
     ``first_response_at``, ``last_update_at``; ``org`` maps each person to
     their supervisor (``None`` at the top); ``calendar`` defaults to
@@ -466,7 +468,7 @@ def sla_state(
     """The SLA standing of one complaint at ``now``, computed from its event
     log alone.
 
-    ``events`` is a list of dicts or a pandas/polars DataFrame with ``at``
+    ``events`` is a list of dicts or a table (pandas, polars, pyarrow) with ``at``
     (an aware datetime or RFC 3339 text), ``kind`` and the kind's fields:
     ``received`` (``owner``, optional ``category``, ``priority``),
     ``responded``, ``paused`` (``reason``), ``resumed``,
@@ -524,7 +526,7 @@ def escalations_from_logs(
     now: Any = None,
 ) -> list:
     """:func:`escalations` for complaints given by their event logs: one
-    table (list of dicts or DataFrame) of the events of many complaints,
+    table (list of dicts, DataFrame, LazyFrame or pyarrow Table) of the events of many complaints,
     each row with its ``complaint_id`` and the fields of
     :func:`sla_state`. Paused clocks do not escalate, resolved complaints
     produce nothing; complaints come out in the order they first appear.
@@ -566,8 +568,8 @@ def report(
 ) -> Any:
     """Complaint KPIs per group: ``by`` is ``first_department``,
     ``resolving_department``, ``category``, ``channel``, ``month`` or
-    ``all``. ``complaints`` is a list of dicts or a pandas/polars DataFrame
-    with ``id``, ``channel``, ``received_at`` and optional ``category``,
+    ``all``. ``complaints`` is a list of dicts, a pandas/polars DataFrame
+    (a polars LazyFrame is collected) or a pyarrow Table with ``id``, ``channel``, ``received_at`` and optional ``category``,
     ``topic``, ``first_department``, ``resolving_department``,
     ``first_response_at``, ``resolved_at``, ``due_at``, ``reopened``,
     ``satisfied``, ``winback_cost``, ``repurchased`` (missing values may be
@@ -575,8 +577,10 @@ def report(
     business hours; with ``now`` open complaints past due count as breaches.
 
     Returns a list of dicts (durations as dicts ``mean``, ``median``,
-    ``p90``, ``max``), or a DataFrame of the same kind as the input with the
-    durations flattened (``resolution_hours_median``...). With
+    ``p90``, ``max``), or a table of the same library as the input (a
+    polars DataFrame for a LazyFrame) with the durations flattened
+    (``resolution_hours_median``...); in pandas a missing text is None,
+    never NaN. With
     ``pareto=True`` returns ``(rows, pareto)``, the Pareto of topics (topic,
     else category) in the same form.
 
@@ -590,7 +594,8 @@ def report(
     >>> rows[0]["key"], rows[0]["count"], rows[0]["resolution_rate"], rows[0]["resolution_hours"]["median"]
     ('logistics', 2, 50.0, 4.0)
     """
-    kind = _frame_kind(complaints)
+    complaints = _frames.collected(complaints)
+    kind = _frames.kind(complaints)
     if not isinstance(by, str):
         raise wrong_type("by", "a grouping name such as \"first_department\"", by)
     out = json.loads(
@@ -610,23 +615,8 @@ def report(
                 for stat in ("mean", "median", "p90", "max"):
                     f[f"{d}_{stat}"] = None if r[d] is None else r[d][stat]
             flat.append(f)
-        rows, topics = _frame(kind, flat), _frame(kind, topics)
+        rows, topics = _frames.frame(kind, flat), _frames.frame(kind, topics)
     return (rows, topics) if pareto else rows
-
-
-def _frame_kind(values: Any) -> Optional[str]:
-    module = type(values).__module__.split(".")[0]
-    return module if module in ("pandas", "polars") and hasattr(values, "columns") else None
-
-
-def _frame(kind: str, rows: list) -> Any:
-    if kind == "pandas":
-        import pandas as pd
-
-        return pd.DataFrame(rows)
-    import polars as pl
-
-    return pl.DataFrame(rows)
 
 
 def _policy(policy: Any) -> "SlaPolicy":
@@ -643,24 +633,9 @@ def _calendar(calendar: Any) -> "Calendar":
     return calendar
 
 
-def _records(values: Any, name: str) -> list:
-    kind = _frame_kind(values)
-    if kind == "pandas":
-        return values.to_dict("records")
-    if kind == "polars":
-        return values.to_dicts()
-    if isinstance(values, (str, bytes, Mapping)) or not hasattr(values, "__iter__"):
-        raise wrong_type(name, "a list of dicts or a pandas/polars DataFrame", values)
-    rows = list(values)
-    for i, r in enumerate(rows):
-        if not isinstance(r, Mapping):
-            raise wrong_type(f"{name}[{i}]", "a dict", r)
-    return [dict(r) for r in rows]
-
-
 def _records_json(values: Any, name: str) -> str:
     rows = []
-    for i, r in enumerate(_records(values, name)):
+    for i, r in enumerate(_frames.records(values, name)):
         # a missing value (None, NaN, NaT) is an absent field
         row = {str(k): _value(v, f"{name}[{i}].{k}") for k, v in r.items()}
         rows.append({k: v for k, v in row.items() if v is not None})

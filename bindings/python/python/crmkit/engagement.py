@@ -63,6 +63,7 @@ from collections.abc import Mapping
 from typing import Any, Iterable, List, Optional, Union, cast
 
 from . import _crmkit
+from . import _frames
 from . import _time
 from ._errors import MissingKeyError, api, api_class, error, wrong_type
 
@@ -302,21 +303,11 @@ def _store_from(policy_json: str, snapshot: bytes) -> Store:
 # --- frames -------------------------------------------------------------------
 
 
-def _kind(frame: Any) -> Optional[str]:
-    """``pandas``, ``polars`` or ``pyarrow`` for a DataFrame or Table;
-    None for anything else."""
-    module = type(frame).__module__.split(".")[0]
-    if module in ("pandas", "polars") and hasattr(frame, "columns"):
-        return module
-    if module == "pyarrow" and hasattr(frame, "column_names"):
-        return module
-    return None
-
-
 def _rows(data: Any, name: str) -> list:
     """One dict per row of a frame, or the items of an iterable; values are
     passed on as they are (the native module drops missing ones)."""
-    kind = _kind(data)
+    data = _frames.collected(data)
+    kind = _frames.kind(data)
     if kind == "pandas":
         return data.to_dict("records")
     if kind == "polars":
@@ -382,7 +373,8 @@ def decide_many(list_frame: Any, events_frame: Any, policy: Optional[Policy] = N
     >>> out["allowed"].tolist(), out["reasons"].tolist()
     ([True, False], [['consent_granted'], ['no_consent']])
     """
-    kind = _kind(list_frame)
+    list_frame = _frames.collected(list_frame)
+    kind = _frames.kind(list_frame)
     if kind is None:
         raise wrong_type("list_frame", "a pandas or polars DataFrame or a pyarrow Table", list_frame)
     n = list_frame.num_rows if kind == "pyarrow" else len(list_frame)

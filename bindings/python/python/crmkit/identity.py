@@ -43,6 +43,7 @@ from collections.abc import Mapping
 from typing import Any, Callable, Iterable, Optional, Sequence, Union
 
 from . import _crmkit
+from . import _frames
 from ._errors import api, api_class, invalid, wrong_type
 
 __all__ = [
@@ -62,9 +63,9 @@ Data = Any
 
 
 def _kind(data: Data) -> str:
-    module = type(data).__module__.split(".")[0]
-    if module in ("pandas", "polars", "pyarrow"):
-        return module
+    kind = _frames.kind(data)
+    if kind is not None:
+        return kind
     if isinstance(data, (list, tuple)) and all(isinstance(r, dict) for r in data):
         return "records"
     raise wrong_type("data", "a pandas or polars DataFrame, a pyarrow Table or a list of dicts", data)

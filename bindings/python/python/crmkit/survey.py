@@ -31,6 +31,7 @@ import numpy as np
 from collections.abc import Mapping
 
 from . import _crmkit
+from . import _frames
 from ._errors import ArgumentOverflowError, MissingKeyError, api, error, wrong_type
 from ._crmkit import (
     CesResult,
@@ -289,9 +290,9 @@ def happiness(answers: Scores, *, levels: Optional[Sequence[tuple]] = None) -> d
 
 
 def _frame_kind(frame: Any) -> str:
-    module = type(frame).__module__.split(".")[0]
-    if module in ("pandas", "polars", "pyarrow"):
-        return module
+    kind = _frames.kind(frame)
+    if kind is not None:
+        return kind
     raise wrong_type("frame", "a pandas or polars DataFrame or a pyarrow Table", frame)
 
 
