@@ -1,9 +1,11 @@
 //! Complaint handling for Python: tracking numbers, classifier, category
 //! rules, business calendars, SLA policies, escalations and reports.
 
+use crate::convert::{from_object, from_text, rows, to_object};
 use crate::errors::{guard, to_py};
 use crmkit::complaint::tracking;
 use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyString};
 
 /// The tracking number of a sequence number.
 #[pyfunction]
@@ -39,11 +41,11 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyCategoryRules>()?;
     m.add_class::<PyCalendar>()?;
     m.add_class::<PySlaPolicy>()?;
-    m.add_function(wrap_pyfunction!(escalations_json, m)?)?;
-    m.add_function(wrap_pyfunction!(due_times_json, m)?)?;
-    m.add_function(wrap_pyfunction!(sla_state_json, m)?)?;
-    m.add_function(wrap_pyfunction!(escalations_from_logs_json, m)?)?;
-    m.add_function(wrap_pyfunction!(report_json, m)?)?;
+    m.add_function(wrap_pyfunction!(escalations, m)?)?;
+    m.add_function(wrap_pyfunction!(due_times, m)?)?;
+    m.add_function(wrap_pyfunction!(sla_state, m)?)?;
+    m.add_function(wrap_pyfunction!(escalations_from_logs, m)?)?;
+    m.add_function(wrap_pyfunction!(report, m)?)?;
     m.add_function(wrap_pyfunction!(tracking_number, m)?)?;
     m.add_function(wrap_pyfunction!(check_tracking_number, m)?)?;
     Ok(())
@@ -196,10 +198,10 @@ impl PyClassifier {
         self.inner.labels().to_vec()
     }
 
-    /// How the model was trained, as JSON: version, c (chosen by
+    /// How the model was trained, as a dict: version, c (chosen by
     /// cross-validation when asked), cv_scores, stem, labels.
-    fn report_json(&self) -> String {
-        serde_json::to_string(&self.inner.report()).unwrap_or_default()
+    fn report<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_object(py, &self.inner.report())
     }
 
     /// The model file's bytes.
@@ -272,17 +274,17 @@ impl PyCategoryRules {
         })
     }
 
-    /// The categorization of each text, as JSON (categories and flags with
-    /// spans); `fields`, row-aligned, holds each complaint's fields as JSON
-    /// (channel, product, segment, language, amount, attributes) for rules
-    /// with field conditions.
+    /// The categorization of each text, as a dict (categories and flags
+    /// with spans); `fields`, row-aligned, holds each complaint's fields as
+    /// a dict or None (channel, product, segment, language, amount,
+    /// attributes) for rules with field conditions.
     #[pyo3(signature = (texts, fields=None))]
-    fn categorize_json(
+    fn categorize<'py>(
         &self,
-        py: Python<'_>,
+        py: Python<'py>,
         texts: Vec<String>,
-        fields: Option<Vec<Option<String>>>,
-    ) -> PyResult<Vec<String>> {
+        fields: Option<Vec<Bound<'py, PyAny>>>,
+    ) -> PyResult<Vec<Bound<'py, PyAny>>> {
         use crmkit::complaint::categorize::Fields;
         guard(py, || {
             let fields: Vec<Fields> = match fields {
@@ -299,31 +301,24 @@ impl PyCategoryRules {
                 Some(f) => f
                     .iter()
                     .enumerate()
-                    .map(|(i, j)| match j {
-                        None => Ok(Fields::default()),
-                        Some(j) => serde_json::from_str(j).map_err(|e| {
-                            to_py(
-                                py,
-                                crmkit::Error::invalid_argument(
-                                    "fields",
-                                    format!(
-                                        "a dict of channel, product, segment, language, amount and attributes at row {i} ({e})"
-                                    ),
-                                ),
-                            )
-                        }),
+                    .map(|(i, d)| {
+                        let expected = format!(
+                            "a dict of channel, product, segment, language, amount and attributes at row {i}"
+                        );
+                        crate::convert::from_optional("fields", &expected, Some(d))
+                            .map(Option::unwrap_or_default)
+                            .map_err(|e| to_py(py, e))
                     })
                     .collect::<PyResult<_>>()?,
             };
-            Ok(py.detach(|| {
+            let results: Vec<_> = py.detach(|| {
                 texts
                     .iter()
                     .zip(&fields)
-                    .map(|(t, f)| {
-                        serde_json::to_string(&self.inner.categorize_with(t, f)).unwrap_or_default()
-                    })
+                    .map(|(t, f)| self.inner.categorize_with(t, f))
                     .collect()
-            }))
+            });
+            results.iter().map(|r| to_object(py, r)).collect()
         })
     }
 }
@@ -336,38 +331,6 @@ fn timestamp(name: &'static str, text: &str) -> crmkit::Result<jiff::Timestamp> 
     text.parse().map_err(|e| {
         crmkit::Error::invalid_argument(name, format!("an RFC 3339 time with an offset ({e})"))
     })
-}
-
-fn from_json<T: serde::de::DeserializeOwned>(
-    name: &'static str,
-    expected: &str,
-    text: &str,
-) -> crmkit::Result<T> {
-    serde_json::from_str(text)
-        .map_err(|e| crmkit::Error::invalid_argument(name, format!("{expected} ({e})")))
-}
-
-/// A JSON array of records; a bad record is an error naming its row.
-fn rows<T: serde::de::DeserializeOwned>(
-    name: &'static str,
-    expected: &str,
-    text: &str,
-) -> crmkit::Result<Vec<T>> {
-    let values: Vec<serde_json::Value> = from_json(name, "a list of dicts", text)?;
-    values
-        .into_iter()
-        .enumerate()
-        .map(|(i, v)| {
-            serde_json::from_value(v).map_err(|e| {
-                crmkit::Error::invalid_argument(name, format!("{expected}; row {i}: {e}"))
-            })
-        })
-        .collect()
-}
-
-fn to_json<T: serde::Serialize>(value: &T) -> crmkit::Result<String> {
-    serde_json::to_string(value)
-        .map_err(|e| crmkit::Error::invalid_argument("result", format!("serializable ({e})")))
 }
 
 /// A business calendar: time zone, working hours, holidays and half days
@@ -484,9 +447,16 @@ impl PySlaPolicy {
         self.inner.version.clone()
     }
 
-    /// The policy as JSON.
+    /// The policy as JSON text.
     fn to_json(&self, py: Python<'_>) -> PyResult<String> {
-        guard(py, || to_json(&self.inner).map_err(|e| to_py(py, e)))
+        guard(py, || {
+            serde_json::to_string(&self.inner).map_err(|e| {
+                to_py(
+                    py,
+                    crmkit::Error::invalid_argument("policy", format!("serializable ({e})")),
+                )
+            })
+        })
     }
 
     /// The targets (first response, update, resolution hours; None when
@@ -499,12 +469,9 @@ impl PySlaPolicy {
         priority: &str,
     ) -> PyResult<(Option<f64>, Option<f64>, Option<f64>)> {
         guard(py, || {
-            let p: crmkit::complaint::sla::Priority = from_json(
-                "priority",
-                "low, normal, high or urgent",
-                &serde_json::Value::String(priority.to_owned()).to_string(),
-            )
-            .map_err(|e| to_py(py, e))?;
+            let p: crmkit::complaint::sla::Priority =
+                from_text("priority", "low, normal, high or urgent", priority)
+                    .map_err(|e| to_py(py, e))?;
             let t = self.inner.targets(category, p);
             Ok((t.first_response_hours, t.update_hours, t.resolution_hours))
         })
@@ -518,182 +485,229 @@ impl PySlaPolicy {
     }
 }
 
-/// Escalations as JSON: `open` a JSON array of open complaints, `org` a
-/// JSON object person -> supervisor or null, `now` RFC 3339.
+type Org = std::collections::BTreeMap<String, Option<String>>;
+
+const ORG: &str = "a mapping person -> supervisor or None";
+
+/// Escalations, one dict per (complaint, clock) past its first step: `open`
+/// a list of open-complaint dicts, `org` a dict person -> supervisor or
+/// None, `now` RFC 3339.
 #[pyfunction]
-fn escalations_json(
-    py: Python<'_>,
-    open: &str,
-    org: &str,
+fn escalations<'py>(
+    py: Python<'py>,
+    open: &Bound<'py, PyAny>,
+    org: &Bound<'py, PyAny>,
     policy: &PySlaPolicy,
     calendar: &PyCalendar,
     now: &str,
-) -> PyResult<String> {
+) -> PyResult<Bound<'py, PyAny>> {
     guard(py, || {
         use crmkit::complaint::sla::{OpenComplaint, escalations};
-        let run = || -> crmkit::Result<String> {
-            let open: Vec<OpenComplaint> = rows("open", "open complaints", open)?;
-            let org: std::collections::BTreeMap<String, Option<String>> =
-                from_json("org", "a mapping person -> supervisor or None", org)?;
-            let now = timestamp("now", now)?;
-            to_json(&escalations(
-                &open,
-                &org,
-                &policy.inner,
-                &calendar.inner,
-                now,
-            )?)
+        let read = || -> crmkit::Result<(Vec<OpenComplaint>, Org, jiff::Timestamp)> {
+            Ok((
+                rows("open", "open complaints", open)?,
+                from_object("org", ORG, org)?,
+                timestamp("now", now)?,
+            ))
         };
-        py.detach(run).map_err(|e| to_py(py, e))
+        let (open, org, now) = read().map_err(|e| to_py(py, e))?;
+        let out = py
+            .detach(|| escalations(&open, &org, &policy.inner, &calendar.inner, now))
+            .map_err(|e| to_py(py, e))?;
+        to_object(py, &out)
     })
 }
 
-/// Due times as JSON, one object per open complaint (`id`,
-/// `first_response`, `update`, `resolution`).
+/// When each running clock of an open complaint is due.
+#[derive(serde::Serialize)]
+struct DueTimes {
+    id: String,
+    first_response: Option<jiff::Timestamp>,
+    update: Option<jiff::Timestamp>,
+    resolution: Option<jiff::Timestamp>,
+}
+
+/// Due times, one dict per open complaint (`id`, `first_response`,
+/// `update`, `resolution`).
 #[pyfunction]
-fn due_times_json(
-    py: Python<'_>,
-    open: &str,
+fn due_times<'py>(
+    py: Python<'py>,
+    open: &Bound<'py, PyAny>,
     policy: &PySlaPolicy,
     calendar: &PyCalendar,
-) -> PyResult<String> {
+) -> PyResult<Bound<'py, PyAny>> {
     guard(py, || {
         use crmkit::complaint::sla::{OpenComplaint, due_times};
-        let run = || -> crmkit::Result<String> {
-            let open: Vec<OpenComplaint> = rows("open", "open complaints", open)?;
-            let mut out = Vec::with_capacity(open.len());
-            for c in &open {
-                let d = due_times(c, &policy.inner, &calendar.inner)?;
-                out.push(
-                    serde_json::json!({"id": c.id, "first_response": d.first_response,
-                    "update": d.update, "resolution": d.resolution}),
-                );
-            }
-            to_json(&out)
+        let open: Vec<OpenComplaint> =
+            rows("open", "open complaints", open).map_err(|e| to_py(py, e))?;
+        let run = || -> crmkit::Result<Vec<DueTimes>> {
+            open.iter()
+                .map(|c| {
+                    let d = due_times(c, &policy.inner, &calendar.inner)?;
+                    Ok(DueTimes {
+                        id: c.id.clone(),
+                        first_response: d.first_response,
+                        update: d.update,
+                        resolution: d.resolution,
+                    })
+                })
+                .collect()
         };
-        py.detach(run).map_err(|e| to_py(py, e))
+        let out = py.detach(run).map_err(|e| to_py(py, e))?;
+        to_object(py, &out)
     })
 }
 
-/// The SLA standing of one complaint as JSON: `events` a JSON array of
-/// events (`at`, `kind` and the kind's fields), `now` RFC 3339.
+/// The SLA standing of one complaint as a dict: `events` a list of event
+/// dicts (`at`, `kind` and the kind's fields), `now` RFC 3339.
 #[pyfunction]
-fn sla_state_json(
-    py: Python<'_>,
-    events: &str,
+fn sla_state<'py>(
+    py: Python<'py>,
+    events: &Bound<'py, PyAny>,
     policy: &PySlaPolicy,
     calendar: &PyCalendar,
     now: &str,
     warn_at: Vec<u32>,
-) -> PyResult<String> {
+) -> PyResult<Bound<'py, PyAny>> {
     guard(py, || {
         use crmkit::complaint::sla::history::{ComplaintEvent, sla_state};
-        let run = || -> crmkit::Result<String> {
-            let events: Vec<ComplaintEvent> = rows("events", "complaint events", events)?;
-            let now = timestamp("now", now)?;
-            to_json(&sla_state(
-                &events,
-                &policy.inner,
-                &calendar.inner,
-                now,
-                &warn_at,
-            )?)
+        let read = || -> crmkit::Result<(Vec<ComplaintEvent>, jiff::Timestamp)> {
+            Ok((
+                rows("events", "complaint events", events)?,
+                timestamp("now", now)?,
+            ))
         };
-        py.detach(run).map_err(|e| to_py(py, e))
+        let (events, now) = read().map_err(|e| to_py(py, e))?;
+        let out = py
+            .detach(|| sla_state(&events, &policy.inner, &calendar.inner, now, &warn_at))
+            .map_err(|e| to_py(py, e))?;
+        to_object(py, &out)
     })
 }
 
-/// Escalations as JSON from an event table of many complaints (a JSON
-/// array of events, each with its `complaint_id`), complaints in the order
-/// they first appear.
+/// The events of many complaints (dicts, each with its `complaint_id`) as
+/// one log per complaint, in the order the complaints first appear.
+fn logs(
+    events: &Bound<'_, PyAny>,
+) -> crmkit::Result<Vec<crmkit::complaint::sla::history::ComplaintLog>> {
+    use crmkit::complaint::sla::history::ComplaintLog;
+    const EXPECTED: &str = "complaint events, each with a complaint_id";
+    let at_row = |row: usize, what: String| {
+        crmkit::Error::invalid_argument("events", format!("{EXPECTED}; row {row}: {what}"))
+    };
+    let items = events
+        .try_iter()
+        .ok()
+        .filter(|_| !events.is_instance_of::<PyString>() && !events.is_instance_of::<PyDict>())
+        .ok_or_else(|| {
+            crmkit::Error::invalid_argument("events", format!("a list of {EXPECTED}"))
+        })?;
+    let mut logs: Vec<ComplaintLog> = Vec::new();
+    let mut index = std::collections::HashMap::new();
+    for (row, item) in items.enumerate() {
+        let item = item.map_err(|e| at_row(row, e.to_string()))?;
+        let event = item
+            .cast::<PyDict>()
+            .map_err(|_| at_row(row, "not a dict".into()))?
+            .copy()
+            .map_err(|e| at_row(row, e.to_string()))?;
+        let id = match event
+            .get_item("complaint_id")
+            .map_err(|e| at_row(row, e.to_string()))?
+        {
+            Some(id) => match id.extract::<String>() {
+                Ok(id) => id,
+                Err(_) => {
+                    let shown = id.repr().map(|r| r.to_string()).unwrap_or_default();
+                    return Err(at_row(row, format!("complaint_id {shown} is not text")));
+                }
+            },
+            None => return Err(at_row(row, "no complaint_id".into())),
+        };
+        event
+            .del_item("complaint_id")
+            .map_err(|e| at_row(row, e.to_string()))?;
+        let event =
+            pythonize::depythonize(event.as_any()).map_err(|e| at_row(row, e.to_string()))?;
+        let i = *index.entry(id.clone()).or_insert_with(|| {
+            logs.push(ComplaintLog {
+                id,
+                events: Vec::new(),
+            });
+            logs.len() - 1
+        });
+        logs[i].events.push(event);
+    }
+    Ok(logs)
+}
+
+/// Escalations from an event list of many complaints (dicts, each with its
+/// `complaint_id`), complaints in the order they first appear.
 #[pyfunction]
-fn escalations_from_logs_json(
-    py: Python<'_>,
-    events: &str,
-    org: &str,
+fn escalations_from_logs<'py>(
+    py: Python<'py>,
+    events: &Bound<'py, PyAny>,
+    org: &Bound<'py, PyAny>,
     policy: &PySlaPolicy,
     calendar: &PyCalendar,
     now: &str,
-) -> PyResult<String> {
+) -> PyResult<Bound<'py, PyAny>> {
     guard(py, || {
         use crmkit::complaint::sla::escalations_from_logs;
-        use crmkit::complaint::sla::history::{ComplaintEvent, ComplaintLog};
-        let run = || -> crmkit::Result<String> {
-            let expected = "complaint events, each with a complaint_id";
-            let mut values: Vec<serde_json::Value> = rows("events", expected, events)?;
-            let mut logs: Vec<ComplaintLog> = Vec::new();
-            let mut index = std::collections::HashMap::new();
-            for (row, value) in values.iter_mut().enumerate() {
-                let at_row = |what: String| {
-                    crmkit::Error::invalid_argument(
-                        "events",
-                        format!("{expected}; row {row}: {what}"),
-                    )
-                };
-                let id = match value.as_object_mut().and_then(|o| o.remove("complaint_id")) {
-                    Some(serde_json::Value::String(id)) => id,
-                    Some(other) => return Err(at_row(format!("complaint_id {other} is not text"))),
-                    None => return Err(at_row("no complaint_id".into())),
-                };
-                let event: ComplaintEvent =
-                    serde_json::from_value(value.take()).map_err(|e| at_row(e.to_string()))?;
-                let i = *index.entry(id.clone()).or_insert_with(|| {
-                    logs.push(ComplaintLog {
-                        id,
-                        events: Vec::new(),
-                    });
-                    logs.len() - 1
-                });
-                logs[i].events.push(event);
-            }
-            let org: std::collections::BTreeMap<String, Option<String>> =
-                from_json("org", "a mapping person -> supervisor or None", org)?;
-            let now = timestamp("now", now)?;
-            to_json(&escalations_from_logs(
-                &logs,
-                &org,
-                &policy.inner,
-                &calendar.inner,
-                now,
-            )?)
+        let read = || -> crmkit::Result<_> {
+            Ok((
+                logs(events)?,
+                from_object::<Org>("org", ORG, org)?,
+                timestamp("now", now)?,
+            ))
         };
-        py.detach(run).map_err(|e| to_py(py, e))
+        let (logs, org, now) = read().map_err(|e| to_py(py, e))?;
+        let out = py
+            .detach(|| escalations_from_logs(&logs, &org, &policy.inner, &calendar.inner, now))
+            .map_err(|e| to_py(py, e))?;
+        to_object(py, &out)
     })
 }
 
-/// The KPI report as JSON `{"rows": [...], "pareto": [...]}`.
+/// The KPI report as a dict `{"rows": [...], "pareto": [...]}`.
 #[pyfunction]
 #[pyo3(signature = (complaints, by="first_department", calendar=None, now=None))]
-fn report_json(
-    py: Python<'_>,
-    complaints: &str,
+fn report<'py>(
+    py: Python<'py>,
+    complaints: &Bound<'py, PyAny>,
     by: &str,
     calendar: Option<&PyCalendar>,
     now: Option<&str>,
-) -> PyResult<String> {
+) -> PyResult<Bound<'py, PyAny>> {
     guard(py, || {
-        use crmkit::complaint::report::{GroupBy, Handled, pareto, report};
-        let run = || -> crmkit::Result<String> {
-            let handled: Vec<Handled> = rows("complaints", "handled complaints", complaints)?;
-            let by: GroupBy = from_json(
-                "by",
-                "first_department, resolving_department, category, channel, month or all",
-                &serde_json::Value::String(by.to_owned()).to_string(),
-            )?;
-            let now = now.map(|n| timestamp("now", n)).transpose()?;
+        use crmkit::complaint::report::{GroupBy, Handled, ParetoRow, ReportRow, pareto, report};
+        // a struct, not a map, keeps the fields in their documented order
+        #[derive(serde::Serialize)]
+        struct Answer {
+            rows: Vec<ReportRow>,
+            pareto: Vec<ParetoRow>,
+        }
+        let read = || -> crmkit::Result<(Vec<Handled>, GroupBy, Option<jiff::Timestamp>)> {
+            Ok((
+                rows("complaints", "handled complaints", complaints)?,
+                from_text(
+                    "by",
+                    "first_department, resolving_department, category, channel, month or all",
+                    by,
+                )?,
+                now.map(|n| timestamp("now", n)).transpose()?,
+            ))
+        };
+        let (handled, by, now) = read().map_err(|e| to_py(py, e))?;
+        let run = || -> crmkit::Result<Answer> {
             let rows = report(&handled, by, calendar.map(|c| &c.inner), now)?;
             let topics = pareto(&handled, |h| h.topic.clone().or_else(|| h.category.clone()));
-            // a struct, not a JSON map, keeps the fields in their documented order
-            #[derive(serde::Serialize)]
-            struct Answer {
-                rows: Vec<crmkit::complaint::report::ReportRow>,
-                pareto: Vec<crmkit::complaint::report::ParetoRow>,
-            }
-            to_json(&Answer {
+            Ok(Answer {
                 rows,
                 pareto: topics,
             })
         };
-        py.detach(run).map_err(|e| to_py(py, e))
+        let out = py.detach(run).map_err(|e| to_py(py, e))?;
+        to_object(py, &out)
     })
 }

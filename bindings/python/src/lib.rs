@@ -6,6 +6,7 @@ mod arrow;
 mod complaint;
 mod contact;
 mod contact_summary;
+mod convert;
 mod engagement;
 mod errors;
 mod identity;

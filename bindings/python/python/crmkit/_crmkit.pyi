@@ -63,9 +63,9 @@ __all__ = [
     "csat",
     "default_policy_json",
     "drivers",
-    "due_times_json",
-    "escalations_from_logs_json",
-    "escalations_json",
+    "due_times",
+    "escalations",
+    "escalations_from_logs",
     "grouped",
     "happiness",
     "identity_carry_entity_ids",
@@ -84,9 +84,9 @@ __all__ = [
     "parse_phones",
     "parse_phones_columns",
     "recency_weights",
-    "report_json",
+    "report",
     "score_contact_json",
-    "sla_state_json",
+    "sla_state",
     "summarize_contacts_json",
     "tracking_number",
 ]
@@ -303,7 +303,7 @@ class Classifier:
     def explain(self, text: str) -> tuple[Optional[str], list[tuple[str, float]], list[tuple[str, float]]]: ...
     @property
     def labels(self) -> list[str]: ...
-    def report_json(self) -> str: ...
+    def report(self) -> dict[str, Any]: ...
     def to_bytes(self) -> bytes: ...
     @staticmethod
     def from_bytes(data: bytes) -> Classifier: ...
@@ -312,9 +312,9 @@ class Classifier:
 class CategoryRules:
     @staticmethod
     def from_str(text: str, format: str = "toml") -> CategoryRules: ...
-    def categorize_json(
-        self, texts: Sequence[str], fields: Optional[Sequence[Optional[str]]] = None
-    ) -> list[str]: ...
+    def categorize(
+        self, texts: Sequence[str], fields: Optional[Sequence[Optional[Mapping[str, Any]]]] = None
+    ) -> list[dict[str, Any]]: ...
 
 @final
 class Calendar:
@@ -338,13 +338,30 @@ class SlaPolicy:
         self, category: Optional[str] = None, priority: str = "normal"
     ) -> tuple[Optional[float], Optional[float], Optional[float]]: ...
 
-def escalations_json(open: str, org: str, policy: SlaPolicy, calendar: Calendar, now: str) -> str: ...
-def due_times_json(open: str, policy: SlaPolicy, calendar: Calendar) -> str: ...
-def sla_state_json(events: str, policy: SlaPolicy, calendar: Calendar, now: str, warn_at: list[int]) -> str: ...
-def escalations_from_logs_json(events: str, org: str, policy: SlaPolicy, calendar: Calendar, now: str) -> str: ...
-def report_json(
-    complaints: str, by: str = "first_department", calendar: Optional[Calendar] = None, now: Optional[str] = None
-) -> str: ...
+def escalations(
+    open: Sequence[Mapping[str, Any]],
+    org: Mapping[str, Optional[str]],
+    policy: SlaPolicy,
+    calendar: Calendar,
+    now: str,
+) -> list[dict[str, Any]]: ...
+def due_times(open: Sequence[Mapping[str, Any]], policy: SlaPolicy, calendar: Calendar) -> list[dict[str, Any]]: ...
+def sla_state(
+    events: Sequence[Mapping[str, Any]], policy: SlaPolicy, calendar: Calendar, now: str, warn_at: list[int]
+) -> dict[str, Any]: ...
+def escalations_from_logs(
+    events: Sequence[Mapping[str, Any]],
+    org: Mapping[str, Optional[str]],
+    policy: SlaPolicy,
+    calendar: Calendar,
+    now: str,
+) -> list[dict[str, Any]]: ...
+def report(
+    complaints: Sequence[Mapping[str, Any]],
+    by: str = "first_department",
+    calendar: Optional[Calendar] = None,
+    now: Optional[str] = None,
+) -> dict[str, list[dict[str, Any]]]: ...
 
 _Columns = list[list[Optional[str]]]
 

@@ -26,7 +26,6 @@ raises a :class:`crmkit.CrmkitError` naming it; a wrong type is also a
 from __future__ import annotations
 
 import datetime as _dt
-import json
 import math
 import numbers
 from typing import Any, Iterable, Mapping, Optional
@@ -102,8 +101,8 @@ class CategoryRules:
             raise wrong_type("text", "text", text)
         if fields is not None and not isinstance(fields, Mapping):
             raise wrong_type("fields", "a dict", fields)
-        f = None if fields is None else [json.dumps(dict(fields))]
-        return json.loads(self._inner.categorize_json([text], f)[0])
+        f = None if fields is None else [dict(fields)]
+        return self._inner.categorize([text], f)[0]
 
     def categorize_many(self, texts: Iterable[str], *, fields: Optional[Iterable[Optional[dict]]] = None) -> list:
         """:meth:`categorize` for many texts (``fields``: one dict or None
@@ -115,8 +114,8 @@ class CategoryRules:
             for i, x in enumerate(_as_list(fields, "fields")):
                 if x is not None and not isinstance(x, Mapping):
                     raise wrong_type(f"fields[{i}]", "a dict or None", x)
-                f.append(None if x is None else json.dumps(dict(x)))
-        return [json.loads(r) for r in self._inner.categorize_json(texts, f)]
+                f.append(None if x is None else dict(x))
+        return self._inner.categorize(texts, f)
 
 
 @api_class
@@ -176,7 +175,7 @@ class Classifier:
         when ``cv_folds`` asked; None for model files of older versions),
         ``cv_scores`` (a list of (c, mean accuracy) per value tried),
         ``stem``, ``labels`` and the model file ``version``."""
-        r = json.loads(self._inner.report_json())
+        r = self._inner.report()
         r["cv_scores"] = [tuple(x) for x in r["cv_scores"]]
         return r
 
@@ -421,10 +420,8 @@ def escalations(
     """
     now_text = _time.to_text(now, "now")
     policy, cal = _policy(policy), _calendar(calendar)
-    if not isinstance(org, Mapping):
-        raise wrong_type("org", "a dict of person -> supervisor (None at the top)", org)
-    org_json = json.dumps({str(k): (None if v is None else str(v)) for k, v in org.items()})
-    out = json.loads(_crmkit.escalations_json(_records_json(open, "open"), org_json, policy._inner, cal._inner, now_text))
+    org = _org(org)
+    out = _crmkit.escalations(_records(open, "open"), org, policy._inner, cal._inner, now_text)
     for n in out:
         n["due_at"] = _time.parse(n["due_at"])
     return out
@@ -437,7 +434,7 @@ def due_times(open: Any, policy: SlaPolicy, calendar: Optional[Calendar] = None)
     aware UTC datetimes, ``None`` for a clock without target or not
     running). Inputs as for :func:`escalations`."""
     policy, cal = _policy(policy), _calendar(calendar)
-    out = json.loads(_crmkit.due_times_json(_records_json(open, "open"), policy._inner, cal._inner))
+    out = _crmkit.due_times(_records(open, "open"), policy._inner, cal._inner)
     for d in out:
         for k in ("first_response", "update", "resolution"):
             d[k] = _time.parse(d[k])
@@ -503,9 +500,7 @@ def sla_state(
     """
     now_text = _time.to_text(now, "now")
     policy, cal = _policy(policy), _calendar(calendar)
-    out = json.loads(
-        _crmkit.sla_state_json(_records_json(events, "events"), policy._inner, cal._inner, now_text, _warn_at(warn_at))
-    )
+    out = _crmkit.sla_state(_records(events, "events"), policy._inner, cal._inner, now_text, _warn_at(warn_at))
     for k in ("received_at", "first_response_at", "last_response_at", "resolved_at"):
         out[k] = _time.parse(out[k])
     for k in ("first_response", "update", "resolution"):
@@ -543,12 +538,8 @@ def escalations_from_logs(
     """
     now_text = _time.to_text(now, "now")
     policy, cal = _policy(policy), _calendar(calendar)
-    if not isinstance(org, Mapping):
-        raise wrong_type("org", "a dict of person -> supervisor (None at the top)", org)
-    org_json = json.dumps({str(k): (None if v is None else str(v)) for k, v in org.items()})
-    out = json.loads(
-        _crmkit.escalations_from_logs_json(_records_json(events, "events"), org_json, policy._inner, cal._inner, now_text)
-    )
+    org = _org(org)
+    out = _crmkit.escalations_from_logs(_records(events, "events"), org, policy._inner, cal._inner, now_text)
     for n in out:
         n["due_at"] = _time.parse(n["due_at"])
     return out
@@ -598,13 +589,11 @@ def report(
     kind = _frames.kind(complaints)
     if not isinstance(by, str):
         raise wrong_type("by", "a grouping name such as \"first_department\"", by)
-    out = json.loads(
-        _crmkit.report_json(
-            _records_json(complaints, "complaints"),
-            by,
-            None if calendar is None else _calendar(calendar)._inner,
-            _time.to_text(now, "now", optional=True),
-        )
+    out = _crmkit.report(
+        _records(complaints, "complaints"),
+        by,
+        None if calendar is None else _calendar(calendar)._inner,
+        _time.to_text(now, "now", optional=True),
     )
     rows, topics = out["rows"], out["pareto"]
     if kind is not None:
@@ -633,18 +622,26 @@ def _calendar(calendar: Any) -> "Calendar":
     return calendar
 
 
-def _records_json(values: Any, name: str) -> str:
+def _org(org: Any) -> dict:
+    if not isinstance(org, Mapping):
+        raise wrong_type("org", "a dict of person -> supervisor (None at the top)", org)
+    return {str(k): (None if v is None else str(v)) for k, v in org.items()}
+
+
+def _records(values: Any, name: str) -> list:
+    """The rows of a table or list of dicts as the native module reads them."""
     rows = []
     for i, r in enumerate(_frames.records(values, name)):
         # a missing value (None, NaN, NaT) is an absent field
         row = {str(k): _value(v, f"{name}[{i}].{k}") for k, v in r.items()}
         rows.append({k: v for k, v in row.items() if v is not None})
-    return json.dumps(rows)
+    return rows
 
 
 def _value(v: Any, where: str) -> Any:
-    """A JSON-ready value: missing (None, NaN, NaT) -> None, numpy scalars
-    -> Python, datetimes -> RFC 3339 (naive ones are refused)."""
+    """A value as the native module reads it: missing (None, NaN, NaT) ->
+    None, numpy scalars -> Python, datetimes -> RFC 3339 (naive ones are
+    refused)."""
     if _time.is_missing(v):
         return None
     if isinstance(v, (_dt.datetime, _dt.date)) or hasattr(v, "isoformat"):
