@@ -1,10 +1,13 @@
 //! Identity resolution for Python: batch resolution, golden records,
 //! explanations, models and the online index. Tables arrive as column
 //! names plus columns of optional strings (the Python layer converts pandas,
-//! polars and pyarrow); structured results leave as JSON text.
+//! polars and pyarrow); settings and column maps arrive as dicts, structured
+//! results leave as dicts and lists (see [`crate::convert`]). A model travels
+//! as its JSON text, the form `Model.to_json` gives users.
 
 use std::collections::HashMap;
 
+use crate::convert::{from_optional, to_object};
 use crate::errors::{guard, to_py};
 use crmkit::Error;
 use crmkit::identity::golden::{GoldenSettings, golden_records};
@@ -17,31 +20,36 @@ use pyo3::prelude::*;
 
 type Columns = Vec<Vec<Option<String>>>;
 
-fn json_arg<T: serde::de::DeserializeOwned>(
-    name: &'static str,
-    text: Option<&str>,
-) -> crmkit::Result<Option<T>> {
+/// A model given as its JSON text (`Model.to_json`).
+fn model(text: Option<&str>) -> crmkit::Result<Option<Model>> {
     text.map(|t| {
         serde_json::from_str(t)
-            .map_err(|e| Error::invalid_argument(name, format!("valid {name} JSON: {e}")))
+            .map_err(|e| Error::invalid_argument("model", format!("valid model JSON: {e}")))
     })
     .transpose()
 }
 
-fn to_json<T: serde::Serialize>(value: &T) -> crmkit::Result<String> {
-    serde_json::to_string(value).map_err(|e| Error::invalid_argument("result", e.to_string()))
+/// The column map argument: a dict with `id_column` and `columns`, or None.
+fn column_map(map: Option<&Bound<'_, PyAny>>) -> crmkit::Result<ColumnMap> {
+    let expected = "a dict with id_column and columns (column name -> field name)";
+    Ok(from_optional("columns", expected, map)?.unwrap_or_default())
 }
 
-fn records(names: &[String], columns: &Columns, map: Option<&str>) -> crmkit::Result<Vec<Record>> {
-    let map: ColumnMap = json_arg("columns", map)?.unwrap_or_default();
+/// The golden-record settings argument: a dict or None.
+fn golden_settings(settings: Option<&Bound<'_, PyAny>>) -> crmkit::Result<GoldenSettings> {
+    let expected = "a dict of golden-record settings (rules, default_rule, source_priority)";
+    Ok(from_optional("settings", expected, settings)?.unwrap_or_default())
+}
+
+fn records(names: &[String], columns: &Columns, map: &ColumnMap) -> crmkit::Result<Vec<Record>> {
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
-    records_from_columns(&names, columns, &map)
+    records_from_columns(&names, columns, map)
 }
 
 fn one_record(
     names: &[String],
     values: Vec<Option<String>>,
-    map: Option<&str>,
+    map: &ColumnMap,
 ) -> crmkit::Result<Record> {
     let cols: Columns = values.into_iter().map(|v| vec![v]).collect();
     Ok(records(names, &cols, map)?.remove(0))
@@ -52,23 +60,23 @@ fn one_record(
 fn query_record(
     mut names: Vec<String>,
     mut values: Vec<Option<String>>,
-    map: Option<&str>,
+    map: &ColumnMap,
 ) -> crmkit::Result<Record> {
-    let column_map: ColumnMap = json_arg("columns", map)?.unwrap_or_default();
-    let id = column_map.id_column.clone().unwrap_or_else(|| "id".into());
+    let id = map.id_column.clone().unwrap_or_else(|| "id".into());
     let mut with_id: Vec<&str> = names.iter().map(String::as_str).collect();
     with_id.push(&id);
     // exactly one id column once a placeholder is added: the record had none
-    if map_columns(&with_id, &column_map).is_ok() {
+    if map_columns(&with_id, map).is_ok() {
         names.push(id);
         values.push(Some("?".into()));
     }
     one_record(&names, values, map)
 }
 
-fn settings(settings: Option<&str>, model: Option<&str>) -> crmkit::Result<Settings> {
-    let mut s: Settings = json_arg("settings", settings)?.unwrap_or_default();
-    if let Some(m) = json_arg::<Model>("model", model)? {
+fn settings(settings: Option<&Bound<'_, PyAny>>, model: Option<&str>) -> crmkit::Result<Settings> {
+    let expected = "a dict of settings (blocking, threshold, seed...)";
+    let mut s: Settings = from_optional("settings", expected, settings)?.unwrap_or_default();
+    if let Some(m) = self::model(model)? {
         s.model = Some(m);
     }
     Ok(s)
@@ -98,25 +106,45 @@ impl PyResolution {
         self.res.ids.clone()
     }
 
-    /// The model as JSON.
+    /// The model as its JSON text (what `Model.to_json` gives users).
     fn model_json(&self, py: Python<'_>) -> PyResult<String> {
-        guard(py, || to_json(&self.res.model).map_err(|e| to_py(py, e)))
+        guard(py, || {
+            serde_json::to_string(&self.res.model)
+                .map_err(|e| to_py(py, Error::invalid_argument("model", e.to_string())))
+        })
     }
 
-    /// Blocking, cluster-size and clustering statistics as JSON.
-    fn report_json(&self, py: Python<'_>) -> PyResult<String> {
+    /// Blocking, cluster-size and clustering statistics as a dict.
+    fn report<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         guard(py, || {
-            let sizes: Vec<(usize, usize)> = self.res.size_histogram().into_iter().collect();
-            let report = serde_json::json!({
-                "records": self.res.ids.len(),
-                "clusters": self.res.cluster_count(),
-                "cluster_sizes": sizes,
-                "blocking": self.res.blocking,
-                "refused_merges": self.res.refused_merges,
-                "household_links": self.res.households.len(),
-                "training": self.res.model.training,
-            });
-            Ok(report.to_string())
+            #[derive(serde::Serialize)]
+            struct Report<'a, B, R, T> {
+                records: usize,
+                clusters: usize,
+                cluster_sizes: Vec<Vec<usize>>,
+                blocking: &'a B,
+                refused_merges: &'a R,
+                household_links: usize,
+                training: &'a T,
+            }
+            to_object(
+                py,
+                &Report {
+                    records: self.res.ids.len(),
+                    clusters: self.res.cluster_count(),
+                    // pairs as lists, as in every other result
+                    cluster_sizes: self
+                        .res
+                        .size_histogram()
+                        .into_iter()
+                        .map(|(size, n)| vec![size, n])
+                        .collect(),
+                    blocking: &self.res.blocking,
+                    refused_merges: &self.res.refused_merges,
+                    household_links: self.res.households.len(),
+                    training: &self.res.model.training,
+                },
+            )
         })
     }
 
@@ -151,8 +179,8 @@ impl PyResolution {
             .collect()
     }
 
-    /// Explanation of two records by id, as JSON.
-    fn explain_json(&self, py: Python<'_>, a: &str, b: &str) -> PyResult<String> {
+    /// Explanation of two records by id, as a dict.
+    fn explain<'py>(&self, py: Python<'py>, a: &str, b: &str) -> PyResult<Bound<'py, PyAny>> {
         guard(py, || {
             let find = |id: &str| {
                 self.res.index_of(id).ok_or_else(|| {
@@ -163,22 +191,24 @@ impl PyResolution {
                 })
             };
             let (ia, ib) = (find(a)?, find(b)?);
-            to_json(&self.res.explain(ia, ib)).map_err(|e| to_py(py, e))
+            to_object(py, &self.res.explain(ia, ib))
         })
     }
 
-    /// Golden records of every cluster as a JSON list.
+    /// Golden records of every cluster as a list of dicts.
     #[pyo3(signature = (settings=None))]
-    fn golden_json(&self, py: Python<'_>, settings: Option<&str>) -> PyResult<String> {
+    fn golden<'py>(
+        &self,
+        py: Python<'py>,
+        settings: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         guard(py, || {
-            let s: GoldenSettings = json_arg("settings", settings)
-                .map_err(|e| to_py(py, e))?
-                .unwrap_or_default();
+            let s = golden_settings(settings).map_err(|e| to_py(py, e))?;
             let ids = self.res.cluster_ids();
             let g = py
                 .detach(|| golden_records(&self.records, &ids, &s))
                 .map_err(|e| to_py(py, e))?;
-            to_json(&g).map_err(|e| to_py(py, e))
+            to_object(py, &g)
         })
     }
 }
@@ -191,15 +221,16 @@ fn identity_resolve(
     py: Python<'_>,
     names: Vec<String>,
     columns: Columns,
-    column_map: Option<&str>,
-    settings: Option<&str>,
+    column_map: Option<&Bound<'_, PyAny>>,
+    settings: Option<&Bound<'_, PyAny>>,
     model: Option<&str>,
     labels: Vec<(String, String)>,
     groups: Option<Vec<u32>>,
     progress: Option<Py<PyAny>>,
 ) -> PyResult<PyResolution> {
     guard(py, || {
-        let recs = records(&names, &columns, column_map).map_err(|e| to_py(py, e))?;
+        let map = self::column_map(column_map).map_err(|e| to_py(py, e))?;
+        let recs = records(&names, &columns, &map).map_err(|e| to_py(py, e))?;
         drop(columns);
         let s = self::settings(settings, model).map_err(|e| to_py(py, e))?;
         if let Some(g) = &groups
@@ -225,50 +256,53 @@ fn identity_resolve(
     })
 }
 
-/// Golden records of a table whose clusters are known, as a JSON list.
+/// Golden records of a table whose clusters are known, as a list of dicts.
 #[pyfunction]
 #[pyo3(signature = (names, columns, cluster_ids, column_map=None, settings=None))]
-fn identity_golden(
-    py: Python<'_>,
+fn identity_golden<'py>(
+    py: Python<'py>,
     names: Vec<String>,
     columns: Columns,
     cluster_ids: Vec<String>,
-    column_map: Option<&str>,
-    settings: Option<&str>,
-) -> PyResult<String> {
+    column_map: Option<&Bound<'py, PyAny>>,
+    settings: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
     guard(py, || {
-        let recs = records(&names, &columns, column_map).map_err(|e| to_py(py, e))?;
-        let s: GoldenSettings = json_arg("settings", settings)
-            .map_err(|e| to_py(py, e))?
-            .unwrap_or_default();
+        let read = || -> crmkit::Result<(Vec<Record>, GoldenSettings)> {
+            let recs = records(&names, &columns, &self::column_map(column_map)?)?;
+            Ok((recs, golden_settings(settings)?))
+        };
+        let (recs, s) = read().map_err(|e| to_py(py, e))?;
         let g = py
             .detach(|| golden_records(&recs, &cluster_ids, &s))
             .map_err(|e| to_py(py, e))?;
-        to_json(&g).map_err(|e| to_py(py, e))
+        to_object(py, &g)
     })
 }
 
 /// Explains two records (column names and one value each) with a model
-/// (default: the documented defaults), as JSON.
+/// (default: the documented defaults), as a dict.
 #[pyfunction]
 #[pyo3(signature = (names, a, b, model=None, country=None, column_map=None))]
-fn identity_explain(
-    py: Python<'_>,
+fn identity_explain<'py>(
+    py: Python<'py>,
     names: Vec<String>,
     a: Vec<Option<String>>,
     b: Vec<Option<String>>,
     model: Option<&str>,
     country: Option<&str>,
-    column_map: Option<&str>,
-) -> PyResult<String> {
+    column_map: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
     guard(py, || {
-        let run = || -> crmkit::Result<String> {
-            let ra = one_record(&names, a, column_map)?;
-            let rb = one_record(&names, b, column_map)?;
-            let m: Model = json_arg("model", model)?.unwrap_or_default();
-            to_json(&explain_records(&m, &ra, &rb, country))
+        let run = || -> crmkit::Result<_> {
+            let map = self::column_map(column_map)?;
+            let ra = one_record(&names, a, &map)?;
+            let rb = one_record(&names, b, &map)?;
+            let m = self::model(model)?.unwrap_or_default();
+            Ok(explain_records(&m, &ra, &rb, country))
         };
-        run().map_err(|e| to_py(py, e))
+        let out = run().map_err(|e| to_py(py, e))?;
+        to_object(py, &out)
     })
 }
 
@@ -282,7 +316,7 @@ fn identity_default_model() -> String {
 #[pyfunction]
 fn identity_check_model(py: Python<'_>, model: &str) -> PyResult<String> {
     guard(py, || {
-        let m: Model = json_arg("model", Some(model))
+        let m = self::model(Some(model))
             .map_err(|e| to_py(py, e))?
             .unwrap_or_default();
         if m.parameters.len() != crmkit::identity::compare::N {
@@ -291,7 +325,8 @@ fn identity_check_model(py: Python<'_>, model: &str) -> PyResult<String> {
                 Error::invalid_argument("model", "one parameter set per comparison"),
             ));
         }
-        to_json(&m).map_err(|e| to_py(py, e))
+        serde_json::to_string(&m)
+            .map_err(|e| to_py(py, Error::invalid_argument("model", e.to_string())))
     })
 }
 
@@ -311,7 +346,7 @@ fn identity_carry_entity_ids(
 #[derive(Debug)]
 pub struct PyIndex {
     inner: Index,
-    names_map: Option<String>,
+    column_map: ColumnMap,
 }
 
 #[pymethods]
@@ -323,20 +358,20 @@ impl PyIndex {
         py: Python<'_>,
         names: Vec<String>,
         columns: Columns,
-        column_map: Option<String>,
-        settings: Option<&str>,
+        column_map: Option<&Bound<'_, PyAny>>,
+        settings: Option<&Bound<'_, PyAny>>,
         model: Option<&str>,
     ) -> PyResult<PyIndex> {
         guard(py, || {
-            let recs =
-                records(&names, &columns, column_map.as_deref()).map_err(|e| to_py(py, e))?;
+            let map = self::column_map(column_map).map_err(|e| to_py(py, e))?;
+            let recs = records(&names, &columns, &map).map_err(|e| to_py(py, e))?;
             let s = self::settings(settings, model).map_err(|e| to_py(py, e))?;
             let inner = py
                 .detach(|| Index::build(recs, s))
                 .map_err(|e| to_py(py, e))?;
             Ok(PyIndex {
                 inner,
-                names_map: column_map,
+                column_map: map,
             })
         })
     }
@@ -345,45 +380,45 @@ impl PyIndex {
         self.inner.len()
     }
 
-    /// Candidates for a record (column names and values) as a JSON list.
-    fn match_json(
+    /// Candidates for a record (column names and values) as a list of dicts.
+    #[pyo3(name = "match")]
+    fn match_record<'py>(
         &self,
-        py: Python<'_>,
+        py: Python<'py>,
         names: Vec<String>,
         values: Vec<Option<String>>,
-    ) -> PyResult<String> {
+    ) -> PyResult<Bound<'py, PyAny>> {
         guard(py, || {
-            let r =
-                query_record(names, values, self.names_map.as_deref()).map_err(|e| to_py(py, e))?;
-            to_json(&self.inner.match_record(&r)).map_err(|e| to_py(py, e))
+            let r = query_record(names, values, &self.column_map).map_err(|e| to_py(py, e))?;
+            to_object(py, &self.inner.match_record(&r))
         })
     }
 
-    /// Inserts a record; the change as JSON.
-    fn insert_json(
+    /// Inserts a record; the change as a dict.
+    fn insert<'py>(
         &mut self,
-        py: Python<'_>,
+        py: Python<'py>,
         names: Vec<String>,
         values: Vec<Option<String>>,
-    ) -> PyResult<String> {
+    ) -> PyResult<Bound<'py, PyAny>> {
         self.change(py, names, values, Index::insert)
     }
 
-    /// Replaces a record (same id); the change as JSON.
-    fn update_json(
+    /// Replaces a record (same id); the change as a dict.
+    fn update<'py>(
         &mut self,
-        py: Python<'_>,
+        py: Python<'py>,
         names: Vec<String>,
         values: Vec<Option<String>>,
-    ) -> PyResult<String> {
+    ) -> PyResult<Bound<'py, PyAny>> {
         self.change(py, names, values, Index::update)
     }
 
-    /// Deletes a record by id; the change as JSON.
-    fn delete_json(&mut self, py: Python<'_>, record_id: &str) -> PyResult<String> {
+    /// Deletes a record by id; the change as a dict.
+    fn delete<'py>(&mut self, py: Python<'py>, record_id: &str) -> PyResult<Bound<'py, PyAny>> {
         guard(py, || {
             let c = self.inner.delete(record_id).map_err(|e| to_py(py, e))?;
-            to_json(&c).map_err(|e| to_py(py, e))
+            to_object(py, &c)
         })
     }
 
@@ -399,19 +434,18 @@ impl PyIndex {
 }
 
 impl PyIndex {
-    /// Applies `write` (insert or update) to one record; the change as JSON.
-    fn change(
+    /// Applies `write` (insert or update) to one record; the change as a dict.
+    fn change<'py>(
         &mut self,
-        py: Python<'_>,
+        py: Python<'py>,
         names: Vec<String>,
         values: Vec<Option<String>>,
         write: fn(&mut Index, Record) -> crmkit::Result<crmkit::identity::index::Change>,
-    ) -> PyResult<String> {
+    ) -> PyResult<Bound<'py, PyAny>> {
         guard(py, || {
-            let r =
-                one_record(&names, values, self.names_map.as_deref()).map_err(|e| to_py(py, e))?;
+            let r = one_record(&names, values, &self.column_map).map_err(|e| to_py(py, e))?;
             let c = write(&mut self.inner, r).map_err(|e| to_py(py, e))?;
-            to_json(&c).map_err(|e| to_py(py, e))
+            to_object(py, &c)
         })
     }
 }

@@ -114,7 +114,7 @@ def _columns(data: Data, kind: str) -> tuple:
     return names, [[_text(v, n, i) for i, v in enumerate(data.column(n).to_pylist())] for n in names]
 
 
-def _column_map(id_column: Optional[str], columns: Optional[dict]) -> Optional[str]:
+def _column_map(id_column: Optional[str], columns: Optional[dict]) -> Optional[dict]:
     if id_column is not None and not isinstance(id_column, str):
         raise wrong_type("id_column", "a column name", id_column)
     if columns is not None:
@@ -125,7 +125,7 @@ def _column_map(id_column: Optional[str], columns: Optional[dict]) -> Optional[s
                 raise wrong_type(f"columns[{k!r}]", "a field name such as \"first_name\"", v)
     if id_column is None and not columns:
         return None
-    return json.dumps({"id_column": id_column, "columns": dict(columns or {})})
+    return {"id_column": id_column, "columns": dict(columns or {})}
 
 
 def _with_column(data: Data, kind: str, name: str, values: list) -> Data:
@@ -158,7 +158,7 @@ def _json_dict(value: Union[None, str, dict], name: str) -> dict:
     return dict(value)
 
 
-def _settings_json(settings: Union[None, str, dict], seed: int, threshold: Optional[float]) -> Optional[str]:
+def _settings(settings: Union[None, str, dict], seed: int, threshold: Optional[float]) -> Optional[dict]:
     s = _json_dict(settings, "settings")
     if not isinstance(seed, numbers.Integral) or isinstance(seed, bool):
         raise wrong_type("seed", "an integer", seed)
@@ -170,7 +170,7 @@ def _settings_json(settings: Union[None, str, dict], seed: int, threshold: Optio
         s["seed"] = seed
     if threshold is not None:
         s["threshold"] = threshold
-    return json.dumps(s) if s else None
+    return s or None
 
 
 def _progress(progress: Union[bool, Callable[[str], Any]]) -> Optional[Callable[[str], Any]]:
@@ -306,7 +306,7 @@ class Resolution:
     def report(self) -> dict:
         """Blocking rules and their pairs, largest blocks, cluster sizes,
         refused merges, household links and training notes."""
-        return json.loads(self._inner.report_json())
+        return self._inner.report()
 
     def pairs(self, min_probability: float = 0.5) -> list:
         """Scored pairs ``(id_a, id_b, probability)`` at or above
@@ -322,12 +322,12 @@ class Resolution:
     def explain(self, a: str, b: str) -> dict:
         """Per-field match weights of two records by id; the prior and the
         field weights sum to ``weight``."""
-        return json.loads(self._inner.explain_json(str(a), str(b)))
+        return self._inner.explain(str(a), str(b))
 
     def golden_records(self, settings: Optional[dict] = None) -> list:
         """One golden record per cluster (see :func:`golden_records`)."""
         settings = _json_dict(settings, "settings")
-        return json.loads(self._inner.golden_json(json.dumps(settings) if settings else None))
+        return self._inner.golden(settings or None)
 
 
 @api
@@ -350,7 +350,7 @@ def resolve_detailed(
         names,
         cols,
         _column_map(id_column, columns),
-        _settings_json(settings, seed, threshold),
+        _settings(settings, seed, threshold),
         _model_json(model),
         _labels(labels),
         None,
@@ -426,7 +426,7 @@ def link(
         names,
         cols,
         _column_map(id_column, columns),
-        _settings_json(settings, seed, threshold),
+        _settings(settings, seed, threshold),
         _model_json(model),
         [],
         [0] * la + [1] * lb,
@@ -467,9 +467,7 @@ def golden_records(
         raise wrong_type("cluster_ids", "one cluster id per record", cluster_ids)
     cids = [str(c) if c is not None else "" for c in cluster_ids]
     settings = _json_dict(settings, "settings")
-    return json.loads(
-        _crmkit.identity_golden(names, cols, cids, _column_map(id_column, columns), json.dumps(settings) if settings else None)
-    )
+    return _crmkit.identity_golden(names, cols, cids, _column_map(id_column, columns), settings or None)
 
 
 def _record(record: dict, name: str = "record") -> tuple:
@@ -496,9 +494,7 @@ def explain(a: dict, b: dict, *, model: Optional[Model] = None, country: Optiona
     names = list(dict.fromkeys(list(a) + list(b)))
     va = [_text(a.get(n), n) for n in names]
     vb = [_text(b.get(n), n) for n in names]
-    return json.loads(
-        _crmkit.identity_explain(names, va, vb, _model_json(model), country, None)
-    )
+    return _crmkit.identity_explain(names, va, vb, _model_json(model), country, None)
 
 
 @api_class
@@ -529,7 +525,7 @@ class Index:
             names,
             cols,
             _column_map(id_column, columns),
-            _settings_json(settings, 0, None),
+            _settings(settings, 0, None),
             _model_json(model),
         )
 
@@ -543,23 +539,23 @@ class Index:
         """Candidate customers, best first: ``entity_id``, ``probability``,
         ``weight``, ``record_id`` (the best-matching record). The record
         needs no id."""
-        return json.loads(self._inner.match_json(*_record(record)))
+        return self._inner.match(*_record(record))
 
     def insert(self, record: dict) -> dict:
         """Adds a record; returns its ``entity_id`` and the ``events``
         (``created``, ``joined``, ``merged``)."""
-        return json.loads(self._inner.insert_json(*_record(record)))
+        return self._inner.insert(*_record(record))
 
     def update(self, record: dict) -> dict:
         """Replaces the record with the same id."""
-        return json.loads(self._inner.update_json(*_record(record)))
+        return self._inner.update(*_record(record))
 
     def delete(self, record_id: str) -> dict:
         """Removes a record; the events say whether its customer was
         ``removed`` or ``split``."""
         if not isinstance(record_id, (str, int)) or isinstance(record_id, bool):
             raise wrong_type("record_id", "a record id", record_id)
-        return json.loads(self._inner.delete_json(str(record_id)))
+        return self._inner.delete(str(record_id))
 
     def entity_of(self, record_id: str) -> Optional[str]:
         """The entity id of a record, or ``None``."""
