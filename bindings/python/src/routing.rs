@@ -1,6 +1,8 @@
-//! Complaint routing for Python: a compiled rule set, one complaint as JSON
-//! or many as columns (the GIL released while routing).
+//! Complaint routing for Python: a compiled rule set, one complaint as a
+//! dict or many as columns (the GIL released while routing); the routing
+//! state travels as a dict.
 
+use crate::convert::{from_object, from_optional, to_object};
 use crate::errors::{guard, to_py};
 use crmkit::complaint::calendar::Calendar;
 use crmkit::complaint::intake::{Channel, Complaint};
@@ -25,21 +27,9 @@ fn parse_now(now: Option<&str>) -> crmkit::Result<Option<Timestamp>> {
     .transpose()
 }
 
-fn parse_state(state: Option<&str>) -> crmkit::Result<RoutingState> {
-    match state {
-        None => Ok(RoutingState::default()),
-        Some(s) => serde_json::from_str(s).map_err(|e| {
-            bad(
-                "state",
-                format!("a dict with cursors, loads and unavailable ({e})"),
-            )
-        }),
-    }
-}
-
-fn to_json<T: serde::Serialize>(v: &T) -> String {
-    // the routing types serialize infallibly (string keys, finite numbers)
-    serde_json::to_string(v).unwrap_or_default()
+fn parse_state(state: Option<&Bound<'_, PyAny>>) -> crmkit::Result<RoutingState> {
+    let expected = "a dict with cursors, loads and unavailable";
+    Ok(from_optional("state", expected, state)?.unwrap_or_default())
 }
 
 /// The columns of a batch of complaints, row-aligned.
@@ -79,13 +69,13 @@ const FIELDS: [&str; 7] = [
 ];
 
 /// Decisions as row dicts (`rows = true`) or as one list per field, plus
-/// the state JSON.
+/// the state dict.
 fn decisions_out<'py>(
     py: Python<'py>,
     decisions: &[Decision],
     state: &RoutingState,
     rows: bool,
-) -> PyResult<(Bound<'py, PyAny>, String)> {
+) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
     let mut names = Names::default();
     let keys: Vec<Bound<'py, PyString>> = FIELDS.iter().map(|f| PyString::intern(py, f)).collect();
     let mut values = |d: &Decision| -> PyResult<[Py<PyAny>; 7]> {
@@ -129,7 +119,7 @@ fn decisions_out<'py>(
         }
         dict.into_any()
     };
-    Ok((out, to_json(state)))
+    Ok((out, to_object(py, state)?))
 }
 
 /// Reads one row dict into `c` (reused between rows); errors name the row
@@ -335,24 +325,24 @@ impl PyRuleSet {
         })
     }
 
-    /// Routes one complaint given as JSON; returns (decision JSON, state JSON).
+    /// Routes one complaint given as a dict; returns (decision dict, state dict).
     #[pyo3(signature = (complaint, state=None, now=None))]
-    fn route_json(
+    fn route<'py>(
         &self,
-        py: Python<'_>,
-        complaint: &str,
-        state: Option<&str>,
+        py: Python<'py>,
+        complaint: &Bound<'py, PyAny>,
+        state: Option<&Bound<'py, PyAny>>,
         now: Option<&str>,
-    ) -> PyResult<(String, String)> {
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
         guard(py, || {
-            let run = || -> crmkit::Result<(String, String)> {
-                let c: Complaint = serde_json::from_str(complaint)
-                    .map_err(|e| bad("complaint", format!("a complaint record ({e})")))?;
+            let run = || -> crmkit::Result<(Decision, RoutingState)> {
+                let c: Complaint = from_object("complaint", "a complaint record", complaint)?;
                 let mut st = parse_state(state)?;
                 let d = self.inner.route(&c, &mut st, parse_now(now)?)?;
-                Ok((to_json(&d), to_json(&st)))
+                Ok((d, st))
             };
-            run().map_err(|e| to_py(py, e))
+            let (d, st) = run().map_err(|e| to_py(py, e))?;
+            Ok((to_object(py, &d)?, to_object(py, &st)?))
         })
     }
 
@@ -376,9 +366,9 @@ impl PyRuleSet {
         received_at: Strings,
         ids: Strings,
         text: Strings,
-        state: Option<&str>,
+        state: Option<&Bound<'py, PyAny>>,
         now: Option<&str>,
-    ) -> PyResult<(Bound<'py, PyAny>, String)> {
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
         guard(py, || {
             for (name, len) in [
                 ("channel", channel.len()),
@@ -436,16 +426,16 @@ impl PyRuleSet {
     }
 
     /// Routes a list of complaint dicts read directly (keys as in
-    /// `route_json`), the state carried from row to row, with the GIL
-    /// released while routing. Returns (list of decision dicts, state JSON).
+    /// `route`), the state carried from row to row, with the GIL
+    /// released while routing. Returns (list of decision dicts, state dict).
     #[pyo3(signature = (rows, state=None, now=None))]
     fn route_rows<'py>(
         &self,
         py: Python<'py>,
         rows: &Bound<'py, PyList>,
-        state: Option<&str>,
+        state: Option<&Bound<'py, PyAny>>,
         now: Option<&str>,
-    ) -> PyResult<(Bound<'py, PyAny>, String)> {
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
         guard(py, || {
             let mut complaints = Vec::with_capacity(rows.len());
             for (i, row) in rows.iter().enumerate() {
@@ -459,47 +449,44 @@ impl PyRuleSet {
 
     /// Routes the rows of an Arrow table or record batch (any object with
     /// `__arrow_c_stream__` or `__arrow_c_array__`) in order, with the GIL
-    /// released; returns (the decisions as an Arrow batch, state JSON).
+    /// released; returns (the decisions as an Arrow batch, state dict).
     #[pyo3(signature = (data, state=None, now=None))]
-    fn route_arrow(
+    fn route_arrow<'py>(
         &self,
-        py: Python<'_>,
-        data: &Bound<'_, PyAny>,
-        state: Option<&str>,
+        py: Python<'py>,
+        data: &Bound<'py, PyAny>,
+        state: Option<&Bound<'py, PyAny>>,
         now: Option<&str>,
-    ) -> PyResult<(crate::arrow::ArrowResult, String)> {
+    ) -> PyResult<(crate::arrow::ArrowResult, Bound<'py, PyAny>)> {
         guard(py, || {
             let batch = crate::arrow::batch(data, "complaints")?;
-            let run = || -> crmkit::Result<(arrow_array::RecordBatch, String)> {
+            let mut st = parse_state(state).map_err(|e| to_py(py, e))?;
+            let run = || -> crmkit::Result<arrow_array::RecordBatch> {
                 check_zoned(&batch)?;
-                let mut st = parse_state(state)?;
                 let now = parse_now(now)?;
-                let out = crmkit_arrow::routing::route(&self.inner, &batch, &mut st, now)?;
-                Ok((out, to_json(&st)))
+                crmkit_arrow::routing::route(&self.inner, &batch, &mut st, now)
             };
-            let (out, st) = py.detach(run).map_err(|e| to_py(py, e))?;
-            Ok((crate::arrow::out(py, Ok(out))?, st))
+            let out = py.detach(run).map_err(|e| to_py(py, e))?;
+            Ok((crate::arrow::out(py, Ok(out))?, to_object(py, &st)?))
         })
     }
 
-    /// The lint findings as JSON.
-    fn lint_json(&self) -> String {
-        to_json(&self.inner.lint())
+    /// The lint findings as a list of dicts.
+    fn lint<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        guard(py, || to_object(py, &self.inner.lint()))
     }
 
-    /// Lints and runs the examples of the rule file; the report as JSON.
-    fn check_json(&self, py: Python<'_>) -> PyResult<String> {
+    /// Lints and runs the examples of the rule file; the report as a dict.
+    fn check<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         guard(py, || {
-            self.inner
-                .check()
-                .map(|r| to_json(&r))
-                .map_err(|e| to_py(py, e))
+            let report = self.inner.check().map_err(|e| to_py(py, e))?;
+            to_object(py, &report)
         })
     }
 
-    /// The rule set as written, as JSON.
-    fn source_json(&self) -> String {
-        to_json(self.inner.source())
+    /// The rule set as written, as a dict.
+    fn source<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        guard(py, || to_object(py, self.inner.source()))
     }
 
     /// Person → supervisor, for escalations.
@@ -527,17 +514,16 @@ impl PyRuleSet {
         &self,
         py: Python<'py>,
         complaints: &[Complaint],
-        state: Option<&str>,
+        state: Option<&Bound<'py, PyAny>>,
         now: Option<&str>,
         rows: bool,
-    ) -> PyResult<(Bound<'py, PyAny>, String)> {
-        let run = || -> crmkit::Result<(Vec<Decision>, RoutingState)> {
-            let mut st = parse_state(state)?;
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
+        let mut st = parse_state(state).map_err(|e| to_py(py, e))?;
+        let run = || -> crmkit::Result<Vec<Decision>> {
             let now = parse_now(now)?;
-            let decisions = self.inner.route_batch(complaints, &mut st, now)?;
-            Ok((decisions, st))
+            self.inner.route_batch(complaints, &mut st, now)
         };
-        let (decisions, st) = py.detach(run).map_err(|e| to_py(py, e))?;
+        let decisions = py.detach(run).map_err(|e| to_py(py, e))?;
         decisions_out(py, &decisions, &st, rows)
     }
 }

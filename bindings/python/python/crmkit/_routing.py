@@ -26,7 +26,7 @@ _COLUMNS = ("id", "channel", "category", "product", "segment", "language", "amou
             "customer_value", "flags", "received_at", "text")
 
 
-def _jsonable(complaint: Mapping[str, Any]) -> dict:
+def _record(complaint: Mapping[str, Any]) -> dict:
     if not isinstance(complaint, Mapping):
         raise wrong_type("complaint", "a dict", complaint)
     out = {}
@@ -163,7 +163,7 @@ class RuleSet:
 
     def source(self) -> dict:
         """The rule set as written (with defaults filled in)."""
-        return json.loads(self._inner.source_json())
+        return self._inner.source()
 
     def org_chart(self) -> dict:
         """Person -> supervisor (None at the top), for escalations."""
@@ -174,13 +174,13 @@ class RuleSet:
         ``contradictory_rule``, ``no_default_rule``, ``unreachable_department``,
         ``empty_department``, ``unknown_category``, ``rule_without_route``),
         ``subject`` and ``message``; errors first."""
-        return json.loads(self._inner.lint_json())
+        return self._inner.lint()
 
     def check(self) -> dict:
         """Lints and runs the ``[[examples]]`` of the rule file: a dict with
         ``findings``, ``examples`` (``name``, ``passed``, ``mismatches``,
         ``decision``) and ``ok``."""
-        report = json.loads(self._inner.check_json())
+        report = self._inner.check()
         report["ok"] = all(e["passed"] for e in report["examples"]) and not any(
             f["severity"] == "error" for f in report["findings"])
         return report
@@ -192,12 +192,12 @@ class RuleSet:
         ``customer_value``, ``flags``, ``attributes``, ``received_at``,
         ``text``…). ``state`` is not changed; the decision carries the new
         state. The due time starts at ``received_at``, else ``now``."""
-        decision, new_state = self._inner.route_json(
-            json.dumps(_jsonable(complaint)),
-            _state_json(state),
+        decision, new_state = self._inner.route(
+            _record(complaint),
+            _state(state),
             _time.to_text(now, "now", optional=True),
         )
-        return Decision(json.loads(decision), json.loads(new_state))
+        return Decision(decision, new_state)
 
     def route_many(self, complaints: Any, *, state: Optional[Mapping[str, Any]] = None,
                    now: Now = None, return_state: bool = False) -> Any:
@@ -214,7 +214,7 @@ class RuleSet:
         ``__arrow_c_stream__``) are read and answered through Arrow, without
         a Python object per value.
         With ``return_state=True``: ``(result, state)``."""
-        state_json = _state_json(state)
+        state_in = _state(state)
         now_text = _time.to_text(now, "now", optional=True)
         mod = type(complaints).__module__.split(".")[0]
         arrow_in = complaints
@@ -230,7 +230,7 @@ class RuleSet:
             # Arrow in, Arrow out: columns read without a Python object per value
             import pyarrow as pa
 
-            result, new_state = self._inner.route_arrow(arrow_in, state_json, now_text)
+            result, new_state = self._inner.route_arrow(arrow_in, state_in, now_text)
             batch = pa.RecordBatch._import_from_c_capsule(*result.__arrow_c_array__())
             if mod == "polars":
                 import polars as pl
@@ -242,10 +242,10 @@ class RuleSet:
             else:
                 frame = pa.Table.from_batches([batch])
             if return_state:
-                return frame, json.loads(new_state)
+                return frame, new_state
             return frame
         if isinstance(complaints, list):
-            rows, new_state = self._inner.route_rows(complaints, state_json, now_text)
+            rows, new_state = self._inner.route_rows(complaints, state_in, now_text)
             for r in rows:
                 if r["due"] is not None:
                     r["due"] = _time.parse(r["due"])
@@ -257,7 +257,7 @@ class RuleSet:
                 result, new_state = self._inner.route_columns(
                     n, c["channel"], c["category"], c["product"], c["segment"], c["language"],
                     c["amount"], c["customer_value"], c["flags"], c["received_at"], c["id"], c["text"],
-                    state_json, now_text,
+                    state_in, now_text,
                 )
             except TypeError:
                 # a value of the wrong type: say which column and row
@@ -271,16 +271,16 @@ class RuleSet:
             else:
                 frame = _frame(kind, result)
         if return_state:
-            return frame, json.loads(new_state)
+            return frame, new_state
         return frame
 
 
-def _state_json(state: Optional[Mapping[str, Any]]) -> Optional[str]:
+def _state(state: Optional[Mapping[str, Any]]) -> Optional[dict]:
     if state is None:
         return None
     if not isinstance(state, Mapping):
         raise wrong_type("state", "a routing state dict (a Decision's .state)", state)
-    return json.dumps(dict(state))
+    return dict(state)
 
 
 def _as_list(values: Any) -> list:
