@@ -1,6 +1,7 @@
 //! Contact validity for Python: delivery outcome classification and the
 //! validity score.
 
+use crate::convert::{from_data, to_object};
 use crate::errors::{guard, to_py};
 use crate::repr;
 use crmkit::contact::email::{self, EmailAddress, EmailLists, EmailOptions};
@@ -143,19 +144,23 @@ impl PyEmail {
     }
 }
 
-fn email_options(options: Option<&str>) -> Result<EmailOptions, String> {
-    match options {
+fn email_options(py: Python<'_>, options: Option<&Bound<'_, PyAny>>) -> PyResult<EmailOptions> {
+    match options.filter(|o| !o.is_none()) {
         None => Ok(EmailOptions::default()),
-        Some(json) => serde_json::from_str(json).map_err(|e| e.to_string()),
+        Some(o) => from_data("email options", o).map_err(|e| to_py(py, e)),
     }
 }
 
-/// Parses one address (`options_json`: email-validator style options as JSON).
+/// Parses one address (`options`: email-validator style options, a dict).
 #[pyfunction]
-#[pyo3(signature = (text, options_json=None))]
-fn parse_email(py: Python<'_>, text: &str, options_json: Option<&str>) -> PyResult<PyEmail> {
+#[pyo3(signature = (text, options=None))]
+fn parse_email(
+    py: Python<'_>,
+    text: &str,
+    options: Option<&Bound<'_, PyAny>>,
+) -> PyResult<PyEmail> {
     guard(py, || {
-        let o = email_options(options_json).map_err(|e| malformed(py, "email options", e))?;
+        let o = email_options(py, options)?;
         Ok(PyEmail::from(email::parse_with(
             text,
             &o,
@@ -242,15 +247,15 @@ fn map_chunked<T: Sync, R: Send>(
 /// Parses many addresses with the GIL released (`None` parses as empty),
 /// on `workers` threads.
 #[pyfunction]
-#[pyo3(signature = (texts, options_json=None, workers=0))]
+#[pyo3(signature = (texts, options=None, workers=0))]
 fn parse_emails(
     py: Python<'_>,
     texts: &Bound<'_, PyAny>,
-    options_json: Option<&str>,
+    options: Option<&Bound<'_, PyAny>>,
     workers: usize,
 ) -> PyResult<Vec<PyEmail>> {
     guard(py, || {
-        let o = email_options(options_json).map_err(|e| malformed(py, "email options", e))?;
+        let o = email_options(py, options)?;
         let items = items(texts)?;
         let texts = borrowed_texts(&items, "texts")?;
         Ok(py.detach(|| {
@@ -461,15 +466,15 @@ fn columns_dict<'py>(
 /// `suggestion`, `error`), parsed with the GIL released on `workers`
 /// threads. No result object is made per address.
 #[pyfunction]
-#[pyo3(signature = (texts, options_json=None, workers=0))]
+#[pyo3(signature = (texts, options=None, workers=0))]
 fn parse_emails_columns<'py>(
     py: Python<'py>,
     texts: &Bound<'py, PyAny>,
-    options_json: Option<&str>,
+    options: Option<&Bound<'_, PyAny>>,
     workers: usize,
 ) -> PyResult<Bound<'py, PyDict>> {
     guard(py, || {
-        let o = email_options(options_json).map_err(|e| malformed(py, "email options", e))?;
+        let o = email_options(py, options)?;
         let items = items(texts)?;
         let texts = borrowed_texts(&items, "texts")?;
         let n = texts.len();
@@ -649,21 +654,19 @@ fn parse_phones_columns<'py>(
     })
 }
 
-/// Scores a contact point given as JSON; returns the score as JSON.
+/// Scores a contact point given as a dict; returns the score as a dict.
 #[pyfunction]
-#[pyo3(signature = (point_json, now, policy_json=None))]
-fn score_contact_json(
-    py: Python<'_>,
-    point_json: &str,
+#[pyo3(signature = (point, now, policy=None))]
+fn score_contact<'py>(
+    py: Python<'py>,
+    point: &Bound<'py, PyAny>,
     now: &str,
-    policy_json: Option<&str>,
-) -> PyResult<String> {
+    policy: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
     guard(py, || {
-        let point: ContactPoint =
-            serde_json::from_str(point_json).map_err(|e| malformed(py, "contact point", e))?;
-        let (now, policy) = scoring_args(py, now, policy_json)?;
-        let s = score::score(&point, &policy, now);
-        serde_json::to_string(&s).map_err(|e| malformed(py, "score", e))
+        let point: ContactPoint = from_data("contact point", point).map_err(|e| to_py(py, e))?;
+        let (now, policy) = scoring_args(py, now, policy)?;
+        to_object(py, &score::score(&point, &policy, now))
     })
 }
 
@@ -672,12 +675,12 @@ fn score_contact_json(
 pub(crate) fn scoring_args(
     py: Python<'_>,
     now: &str,
-    policy_json: Option<&str>,
+    policy: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<(jiff::Timestamp, Policy)> {
     let now: jiff::Timestamp = now.parse().map_err(|e| malformed(py, "now", e))?;
-    let policy = match policy_json {
+    let policy = match policy.filter(|p| !p.is_none()) {
         Some(p) => {
-            let p: Policy = serde_json::from_str(p).map_err(|e| malformed(py, "policy", e))?;
+            let p: Policy = from_data("policy", p).map_err(|e| to_py(py, e))?;
             p.validate().map_err(|e| to_py(py, e))?;
             p
         }
@@ -686,11 +689,10 @@ pub(crate) fn scoring_args(
     Ok((now, policy))
 }
 
-/// The default policy as JSON.
+/// The default policy as a dict.
 #[pyfunction]
-fn default_policy_json() -> PyResult<String> {
-    serde_json::to_string_pretty(&Policy::default())
-        .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
+fn default_policy(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+    to_object(py, &Policy::default())
 }
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -704,7 +706,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(parse_phones_columns, m)?)?;
     m.add_function(wrap_pyfunction!(classify_outcome, m)?)?;
     m.add_function(wrap_pyfunction!(classify_outcomes, m)?)?;
-    m.add_function(wrap_pyfunction!(score_contact_json, m)?)?;
-    m.add_function(wrap_pyfunction!(default_policy_json, m)?)?;
+    m.add_function(wrap_pyfunction!(score_contact, m)?)?;
+    m.add_function(wrap_pyfunction!(default_policy, m)?)?;
     Ok(())
 }

@@ -7,6 +7,7 @@
 //! records. Parsing happens with the GIL held, before the work releases it.
 
 use crate::errors::error;
+use crmkit::error::InputError;
 use crmkit::{Error, ErrorCode};
 use pyo3::prelude::*;
 use serde::Serialize;
@@ -87,4 +88,20 @@ pub(crate) fn from_text<T: DeserializeOwned>(
     use serde::de::value::{Error as ValueError, StrDeserializer};
     T::deserialize(StrDeserializer::<ValueError>::new(text))
         .map_err(|e| Error::invalid_argument(name, format!("{expected} ({e})")))
+}
+
+/// `obj` read as a `T` that is data rather than a setting (a contact point,
+/// a policy, a list of options): a bad shape is a `malformed_input` error
+/// located at `what` (`point`, `points[3]`, `policy`).
+pub(crate) fn from_data<T: DeserializeOwned>(
+    what: &str,
+    obj: &Bound<'_, PyAny>,
+) -> crmkit::Result<T> {
+    pythonize::depythonize(obj).map_err(|e| {
+        InputError::Malformed {
+            location: what.to_owned(),
+            message: e.to_string(),
+        }
+        .into()
+    })
 }

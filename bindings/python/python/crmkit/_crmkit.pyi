@@ -61,7 +61,7 @@ __all__ = [
     "classify_outcome",
     "classify_outcomes",
     "csat",
-    "default_policy_json",
+    "default_policy",
     "drivers",
     "due_times",
     "escalations",
@@ -85,9 +85,9 @@ __all__ = [
     "parse_phones_columns",
     "recency_weights",
     "report",
-    "score_contact_json",
+    "score_contact",
     "sla_state",
-    "summarize_contacts_json",
+    "summarize_contacts",
     "tracking_number",
 ]
 
@@ -215,9 +215,11 @@ def classify_outcome(
 def classify_outcomes(
     texts: Sequence[str], channel: str = "email"
 ) -> list[tuple[str, str, Optional[str], Optional[int], Optional[str], Optional[int], bool]]: ...
-def score_contact_json(point_json: str, now: str, policy_json: Optional[str] = None) -> str: ...
-def summarize_contacts_json(points_json: str, now: str, policy_json: Optional[str] = None) -> str: ...
-def default_policy_json() -> str: ...
+def score_contact(point: Mapping[str, Any], now: str, policy: Optional[Mapping[str, Any]] = None) -> dict[str, Any]: ...
+def summarize_contacts(
+    points: Sequence[Mapping[str, Any]], now: str, policy: Optional[Mapping[str, Any]] = None
+) -> dict[str, Any]: ...
+def default_policy() -> dict[str, Any]: ...
 def tracking_number(sequence: int, prefix: Optional[str] = None) -> str: ...
 def check_tracking_number(
     text: str, prefix: Optional[str] = None
@@ -241,9 +243,9 @@ class EmailResult:
     message: Optional[str]
     def __bool__(self) -> bool: ...
 
-def parse_email(text: str, options_json: Optional[str] = None) -> EmailResult: ...
+def parse_email(text: str, options: Optional[Mapping[str, bool]] = None) -> EmailResult: ...
 def parse_emails(
-    texts: Sequence[Any], options_json: Optional[str] = None, workers: int = 0
+    texts: Sequence[Any], options: Optional[Mapping[str, bool]] = None, workers: int = 0
 ) -> list[EmailResult]: ...
 
 @final
@@ -269,7 +271,7 @@ class PhoneResult:
 def parse_phone(text: str, region: str = "TR") -> PhoneResult: ...
 def parse_phones(texts: Sequence[Any], region: str = "TR", workers: int = 0) -> list[PhoneResult]: ...
 def parse_emails_columns(
-    texts: Sequence[Any], options_json: Optional[str] = None, workers: int = 0
+    texts: Sequence[Any], options: Optional[Mapping[str, bool]] = None, workers: int = 0
 ) -> dict[str, list[Any]]: ...
 def parse_phones_columns(
     texts: Sequence[Any],

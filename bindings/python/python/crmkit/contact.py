@@ -24,7 +24,6 @@ raises a :class:`crmkit.CrmkitError` naming it; a wrong type is also a
 from __future__ import annotations
 
 import datetime as _dt
-import json
 from collections.abc import Mapping
 from typing import Any, Iterable, Optional
 
@@ -50,11 +49,11 @@ __all__ = [
 ]
 
 
-def _email_options(options: dict) -> Optional[str]:
+def _email_options(options: dict) -> Optional[dict]:
     for k, v in options.items():
         if not isinstance(v, bool):
             raise wrong_type(k, "True or False", v)
-    return json.dumps(options) if options else None
+    return dict(options) if options else None
 
 
 @api
@@ -265,24 +264,24 @@ def parse_phones(
     return _crmkit.parse_phones(_batch_input(texts), region, workers)
 
 
-def _jsonable(value: Any, where: str) -> Any:
-    """A JSON-ready copy; datetimes become RFC 3339 text (naive ones are
-    refused, naming ``where``, the path of the value)."""
+def _plain(value: Any, where: str) -> Any:
+    """A copy as the native module reads it; datetimes become RFC 3339 text
+    (naive ones are refused, naming ``where``, the path of the value)."""
     if isinstance(value, Mapping):
-        return {k: _jsonable(v, f"{where}.{k}") for k, v in value.items()}
+        return {k: _plain(v, f"{where}.{k}") for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_jsonable(v, f"{where}[{i}]") for i, v in enumerate(value)]
+        return [_plain(v, f"{where}[{i}]") for i, v in enumerate(value)]
     if isinstance(value, _dt.datetime) or hasattr(value, "to_pydatetime"):
         return _time.to_text(value, where)
     return value
 
 
-def _policy_json(policy: Optional[dict]) -> Optional[str]:
+def _policy(policy: Optional[dict]) -> Optional[dict]:
     if policy is None:
         return None
     if not isinstance(policy, Mapping):
         raise wrong_type("policy", "a dict of policy fields", policy)
-    return json.dumps(_jsonable(policy, "policy"))
+    return _plain(policy, "policy")
 
 
 @api
@@ -308,14 +307,13 @@ def score(point: dict, *, now: Any, policy: Optional[dict] = None) -> dict:
     if not isinstance(point, Mapping):
         raise wrong_type("point", "a dict", point)
     now_text = _time.to_text(now, "now")
-    out = _crmkit.score_contact_json(json.dumps(_jsonable(point, "point")), now_text, _policy_json(policy))
-    return json.loads(out)
+    return _crmkit.score_contact(_plain(point, "point"), now_text, _policy(policy))
 
 
 @api
 def default_policy() -> dict:
     """The documented default validity policy (a copy to modify)."""
-    return json.loads(_crmkit.default_policy_json())
+    return _crmkit.default_policy()
 
 
 @api
@@ -346,5 +344,4 @@ def summarize(points: Iterable[dict], *, now: Any, policy: Optional[dict] = None
         if not isinstance(p, Mapping):
             raise wrong_type(f"points[{i}]", "a dict", p)
     now_text = _time.to_text(now, "now")
-    out = _crmkit.summarize_contacts_json(json.dumps(_jsonable(points, "points")), now_text, _policy_json(policy))
-    return json.loads(out)
+    return _crmkit.summarize_contacts(_plain(points, "points"), now_text, _policy(policy))
