@@ -2,10 +2,12 @@
 //! profiles fed with event dicts, and contact decisions (the GIL released
 //! for batches).
 //!
-//! Python values become serde values in one place, [`to_value`]: an event
-//! dict is read into a `serde_json::Value` by walking it (no JSON text) and
-//! then into an [`Event`], whose errors name the field.
+//! An event dict is read by [`to_value`], which walks it (no JSON text),
+//! drops missing values (None, NaN, NaT), turns datetimes into RFC 3339
+//! text and numpy scalars into numbers, and then into an [`Event`], whose
+//! errors name the field. Results leave through [`crate::convert`].
 
+use crate::convert::to_object;
 use crate::errors::{guard, to_py, wrong_type};
 use crmkit::engagement::{Channel, Decision, Event, Policy, Purpose, Request, Store};
 use crmkit::error::InputError;
@@ -128,34 +130,6 @@ fn to_value(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Option<Value>> {
     ))
 }
 
-/// A Python object from a serde value (objects as dicts, arrays as lists).
-fn to_py_value<'py>(py: Python<'py>, v: &Value) -> PyResult<Bound<'py, PyAny>> {
-    Ok(match v {
-        Value::Null => py.None().into_bound(py),
-        Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any(),
-        Value::Number(n) => match (n.as_i64(), n.as_u64()) {
-            (Some(i), _) => i.into_pyobject(py)?.into_any(),
-            (None, Some(u)) => u.into_pyobject(py)?.into_any(),
-            _ => n.as_f64().unwrap_or(f64::NAN).into_pyobject(py)?.into_any(),
-        },
-        Value::String(s) => PyString::new(py, s).into_any(),
-        Value::Array(items) => {
-            let list = PyList::empty(py);
-            for item in items {
-                list.append(to_py_value(py, item)?)?;
-            }
-            list.into_any()
-        }
-        Value::Object(map) => {
-            let dict = PyDict::new(py);
-            for (k, item) in map {
-                dict.set_item(k, to_py_value(py, item)?)?;
-            }
-            dict.into_any()
-        }
-    })
-}
-
 /// Reads one event dict; `at` names it in errors (`event`, `events[3]`).
 fn read_event(obj: &Bound<'_, PyAny>, at: &str) -> PyResult<Event> {
     let py = obj.py();
@@ -251,9 +225,7 @@ impl PyPolicy {
 
     /// The policy as a dict (every field, defaults filled in).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let value =
-            serde_json::to_value(&self.inner).map_err(|e| to_py(py, malformed("policy", e)))?;
-        to_py_value(py, &value)
+        to_object(py, &self.inner)
     }
 
     /// The policy as JSON text, which `from_str(text, "json")` reads back.
@@ -494,11 +466,7 @@ impl PyStore {
     fn profile<'py>(&self, py: Python<'py>, customer: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
         guard(py, || match self.inner.profile(customer) {
             None => Ok(None),
-            Some(p) => {
-                let value =
-                    serde_json::to_value(&p).map_err(|e| to_py(py, malformed("profile", e)))?;
-                to_py_value(py, &value).map(Some)
-            }
+            Some(p) => to_object(py, &p).map(Some),
         })
     }
 
