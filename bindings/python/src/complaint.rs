@@ -307,7 +307,7 @@ impl PyCategoryRules {
                                 crmkit::Error::invalid_argument(
                                     "fields",
                                     format!(
-                                        "a dict of channel, product, segment, language, amount and attributes at row {i} ({e})"
+                                        "a dict of channel, product, segment, language, amount, customer_value and attributes at row {i} ({e})"
                                     ),
                                 ),
                             )

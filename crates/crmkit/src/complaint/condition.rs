@@ -77,10 +77,42 @@ use serde::ser::SerializeMap;
 use std::collections::BTreeMap;
 use std::fmt;
 
+mod matcher;
+pub(crate) use matcher::Matcher;
+
 /// The rule-file format this crate writes: 2, where conditions use the
 /// grammar of the [module docs](self). Files without `format` are format 1
 /// and may also use the older keys.
 pub const FORMAT: u32 = 2;
+
+/// The format of a file that does not say (serde's default).
+pub(crate) fn format_one() -> u32 {
+    1
+}
+
+/// Checks a file's `format` against the conditions of its rules, given as
+/// (id, conditions): a format this crate does not know, or older keys in a
+/// file that says it is in the current format.
+pub(crate) fn check_format<'a>(
+    format: u32,
+    mut rules: impl Iterator<Item = (&'a str, &'a Conditions)>,
+) -> Result<(), String> {
+    if format == 0 || format > FORMAT {
+        return Err(format!(
+            "format {format} is not one this version reads (1 to {FORMAT})"
+        ));
+    }
+    if format < FORMAT {
+        return Ok(());
+    }
+    match rules.find(|(_, c)| !c.older_keys().is_empty()) {
+        None => Ok(()),
+        Some((id, c)) => Err(format!(
+            "rule {id:?}: `{}` is not in format {FORMAT}; write `when = {c}`",
+            c.older_keys()[0]
+        )),
+    }
+}
 
 /// The folded form a value is compared in.
 pub(crate) fn fold(s: &str) -> String {
@@ -293,6 +325,20 @@ pub enum Field<'a> {
     Attribute(&'a str),
 }
 
+impl Field<'_> {
+    /// The key the field is written with (`segment`, `attributes.region`).
+    pub fn key(&self) -> String {
+        match self {
+            Field::Category => "category".into(),
+            Field::Product => "product".into(),
+            Field::Channel => "channel".into(),
+            Field::Segment => "segment".into(),
+            Field::Language => "language".into(),
+            Field::Attribute(name) => format!("attributes.{name}"),
+        }
+    }
+}
+
 /// A number of a complaint that a [`Range`] condition reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Number {
@@ -372,7 +418,7 @@ impl ValueCondition {
         key.is_none_or(|k| !is(&self.none_of, &k))
     }
 
-    fn values(&self) -> impl Iterator<Item = &String> {
+    pub(crate) fn values(&self) -> impl Iterator<Item = &String> {
         self.any_of.iter().flatten().chain(&self.none_of)
     }
 }
@@ -476,7 +522,7 @@ impl FlagCondition {
             && !self.none.iter().any(|f| raised(f))
     }
 
-    fn names(&self) -> impl Iterator<Item = &String> {
+    pub(crate) fn names(&self) -> impl Iterator<Item = &String> {
         self.all.iter().chain(&self.any).chain(&self.none)
     }
 }
@@ -801,6 +847,191 @@ impl Conditions {
         }
         None
     }
+}
+
+impl ValueCondition {
+    /// The allowed values folded, less the forbidden ones (`None`: any).
+    fn allowed(&self) -> Option<Vec<String>> {
+        let none = self.forbidden();
+        self.any_of.as_ref().map(|a| {
+            a.iter()
+                .map(|v| fold(v))
+                .filter(|k| !none.contains(k))
+                .collect()
+        })
+    }
+
+    fn forbidden(&self) -> Vec<String> {
+        self.none_of.iter().map(|v| fold(v)).collect()
+    }
+
+    /// Whether every value (or missing value) that satisfies `other`
+    /// satisfies `self`.
+    fn covers(&self, other: &ValueCondition) -> bool {
+        let inner = other.allowed();
+        let inner_none = other.forbidden();
+        let allowed = match (self.allowed(), &inner) {
+            (None, _) => true,
+            (Some(_), None) => false,
+            (Some(s), Some(i)) => i.iter().all(|v| s.contains(v)),
+        };
+        allowed
+            && self
+                .forbidden()
+                .iter()
+                .all(|v| inner_none.contains(v) || inner.as_ref().is_some_and(|i| !i.contains(v)))
+    }
+}
+
+impl FlagCondition {
+    /// Whether every set of flags that satisfies `other` satisfies `self`.
+    fn covers(&self, other: &FlagCondition) -> bool {
+        self.all.iter().all(|f| other.all.contains(f))
+            && self.none.iter().all(|f| other.none.contains(f))
+            && (self.any.is_empty()
+                || self.any.iter().any(|f| other.all.contains(f))
+                || (!other.any.is_empty() && other.any.iter().all(|f| self.any.contains(f))))
+    }
+}
+
+impl Conditions {
+    /// Whether every complaint that matches `other` also matches `self`
+    /// (judged field by field, so a `true` is always right and a `false`
+    /// may miss a cover that needs several fields at once).
+    pub fn covers(&self, other: &Conditions) -> bool {
+        let any = ValueCondition::default();
+        self.fields().all(|(f, c)| {
+            let inner = other
+                .fields()
+                .find(|(g, _)| *g == f)
+                .map_or(&any, |(_, c)| c);
+            c.covers(inner)
+        }) && self.flags.covers(&other.flags)
+            && self.numbers().all(|(n, r)| {
+                other
+                    .numbers()
+                    .find(|(m, _)| *m == n)
+                    .is_some_and(|(_, i)| r.covers(i))
+            })
+    }
+
+    /// Why no complaint can match, naming the key; `None` when some can.
+    pub fn contradiction(&self) -> Option<String> {
+        for (field, c) in self.fields() {
+            if c.allowed().is_some_and(|a| a.is_empty()) {
+                return Some(format!(
+                    "`when.{}` allows no value (every value listed in `in` is also in `not`, or none is listed)",
+                    field.key()
+                ));
+            }
+        }
+        let fl = &self.flags;
+        if let Some(f) = fl.all.iter().find(|f| fl.none.contains(f)) {
+            return Some(format!("`when.flags` both requires and forbids {f:?}"));
+        }
+        if !fl.any.is_empty() && fl.any.iter().all(|f| fl.none.contains(f)) {
+            return Some("`when.flags` forbids every flag of its `any`".into());
+        }
+        None
+    }
+}
+
+/// How serious a finding is.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// Worth a look; the rules still work as written.
+    Warning,
+    /// The rule set does not do what it says (a rule can never fire).
+    Error,
+}
+
+/// One finding of a linter (routing's
+/// [`RuleSet::lint`](super::routing::RuleSet::lint), categorization's
+/// [`RuleFile::lint`](super::categorize::RuleFile::lint)).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Finding {
+    /// How serious it is.
+    pub severity: Severity,
+    /// A stable code: `shadowed_rule`, `contradictory_rule`, `older_form`,
+    /// and for routing `no_default_rule`, `unreachable_department`,
+    /// `empty_department`, `unknown_category`, `unknown_flag`,
+    /// `rule_without_route`.
+    pub code: String,
+    /// The rule, department or category concerned.
+    pub subject: Option<String>,
+    /// What is wrong, in words.
+    pub message: String,
+}
+
+/// The findings on rules' conditions, the rules given in evaluation order
+/// as (id, conditions): rules whose conditions contradict each other
+/// (`contradictory_rule`, an error), conditions written in an older form
+/// (`older_form`, a warning naming the form to write) and, with
+/// `first_wins` (only the first matching rule fires), rules an earlier rule
+/// always pre-empts (`shadowed_rule`, an error).
+///
+/// ```
+/// use crmkit::complaint::condition::{Conditions, lint_conditions};
+///
+/// let any = Conditions::parse(r#"{ segment = ["gold", "platinum"] }"#).unwrap();
+/// let gold = Conditions::parse(r#"{ segment = "gold", not_flags = ["test"] }"#).unwrap();
+/// let found = lint_conditions([("any", &any), ("gold", &gold)], true);
+/// let codes: Vec<&str> = found.iter().map(|f| f.code.as_str()).collect();
+/// assert_eq!(codes, ["older_form", "shadowed_rule"]);
+/// assert!(found[0].message.contains(r#"write `when = { segment = ["gold"], flags = { none = ["test"] } }`"#));
+/// ```
+pub fn lint_conditions<'a>(
+    rules: impl IntoIterator<Item = (&'a str, &'a Conditions)>,
+    first_wins: bool,
+) -> Vec<Finding> {
+    let rules: Vec<(&str, &Conditions)> = rules.into_iter().collect();
+    let mut out = Vec::new();
+    for (pos, &(id, when)) in rules.iter().enumerate() {
+        if !when.older_keys().is_empty() {
+            let keys: Vec<String> = when.older_keys().iter().map(|k| format!("`{k}`")).collect();
+            out.push(Finding {
+                severity: Severity::Warning,
+                code: "older_form".into(),
+                subject: Some(id.to_owned()),
+                message: format!(
+                    "rule {id:?}: {} is the older form; write `when = {when}` \
+                     (format {FORMAT}; `crmkit route --check --upgrade FILE` prints the file rewritten)",
+                    keys.join(", ")
+                ),
+            });
+        }
+        if let Some(why) = when.contradiction() {
+            out.push(Finding {
+                severity: Severity::Error,
+                code: "contradictory_rule".into(),
+                subject: Some(id.to_owned()),
+                message: format!(
+                    "rule {id:?} can never match: its conditions contradict each other ({why})"
+                ),
+            });
+            continue;
+        }
+        if !first_wins {
+            continue;
+        }
+        if let Some((earlier, _)) = rules[..pos]
+            .iter()
+            .find(|(_, e)| e.contradiction().is_none() && e.covers(when))
+        {
+            out.push(Finding {
+                severity: Severity::Error,
+                code: "shadowed_rule".into(),
+                subject: Some(id.to_owned()),
+                message: format!(
+                    "rule {id:?} can never fire: rule {earlier:?} comes first and matches every complaint it matches"
+                ),
+            });
+        }
+    }
+    out
 }
 
 fn write_str(out: &mut String, s: &str) {

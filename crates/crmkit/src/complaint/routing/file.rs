@@ -2,11 +2,10 @@
 //! [module documentation](super) for an example.
 
 use crate::complaint::categorize;
-use crate::complaint::intake::{Channel, Complaint};
+use crate::complaint::intake::Complaint;
 use crate::complaint::sla::{Priority, SlaPolicy};
-use std::collections::BTreeMap;
 
-pub use crate::complaint::condition::Range;
+pub use crate::complaint::condition::{Conditions, FlagCondition, Range, ValueCondition};
 
 /// Which rules decide when several match.
 #[derive(
@@ -88,78 +87,6 @@ pub struct Department {
     pub fallback: Option<String>,
 }
 
-/// Values a field must take: one string or a list of them.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(from = "OneOrMany", into = "Vec<String>")]
-pub struct Values(pub Vec<String>);
-
-#[derive(serde::Deserialize)]
-#[serde(untagged)]
-enum OneOrMany {
-    One(String),
-    Many(Vec<String>),
-}
-
-impl From<OneOrMany> for Values {
-    fn from(v: OneOrMany) -> Values {
-        match v {
-            OneOrMany::One(s) => Values(vec![s]),
-            OneOrMany::Many(v) => Values(v),
-        }
-    }
-}
-
-impl From<Values> for Vec<String> {
-    fn from(v: Values) -> Vec<String> {
-        v.0
-    }
-}
-
-/// What a complaint must look like for a rule to match; every condition
-/// given must hold, and a condition on a field the complaint lacks fails.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Conditions {
-    /// The category is one of these.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub category: Option<Values>,
-    /// The product is one of these.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub product: Option<Values>,
-    /// The channel is one of these.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channel: Option<Vec<Channel>>,
-    /// The segment is one of these.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub segment: Option<Values>,
-    /// The language is one of these.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub language: Option<Values>,
-    /// Every one of these flags is raised (given on the complaint or
-    /// detected in its text).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub flags: Vec<String>,
-    /// None of these flags is raised.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub not_flags: Vec<String>,
-    /// The amount in dispute lies in this interval.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount: Option<Range>,
-    /// The customer's value lies in this interval.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_value: Option<Range>,
-    /// Free attributes: each named attribute is one of the values.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub attributes: BTreeMap<String, Values>,
-}
-
-impl Conditions {
-    /// Whether no condition is set (the rule matches every complaint).
-    pub fn is_empty(&self) -> bool {
-        self == &Conditions::default()
-    }
-}
-
 /// One routing rule.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -169,7 +96,8 @@ pub struct Rule {
     /// What the rule is for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// When it matches; empty matches everything.
+    /// When it matches (the [condition language](crate::complaint::condition));
+    /// empty matches everything.
     #[serde(default)]
     pub when: Conditions,
     /// The department that owns matching complaints.
@@ -258,6 +186,11 @@ pub struct Example {
 pub struct RoutingFile {
     /// The rule set's version, carried by every decision.
     pub version: String,
+    /// The file format: 1 when absent (older condition keys such as
+    /// `not_flags` load), 2 ([`FORMAT`](crate::complaint::condition::FORMAT))
+    /// for files in the current form only.
+    #[serde(default = "crate::complaint::condition::format_one")]
+    pub format: u32,
     /// Which rules decide when several match.
     #[serde(default)]
     pub hit_policy: HitPolicy,
