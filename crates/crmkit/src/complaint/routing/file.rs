@@ -5,6 +5,7 @@ use crate::complaint::categorize;
 use crate::complaint::intake::Complaint;
 use crate::complaint::sla::{Priority, SlaPolicy};
 
+use crate::complaint::condition::FORMAT;
 pub use crate::complaint::condition::{Conditions, FlagCondition, Range, ValueCondition};
 
 /// Which rules decide when several match.
@@ -187,7 +188,7 @@ pub struct RoutingFile {
     /// The rule set's version, carried by every decision.
     pub version: String,
     /// The file format: 1 when absent (older condition keys such as
-    /// `not_flags` load), 2 ([`FORMAT`](crate::complaint::condition::FORMAT))
+    /// `not_flags` load), 2 ([`FORMAT`])
     /// for files in the current form only.
     #[serde(default = "crate::complaint::condition::format_one")]
     pub format: u32,
@@ -215,4 +216,132 @@ pub struct RoutingFile {
     /// Examples that [`RuleSet::check`](super::RuleSet::check) runs.
     #[serde(default)]
     pub examples: Vec<Example>,
+}
+
+impl RoutingFile {
+    /// The file, as TOML text, rewritten in the current format
+    /// ([`FORMAT`]): `format = 2`, and
+    /// each `when` written with older keys (`not_flags`, and in the
+    /// `[categorize]` section `not_channel`, `amount_min`...) replaced by its
+    /// new form. Everything else, comments and layout included, stays as it
+    /// is. The result reads back to the same rule set (checked before it is
+    /// returned), so it routes every complaint as the original does.
+    ///
+    /// ```
+    /// use crmkit::complaint::routing::RoutingFile;
+    ///
+    /// let old = r#"
+    /// version = "1"
+    /// fallback = { department = "care", assignee = "deniz" }
+    /// people = [{ id = "deniz" }]
+    /// departments = [{ id = "care", members = ["deniz"] }]
+    /// [[rules]]
+    /// id = "legal"   # legal first
+    /// when = { flags = ["legal_threat"], not_flags = ["test"] }
+    /// "#;
+    /// let new = RoutingFile::upgrade_toml(old)?;
+    /// assert!(new.contains("# legal first"));
+    /// assert!(new.contains(r#"when = { flags = { all = ["legal_threat"], none = ["test"] } }"#));
+    /// assert!(new.contains("format = 2"));
+    /// # Ok::<(), crmkit::Error>(())
+    /// ```
+    pub fn upgrade_toml(text: &str) -> crate::error::Result<String> {
+        let file: RoutingFile = toml::from_str(text).map_err(|e| super::invalid(e.to_string()))?;
+        let mut doc: toml_edit::DocumentMut = text
+            .parse()
+            .map_err(|e: toml_edit::TomlError| super::invalid(e.to_string()))?;
+        let whens = |rules: &[categorize::CategoryRule]| -> Vec<Option<Conditions>> {
+            rules.iter().map(|r| r.when.clone()).collect()
+        };
+        let root = doc.as_table_mut();
+        let rules: Vec<Option<Conditions>> =
+            file.rules.iter().map(|r| Some(r.when.clone())).collect();
+        rewrite_whens(root.get_mut("rules"), &rules)?;
+        if let Some(cat) = &file.categorize
+            && let Some(section) = root
+                .get_mut("categorize")
+                .and_then(|i| i.as_table_like_mut())
+        {
+            rewrite_whens(section.get_mut("categories"), &whens(&cat.categories))?;
+            rewrite_whens(section.get_mut("flags"), &whens(&cat.flags))?;
+            section.insert("format", toml_edit::value(i64::from(FORMAT)));
+        }
+        root.insert("format", toml_edit::value(i64::from(FORMAT)));
+        let upgraded = doc.to_string();
+        let mut want = file;
+        want.format = FORMAT;
+        if let Some(c) = &mut want.categorize {
+            c.format = FORMAT;
+        }
+        let got: RoutingFile = toml::from_str(&upgraded)
+            .map_err(|e| super::invalid(format!("the upgraded file does not read back: {e}")))?;
+        if got != want {
+            return Err(super::invalid(
+                "the upgraded file reads back to other rules; it is left as it is",
+            ));
+        }
+        super::RuleSet::compile(got)?;
+        Ok(upgraded)
+    }
+
+    /// [`upgrade_toml`](Self::upgrade_toml) for a JSON rule file: the file
+    /// written again (pretty-printed) with `"format": 2` and every condition
+    /// in the current form.
+    pub fn upgrade_json(text: &str) -> crate::error::Result<String> {
+        let mut file: RoutingFile =
+            serde_json::from_str(text).map_err(|e| super::invalid(e.to_string()))?;
+        file.format = FORMAT;
+        if let Some(c) = &mut file.categorize {
+            c.format = FORMAT;
+        }
+        let upgraded = serde_json::to_string_pretty(&file)
+            .map_err(|e| super::invalid(format!("the upgraded file: {e}")))?;
+        let got: RoutingFile = serde_json::from_str(&upgraded)
+            .map_err(|e| super::invalid(format!("the upgraded file does not read back: {e}")))?;
+        if got != file {
+            return Err(super::invalid(
+                "the upgraded file reads back to other rules; it is left as it is",
+            ));
+        }
+        super::RuleSet::compile(got)?;
+        Ok(format!("{upgraded}\n"))
+    }
+}
+
+/// Replaces, in a list of rules (an array of tables or an inline array),
+/// each `when` written with older keys by its current form.
+fn rewrite_whens(
+    item: Option<&mut toml_edit::Item>,
+    whens: &[Option<Conditions>],
+) -> crate::error::Result<()> {
+    let Some(item) = item else { return Ok(()) };
+    let mut tables: Vec<&mut dyn toml_edit::TableLike> = Vec::new();
+    if item.is_array_of_tables() {
+        if let Some(aot) = item.as_array_of_tables_mut() {
+            for t in aot.iter_mut() {
+                tables.push(t);
+            }
+        }
+    } else if let Some(arr) = item.as_array_mut() {
+        for v in arr.iter_mut() {
+            if let Some(t) = v.as_inline_table_mut() {
+                tables.push(t);
+            }
+        }
+    }
+    if tables.len() != whens.len() {
+        return Err(super::invalid("a list of rules is not a list of tables"));
+    }
+    for (t, when) in tables.into_iter().zip(whens) {
+        let Some(when) = when.as_ref().filter(|w| !w.older_keys().is_empty()) else {
+            continue;
+        };
+        let new: toml_edit::DocumentMut = format!("when = {when}")
+            .parse()
+            .map_err(|e: toml_edit::TomlError| super::invalid(e.to_string()))?;
+        if let Some(v) = new.get("when") {
+            t.insert("when", v.clone());
+        }
+    }
+    Ok(())
 }
