@@ -303,7 +303,7 @@ impl PyCategoryRules {
                     .enumerate()
                     .map(|(i, d)| {
                         let expected = format!(
-                            "a dict of channel, product, segment, language, amount and attributes at row {i}"
+                            "a dict of channel, product, segment, language, amount, customer_value and attributes at row {i}"
                         );
                         crate::convert::from_optional("fields", &expected, Some(d))
                             .map(Option::unwrap_or_default)

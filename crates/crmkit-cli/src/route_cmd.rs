@@ -1,14 +1,18 @@
 //! `crmkit route COMPLAINTS.jsonl --rules RULES.toml`: a decision per
 //! complaint (department, named assignee, priority, due time, fired rules);
 //! `crmkit route --check RULES.toml`: the linter and the rule file's own
-//! examples.
+//! examples; `crmkit route --check --upgrade RULES.toml`: the rule file
+//! rewritten in the current format, on standard output.
 
 use crate::Failure;
 use crate::io::{Sink, check_paths, commit_all, print, read_text, write_failure};
 use clap::Args;
 use crmkit::complaint::calendar::Calendar;
+use crmkit::complaint::condition::FORMAT;
 use crmkit::complaint::intake::complaints_from_json;
-use crmkit::complaint::routing::{CheckReport, Decision, RoutingState, RuleSet, Severity};
+use crmkit::complaint::routing::{
+    CheckReport, Decision, RoutingFile, RoutingState, RuleSet, Severity,
+};
 use crmkit::tabular::{QUOTE_MAX, quote};
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -21,9 +25,15 @@ pub(crate) struct RouteArgs {
     #[arg(long)]
     rules: Option<String>,
     /// Lints RULES and runs the examples written in it instead of routing;
-    /// exits 1 when a rule can never fire or an example fails.
-    #[arg(long, value_name = "RULES", conflicts_with_all = ["file", "rules"])]
-    check: Option<String>,
+    /// exits 1 when a rule can never fire or an example fails. RULES may
+    /// also come as the file argument (`--check --upgrade RULES`).
+    #[arg(long, value_name = "RULES", num_args = 0..=1, conflicts_with = "rules")]
+    check: Option<Option<String>>,
+    /// With --check: prints the rule file rewritten in the current format
+    /// (conditions in their new form, `format = 2`) instead of checking it;
+    /// no file is changed.
+    #[arg(long, requires = "check")]
+    upgrade: bool,
     /// A business calendar (TOML) for due times in business hours.
     #[arg(long)]
     calendar: Option<String>,
@@ -67,8 +77,25 @@ fn load_rules(path: &str, calendar: Option<&str>) -> Result<RuleSet, Failure> {
 }
 
 pub(crate) fn route(args: &RouteArgs) -> Result<(), Failure> {
-    if let Some(path) = &args.check {
-        return check(path, args);
+    if let Some(given) = &args.check {
+        let path = match (given, &args.file) {
+            (Some(p), None) | (None, Some(p)) => p,
+            (Some(_), Some(_)) => {
+                return Err(Failure::usage(
+                    "--check takes one rule file: give it after --check or as the file, not both",
+                ));
+            }
+            (None, None) => {
+                return Err(Failure::usage(
+                    "--check needs a rule file (crmkit route --check rules.toml)",
+                ));
+            }
+        };
+        return if args.upgrade {
+            upgrade(path)
+        } else {
+            check(path, args)
+        };
     }
     let (Some(file), Some(rules_path)) = (&args.file, &args.rules) else {
         return Err(Failure::usage(
@@ -218,6 +245,19 @@ fn check(path: &str, args: &RouteArgs) -> Result<(), Failure> {
             report.examples.iter().filter(|e| !e.passed).count()
         )))
     }
+}
+
+fn upgrade(path: &str) -> Result<(), Failure> {
+    let text = read_text(path)?;
+    let upgraded = if path.ends_with(".json") {
+        RoutingFile::upgrade_json(&text)
+    } else {
+        RoutingFile::upgrade_toml(&text)
+    }
+    .map_err(|e| Failure::from(e).prefixed(path))?;
+    print(&upgraded)?;
+    eprintln!("{path}: printed in format {FORMAT}; the file itself is not changed");
+    Ok(())
 }
 
 fn render(path: &str, report: &CheckReport) -> String {

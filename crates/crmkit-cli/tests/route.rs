@@ -242,3 +242,146 @@ fn bad_input_names_the_line_and_exits_3() {
     let out = crmkit(&["route", input.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// The example rule file with conditions in the older (format 1) keys, in
+/// the rules and in its `[categorize]` section.
+fn format_one() -> String {
+    let text = std::fs::read_to_string(example()).unwrap();
+    let old = text
+        .replace(
+            "when = { flags = [\"fraud\"] }",
+            "when = { flags = [\"fraud\"], not_flags = [\"legal_threat\"] }",
+        )
+        .replace(
+            "any = [\"hasarli\", \"kirik\", \"ezik\", \"bozuk geldi\"]\npriority = 15",
+            "any = [\"hasarli\", \"kirik\", \"ezik\", \"bozuk geldi\"]\npriority = 15\n\
+             [categorize.categories.when]\nnot_channel = [\"kiosk\"]\nnot_segment = [\"staff\"]",
+        )
+        .replace(
+            "any = [\"fatura\", \"iki kez cekildi\", \"fazla cekim\", \"ekstre\"]\npriority = 25",
+            "any = [\"fatura\", \"iki kez cekildi\", \"fazla cekim\", \"ekstre\"]\npriority = 25\n\
+             when = { amount_min = 10, not_attributes = { source = [\"test\"] } }",
+        );
+    assert_eq!(old.matches("not_").count(), 4, "the example file changed");
+    old
+}
+
+#[test]
+fn upgrade_prints_the_new_form_that_routes_the_same() {
+    let old_text = format_one();
+    let old = temp("format1.toml", &old_text);
+    let out = crmkit(&["route", "--check", "--upgrade", old.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let upgraded = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        std::fs::read_to_string(&old).unwrap(),
+        old_text,
+        "the file is not changed"
+    );
+    assert!(
+        !upgraded.contains("not_flags") && !upgraded.contains("amount_min"),
+        "{upgraded}"
+    );
+    assert!(upgraded.contains("format = 2"), "{upgraded}");
+    assert!(
+        upgraded.contains("when = { flags = { all = [\"fraud\"], none = [\"legal_threat\"] } }"),
+        "{upgraded}"
+    );
+    assert!(
+        upgraded.contains("# Complaint routing for an online retailer"),
+        "comments stay"
+    );
+    let new = temp("format2.toml", &upgraded);
+
+    // the old form loads, and --check names the new form; the new one is clean
+    let check_old = crmkit(&["route", "--check", old.to_str().unwrap()]);
+    let report = String::from_utf8_lossy(&check_old.stdout);
+    assert!(check_old.status.success(), "{report}");
+    assert!(
+        report.contains("older_form") && report.contains("write `when = {"),
+        "{report}"
+    );
+    let check_new = crmkit(&["route", "--check", new.to_str().unwrap()]);
+    let report = String::from_utf8_lossy(&check_new.stdout);
+    assert!(
+        check_new.status.success() && !report.contains("older_form"),
+        "{report}"
+    );
+
+    // both route the sample complaints, and these, identically
+    let data = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../crmkit/examples/data/complaints.jsonl"
+    );
+    let extra = temp(
+        "conditioned.jsonl",
+        r#"{"id": "F1", "channel": "app", "text": "Kartımdan habersiz çekim yapıldı, avukatıma gideceğim"}
+{"id": "F2", "channel": "app", "text": "Kartımdan habersiz çekim yapıldı"}
+{"id": "D1", "channel": "kiosk", "text": "Ürün kırık geldi"}
+{"id": "D2", "channel": "web_form", "segment": "Staff", "text": "Ürün kırık geldi"}
+{"id": "D3", "channel": "web_form", "text": "Ürün kırık geldi"}
+{"id": "B1", "channel": "email", "amount": 5, "text": "Fatura yanlış"}
+{"id": "B2", "channel": "email", "amount": 50, "text": "Fatura yanlış", "attributes": {"source": "TEST"}}
+{"id": "B3", "channel": "email", "amount": 50, "text": "Fatura yanlış"}
+"#,
+    );
+    for input in [data, extra.to_str().unwrap()] {
+        let route = |rules: &PathBuf| {
+            let out = crmkit(&[
+                "route",
+                input,
+                "--rules",
+                rules.to_str().unwrap(),
+                "--now",
+                "2026-11-23T08:00:00Z",
+            ]);
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            String::from_utf8(out.stdout).unwrap()
+        };
+        let (a, b) = (route(&old), route(&new));
+        assert!(a.lines().count() >= 4, "{a}");
+        assert_eq!(a, b, "{input}");
+    }
+    // the conditions do decide: the older keys are not ignored
+    let decisions = {
+        let out = crmkit(&[
+            "route",
+            extra.to_str().unwrap(),
+            "--rules",
+            new.to_str().unwrap(),
+        ]);
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let category = |id: &str| -> serde_json::Value {
+        let line = decisions
+            .lines()
+            .find(|l| l.contains(&format!("\"complaint_id\":\"{id}\"")))
+            .unwrap();
+        serde_json::from_str::<serde_json::Value>(line).unwrap()
+    };
+    assert_eq!(category("F2")["fired"][0], "fraud");
+    assert_ne!(category("F1")["fired"][0], "fraud");
+    assert_eq!(category("D3")["category"], "damaged");
+    assert_ne!(category("D1")["category"], "damaged");
+    assert_ne!(category("D2")["category"], "damaged");
+    assert_eq!(category("B3")["category"], "billing");
+    assert_ne!(category("B1")["category"], "billing");
+    assert_ne!(category("B2")["category"], "billing");
+
+    // --check with no file, or with two, is a usage error
+    let out = crmkit(&["route", "--check", "--upgrade"]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

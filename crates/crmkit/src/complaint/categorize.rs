@@ -25,6 +25,7 @@
 //!
 //! ```toml
 //! version = "2026-11"
+//! format = 2               # the condition forms of this version (1 when absent)
 //! max_text_bytes = 65536   # optional: how much of a text is read (64 KiB)
 //!
 //! [[categories]]
@@ -38,23 +39,25 @@
 //! any = ["bilgim disinda", "izinsiz"]
 //! priority = 20
 //! [categories.when]        # optional field conditions, all must hold
-//! channel = ["call_center", "app"]   # one of these (`not_channel` forbids)
-//! product = ["kredi kartı"]          # also not_product
-//! segment = ["gold", "platinum"]     # also not_segment
-//! language = ["tr"]                  # also not_language
-//! amount = "[1000..50000]"           # an interval over the amount
-//! attributes = { region = ["marmara", "ege"] }   # free attributes
-//! not_attributes = { source = ["test"] }
+//! channel = { in = ["call_center", "app"] }   # one of these ({ not = [..] } forbids)
+//! product = "kredi kartı"                     # one value
+//! segment = ["gold", "platinum"]              # one of these
+//! language = "tr"
+//! amount = "[1000..50000]"                    # an interval over the amount
+//! attributes = { region = ["marmara", "ege"], source = { not = "test" } }
 //! ```
 //!
-//! `amount` takes the interval grammar routing rules use (see
-//! [`condition`](super::condition)): `"> 5000"`, `"<= 100"`,
-//! `"(100..5000]"` or a table of `gt`/`gte`/`lt`/`lte`. The older
-//! `amount_min`/`amount_max` (both inclusive) still load, and
-//! [`FieldConditions::upgraded`] rewrites them as `amount`.
+//! `when` is written in the [condition language](super::condition) that
+//! routing rules use too: a value, a list, `{ not = [..] }` and
+//! `{ in = [..], not = [..] }` for text fields and attributes, and
+//! intervals (`"> 5000"`, `"<= 100"`, `"(100..5000]"` or a table of
+//! `gt`/`gte`/`lt`/`lte`) for `amount` and `customer_value`. Files in format 1
+//! may still write `not_channel`, `not_product`, `not_segment`,
+//! `not_language`, `not_attributes` and `amount_min`/`amount_max` (both
+//! inclusive); [`RuleFile::lint`] names the form to write instead.
 //!
 //! Field conditions are checked by [`CategoryRules::categorize_with`]
-//! against the complaint's [`Fields`]; values compare case- and
+//! against a complaint (or its [`Fields`]); values compare case- and
 //! Turkish-letter-insensitively (`Kredi Kartı` = `kredi karti`). A required
 //! field that the complaint does not carry fails the condition (a rule that
 //! asks for `segment = ["gold"]` does not fire on a complaint without a
@@ -81,7 +84,9 @@
 //! ```
 
 use super::ComplaintError;
-use super::condition::Range;
+use super::condition::{
+    self, Conditions, Field, Finding, Matcher, Number, Subject, lint_conditions,
+};
 use crate::error::Result;
 use aho_corasick::{AhoCorasick, MatchKind};
 use std::collections::BTreeMap;
@@ -129,87 +134,16 @@ pub struct CategoryRule {
     /// Higher priority first when several categories match.
     #[serde(default)]
     pub priority: i32,
-    /// Conditions on the complaint's fields; all must hold.
+    /// Conditions on the complaint's fields, in the
+    /// [condition language](super::condition); all must hold.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub when: Option<FieldConditions>,
-}
-
-/// Conditions on a complaint's fields (see the [module docs](self)).
-/// `x` lists allowed values (one must match), `not_x` forbidden ones.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FieldConditions {
-    /// Allowed channels.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channel: Option<Vec<String>>,
-    /// Forbidden channels.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub not_channel: Vec<String>,
-    /// Allowed product types.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub product: Option<Vec<String>>,
-    /// Forbidden product types.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub not_product: Vec<String>,
-    /// Allowed customer segments.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub segment: Option<Vec<String>>,
-    /// Forbidden customer segments.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub not_segment: Vec<String>,
-    /// Allowed languages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub language: Option<Vec<String>>,
-    /// Forbidden languages.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub not_language: Vec<String>,
-    /// The amount lies in this interval (`"> 5000"`, `"[100..5000]"`; the
-    /// [grammar](crate::complaint::condition) routing rules use too).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount: Option<Range>,
-    /// The amount must be at least this (older form of `amount = ">= x"`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount_min: Option<f64>,
-    /// The amount must be at most this (older form of `amount = "<= x"`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount_max: Option<f64>,
-    /// Free attributes: name → allowed values.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub attributes: BTreeMap<String, Vec<String>>,
-    /// Free attributes: name → forbidden values.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub not_attributes: BTreeMap<String, Vec<String>>,
-}
-
-impl FieldConditions {
-    /// The same conditions with `amount_min`/`amount_max` written in the
-    /// shared interval form (`amount = "[min..max]"`); they decide alike.
-    ///
-    /// ```
-    /// use crmkit::complaint::categorize::FieldConditions;
-    /// use crmkit::complaint::condition::Range;
-    ///
-    /// let old = FieldConditions { amount_min: Some(1000.0), ..FieldConditions::default() };
-    /// let new = old.upgraded();
-    /// assert_eq!(new.amount, Some(Range::parse(">= 1000").unwrap()));
-    /// assert_eq!(new.amount_min, None);
-    /// ```
-    pub fn upgraded(&self) -> FieldConditions {
-        let mut w = self.clone();
-        if w.amount.is_none() && (w.amount_min.is_some() || w.amount_max.is_some()) {
-            w.amount = Some(Range {
-                gte: w.amount_min.take(),
-                lte: w.amount_max.take(),
-                ..Range::default()
-            });
-        }
-        w
-    }
+    pub when: Option<Conditions>,
 }
 
 impl RuleFile {
-    /// One message per rule still written in an older form, naming the
-    /// form to write instead.
+    /// The linter's findings on the rules' field conditions: conditions
+    /// that contradict each other, and conditions in an older form with the
+    /// form to write (see [`lint_conditions`]).
     ///
     /// ```
     /// use crmkit::complaint::categorize::CategoryRules;
@@ -221,28 +155,18 @@ impl RuleFile {
     ///     any = ["iade"]
     ///     when = { amount_min = 1000 }
     /// "#).unwrap();
-    /// assert_eq!(
-    ///     rules.source().older_forms(),
-    ///     [r#"rule "big": `when.amount_min`/`amount_max` is the older form; write `when.amount = ">= 1000"`"#]
-    /// );
+    /// let found = rules.source().lint();
+    /// assert_eq!(found[0].code, "older_form");
+    /// assert!(found[0].message.contains(r#"write `when = { amount = ">= 1000" }`"#));
     /// ```
-    pub fn older_forms(&self) -> Vec<String> {
-        self.categories
-            .iter()
-            .chain(&self.flags)
-            .filter_map(|rule| {
-                let w = rule.when.as_ref()?;
-                if w.amount.is_some() || (w.amount_min.is_none() && w.amount_max.is_none()) {
-                    return None;
-                }
-                let new = w.upgraded().amount?;
-                Some(format!(
-                    "rule {:?}: `when.amount_min`/`amount_max` is the older form; \
-                     write `when.amount = \"{new}\"`",
-                    rule.id
-                ))
-            })
-            .collect()
+    pub fn lint(&self) -> Vec<Finding> {
+        lint_conditions(
+            self.categories
+                .iter()
+                .chain(&self.flags)
+                .filter_map(|r| r.when.as_ref().map(|w| (r.id.as_str(), w))),
+            false,
+        )
     }
 }
 
@@ -283,148 +207,60 @@ pub struct Fields {
     pub language: Option<String>,
     /// The amount the complaint is about.
     pub amount: Option<f64>,
+    /// The customer's value.
+    pub customer_value: Option<f64>,
     /// Free attributes.
     pub attributes: BTreeMap<String, String>,
 }
 
-/// Field conditions compiled to folded value sets.
-#[derive(Debug, Default)]
-struct Conditions {
-    /// (field name, allowed, forbidden) for channel, product, segment,
-    /// language and each attribute.
-    sets: Vec<(Field, Option<Vec<String>>, Vec<String>)>,
-    amount: Option<Range>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Field {
-    Channel,
-    Product,
-    Segment,
-    Language,
-    Attribute(String),
-}
-
-impl Conditions {
-    fn compile(id: &str, w: &FieldConditions) -> Result<Conditions> {
-        let list = |name: &str, v: &[String]| -> Result<Vec<String>> {
-            v.iter()
-                .map(|x| {
-                    let k = fold(x);
-                    if k.is_empty() {
-                        Err(invalid(format!(
-                            "rule {id:?}: `when.{name}` value {x:?} has no letters or digits"
-                        )))
-                    } else {
-                        Ok(k)
-                    }
-                })
-                .collect()
-        };
-        let allowed = |name: &str, v: &Option<Vec<String>>| -> Result<Option<Vec<String>>> {
-            match v {
-                None => Ok(None),
-                Some(v) if v.is_empty() => Err(invalid(format!(
-                    "rule {id:?}: `when.{name}` lists no value (leave it out to allow any)"
-                ))),
-                Some(v) => list(name, v).map(Some),
-            }
-        };
-        let mut sets = vec![
-            (
-                Field::Channel,
-                allowed("channel", &w.channel)?,
-                list("not_channel", &w.not_channel)?,
-            ),
-            (
-                Field::Product,
-                allowed("product", &w.product)?,
-                list("not_product", &w.not_product)?,
-            ),
-            (
-                Field::Segment,
-                allowed("segment", &w.segment)?,
-                list("not_segment", &w.not_segment)?,
-            ),
-            (
-                Field::Language,
-                allowed("language", &w.language)?,
-                list("not_language", &w.not_language)?,
-            ),
-        ];
-        let names: std::collections::BTreeSet<&String> =
-            w.attributes.keys().chain(w.not_attributes.keys()).collect();
-        for name in names {
-            let yes = match w.attributes.get(name) {
-                Some(v) => allowed(&format!("attributes.{name}"), &Some(v.clone()))?,
-                None => None,
-            };
-            let no = match w.not_attributes.get(name) {
-                Some(v) => list(&format!("not_attributes.{name}"), v)?,
-                None => Vec::new(),
-            };
-            sets.push((Field::Attribute(name.clone()), yes, no));
+impl Subject for Fields {
+    fn value(&self, field: Field<'_>) -> Option<&str> {
+        match field {
+            Field::Category => None,
+            Field::Product => self.product.as_deref(),
+            Field::Channel => self.channel.as_deref(),
+            Field::Segment => self.segment.as_deref(),
+            Field::Language => self.language.as_deref(),
+            Field::Attribute(name) => self.attributes.get(name).map(String::as_str),
         }
-        sets.retain(|(_, yes, no)| yes.is_some() || !no.is_empty());
-        for (name, v) in [("amount_min", w.amount_min), ("amount_max", w.amount_max)] {
-            if v.is_some_and(|x| !x.is_finite()) {
-                return Err(invalid(format!(
-                    "rule {id:?}: `when.{name}` must be a finite number"
-                )));
-            }
-        }
-        let amount = match (w.amount, w.amount_min, w.amount_max) {
-            (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
-                return Err(invalid(format!(
-                    "rule {id:?}: `when.amount` and `when.amount_min`/`amount_max` both given; \
-                     keep only `when.amount`"
-                )));
-            }
-            (Some(r), None, None) => Some(r),
-            (None, None, None) => None,
-            (None, lo, hi) => {
-                let r = Range {
-                    gte: lo,
-                    lte: hi,
-                    ..Range::default()
-                };
-                if let (Some(lo), Some(hi)) = (lo, hi)
-                    && lo > hi
-                {
-                    return Err(invalid(format!(
-                        "rule {id:?}: `when.amount_min` {lo} is above `when.amount_max` {hi}"
-                    )));
-                }
-                Some(r)
-            }
-        };
-        Ok(Conditions { sets, amount })
     }
 
-    fn hold(&self, f: &Fields) -> bool {
-        for (field, yes, no) in &self.sets {
-            let value = match field {
-                Field::Channel => f.channel.as_deref(),
-                Field::Product => f.product.as_deref(),
-                Field::Segment => f.segment.as_deref(),
-                Field::Language => f.language.as_deref(),
-                Field::Attribute(name) => f.attributes.get(name).map(String::as_str),
-            };
-            let key = value.map(fold);
-            match (yes, &key) {
-                (Some(_), None) => return false,
-                (Some(yes), Some(k)) if !yes.contains(k) => return false,
-                _ => {}
-            }
-            if key.as_ref().is_some_and(|k| no.contains(k)) {
-                return false;
-            }
+    fn number(&self, number: Number) -> Option<f64> {
+        match number {
+            Number::Amount => self.amount,
+            Number::CustomerValue => self.customer_value,
         }
-        match (self.amount, f.amount) {
-            (None, _) => true,
-            (Some(_), None) => false,
-            (Some(r), Some(a)) => r.contains(a),
+    }
+
+    fn has_flag(&self, _: &str) -> bool {
+        false
+    }
+}
+
+/// What is wrong with a category rule's conditions: keys only routing
+/// rules use, lists without a value, values that compare to nothing.
+fn check_when(id: &str, w: &Conditions) -> Result<()> {
+    if w.category.is_some() || !w.flags.is_empty() {
+        return Err(invalid(format!(
+            "rule {id:?}: `when.{}` is for routing rules; category rules decide the category and flags",
+            if w.category.is_some() {
+                "category"
+            } else {
+                "flags"
+            }
+        )));
+    }
+    for (field, c) in w.fields() {
+        if c.any_of.as_ref().is_some_and(Vec::is_empty) {
+            return Err(invalid(format!(
+                "rule {id:?}: `when.{}` lists no value (leave it out to allow any)",
+                field.key()
+            )));
         }
+    }
+    match w.invalid_value() {
+        Some(why) => Err(invalid(format!("rule {id:?}: {why}"))),
+        None => Ok(()),
     }
 }
 
@@ -434,6 +270,11 @@ impl Conditions {
 pub struct RuleFile {
     /// The rule set's version.
     pub version: String,
+    /// The file format: 1 when absent (older condition keys such as
+    /// `amount_min` load), 2 ([`FORMAT`](condition::FORMAT)) for files in
+    /// the current form only.
+    #[serde(default = "condition::format_one")]
+    pub format: u32,
     /// Categories.
     #[serde(default)]
     pub categories: Vec<CategoryRule>,
@@ -606,8 +447,10 @@ struct Compiled {
     file: RuleFile,
     /// (id, priority, is_flag) per rule.
     rules: Vec<(String, i32, bool)>,
-    /// Field conditions per rule (`None`: none).
-    conditions: Vec<Option<Conditions>>,
+    /// The field conditions of every rule (empty when it has none).
+    when: Matcher,
+    /// Per rule: it has field conditions.
+    conditioned: Vec<bool>,
     patterns: Vec<Pattern>,
     matcher: AhoCorasick,
 }
@@ -697,21 +540,24 @@ impl CategoryRules {
     /// Compiles a rule file; errors name the rule and the pattern.
     pub fn compile(file: RuleFile) -> Result<CategoryRules> {
         let mut rules = Vec::new();
-        let mut conditions = Vec::new();
+        let mut conditions: Vec<Conditions> = Vec::new();
         let mut patterns = Vec::new();
         let mut add = |id: &str,
                        priority: i32,
                        flag: bool,
                        any: &[String],
                        none: &[String],
-                       when: Option<&FieldConditions>|
+                       when: Option<&Conditions>|
          -> Result<()> {
             if id.trim().is_empty() {
                 return Err(invalid("a rule without an id".into()));
             }
             let rule = rules.len();
             rules.push((id.to_owned(), priority, flag));
-            conditions.push(when.map(|w| Conditions::compile(id, w)).transpose()?);
+            if let Some(w) = when {
+                check_when(id, w)?;
+            }
+            conditions.push(when.cloned().unwrap_or_default());
             for (list, veto) in [(any, false), (none, true)] {
                 for p in list {
                     let exact = p.starts_with('=');
@@ -757,6 +603,16 @@ impl CategoryRules {
             .match_kind(MatchKind::Standard)
             .build(patterns.iter().map(|p| p.text.as_str()))
             .map_err(|e| invalid(e.to_string()))?;
+        condition::check_format(
+            file.format,
+            file.categories
+                .iter()
+                .chain(&file.flags)
+                .filter_map(|r| r.when.as_ref().map(|w| (r.id.as_str(), w))),
+        )
+        .map_err(invalid)?;
+        let conditioned = conditions.iter().map(|c| !c.is_empty()).collect();
+        let when = Matcher::new(&conditions.iter().collect::<Vec<_>>());
         let max_text_bytes = file.max_text_bytes.unwrap_or(DEFAULT_MAX_TEXT_BYTES);
         if max_text_bytes == 0 {
             return Err(invalid("max_text_bytes must be above 0".into()));
@@ -766,7 +622,8 @@ impl CategoryRules {
             inner: Arc::new(Compiled {
                 file,
                 rules,
-                conditions,
+                when,
+                conditioned,
                 patterns,
                 matcher,
             }),
@@ -813,8 +670,9 @@ impl CategoryRules {
     }
 
     /// Categorizes a complaint: its text, and its fields for the rules'
-    /// field conditions.
-    pub fn categorize_with(&self, text: &str, fields: &Fields) -> Categorization {
+    /// field conditions: a [`Complaint`](super::intake::Complaint) as it is,
+    /// or [`Fields`].
+    pub fn categorize_with<S: Subject + ?Sized>(&self, text: &str, fields: &S) -> Categorization {
         let read = readable(text, self.max_text_bytes);
         let truncated = read.len() < text.len();
         let text = read;
@@ -887,11 +745,20 @@ impl CategoryRules {
                 pattern: p.text.clone(),
             });
         }
+        // the field conditions, for all rules at once, when a hit has any
+        let mut passing = Vec::new();
+        if hits
+            .iter()
+            .zip(&c.conditioned)
+            .any(|(h, &w)| w && h.is_some())
+        {
+            c.when.matches(fields, false, &mut passing);
+        }
         let mut categories = Vec::new();
         let mut flags = Vec::new();
         for (i, hit) in hits.into_iter().enumerate() {
             let Some(mut hit) = hit else { continue };
-            if vetoed[i] || c.conditions[i].as_ref().is_some_and(|w| !w.hold(fields)) {
+            if vetoed[i] || (c.conditioned[i] && passing.binary_search(&i).is_err()) {
                 continue;
             }
             hit.spans.sort_by_key(|s| (s.start, s.end));
@@ -1136,6 +1003,7 @@ mod tests {
             segment: Some("GOLD".into()),
             language: Some("tr".into()),
             amount: Some(1000.0),
+            customer_value: None,
             attributes: [("region".to_owned(), "Marmara".to_owned())].into(),
         }
     }
@@ -1373,7 +1241,7 @@ mod tests {
         );
     }
 
-    fn amount_rules(when: &FieldConditions) -> CategoryRules {
+    fn amount_rules(when: &serde_json::Value) -> CategoryRules {
         let file = serde_json::json!({
             "version": "1",
             "categories": [{"id": "big", "any": ["iade"], "when": when}],
@@ -1431,17 +1299,21 @@ mod tests {
             amounts in proptest::collection::vec(proptest::option::of(-60i32..60), 1..20),
         ) {
             prop_assume!(lo.zip(hi).is_none_or(|(l, h)| l <= h));
-            let old = FieldConditions {
-                amount_min: lo.map(f64::from),
-                amount_max: hi.map(f64::from),
-                ..FieldConditions::default()
-            };
-            let new = old.upgraded();
-            prop_assert!(new.amount_min.is_none() && new.amount_max.is_none());
-            let (a, b) = (amount_rules(&old), amount_rules(&new));
-            let older = usize::from(lo.is_some() || hi.is_some());
-            prop_assert_eq!(a.source().older_forms().len(), older);
-            prop_assert!(b.source().older_forms().is_empty());
+            let mut old = serde_json::Map::new();
+            if let Some(lo) = lo {
+                old.insert("amount_min".into(), lo.into());
+            }
+            if let Some(hi) = hi {
+                old.insert("amount_max".into(), hi.into());
+            }
+            let a = amount_rules(&old.into());
+            let upgraded = a.source().categories[0].when.as_ref().unwrap().to_string();
+            let new = Conditions::parse(&upgraded).unwrap();
+            prop_assert!(new.older_keys().is_empty());
+            let b = amount_rules(&serde_json::to_value(&new).unwrap());
+            let older = |r: &CategoryRules| r.source().lint().iter().filter(|f| f.code == "older_form").count();
+            prop_assert_eq!(older(&a), usize::from(lo.is_some() || hi.is_some()));
+            prop_assert_eq!(older(&b), 0);
             for x in amounts {
                 for x in [x.map(f64::from), x.map(|v| f64::from(v) + 0.5)] {
                     let f = Fields { amount: x, ..Fields::default() };

@@ -2,11 +2,11 @@
 //! [module documentation](super) for an example.
 
 use crate::complaint::categorize;
-use crate::complaint::intake::{Channel, Complaint};
+use crate::complaint::intake::Complaint;
 use crate::complaint::sla::{Priority, SlaPolicy};
-use std::collections::BTreeMap;
 
-pub use crate::complaint::condition::Range;
+use crate::complaint::condition::FORMAT;
+pub use crate::complaint::condition::{Conditions, FlagCondition, Range, ValueCondition};
 
 /// Which rules decide when several match.
 #[derive(
@@ -88,78 +88,6 @@ pub struct Department {
     pub fallback: Option<String>,
 }
 
-/// Values a field must take: one string or a list of them.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(from = "OneOrMany", into = "Vec<String>")]
-pub struct Values(pub Vec<String>);
-
-#[derive(serde::Deserialize)]
-#[serde(untagged)]
-enum OneOrMany {
-    One(String),
-    Many(Vec<String>),
-}
-
-impl From<OneOrMany> for Values {
-    fn from(v: OneOrMany) -> Values {
-        match v {
-            OneOrMany::One(s) => Values(vec![s]),
-            OneOrMany::Many(v) => Values(v),
-        }
-    }
-}
-
-impl From<Values> for Vec<String> {
-    fn from(v: Values) -> Vec<String> {
-        v.0
-    }
-}
-
-/// What a complaint must look like for a rule to match; every condition
-/// given must hold, and a condition on a field the complaint lacks fails.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Conditions {
-    /// The category is one of these.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub category: Option<Values>,
-    /// The product is one of these.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub product: Option<Values>,
-    /// The channel is one of these.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channel: Option<Vec<Channel>>,
-    /// The segment is one of these.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub segment: Option<Values>,
-    /// The language is one of these.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub language: Option<Values>,
-    /// Every one of these flags is raised (given on the complaint or
-    /// detected in its text).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub flags: Vec<String>,
-    /// None of these flags is raised.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub not_flags: Vec<String>,
-    /// The amount in dispute lies in this interval.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount: Option<Range>,
-    /// The customer's value lies in this interval.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_value: Option<Range>,
-    /// Free attributes: each named attribute is one of the values.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub attributes: BTreeMap<String, Values>,
-}
-
-impl Conditions {
-    /// Whether no condition is set (the rule matches every complaint).
-    pub fn is_empty(&self) -> bool {
-        self == &Conditions::default()
-    }
-}
-
 /// One routing rule.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -169,7 +97,8 @@ pub struct Rule {
     /// What the rule is for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// When it matches; empty matches everything.
+    /// When it matches (the [condition language](crate::complaint::condition));
+    /// empty matches everything.
     #[serde(default)]
     pub when: Conditions,
     /// The department that owns matching complaints.
@@ -258,6 +187,11 @@ pub struct Example {
 pub struct RoutingFile {
     /// The rule set's version, carried by every decision.
     pub version: String,
+    /// The file format: 1 when absent (older condition keys such as
+    /// `not_flags` load), 2 ([`FORMAT`])
+    /// for files in the current form only.
+    #[serde(default = "crate::complaint::condition::format_one")]
+    pub format: u32,
     /// Which rules decide when several match.
     #[serde(default)]
     pub hit_policy: HitPolicy,
@@ -282,4 +216,132 @@ pub struct RoutingFile {
     /// Examples that [`RuleSet::check`](super::RuleSet::check) runs.
     #[serde(default)]
     pub examples: Vec<Example>,
+}
+
+impl RoutingFile {
+    /// The file, as TOML text, rewritten in the current format
+    /// ([`FORMAT`]): `format = 2`, and
+    /// each `when` written with older keys (`not_flags`, and in the
+    /// `[categorize]` section `not_channel`, `amount_min`...) replaced by its
+    /// new form. Everything else, comments and layout included, stays as it
+    /// is. The result reads back to the same rule set (checked before it is
+    /// returned), so it routes every complaint as the original does.
+    ///
+    /// ```
+    /// use crmkit::complaint::routing::RoutingFile;
+    ///
+    /// let old = r#"
+    /// version = "1"
+    /// fallback = { department = "care", assignee = "deniz" }
+    /// people = [{ id = "deniz" }]
+    /// departments = [{ id = "care", members = ["deniz"] }]
+    /// [[rules]]
+    /// id = "legal"   # legal first
+    /// when = { flags = ["legal_threat"], not_flags = ["test"] }
+    /// "#;
+    /// let new = RoutingFile::upgrade_toml(old)?;
+    /// assert!(new.contains("# legal first"));
+    /// assert!(new.contains(r#"when = { flags = { all = ["legal_threat"], none = ["test"] } }"#));
+    /// assert!(new.contains("format = 2"));
+    /// # Ok::<(), crmkit::Error>(())
+    /// ```
+    pub fn upgrade_toml(text: &str) -> crate::error::Result<String> {
+        let file: RoutingFile = toml::from_str(text).map_err(|e| super::invalid(e.to_string()))?;
+        let mut doc: toml_edit::DocumentMut = text
+            .parse()
+            .map_err(|e: toml_edit::TomlError| super::invalid(e.to_string()))?;
+        let whens = |rules: &[categorize::CategoryRule]| -> Vec<Option<Conditions>> {
+            rules.iter().map(|r| r.when.clone()).collect()
+        };
+        let root = doc.as_table_mut();
+        let rules: Vec<Option<Conditions>> =
+            file.rules.iter().map(|r| Some(r.when.clone())).collect();
+        rewrite_whens(root.get_mut("rules"), &rules)?;
+        if let Some(cat) = &file.categorize
+            && let Some(section) = root
+                .get_mut("categorize")
+                .and_then(|i| i.as_table_like_mut())
+        {
+            rewrite_whens(section.get_mut("categories"), &whens(&cat.categories))?;
+            rewrite_whens(section.get_mut("flags"), &whens(&cat.flags))?;
+            section.insert("format", toml_edit::value(i64::from(FORMAT)));
+        }
+        root.insert("format", toml_edit::value(i64::from(FORMAT)));
+        let upgraded = doc.to_string();
+        let mut want = file;
+        want.format = FORMAT;
+        if let Some(c) = &mut want.categorize {
+            c.format = FORMAT;
+        }
+        let got: RoutingFile = toml::from_str(&upgraded)
+            .map_err(|e| super::invalid(format!("the upgraded file does not read back: {e}")))?;
+        if got != want {
+            return Err(super::invalid(
+                "the upgraded file reads back to other rules; it is left as it is",
+            ));
+        }
+        super::RuleSet::compile(got)?;
+        Ok(upgraded)
+    }
+
+    /// [`upgrade_toml`](Self::upgrade_toml) for a JSON rule file: the file
+    /// written again (pretty-printed) with `"format": 2` and every condition
+    /// in the current form.
+    pub fn upgrade_json(text: &str) -> crate::error::Result<String> {
+        let mut file: RoutingFile =
+            serde_json::from_str(text).map_err(|e| super::invalid(e.to_string()))?;
+        file.format = FORMAT;
+        if let Some(c) = &mut file.categorize {
+            c.format = FORMAT;
+        }
+        let upgraded = serde_json::to_string_pretty(&file)
+            .map_err(|e| super::invalid(format!("the upgraded file: {e}")))?;
+        let got: RoutingFile = serde_json::from_str(&upgraded)
+            .map_err(|e| super::invalid(format!("the upgraded file does not read back: {e}")))?;
+        if got != file {
+            return Err(super::invalid(
+                "the upgraded file reads back to other rules; it is left as it is",
+            ));
+        }
+        super::RuleSet::compile(got)?;
+        Ok(format!("{upgraded}\n"))
+    }
+}
+
+/// Replaces, in a list of rules (an array of tables or an inline array),
+/// each `when` written with older keys by its current form.
+fn rewrite_whens(
+    item: Option<&mut toml_edit::Item>,
+    whens: &[Option<Conditions>],
+) -> crate::error::Result<()> {
+    let Some(item) = item else { return Ok(()) };
+    let mut tables: Vec<&mut dyn toml_edit::TableLike> = Vec::new();
+    if item.is_array_of_tables() {
+        if let Some(aot) = item.as_array_of_tables_mut() {
+            for t in aot.iter_mut() {
+                tables.push(t);
+            }
+        }
+    } else if let Some(arr) = item.as_array_mut() {
+        for v in arr.iter_mut() {
+            if let Some(t) = v.as_inline_table_mut() {
+                tables.push(t);
+            }
+        }
+    }
+    if tables.len() != whens.len() {
+        return Err(super::invalid("a list of rules is not a list of tables"));
+    }
+    for (t, when) in tables.into_iter().zip(whens) {
+        let Some(when) = when.as_ref().filter(|w| !w.older_keys().is_empty()) else {
+            continue;
+        };
+        let new: toml_edit::DocumentMut = format!("when = {when}")
+            .parse()
+            .map_err(|e: toml_edit::TomlError| super::invalid(e.to_string()))?;
+        if let Some(v) = new.get("when") {
+            t.insert("when", v.clone());
+        }
+    }
+    Ok(())
 }

@@ -1,38 +1,13 @@
 //! The linter (rules that can never fire, no default rule, departments
 //! nobody reaches) and the runner for the examples written in a rule file.
 
-use super::file::{Conditions, Example, HitPolicy, Range, Values};
+use super::file::{Example, HitPolicy};
 use super::{Decision, RuleSet};
 use crate::complaint::categorize;
+use crate::complaint::condition::lint_conditions;
+pub use crate::complaint::condition::{Finding, Severity};
 use crate::error::Result;
 use std::collections::BTreeSet;
-
-/// How serious a finding is.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Severity {
-    /// Worth a look; routing still works as written.
-    Warning,
-    /// The rule set does not do what it says (a rule can never fire).
-    Error,
-}
-
-/// One finding of [`RuleSet::lint`].
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Finding {
-    /// How serious it is.
-    pub severity: Severity,
-    /// A stable code: `shadowed_rule`, `contradictory_rule`, `no_default_rule`,
-    /// `unreachable_department`, `empty_department`, `unknown_category`,
-    /// `unknown_flag`, `rule_without_route`.
-    pub code: String,
-    /// The rule, department or category concerned.
-    pub subject: Option<String>,
-    /// What is wrong, in words.
-    pub message: String,
-}
 
 /// The outcome of one example.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -67,43 +42,6 @@ impl CheckReport {
     }
 }
 
-fn values_cover(outer: &Option<Values>, inner: &Option<Values>) -> bool {
-    match (outer, inner) {
-        (None, _) => true,
-        (Some(_), None) => false,
-        (Some(o), Some(i)) => i.0.iter().all(|v| o.0.contains(v)),
-    }
-}
-
-fn range_covers(outer: &Option<Range>, inner: &Option<Range>) -> bool {
-    match (outer, inner) {
-        (None, _) => true,
-        (Some(_), None) => false,
-        (Some(o), Some(i)) => o.covers(i),
-    }
-}
-
-/// Whether every complaint matching `inner` also matches `outer`.
-fn covers(outer: &Conditions, inner: &Conditions) -> bool {
-    values_cover(&outer.category, &inner.category)
-        && values_cover(&outer.product, &inner.product)
-        && values_cover(&outer.segment, &inner.segment)
-        && values_cover(&outer.language, &inner.language)
-        && match (&outer.channel, &inner.channel) {
-            (None, _) => true,
-            (Some(_), None) => false,
-            (Some(o), Some(i)) => i.iter().all(|c| o.contains(c)),
-        }
-        && outer.flags.iter().all(|f| inner.flags.contains(f))
-        && outer.not_flags.iter().all(|f| inner.not_flags.contains(f))
-        && range_covers(&outer.amount, &inner.amount)
-        && range_covers(&outer.customer_value, &inner.customer_value)
-        && outer
-            .attributes
-            .iter()
-            .all(|(k, o)| values_cover(&Some(o.clone()), &inner.attributes.get(k).cloned()))
-}
-
 /// The edit distance between two names, in characters.
 fn distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
@@ -134,19 +72,11 @@ fn nearest<'a>(name: &str, known: &BTreeSet<&'a str>) -> Option<&'a str> {
         .map(|(_, k)| k)
 }
 
-fn contradictory(c: &Conditions) -> bool {
-    c.flags.iter().any(|f| c.not_flags.contains(f))
-        || [&c.category, &c.product, &c.segment, &c.language]
-            .iter()
-            .any(|v| v.as_ref().is_some_and(|v| v.0.is_empty()))
-        || c.channel.as_ref().is_some_and(Vec::is_empty)
-        || c.attributes.values().any(|v| v.0.is_empty())
-}
-
 impl RuleSet {
     /// Lints the rule set: rules an earlier rule always pre-empts (under the
     /// first and priority hit policies), rules whose conditions contradict
-    /// themselves, no catch-all rule, departments no rule or fallback
+    /// themselves, conditions in an older form (in the rules and in the
+    /// `[categorize]` section; see [`lint_conditions`]), no catch-all rule, departments no rule or fallback
     /// reaches, departments with nobody in them, categories the text rules
     /// never produce, flags the text rules never raise, and rules that send
     /// nowhere.
@@ -160,6 +90,16 @@ impl RuleSet {
         let file = &inner.file;
         let rules = &file.rules;
         let mut out = Vec::new();
+        out.extend(lint_conditions(
+            inner
+                .order
+                .iter()
+                .map(|&r| (rules[r].id.as_str(), &rules[r].when)),
+            file.hit_policy != HitPolicy::Collect,
+        ));
+        if let Some(cat) = &file.categorize {
+            out.extend(cat.lint());
+        }
         let mut push = |severity, code: &str, subject: Option<&str>, message: String| {
             out.push(Finding {
                 severity,
@@ -168,38 +108,6 @@ impl RuleSet {
                 message,
             })
         };
-        for (pos, &r) in inner.order.iter().enumerate() {
-            let rule = &rules[r];
-            if contradictory(&rule.when) {
-                push(
-                    Severity::Error,
-                    "contradictory_rule",
-                    Some(&rule.id),
-                    format!(
-                        "rule {:?} can never match: its conditions contradict each other",
-                        rule.id
-                    ),
-                );
-                continue;
-            }
-            if file.hit_policy == HitPolicy::Collect {
-                continue;
-            }
-            if let Some(&earlier) = inner.order[..pos]
-                .iter()
-                .find(|&&e| !contradictory(&rules[e].when) && covers(&rules[e].when, &rule.when))
-            {
-                push(
-                    Severity::Error,
-                    "shadowed_rule",
-                    Some(&rule.id),
-                    format!(
-                        "rule {:?} can never fire: rule {:?} comes first and matches every complaint it matches",
-                        rule.id, rules[earlier].id
-                    ),
-                );
-            }
-        }
         if !rules.iter().any(|r| r.when.is_empty()) {
             push(
                 Severity::Warning,
@@ -277,7 +185,12 @@ impl RuleSet {
                 .collect();
             let mut reported = BTreeSet::new();
             for rule in rules {
-                for c in rule.when.category.iter().flat_map(|v| &v.0) {
+                for c in rule
+                    .when
+                    .category
+                    .iter()
+                    .flat_map(|v| v.any_of.iter().flatten())
+                {
                     if !known.contains(c.as_str()) && reported.insert(c.clone()) {
                         push(
                             Severity::Warning,
@@ -303,7 +216,7 @@ impl RuleSet {
         }
         let mut reported = BTreeSet::new();
         for rule in rules {
-            for f in rule.when.flags.iter().chain(&rule.when.not_flags) {
+            for f in rule.when.flags.names() {
                 if detected.contains(f.as_str()) || !reported.insert(f.clone()) {
                     continue;
                 }

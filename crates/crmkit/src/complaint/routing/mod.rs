@@ -14,6 +14,7 @@
 //!
 //! ```toml
 //! version = "2026-12"
+//! format = 2                    # the condition forms below (1 when absent)
 //! hit_policy = "first"
 //! fallback = { department = "customer_relations", assignee = "deniz" }
 //!
@@ -30,16 +31,28 @@
 //!
 //! [[rules]]
 //! id = "late-web"
-//! when = { category = ["late_delivery"], channel = ["web_form", "app"], amount = "<= 5000" }
+//! when = { category = "late_delivery", channel = ["web_form", "app"], amount = "<= 5000" }
 //! department = "logistics"
 //! priority = "high"
 //! resolution_hours = 16
+//!
+//! [[rules]]
+//! id = "fraud-not-staff"
+//! when = { flags = { any = ["fraud", "data_leak"], none = ["test"] }, segment = { not = "staff" } }
+//! department = "logistics"
 //!
 //! [[examples]]                  # run by RuleSet::check and `crmkit route --check`
 //! name = "a late web order goes to logistics"
 //! complaint = { channel = "web_form", category = "late_delivery", text = "Kargom gelmedi" }
 //! expect = { department = "logistics", assignee = "ayse", fired = ["late-web"] }
 //! ```
+//!
+//! `when` is written in the [condition language](super::condition) that
+//! category rules share: values, lists, `{ not = [..] }`, flags
+//! `all`/`any`/`none`, intervals and free attributes. Files without
+//! `format` (format 1) may still write `not_flags = [..]`; the linter names
+//! the new form, and `crmkit route --check --upgrade FILE` prints the file
+//! rewritten.
 //!
 //! Optional sections: `[sla]` (an [`SlaPolicy`](super::sla::SlaPolicy):
 //! resolution targets by category and priority, for the due time when a rule
@@ -86,24 +99,49 @@
 
 pub mod file;
 mod lint;
-mod matcher;
 
 pub use file::{
-    Conditions, Department, Example, Expectation, Fallback, HitPolicy, Person, Range, RoutingFile,
-    Rule, Strategy, Values,
+    Conditions, Department, Example, Expectation, Fallback, FlagCondition, HitPolicy, Person,
+    Range, RoutingFile, Rule, Strategy, ValueCondition,
 };
 pub use lint::{CheckReport, ExampleResult, Finding, Severity};
 
 use super::ComplaintError;
 use super::calendar::Calendar;
-use super::categorize::{CategoryRules, Fields};
-use super::intake::Complaint;
+use super::categorize::CategoryRules;
+use super::condition::{self, Field, Matcher, Number, Subject};
+use super::intake::{Channel, Complaint};
 use super::sla::Priority;
 use crate::error::Result;
 use jiff::{SignedDuration, Timestamp};
-use matcher::{Facts, Matcher};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
+
+/// A complaint as rules see it: its category and flags as resolved (given,
+/// detected or set).
+#[derive(Debug, Clone, Copy)]
+struct Facts<'a> {
+    complaint: &'a Complaint,
+    category: Option<&'a str>,
+    extra_flags: &'a [String],
+}
+
+impl Subject for Facts<'_> {
+    fn value(&self, field: Field<'_>) -> Option<&str> {
+        match field {
+            Field::Category => self.category,
+            other => self.complaint.value(other),
+        }
+    }
+
+    fn number(&self, number: Number) -> Option<f64> {
+        self.complaint.number(number)
+    }
+
+    fn has_flag(&self, flag: &str) -> bool {
+        self.complaint.has_flag(flag) || self.extra_flags.iter().any(|f| f == flag)
+    }
+}
 
 /// What routing remembers between complaints, passed in and returned by
 /// the caller: round-robin cursors per department, open complaints per
@@ -416,18 +454,35 @@ impl RuleSet {
                     "{place}: resolution_hours must be a number of hours > 0, got {h}"
                 )));
             }
-            for f in r.when.flags.iter().chain(&r.when.not_flags) {
-                if f.trim().is_empty() {
-                    return Err(invalid(format!("{place}: an empty flag name")));
-                }
+            if let Some(why) = r.when.invalid_value() {
+                return Err(invalid(format!("{place}: {why}")));
+            }
+            if let Some(c) = &r.when.channel
+                && let Some(v) = c.values().find(|v| {
+                    let k = condition::fold(v);
+                    !Channel::ALL
+                        .iter()
+                        .any(|ch| condition::fold(ch.as_str()) == k)
+                })
+            {
+                let known: Vec<&str> = Channel::ALL.iter().map(|c| c.as_str()).collect();
+                return Err(invalid(format!(
+                    "{place}: `when.channel` value {v:?} is not a channel (one of {})",
+                    known.join(", ")
+                )));
             }
         }
+        condition::check_format(
+            file.format,
+            file.rules.iter().map(|r| (r.id.as_str(), &r.when)),
+        )
+        .map_err(invalid)?;
 
         let mut order: Vec<usize> = (0..file.rules.len()).collect();
         if file.hit_policy == HitPolicy::Priority {
             order.sort_by_key(|&i| std::cmp::Reverse(file.rules[i].rank));
         }
-        let in_order: Vec<&Rule> = order.iter().map(|&i| &file.rules[i]).collect();
+        let in_order: Vec<&Conditions> = order.iter().map(|&i| &file.rules[i].when).collect();
         let matcher = Matcher::new(&in_order);
         let categorizer = file
             .categorize
@@ -533,15 +588,7 @@ impl RuleSet {
         let (detected_category, detected_flags) = match &inner.categorizer {
             Some(cat) => {
                 // category rules may condition on the complaint's fields too
-                let fields = Fields {
-                    channel: Some(complaint.channel.as_str().to_owned()),
-                    product: complaint.product.clone(),
-                    segment: complaint.segment.clone(),
-                    language: complaint.language.clone(),
-                    amount: complaint.amount,
-                    attributes: complaint.attributes.clone(),
-                };
-                let r = cat.categorize_with(&complaint.text, &fields);
+                let r = cat.categorize_with(&complaint.text, complaint);
                 let category = if given.is_none() {
                     r.categories.into_iter().next().map(|h| h.id)
                 } else {
@@ -561,7 +608,6 @@ impl RuleSet {
         let facts = Facts {
             complaint,
             category,
-            flags: &complaint.flags,
             extra_flags: &detected_flags,
         };
         let policy = inner.file.hit_policy;

@@ -476,7 +476,20 @@ fn compile_errors_name_the_place() {
     let e = err("[[rules]]\nid = \"r1\"\nwhen = { amount = \"[10..5]\" }");
     assert!(e.contains("empty"), "{e}");
     let e = err("[[rules]]\nid = \"r1\"\nwhen = { channel = [\"fax\"] }");
-    assert!(e.contains("unknown variant `fax`"), "{e}");
+    assert!(
+        e.contains("rule \"r1\": `when.channel` value \"fax\" is not a channel (one of web_form,"),
+        "{e}"
+    );
+    let e = err("[[rules]]\nid = \"r1\"\nwhen = { segment = { in = \"gold\", nott = \"x\" } }");
+    assert!(
+        e.contains("unknown field `nott`, expected `in` or `not`"),
+        "{e}"
+    );
+    let e = err("[[rules]]\nid = \"r1\"\nwhen = { product = \"--\" }");
+    assert!(
+        e.contains("rule \"r1\": `when.product` value \"--\" has no letters or digits"),
+        "{e}"
+    );
     let e = err(
         "[[departments]]\nid = \"a\"\nfallback = \"b\"\n[[departments]]\nid = \"b\"\nfallback = \"a\"",
     );
@@ -714,11 +727,20 @@ const SEGMENTS: &[&str] = &["mass", "gold"];
 const FLAGS: &[&str] = &["legal_threat", "fraud", "cancel"];
 const CHANNELS: &[Channel] = &[Channel::WebForm, Channel::App, Channel::SocialMedia];
 
-fn subset(pool: &'static [&'static str]) -> impl Gen<Value = Option<Values>> {
+fn subset(pool: &'static [&'static str]) -> impl Gen<Value = Option<ValueCondition>> {
+    let list = move || {
+        prop::sample::subsequence(pool, 1..=pool.len())
+            .prop_map(|v| v.into_iter().map(str::to_owned).collect::<Vec<_>>())
+    };
     prop::option::weighted(
         0.4,
-        prop::sample::subsequence(pool, 1..=pool.len())
-            .prop_map(|v| Values(v.into_iter().map(str::to_owned).collect())),
+        (list(), prop::option::weighted(0.2, list()), any::<bool>()).prop_map(
+            |(any_of, none_of, allow)| ValueCondition {
+                // `not` alone, `in` alone, or both
+                any_of: (allow || none_of.is_none()).then_some(any_of),
+                none_of: none_of.unwrap_or_default(),
+            },
+        ),
     )
 }
 
@@ -745,18 +767,28 @@ fn conditions() -> impl Gen<Value = Conditions> {
         prop::option::weighted(0.3, prop::sample::subsequence(CHANNELS, 1..=CHANNELS.len())),
         prop::sample::subsequence(FLAGS, 0..=1),
         prop::sample::subsequence(FLAGS, 0..=1),
+        prop::sample::subsequence(FLAGS, 0..=2),
         range(),
     )
         .prop_map(
-            |(category, product, segment, channel, flags, not_flags, amount)| Conditions {
-                category,
-                product,
-                segment,
-                channel,
-                flags: flags.into_iter().map(str::to_owned).collect(),
-                not_flags: not_flags.into_iter().map(str::to_owned).collect(),
-                amount,
-                ..Conditions::default()
+            |(category, product, segment, channel, all, none, any, amount)| {
+                let names = |v: Vec<&str>| v.into_iter().map(str::to_owned).collect();
+                Conditions {
+                    category,
+                    product,
+                    segment,
+                    channel: channel.map(|cs| ValueCondition {
+                        any_of: Some(cs.iter().map(|c| c.as_str().to_owned()).collect()),
+                        none_of: vec![],
+                    }),
+                    flags: FlagCondition {
+                        all: names(all),
+                        any: names(any),
+                        none: names(none),
+                    },
+                    amount,
+                    ..Conditions::default()
+                }
             },
         )
 }
@@ -781,19 +813,9 @@ fn input() -> impl Gen<Value = Complaint> {
         })
 }
 
+/// The conditions as written, read one rule at a time.
 fn plain_match(w: &Conditions, c: &Complaint) -> bool {
-    let field = |cond: &Option<Values>, v: &Option<String>| match cond {
-        None => true,
-        Some(vs) => v.as_ref().is_some_and(|v| vs.0.contains(v)),
-    };
-    field(&w.category, &c.category)
-        && field(&w.product, &c.product)
-        && field(&w.segment, &c.segment)
-        && w.channel.as_ref().is_none_or(|cs| cs.contains(&c.channel))
-        && w.flags.iter().all(|f| c.flags.contains(f))
-        && !w.not_flags.iter().any(|f| c.flags.contains(f))
-        && w.amount
-            .is_none_or(|r| c.amount.is_some_and(|a| r.contains(a)))
+    w.matches(c)
 }
 
 fn random_set(conds: Vec<Conditions>, policy: HitPolicy) -> RuleSet {
@@ -889,4 +911,65 @@ fn the_example_rule_set_passes_its_own_examples() {
     assert!(report.findings.is_empty(), "{:#?}", report.findings);
     assert!(report.ok());
     assert_eq!(report.examples.len(), 7);
+}
+
+#[test]
+fn the_new_condition_forms_route_and_the_old_ones_still_load() {
+    let rules = |format: &str, when: &str| {
+        RuleSet::from_toml(&format!(
+            "{format}\n{BASE}\n[[rules]]\nid = \"r\"\nwhen = {when}\ndepartment = \"legal\""
+        ))
+    };
+    let new = rules(
+        "",
+        r#"{ segment = { not = ["Staff"] }, channel = "Web Form", flags = { any = ["fraud", "legal_threat"], none = "test" } }"#,
+    )
+    .unwrap();
+    let old = rules(
+        "",
+        r#"{ channel = ["web_form"], not_flags = ["test"], flags = { any = ["fraud", "legal_threat"] }, not_segment = ["staff"] }"#,
+    )
+    .unwrap();
+    let lint = old.lint();
+    let older: Vec<&Finding> = lint.iter().filter(|f| f.code == "older_form").collect();
+    assert_eq!(older.len(), 1, "{lint:#?}");
+    assert!(
+        older[0]
+            .message
+            .contains("`not_segment`, `not_flags` is the older form; write `when = {"),
+        "{}",
+        older[0].message
+    );
+    assert!(!new.lint().iter().any(|f| f.code == "older_form"));
+    let mut c = Complaint::new(Channel::WebForm, "");
+    c.flags = vec!["fraud".into()];
+    for rs in [&new, &old] {
+        let mut state = RoutingState::default();
+        let fired =
+            |c: &Complaint, state: &mut RoutingState| rs.route(c, state, None).unwrap().fired;
+        assert_eq!(fired(&c, &mut state), ["r"]);
+        let mut staff = c.clone();
+        staff.segment = Some("STAFF".into());
+        assert!(fired(&staff, &mut state).is_empty());
+        let mut test = c.clone();
+        test.flags.push("test".into());
+        assert!(fired(&test, &mut state).is_empty());
+        let mut app = c.clone();
+        app.channel = Channel::App;
+        assert!(fired(&app, &mut state).is_empty());
+    }
+    // format 2 takes the new forms only; a later format is refused
+    assert!(rules("format = 2", r#"{ flags = { none = ["test"] } }"#).is_ok());
+    let e = rules("format = 2", r#"{ not_flags = ["test"] }"#)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains(r#"rule "r": `not_flags` is not in format 2; write `when = { flags = { none = ["test"] } }`"#),
+        "{e}"
+    );
+    let e = rules("format = 3", "{}").unwrap_err().to_string();
+    assert!(
+        e.contains("format 3 is not one this version reads (1 to 2)"),
+        "{e}"
+    );
 }
