@@ -197,7 +197,8 @@ pub(crate) fn resolve(args: &ResolveArgs) -> Result<(), Failure> {
     // fails the run before any output file is replaced
     let mut info = Vec::new();
     if args.report {
-        report(&mut info, &res).map_err(|e| Failure::internal(e.to_string()))?;
+        report(&mut info, &res, settings.threshold)
+            .map_err(|e| Failure::internal(e.to_string()))?;
     }
     if let Some(pair) = &args.explain {
         explain(&mut info, &res, &pair[0], &pair[1])?;
@@ -311,7 +312,7 @@ fn write_golden(
     w.finish()
 }
 
-fn report(out: &mut dyn Write, res: &Resolution) -> std::io::Result<()> {
+fn report(out: &mut dyn Write, res: &Resolution, threshold: f64) -> std::io::Result<()> {
     let b = &res.blocking;
     writeln!(
         out,
@@ -368,7 +369,37 @@ fn report(out: &mut dyn Write, res: &Resolution) -> std::io::Result<()> {
         res.refused_merges.conflict,
         res.refused_merges.size,
         res.households.len()
-    )
+    )?;
+    let largest = res.cluster_stats(threshold, 5);
+    if largest.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "largest clusters (links at {threshold}; weakest link it needs; member pairs below 0.5 on their own):"
+    )?;
+    writeln!(
+        out,
+        "  {:<20} {:>5} {:>6} {:>8}  {:<30} {:>6}",
+        "cluster", "size", "links", "weakest", "between", "apart"
+    )?;
+    for c in &largest {
+        let (p, between) = c.weakest_link.as_ref().map_or_else(
+            || ("-".to_owned(), "-".to_owned()),
+            |l| {
+                (
+                    format!("{:.4}", l.probability),
+                    format!("{} ~ {}", l.a, l.b),
+                )
+            },
+        );
+        writeln!(
+            out,
+            "  {:<20} {:>5} {:>6} {:>8}  {:<30} {:>6}",
+            c.cluster, c.size, c.links, p, between, c.pairs_apart
+        )?;
+    }
+    Ok(())
 }
 
 fn explain(out: &mut dyn Write, res: &Resolution, a: &str, b: &str) -> Result<(), Failure> {

@@ -313,6 +313,16 @@ fn resolve_writes_id_and_cluster_id() {
     let report = String::from_utf8(out.stdout).unwrap();
     assert!(report.contains("blocking:"), "{report}");
     assert!(report.contains("household links: 2"), "{report}");
+    let largest = report
+        .lines()
+        .skip_while(|l| !l.starts_with("largest clusters"))
+        .nth(2)
+        .map(|l| l.split_whitespace().collect::<Vec<_>>());
+    assert_eq!(
+        largest.as_ref().map(|c| (c[0], c[1], c[2], &c[4..7], c[7])),
+        Some(("1", "2", "1", &["1", "~", "2"][..], "0")),
+        "{report}"
+    );
     assert!(
         report.contains("1 ~ 2") && report.contains("same cluster: yes"),
         "{report}"

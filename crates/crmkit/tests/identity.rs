@@ -358,3 +358,76 @@ fn deleting_a_bridge_record_splits_the_entity() {
         other => panic!("expected a split, got {other:?}"),
     }
 }
+
+#[test]
+fn an_impossible_birth_date_is_evidence_not_a_gap() {
+    use crmkit::identity::{Model, explain_records};
+    // there is no 31 February: a typing error, not a missing birth date
+    let typo = person("3", "AHMET", "YILMAZ", "", "", "31/02/1990");
+    let dob_of = |other: &Record| {
+        let e = explain_records(&Model::default(), &typo, other, None);
+        e.fields
+            .iter()
+            .find(|f| f.label != "missing" && f.comparison.as_str() == "date_of_birth")
+            .map(|f| f.label.clone())
+    };
+    let born_1987 = person("1", "Ahmet", "Yılmaz", "", "", "12.05.1987");
+    let born_1990 = person("2", "Ahmet", "Yılmaz", "", "", "13.02.1990");
+    let unknown = person("4", "Ahmet", "Yılmaz", "", "", "bilinmiyor");
+    assert_eq!(dob_of(&born_1987).as_deref(), Some("different"));
+    assert_ne!(dob_of(&born_1990).as_deref(), Some("different"));
+    assert_eq!(dob_of(&unknown), None, "text that is no date is missing");
+    // so a namesake born in another year scores lower against it than one
+    // whose birth date is unknown
+    let p = |a: &Record, b: &Record| explain_records(&Model::default(), a, b, None).probability;
+    assert!(p(&typo, &born_1987) < p(&unknown, &born_1987));
+}
+
+#[test]
+fn cluster_stats_name_the_link_a_chain_hangs_on() {
+    // 1 and 2 share an e-mail, 2 and 3 a phone; 1 and 3 share only a name
+    let recs = [
+        person(
+            "1",
+            "Ali",
+            "Kaya",
+            "ali.kaya@firma.com.tr",
+            "",
+            "03.04.1971",
+        ),
+        person(
+            "2",
+            "ALİ",
+            "KAYA",
+            "ali.kaya@firma.com.tr",
+            "0532 111 22 33",
+            "",
+        ),
+        person("3", "Ali", "Kaya", "", "0532 111 22 33", "19.09.1994"),
+        person(
+            "4",
+            "Zeynep",
+            "Arslan",
+            "z@arslan.net",
+            "0533 999 88 77",
+            "01.01.1990",
+        ),
+    ];
+    let r = resolve(&recs, &Settings::default()).unwrap();
+    assert_eq!(r.cluster_ids(), ["1", "1", "1", "4"]);
+    let stats = r.cluster_stats(0.5, 10);
+    assert_eq!(stats.len(), 1, "single records are no clusters: {stats:?}");
+    let c = &stats[0];
+    assert_eq!((c.cluster.as_str(), c.size), ("1", 3));
+    let own = r.explain(0, 2).probability;
+    assert_eq!(c.pairs_apart, usize::from(own < 0.5), "1 ~ 3 scores {own}");
+    let weakest = c.weakest_link.as_ref().unwrap();
+    let needed = r.explain(0, 1).probability.min(r.explain(1, 2).probability);
+    // no spanning tree of the cluster has a weaker bottleneck than this one
+    assert!(weakest.probability >= needed - 1e-12, "{weakest:?}");
+    if own < 0.5 {
+        // 1 ~ 3 is no link: the chain through 2 is the only tree
+        assert!((weakest.probability - needed).abs() < 1e-12, "{weakest:?}");
+    }
+    assert_eq!(r.cluster_stats(0.5, 0), vec![]);
+}

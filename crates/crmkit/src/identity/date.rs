@@ -92,20 +92,49 @@ fn month_named(word: &str) -> Option<i8> {
         .map(|(_, m)| *m)
 }
 
-fn date(y: i64, m: i64, d: i64) -> Option<Date> {
+/// Year, month and day as written, checked only for their ranges
+/// (year 1000–2999, month 1–12, day 1–31), not against the calendar.
+type Parts = (i16, i8, i8);
+
+fn parts(y: i64, m: i64, d: i64) -> Option<Parts> {
     let (y, m, d) = (
         i16::try_from(y).ok()?,
         i8::try_from(m).ok()?,
         i8::try_from(d).ok()?,
     );
-    if !(1000..=2999).contains(&y) {
-        return None;
-    }
+    ((1000..=2999).contains(&y) && (1..=12).contains(&m) && (1..=31).contains(&d))
+        .then_some((y, m, d))
+}
+
+/// Parses a birth date; `None` when it is not a date in a known format or
+/// not a day of the calendar (`31.02.1990`).
+pub fn parse_date(s: &str, order: DateOrder) -> Option<Date> {
+    let (y, m, d) = parse_parts(s, order)?;
     Date::new(y, m, d).ok()
 }
 
-/// Parses a birth date; `None` when it is not a date in a known format.
-pub fn parse_date(s: &str, order: DateOrder) -> Option<Date> {
+/// The birth date as a number `yyyymmdd` for comparing records, or `None`
+/// when `s` is not written as a date at all.
+///
+/// Unlike [`parse_date`], a date in a known format whose day does not exist
+/// (`31.02.1990`, a typing error) keeps its digits: two records born on
+/// `31.02.1990` and `13.02.1990` are close, and neither agrees with a
+/// namesake born in 1987. Treating such a date as missing would let a
+/// record stand between two namesakes with different birth dates.
+///
+/// ```
+/// use crmkit::identity::date::{date_key, DateOrder};
+/// assert_eq!(date_key("16.07.1969", DateOrder::DayFirst), Some(19690716));
+/// assert_eq!(date_key("31/02/1990", DateOrder::DayFirst), Some(19900231));
+/// assert_eq!(date_key("unknown", DateOrder::DayFirst), None);
+/// assert_eq!(date_key("1990-13-01", DateOrder::DayFirst), None);
+/// ```
+pub fn date_key(s: &str, order: DateOrder) -> Option<u32> {
+    let (y, m, d) = parse_parts(s, order)?;
+    u32::try_from(i32::from(y) * 10_000 + i32::from(m) * 100 + i32::from(d)).ok()
+}
+
+fn parse_parts(s: &str, order: DateOrder) -> Option<Parts> {
     let s = s.trim();
     // drop a time part: "1969-07-16T00:00:00", "1969-07-16 00:00"
     let s = s
@@ -120,13 +149,13 @@ pub fn parse_date(s: &str, order: DateOrder) -> Option<Date> {
         .unwrap_or(s);
     if s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit()) {
         let n: i64 = s.parse().ok()?;
-        return date(n / 10_000, n / 100 % 100, n % 100);
+        return parts(n / 10_000, n / 100 % 100, n % 100);
     }
-    let parts: Vec<&str> = s
+    let words: Vec<&str> = s
         .split(['-', '/', '.', ',', ' '])
         .filter(|p| !p.is_empty())
         .collect();
-    if parts.len() != 3 {
+    if words.len() != 3 {
         return None;
     }
     let num = |p: &str| -> Option<i64> {
@@ -134,27 +163,27 @@ pub fn parse_date(s: &str, order: DateOrder) -> Option<Date> {
             .then(|| p.parse().ok())
             .flatten()
     };
-    let nums: Vec<Option<i64>> = parts.iter().map(|p| num(p)).collect();
+    let nums: Vec<Option<i64>> = words.iter().map(|p| num(p)).collect();
     match (nums[0], nums[1], nums[2]) {
         // year first
-        (Some(y), Some(m), Some(d)) if parts[0].len() == 4 => date(y, m, d),
+        (Some(y), Some(m), Some(d)) if words[0].len() == 4 => parts(y, m, d),
         // year last
-        (Some(a), Some(b), Some(y)) if parts[2].len() == 4 => {
+        (Some(a), Some(b), Some(y)) if words[2].len() == 4 => {
             let (d, m) = match order {
                 _ if a > 12 => (a, b),
                 _ if b > 12 => (b, a),
                 DateOrder::DayFirst => (a, b),
                 DateOrder::MonthFirst => (b, a),
             };
-            date(y, m, d)
+            parts(y, m, d)
         }
         // "16 Temmuz 1969"
-        (Some(d), None, Some(y)) if parts[2].len() == 4 => {
-            date(y, i64::from(month_named(parts[1])?), d)
+        (Some(d), None, Some(y)) if words[2].len() == 4 => {
+            parts(y, i64::from(month_named(words[1])?), d)
         }
         // "July 16, 1969"
-        (None, Some(d), Some(y)) if parts[2].len() == 4 => {
-            date(y, i64::from(month_named(parts[0])?), d)
+        (None, Some(d), Some(y)) if words[2].len() == 4 => {
+            parts(y, i64::from(month_named(words[0])?), d)
         }
         _ => None,
     }
@@ -206,6 +235,17 @@ mod tests {
         #[test]
         fn never_panics(s in "\\PC{0,30}") {
             let _ = parse_date(&s, DateOrder::DayFirst);
+            let _ = date_key(&s, DateOrder::MonthFirst);
+        }
+
+        #[test]
+        fn the_key_of_a_real_date_is_that_date(s in "[0-9]{1,4}[-./ ][0-9]{1,2}[-./ ][0-9]{1,4}") {
+            for o in [DateOrder::DayFirst, DateOrder::MonthFirst] {
+                if let Some(d) = parse_date(&s, o) {
+                    let want = i32::from(d.year()) * 10_000 + i32::from(d.month()) * 100 + i32::from(d.day());
+                    prop_assert_eq!(date_key(&s, o), u32::try_from(want).ok());
+                }
+            }
         }
     }
 }

@@ -28,6 +28,6 @@ pub mod tckn;
 pub use model::Model;
 pub use record::Record;
 pub use resolve::{
-    Explanation, RefusedMerges, Resolution, ScoredPair, Settings, Stage, explain_records, link,
-    prepare, resolve, resolve_labelled, resolve_with,
+    ClusterStats, Explanation, RefusedMerges, Resolution, ScoredPair, Settings, Stage, WeakestLink,
+    explain_records, link, prepare, resolve, resolve_labelled, resolve_with,
 };

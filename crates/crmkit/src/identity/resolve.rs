@@ -217,6 +217,130 @@ impl Resolution {
     pub fn index_of(&self, id: &str) -> Option<usize> {
         self.ids.iter().position(|x| x == id)
     }
+
+    /// What holds the `largest` biggest clusters together, biggest first:
+    /// their links at `threshold`, the weakest link the cluster cannot do
+    /// without, and how many of their member pairs score below 0.5 on
+    /// their own (records joined only through others).
+    ///
+    /// A big cluster with a weak bottleneck and many such pairs is where
+    /// false merges hide; `crmkit resolve --report` prints this table.
+    /// Links are read from [`Resolution::pairs`], so they are complete when
+    /// `keep_pairs_above` ≤ `threshold` (the defaults). Counting the pairs
+    /// apart scores every member pair, so the cost grows with the square of
+    /// the cluster size, which `max_cluster_size` bounds.
+    ///
+    /// ```
+    /// use crmkit::identity::{Record, Settings, resolve};
+    /// let rec = |id: &str, first: &str, email: &str| Record {
+    ///     id: id.into(),
+    ///     first_name: Some(first.into()),
+    ///     last_name: Some("Kaya".into()),
+    ///     emails: vec![email.into()],
+    ///     ..Record::default()
+    /// };
+    /// let res = resolve(
+    ///     &[rec("1", "Ayşe", "ayse@x.com"), rec("2", "AYSE", "ayse@x.com"), rec("3", "Mert", "mert@y.com")],
+    ///     &Settings::default(),
+    /// )
+    /// .unwrap();
+    /// let top = res.cluster_stats(0.5, 1);
+    /// assert_eq!((top[0].cluster.as_str(), top[0].size), ("1", 2));
+    /// assert_eq!(top[0].weakest_link.as_ref().map(|l| l.b.as_str()), Some("2"));
+    /// ```
+    pub fn cluster_stats(&self, threshold: f64, largest: usize) -> Vec<ClusterStats> {
+        let mut members: HashMap<usize, Vec<u32>> = HashMap::new();
+        for (i, &root) in self.cluster_of.iter().enumerate() {
+            members.entry(root).or_default().push(i as u32);
+        }
+        let mut big: Vec<(usize, Vec<u32>)> =
+            members.into_iter().filter(|(_, m)| m.len() > 1).collect();
+        big.sort_by(|(ra, a), (rb, b)| {
+            b.len()
+                .cmp(&a.len())
+                .then_with(|| id_order(&self.ids[*ra], &self.ids[*rb]))
+        });
+        big.truncate(largest);
+        let slot: HashMap<usize, usize> =
+            big.iter().enumerate().map(|(k, (r, _))| (*r, k)).collect();
+        let mut links: Vec<Vec<&ScoredPair>> = vec![Vec::new(); big.len()];
+        for p in &self.pairs {
+            let root = self.cluster_of[p.a as usize];
+            if p.probability >= threshold
+                && root == self.cluster_of[p.b as usize]
+                && let Some(&k) = slot.get(&root)
+            {
+                links[k].push(p);
+            }
+        }
+        big.iter()
+            .zip(links)
+            .map(|((root, m), mut l)| {
+                // the bottleneck of the strongest spanning forest: the last
+                // link that joins two parts when links are taken strongest first
+                l.sort_by(|x, y| y.probability.total_cmp(&x.probability));
+                let local: HashMap<u32, usize> =
+                    m.iter().enumerate().map(|(k, &i)| (i, k)).collect();
+                let mut forest = Clusters::new(m.len());
+                let mut weakest = None;
+                for p in &l {
+                    let (a, b) = (local[&p.a], local[&p.b]);
+                    if forest.find(a) != forest.find(b) {
+                        forest.union(a, b);
+                        weakest = Some(*p);
+                    }
+                }
+                let mut apart = 0;
+                for (k, &a) in m.iter().enumerate() {
+                    for &b in &m[k + 1..] {
+                        if self.explain(a as usize, b as usize).probability < 0.5 {
+                            apart += 1;
+                        }
+                    }
+                }
+                ClusterStats {
+                    cluster: self.ids[*root].clone(),
+                    size: m.len(),
+                    links: l.len(),
+                    weakest_link: weakest.map(|p| WeakestLink {
+                        a: self.ids[p.a as usize].clone(),
+                        b: self.ids[p.b as usize].clone(),
+                        probability: p.probability,
+                    }),
+                    pairs_apart: apart,
+                }
+            })
+            .collect()
+    }
+}
+
+/// What holds one cluster together; see [`Resolution::cluster_stats`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ClusterStats {
+    /// The cluster id (its smallest member id).
+    pub cluster: String,
+    /// Number of records.
+    pub size: usize,
+    /// Member pairs linked at the threshold.
+    pub links: usize,
+    /// The weakest link the cluster needs to stay whole: the bottleneck of
+    /// its strongest spanning tree. `None` when no kept pair links it (a
+    /// hard rule or pairs dropped below `keep_pairs_above`).
+    pub weakest_link: Option<WeakestLink>,
+    /// Member pairs whose own probability is below 0.5: records held in the
+    /// cluster only through others.
+    pub pairs_apart: usize,
+}
+
+/// A link between two records, by id.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct WeakestLink {
+    /// One record id.
+    pub a: String,
+    /// The other.
+    pub b: String,
+    /// The pair's match probability.
+    pub probability: f64,
 }
 
 /// Why a pair scored as it did: the prior and each field's weight, which

@@ -21,7 +21,7 @@
 
 use std::collections::HashMap;
 
-use super::date::{DateOrder, parse_date};
+use super::date::{DateOrder, date_key};
 use super::record::Record;
 use super::tckn::normalize_tckn;
 use crate::text::match_key;
@@ -455,13 +455,8 @@ pub fn keys(r: &Record, default_country: Option<&str>) -> Keys {
     let dob = r
         .date_of_birth
         .as_deref()
-        .and_then(|d| parse_date(d, DateOrder::for_country(country)))
-        .map_or(0, |d| {
-            u32::try_from(
-                i32::from(d.year()) * 10_000 + i32::from(d.month()) * 100 + i32::from(d.day()),
-            )
-            .unwrap_or(0)
-        });
+        .and_then(|d| date_key(d, DateOrder::for_country(country)))
+        .unwrap_or(0);
     let mut k = Keys {
         first,
         last,
