@@ -62,6 +62,11 @@ def test_details_explain_households_and_golden_records():
     assert abs(total - e["weight"]) < 1e-9
     assert e["probability"] > 0.99
     assert res.report["clusters"] == 3
+    # the one cluster of two, held by the link between its two records
+    [top] = res.report["largest_clusters"]
+    assert (top["cluster"], top["size"], top["links"], top["pairs_apart"]) == ("1", 2, 1, 0)
+    assert (top["weakest_link"]["a"], top["weakest_link"]["b"]) == ("1", "2")
+    assert top["weakest_link"]["probability"] == pytest.approx(e["probability"])
     golden = {g["cluster_id"]: g for g in res.golden_records()}
     g = golden["1"]
     assert g["record_ids"] == ["1", "2"]

@@ -88,6 +88,8 @@ fn settings(settings: Option<&Bound<'_, PyAny>>, model: Option<&str>) -> crmkit:
 pub struct PyResolution {
     records: Vec<Record>,
     res: Resolution,
+    /// The settings' link threshold, for the report's cluster statistics.
+    threshold: f64,
 }
 
 #[pymethods]
@@ -118,7 +120,7 @@ impl PyResolution {
     fn report<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         guard(py, || {
             #[derive(serde::Serialize)]
-            struct Report<'a, B, R, T> {
+            struct Report<'a, B, R, T, C> {
                 records: usize,
                 clusters: usize,
                 cluster_sizes: Vec<Vec<usize>>,
@@ -126,6 +128,7 @@ impl PyResolution {
                 refused_merges: &'a R,
                 household_links: usize,
                 training: &'a T,
+                largest_clusters: C,
             }
             to_object(
                 py,
@@ -143,6 +146,7 @@ impl PyResolution {
                     refused_merges: &self.res.refused_merges,
                     household_links: self.res.households.len(),
                     training: &self.res.model.training,
+                    largest_clusters: self.res.cluster_stats(self.threshold, 5),
                 },
             )
         })
@@ -252,7 +256,11 @@ fn identity_resolve(
         let res = py
             .detach(|| resolve_labelled(&recs, groups.as_deref(), &labels, &s, &report))
             .map_err(|e| to_py(py, e))?;
-        Ok(PyResolution { records: recs, res })
+        Ok(PyResolution {
+            records: recs,
+            res,
+            threshold: s.threshold,
+        })
     })
 }
 

@@ -305,7 +305,11 @@ class Resolution:
     @property
     def report(self) -> dict:
         """Blocking rules and their pairs, largest blocks, cluster sizes,
-        refused merges, household links and training notes."""
+        refused merges, household links, training notes, and the five
+        largest clusters (``largest_clusters``: ``cluster``, ``size``,
+        ``links`` at the threshold, ``weakest_link`` as ``{a, b,
+        probability}`` or ``None``, and ``pairs_apart``, member pairs below
+        0.5 on their own)."""
         return self._inner.report()
 
     def pairs(self, min_probability: float = 0.5) -> list:
