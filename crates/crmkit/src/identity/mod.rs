@@ -19,6 +19,7 @@ pub mod date;
 pub mod eval;
 pub mod golden;
 pub mod index;
+pub mod location;
 pub mod model;
 pub mod record;
 pub(crate) mod resolve;

@@ -36,6 +36,7 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 
 use super::compare::{Compared, Comparison, Gamma, N};
+use super::location::SharedPostcode;
 use super::standardize::{Kind, Prepared, Sym, Values, Vocabulary};
 
 /// m- and u-probabilities of one comparison, level 1 first.
@@ -72,6 +73,11 @@ pub struct Model {
     /// How training went.
     #[serde(default)]
     pub training: TrainingReport,
+    /// City and address evidence once the postcodes agree (absent in
+    /// models saved before it was learned: those count the three fields
+    /// independently).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shared_postcode: Option<SharedPostcode>,
 }
 
 /// How the parameters were obtained.
@@ -130,6 +136,7 @@ impl Default for Model {
                 })
                 .collect(),
             training: TrainingReport::default(),
+            shared_postcode: None,
         }
     }
 }
@@ -242,8 +249,18 @@ impl Model {
             } else {
                 self.level_weight(c, level)
             };
+            *slot = self.located(c, &cmp.gamma, *slot);
         }
         w
+    }
+
+    /// `weight` of comparison `c` once location evidence is counted once
+    /// ([`SharedPostcode::adjust`]).
+    fn located(&self, c: usize, g: &Gamma, weight: f64) -> f64 {
+        match &self.shared_postcode {
+            Some(s) => s.adjust(c, g, weight, &self.parameters[c].u),
+            None => weight,
+        }
     }
 
     /// Scores a compared pair.
@@ -275,7 +292,7 @@ impl Model {
     fn pattern_weight(&self, g: &Gamma, skip: Option<usize>) -> f64 {
         (0..N)
             .filter(|&c| Some(c) != skip)
-            .map(|c| self.level_weight(c, g[c]))
+            .map(|c| self.located(c, g, self.level_weight(c, g[c])))
             .sum()
     }
 }
@@ -327,28 +344,21 @@ pub fn estimate_u(
             }
         }
     } else {
-        const CHUNK: usize = 25_000;
-        let chunks = samples.div_ceil(CHUNK);
-        let parts: Vec<(Vec<Vec<u64>>, u64)> = (0..chunks)
-            .into_par_iter()
-            .map(|k| {
-                let mut local: Vec<Vec<u64>> = counts.iter().map(|c| vec![0; c.len()]).collect();
-                let mut rng = SplitMix(seed ^ 0x5eed_1d3e ^ (k as u64).wrapping_mul(0x9e37_79b9));
-                let want = CHUNK.min(samples - k * CHUNK);
-                let (mut got, mut attempts) = (0usize, 0usize);
-                while got < want && attempts < want * 8 {
-                    attempts += 1;
-                    let i = (rng.next() % n as u64) as usize;
-                    let j = (rng.next() % n as u64) as usize;
-                    if i == j || groups.is_some_and(|g| g[i] == g[j]) {
-                        continue;
-                    }
-                    got += 1;
-                    add(&mut local, i, j);
+        let parts: Vec<(Vec<Vec<u64>>, u64)> = sample_chunks(samples, seed, |rng, want| {
+            let mut local: Vec<Vec<u64>> = counts.iter().map(|c| vec![0; c.len()]).collect();
+            let (mut got, mut attempts) = (0usize, 0usize);
+            while got < want && attempts < want * 8 {
+                attempts += 1;
+                let i = (rng.next() % n as u64) as usize;
+                let j = (rng.next() % n as u64) as usize;
+                if i == j || groups.is_some_and(|g| g[i] == g[j]) {
+                    continue;
                 }
-                (local, got as u64)
-            })
-            .collect();
+                got += 1;
+                add(&mut local, i, j);
+            }
+            (local, got as u64)
+        });
         for (local, got) in parts {
             drawn += got;
             for (c, l) in counts.iter_mut().zip(local) {
@@ -399,6 +409,24 @@ pub fn estimate_u(
     (u, drawn)
 }
 
+/// Runs `f` on chunks of `samples` draws in parallel, each chunk with its
+/// own generator derived from `seed`, so the result does not depend on the
+/// number of threads. `f` gets the generator and the draws it should make.
+pub(crate) fn sample_chunks<T: Send>(
+    samples: usize,
+    seed: u64,
+    f: impl Fn(&mut SplitMix, usize) -> T + Sync,
+) -> Vec<T> {
+    const CHUNK: usize = 25_000;
+    (0..samples.div_ceil(CHUNK))
+        .into_par_iter()
+        .map(|k| {
+            let mut rng = SplitMix(seed ^ 0x5eed_1d3e ^ (k as u64).wrapping_mul(0x9e37_79b9));
+            f(&mut rng, CHUNK.min(samples - k * CHUNK))
+        })
+        .collect()
+}
+
 /// The default share of namesakes (same first and last name, different
 /// people) who share an email address made from their name: the `u` of
 /// the "same or a typo apart, made from the name" email level, which is conditional on
@@ -445,14 +473,19 @@ fn person_evidence(g: &Gamma, skip: usize) -> bool {
 /// Trains a model: `u` given, `m` anchored on the candidate pairs'
 /// comparison `patterns` (pattern → count), λ by the EM fixed point.
 /// `labelled` are comparison vectors of known matches. `all_pairs` is the
-/// number of pairs all-to-all comparison would make.
+/// number of pairs all-to-all comparison would make. `shared_postcode`
+/// ([`super::location::estimate`]) counts location evidence once.
 pub fn train(
     u: Vec<Vec<f64>>,
+    shared_postcode: Option<SharedPostcode>,
     patterns: &HashMap<Gamma, u64>,
     labelled: &[Gamma],
     all_pairs: u64,
 ) -> Model {
-    let mut model = Model::default();
+    let mut model = Model {
+        shared_postcode,
+        ..Model::default()
+    };
     for (p, u) in model.parameters.iter_mut().zip(u) {
         p.u = u;
     }
@@ -674,7 +707,10 @@ impl Model {
                 }
             }
         }
-        Ok(())
+        match &self.shared_postcode {
+            Some(s) => s.validate(),
+            None => Ok(()),
+        }
     }
 }
 

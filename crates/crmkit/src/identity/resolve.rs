@@ -597,7 +597,9 @@ pub fn resolve_labelled<S: AsRef<str>>(
                 .iter()
                 .map(|&(i, j)| compare::compare(&prepared[i], &prepared[j], &vocab).gamma)
                 .collect();
-            let mut m = model::train(u, &patterns, &labelled, cands.report.all_pairs);
+            let shared =
+                super::location::estimate(&prepared, &vocab, settings.u_samples, settings.seed);
+            let mut m = model::train(u, shared, &patterns, &labelled, cands.report.all_pairs);
             m.training.u_pairs = drawn;
             m
         }
