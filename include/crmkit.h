@@ -619,6 +619,32 @@ crmkit_status crmkit_category_rules_categorize(const crmkit_category_rules *rule
                                                size_t buf_len,
                                                size_t *out_n);
 
+// Categorizes a text (`len` bytes of UTF-8) as
+// `crmkit_category_rules_categorize` does, and checks the rules' field
+// conditions (`when`) against the complaint's fields: `fields` is
+// `fields_len` bytes of UTF-8 JSON, an object with any of `channel`,
+// `product`, `segment`, `language` (text), `amount`, `customer_value`
+// (numbers) and `attributes` (an object of text values), e.g.
+// `{"channel": "call_center", "amount": 2500, "attributes": {"region":
+// "ege"}}`. NULL with 0 (or blank text) is a complaint without fields,
+// as for `crmkit_category_rules_categorize`: a rule that requires a field
+// does not fire. Writes the same JSON into `buf`, with the buffer
+// convention of `crmkit_last_error_message`. `fields` that are not such
+// an object give `CRMKIT_INVALID_ARGUMENT` naming `fields`. Thread-safe.
+//
+// # Safety
+// `rules` must be a live handle; `text` must point to `len` readable bytes
+// and `fields` to `fields_len` readable bytes (each NULL only with 0);
+// `buf` to `buf_len` writable bytes or NULL; `out_n` writable.
+crmkit_status crmkit_category_rules_categorize_fields(const crmkit_category_rules *rules,
+                                                      const uint8_t *text,
+                                                      size_t len,
+                                                      const uint8_t *fields,
+                                                      size_t fields_len,
+                                                      uint8_t *buf,
+                                                      size_t buf_len,
+                                                      size_t *out_n);
+
 // Frees a rule set; NULL is allowed.
 //
 // # Safety

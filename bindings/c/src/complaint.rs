@@ -1,6 +1,6 @@
 use crate::error::{boundary, crmkit_status, fail, fail_with};
 use crate::handle;
-use crate::text::{utf8, write_json, write_text};
+use crate::text::{optional_json, utf8, write_json, write_text};
 use crmkit::complaint::categorize::CategoryRules;
 use crmkit::complaint::tracking;
 
@@ -162,6 +162,60 @@ pub unsafe extern "C" fn crmkit_category_rules_categorize(
         };
         // SAFETY: forwarded caller guarantee.
         unsafe { write_json(&rules.categorize(text), buf, buf_len, out_n) }
+    })
+}
+
+/// What `crmkit_category_rules_categorize_fields` expects of `fields`.
+const FIELDS_EXPECTED: &str = "a JSON object of channel, product, segment and language (text), \
+     amount and customer_value (numbers) and attributes (an object of text values)";
+
+/// Categorizes a text (`len` bytes of UTF-8) as
+/// `crmkit_category_rules_categorize` does, and checks the rules' field
+/// conditions (`when`) against the complaint's fields: `fields` is
+/// `fields_len` bytes of UTF-8 JSON, an object with any of `channel`,
+/// `product`, `segment`, `language` (text), `amount`, `customer_value`
+/// (numbers) and `attributes` (an object of text values), e.g.
+/// `{"channel": "call_center", "amount": 2500, "attributes": {"region":
+/// "ege"}}`. NULL with 0 (or blank text) is a complaint without fields,
+/// as for `crmkit_category_rules_categorize`: a rule that requires a field
+/// does not fire. Writes the same JSON into `buf`, with the buffer
+/// convention of `crmkit_last_error_message`. `fields` that are not such
+/// an object give `CRMKIT_INVALID_ARGUMENT` naming `fields`. Thread-safe.
+///
+/// # Safety
+/// `rules` must be a live handle; `text` must point to `len` readable bytes
+/// and `fields` to `fields_len` readable bytes (each NULL only with 0);
+/// `buf` to `buf_len` writable bytes or NULL; `out_n` writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn crmkit_category_rules_categorize_fields(
+    rules: *const crmkit_category_rules,
+    text: *const u8,
+    len: usize,
+    fields: *const u8,
+    fields_len: usize,
+    buf: *mut u8,
+    buf_len: usize,
+    out_n: *mut usize,
+) -> crmkit_status {
+    boundary(|| {
+        use crmkit::complaint::categorize::Fields;
+        // SAFETY: a non-null handle was made by crmkit_category_rules_new.
+        let rules: &CategoryRules = match unsafe { handle::get(rules, "rules") } {
+            Ok(r) => r,
+            Err(st) => return st,
+        };
+        // SAFETY: forwarded caller guarantee.
+        let (text, fields) =
+            match unsafe { (utf8(text, len, "text"), utf8(fields, fields_len, "fields")) } {
+                (Ok(t), Ok(f)) => (t, f),
+                (Err(st), _) | (_, Err(st)) => return st,
+            };
+        let fields: Fields = match optional_json("fields", FIELDS_EXPECTED, fields) {
+            Ok(f) => f,
+            Err(st) => return st,
+        };
+        // SAFETY: forwarded caller guarantee.
+        unsafe { write_json(&rules.categorize_with(text, &fields), buf, buf_len, out_n) }
     })
 }
 
