@@ -233,6 +233,11 @@ crmkit_status crmkit_complaint_due_times(const uint8_t *request,
                                          uint8_t *buf,
                                          size_t buf_len,
                                          size_t *out_n);
+crmkit_status crmkit_complaint_sla_state(const uint8_t *request,
+                                         size_t len,
+                                         uint8_t *buf,
+                                         size_t buf_len,
+                                         size_t *out_n);
 crmkit_status crmkit_complaint_report(const uint8_t *request,
                                       size_t len,
                                       uint8_t *buf,
