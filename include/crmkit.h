@@ -619,6 +619,32 @@ crmkit_status crmkit_category_rules_categorize(const crmkit_category_rules *rule
                                                size_t buf_len,
                                                size_t *out_n);
 
+// Categorizes a text (`len` bytes of UTF-8) as
+// `crmkit_category_rules_categorize` does, and checks the rules' field
+// conditions (`when`) against the complaint's fields: `fields` is
+// `fields_len` bytes of UTF-8 JSON, an object with any of `channel`,
+// `product`, `segment`, `language` (text), `amount`, `customer_value`
+// (numbers) and `attributes` (an object of text values), e.g.
+// `{"channel": "call_center", "amount": 2500, "attributes": {"region":
+// "ege"}}`. NULL with 0 (or blank text) is a complaint without fields,
+// as for `crmkit_category_rules_categorize`: a rule that requires a field
+// does not fire. Writes the same JSON into `buf`, with the buffer
+// convention of `crmkit_last_error_message`. `fields` that are not such
+// an object give `CRMKIT_INVALID_ARGUMENT` naming `fields`. Thread-safe.
+//
+// # Safety
+// `rules` must be a live handle; `text` must point to `len` readable bytes
+// and `fields` to `fields_len` readable bytes (each NULL only with 0);
+// `buf` to `buf_len` writable bytes or NULL; `out_n` writable.
+crmkit_status crmkit_category_rules_categorize_fields(const crmkit_category_rules *rules,
+                                                      const uint8_t *text,
+                                                      size_t len,
+                                                      const uint8_t *fields,
+                                                      size_t fields_len,
+                                                      uint8_t *buf,
+                                                      size_t buf_len,
+                                                      size_t *out_n);
+
 // Frees a rule set; NULL is allowed.
 //
 // # Safety
@@ -666,6 +692,50 @@ crmkit_status crmkit_complaint_escalations(const uint8_t *request,
 // # Safety
 // As `crmkit_complaint_escalations`.
 crmkit_status crmkit_complaint_due_times(const uint8_t *request,
+                                         size_t len,
+                                         uint8_t *buf,
+                                         size_t buf_len,
+                                         size_t *out_n);
+
+// The SLA standing of one complaint from its event log. `request` (`len`
+// bytes of UTF-8) is a JSON object:
+//
+// - `events`: the complaint's event log, an array in any order of events
+//   with `at` (RFC 3339), `kind` and the kind's fields: `received`
+//   (`owner`; optional `category`, `priority` low/normal/high/urgent),
+//   `responded`, `paused` (`reason`), `resumed`, `priority_changed`
+//   (`priority`), `category_changed` (optional `category`), `reassigned`
+//   (`owner`), `resolved`, `reopened`;
+// - `policy`: the SLA policy, as a JSON object or as TOML text;
+// - `calendar`: the business calendar, JSON object or TOML text
+//   (optional; default Türkiye 2026–2027, weekdays 09:00–18:00);
+// - `now`: RFC 3339, the moment asked about (no event may be later);
+// - `warn_at`: warning thresholds in percent of each target, e.g.
+//   `[50, 75]` (optional; none by default).
+//
+// For example `{"events": [{"at": "2026-11-23T06:00:00Z", "kind":
+// "received", "owner": "ayse"}, {"at": "2026-11-23T08:00:00Z", "kind":
+// "paused", "reason": "waiting_on_customer"}], "policy": {"version": "1",
+// "default": {"resolution_hours": 16}}, "now": "2026-11-23T09:00:00Z"}`.
+//
+// Writes a JSON object into `buf`: `status` (open/paused/resolved),
+// `pause_reason`, `owner`, `category`, `priority`, `received_at`,
+// `first_response_at`, `last_response_at`, `resolved_at`, `reopened`,
+// and the clocks `first_response`, `update` and `resolution`, each with
+// `clock`, `status` (not_started/running/paused/stopped), `target_hours`,
+// `used_hours` and `paused_hours` (business hours), `used_percent`,
+// `due_at`, `breached`, `breached_at`, `met`, `breaches` and `warnings`
+// (`percent`, `at`); buffer convention of `crmkit_last_error_message`. A
+// bad member (an event without its fields, an unknown kind, a threshold
+// of 0) gives `CRMKIT_INVALID_ARGUMENT` naming it; an impossible log (no
+// `received` first, resolved twice, an event after `now`…)
+// `CRMKIT_COMPLAINT_INVALID_EVENT_LOG` naming the event; a bad policy
+// `CRMKIT_COMPLAINT_INVALID_RULE_SET`; a bad calendar
+// `CRMKIT_COMPLAINT_INVALID_CALENDAR`. Thread-safe.
+//
+// # Safety
+// As `crmkit_complaint_escalations`.
+crmkit_status crmkit_complaint_sla_state(const uint8_t *request,
                                          size_t len,
                                          uint8_t *buf,
                                          size_t buf_len,

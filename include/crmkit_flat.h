@@ -214,6 +214,14 @@ crmkit_status crmkit_category_rules_categorize(const crmkit_category_rules *rule
                                                uint8_t *buf,
                                                size_t buf_len,
                                                size_t *out_n);
+crmkit_status crmkit_category_rules_categorize_fields(const crmkit_category_rules *rules,
+                                                      const uint8_t *text,
+                                                      size_t len,
+                                                      const uint8_t *fields,
+                                                      size_t fields_len,
+                                                      uint8_t *buf,
+                                                      size_t buf_len,
+                                                      size_t *out_n);
 void crmkit_category_rules_free(crmkit_category_rules *rules);
 crmkit_status crmkit_complaint_escalations(const uint8_t *request,
                                            size_t len,
@@ -221,6 +229,11 @@ crmkit_status crmkit_complaint_escalations(const uint8_t *request,
                                            size_t buf_len,
                                            size_t *out_n);
 crmkit_status crmkit_complaint_due_times(const uint8_t *request,
+                                         size_t len,
+                                         uint8_t *buf,
+                                         size_t buf_len,
+                                         size_t *out_n);
+crmkit_status crmkit_complaint_sla_state(const uint8_t *request,
                                          size_t len,
                                          uint8_t *buf,
                                          size_t buf_len,

@@ -162,7 +162,7 @@ fuzz_target!(|data: &[u8]| {
             crmkit_category_rules_free(rules);
         }
         let fixed = *FIXED_RULES.get_or_init(|| {
-            let text = b"version = 'f'\n[[categories]]\nid = 'a'\nany = ['iade', '=ik']\n";
+            let text = b"version = 'f'\nformat = 2\n[[categories]]\nid = 'a'\nany = ['iade', '=ik']\n[[categories]]\nid = 'b'\nany = ['iade']\nwhen = { channel = 'app', amount = '> 5', attributes = { region = { not = 'ege' } } }\n";
             let mut rules: *mut crmkit_category_rules = std::ptr::null_mut();
             assert_eq!(crmkit_category_rules_new(text.as_ptr(), text.len(), 0, &mut rules), crmkit_status::CRMKIT_OK);
             rules as usize
@@ -176,6 +176,48 @@ fuzz_target!(|data: &[u8]| {
             &mut written,
         );
         assert_ne!(st, crmkit_status::CRMKIT_PANIC);
+        // the bytes split into a text and its fields (JSON), and a text
+        // with fields made from the bytes
+        let half = data.len() / 2;
+        let st = crmkit_category_rules_categorize_fields(
+            fixed as *const crmkit_category_rules,
+            data.as_ptr(),
+            half,
+            data[half..].as_ptr(),
+            data.len() - half,
+            out.as_mut_ptr(),
+            out.len(),
+            &mut written,
+        );
+        assert_ne!(st, crmkit_status::CRMKIT_PANIC);
+        let fields = format!(
+            "{{\"channel\": {}, \"amount\": {}, \"attributes\": {{\"region\": {}}}}}",
+            serde_json::Value::from(String::from_utf8_lossy(&data[..half])),
+            doubles(data).first().copied().filter(|x| x.is_finite()).unwrap_or(6.0),
+            serde_json::Value::from(String::from_utf8_lossy(&data[half..])),
+        );
+        let st = crmkit_category_rules_categorize_fields(
+            fixed as *const crmkit_category_rules,
+            b"iade".as_ptr(),
+            4,
+            fields.as_ptr(),
+            fields.len(),
+            out.as_mut_ptr(),
+            out.len(),
+            &mut written,
+        );
+        assert_eq!(st, crmkit_status::CRMKIT_OK, "{fields}");
+
+        // the bytes as an SLA request, and as the event log of one
+        let st = crmkit_complaint_sla_state(data.as_ptr(), data.len(), out.as_mut_ptr(), out.len(), &mut written);
+        assert_ne!(st, crmkit_status::CRMKIT_PANIC);
+        if let Ok(events) = std::str::from_utf8(data) {
+            let request = format!(
+                "{{\"events\": {events}, \"policy\": \"version = 'f'\\n[default]\\nfirst_response_hours = 4\\nupdate_hours = 8\\nresolution_hours = 16\\n\", \"now\": \"2027-01-04T12:00:00Z\", \"warn_at\": [50, 90]}}"
+            );
+            let st = crmkit_complaint_sla_state(request.as_ptr(), request.len(), out.as_mut_ptr(), out.len(), &mut written);
+            assert_ne!(st, crmkit_status::CRMKIT_PANIC);
+        }
 
         // the bytes as a routing rule file (some of the time), and as
         // complaints and a state routed by a fixed rule set
@@ -269,7 +311,6 @@ fuzz_target!(|data: &[u8]| {
                 (crmkit_index_len(idx), buf)
             };
             type Change = unsafe extern "C" fn(*const crmkit_index, *const u8, usize, *mut u8, usize, *mut usize) -> crmkit_status;
-            let half = data.len() / 2;
             let calls: [(Change, &[u8]); 3] = [
                 (crmkit_index_insert, data),
                 (crmkit_index_delete, &data[..half]),
@@ -293,7 +334,6 @@ fuzz_target!(|data: &[u8]| {
             }
             crmkit_index_free(idx);
         }
-        let half = data.len() / 2;
         let st = crmkit_identity_explain(
             data.as_ptr(),
             half,

@@ -62,6 +62,19 @@ static void run_case(const char *name, char *data, size_t size) {
         st = crmkit_identity_resolve(body, len, NULL, 0, &res);
         CHECK(res == NULL);
         crmkit_resolution_free(res);
+    } else if (strcmp(fn, "complaint_sla_state") == 0) {
+        char out[1024];
+        size_t n = 0;
+        st = crmkit_complaint_sla_state(body, len, (uint8_t *)out, sizeof out, &n);
+    } else if (strcmp(fn, "category_rules_categorize_fields") == 0) {
+        static const char *rules_text = "version = \"1\"\n[[categories]]\nid = \"refund\"\nany = [\"iade\"]\n";
+        static const char *text = "iade istiyorum";
+        crmkit_category_rules *rules = NULL;
+        CHECK(crmkit_category_rules_new((const uint8_t *)rules_text, strlen(rules_text), CRMKIT_RULES_TOML, &rules) == CRMKIT_OK);
+        char out[1024];
+        size_t n = 0;
+        st = crmkit_category_rules_categorize_fields(rules, (const uint8_t *)text, strlen(text), body, len, (uint8_t *)out, sizeof out, &n);
+        crmkit_category_rules_free(rules);
     } else {
         fprintf(stderr, "%s: unknown C function %s\n", name, fn);
         CHECK(0);

@@ -258,8 +258,8 @@ pub unsafe extern "C" fn crmkit_arrow_blocking_keys(
             (Err(st), _) | (_, Err(st)) => return st,
         };
         let (settings, map) = match (
-            optional_json::<Settings>("settings", settings),
-            optional_json::<ColumnMap>("column_map", column_map),
+            optional_json::<Settings>("settings", "valid settings JSON", settings),
+            optional_json::<ColumnMap>("column_map", "valid column_map JSON", column_map),
         ) {
             (Ok(s), Ok(m)) => (s, m),
             (Err(st), _) | (_, Err(st)) => return st,

@@ -1,6 +1,6 @@
 use crate::error::{boundary, crmkit_status, fail, fail_with};
 use crate::handle;
-use crate::text::{utf8, write_json, write_text};
+use crate::text::{optional_json, utf8, write_json, write_text};
 use crmkit::complaint::categorize::CategoryRules;
 use crmkit::complaint::tracking;
 
@@ -165,6 +165,60 @@ pub unsafe extern "C" fn crmkit_category_rules_categorize(
     })
 }
 
+/// What `crmkit_category_rules_categorize_fields` expects of `fields`.
+const FIELDS_EXPECTED: &str = "a JSON object of channel, product, segment and language (text), \
+     amount and customer_value (numbers) and attributes (an object of text values)";
+
+/// Categorizes a text (`len` bytes of UTF-8) as
+/// `crmkit_category_rules_categorize` does, and checks the rules' field
+/// conditions (`when`) against the complaint's fields: `fields` is
+/// `fields_len` bytes of UTF-8 JSON, an object with any of `channel`,
+/// `product`, `segment`, `language` (text), `amount`, `customer_value`
+/// (numbers) and `attributes` (an object of text values), e.g.
+/// `{"channel": "call_center", "amount": 2500, "attributes": {"region":
+/// "ege"}}`. NULL with 0 (or blank text) is a complaint without fields,
+/// as for `crmkit_category_rules_categorize`: a rule that requires a field
+/// does not fire. Writes the same JSON into `buf`, with the buffer
+/// convention of `crmkit_last_error_message`. `fields` that are not such
+/// an object give `CRMKIT_INVALID_ARGUMENT` naming `fields`. Thread-safe.
+///
+/// # Safety
+/// `rules` must be a live handle; `text` must point to `len` readable bytes
+/// and `fields` to `fields_len` readable bytes (each NULL only with 0);
+/// `buf` to `buf_len` writable bytes or NULL; `out_n` writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn crmkit_category_rules_categorize_fields(
+    rules: *const crmkit_category_rules,
+    text: *const u8,
+    len: usize,
+    fields: *const u8,
+    fields_len: usize,
+    buf: *mut u8,
+    buf_len: usize,
+    out_n: *mut usize,
+) -> crmkit_status {
+    boundary(|| {
+        use crmkit::complaint::categorize::Fields;
+        // SAFETY: a non-null handle was made by crmkit_category_rules_new.
+        let rules: &CategoryRules = match unsafe { handle::get(rules, "rules") } {
+            Ok(r) => r,
+            Err(st) => return st,
+        };
+        // SAFETY: forwarded caller guarantee.
+        let (text, fields) =
+            match unsafe { (utf8(text, len, "text"), utf8(fields, fields_len, "fields")) } {
+                (Ok(t), Ok(f)) => (t, f),
+                (Err(st), _) | (_, Err(st)) => return st,
+            };
+        let fields: Fields = match optional_json("fields", FIELDS_EXPECTED, fields) {
+            Ok(f) => f,
+            Err(st) => return st,
+        };
+        // SAFETY: forwarded caller guarantee.
+        unsafe { write_json(&rules.categorize_with(text, &fields), buf, buf_len, out_n) }
+    })
+}
+
 /// Frees a rule set; NULL is allowed.
 ///
 /// # Safety
@@ -220,6 +274,26 @@ impl Request {
                 .map(Some)
                 .map_err(|e| crmkit::Error::invalid_argument(name, format!("{expected} ({e})"))),
         }
+    }
+
+    /// An array member read element by element as `T`, an error naming
+    /// the element; `expected` says what one element is.
+    fn rows<T: serde::de::DeserializeOwned>(
+        &self,
+        name: &'static str,
+        expected: &str,
+    ) -> Result<Vec<T>, crmkit::Error> {
+        let items: Vec<serde_json::Value> =
+            self.require(name, &format!("an array of {expected}"))?;
+        items
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| {
+                serde_json::from_value(v).map_err(|e| {
+                    crmkit::Error::invalid_argument(name, format!("{expected}; element {i}: {e}"))
+                })
+            })
+            .collect()
     }
 
     fn require<T: serde::de::DeserializeOwned>(
@@ -326,7 +400,7 @@ pub unsafe extern "C" fn crmkit_complaint_escalations(
         // SAFETY: forwarded caller guarantee.
         unsafe {
             json_call(request, len, buf, buf_len, out_n, |r| {
-                let open: Vec<OpenComplaint> = r.require("open", "an array of open complaints")?;
+                let open: Vec<OpenComplaint> = r.rows("open", "open complaints")?;
                 let org: std::collections::BTreeMap<String, Option<String>> =
                     r.require("org", "an object person -> supervisor or null")?;
                 let now: jiff::Timestamp = r.require("now", "an RFC 3339 time")?;
@@ -359,7 +433,7 @@ pub unsafe extern "C" fn crmkit_complaint_due_times(
         // SAFETY: forwarded caller guarantee.
         unsafe {
             json_call(request, len, buf, buf_len, out_n, |r| {
-                let open: Vec<OpenComplaint> = r.require("open", "an array of open complaints")?;
+                let open: Vec<OpenComplaint> = r.rows("open", "open complaints")?;
                 let (policy, calendar) = (r.policy()?, r.calendar()?);
                 open.iter()
                     .map(|c| {
@@ -370,6 +444,68 @@ pub unsafe extern "C" fn crmkit_complaint_due_times(
                         })
                     })
                     .collect::<Result<Vec<_>, crmkit::Error>>()
+            })
+        }
+    })
+}
+
+/// The SLA standing of one complaint from its event log. `request` (`len`
+/// bytes of UTF-8) is a JSON object:
+///
+/// - `events`: the complaint's event log, an array in any order of events
+///   with `at` (RFC 3339), `kind` and the kind's fields: `received`
+///   (`owner`; optional `category`, `priority` low/normal/high/urgent),
+///   `responded`, `paused` (`reason`), `resumed`, `priority_changed`
+///   (`priority`), `category_changed` (optional `category`), `reassigned`
+///   (`owner`), `resolved`, `reopened`;
+/// - `policy`: the SLA policy, as a JSON object or as TOML text;
+/// - `calendar`: the business calendar, JSON object or TOML text
+///   (optional; default Türkiye 2026–2027, weekdays 09:00–18:00);
+/// - `now`: RFC 3339, the moment asked about (no event may be later);
+/// - `warn_at`: warning thresholds in percent of each target, e.g.
+///   `[50, 75]` (optional; none by default).
+///
+/// For example `{"events": [{"at": "2026-11-23T06:00:00Z", "kind":
+/// "received", "owner": "ayse"}, {"at": "2026-11-23T08:00:00Z", "kind":
+/// "paused", "reason": "waiting_on_customer"}], "policy": {"version": "1",
+/// "default": {"resolution_hours": 16}}, "now": "2026-11-23T09:00:00Z"}`.
+///
+/// Writes a JSON object into `buf`: `status` (open/paused/resolved),
+/// `pause_reason`, `owner`, `category`, `priority`, `received_at`,
+/// `first_response_at`, `last_response_at`, `resolved_at`, `reopened`,
+/// and the clocks `first_response`, `update` and `resolution`, each with
+/// `clock`, `status` (not_started/running/paused/stopped), `target_hours`,
+/// `used_hours` and `paused_hours` (business hours), `used_percent`,
+/// `due_at`, `breached`, `breached_at`, `met`, `breaches` and `warnings`
+/// (`percent`, `at`); buffer convention of `crmkit_last_error_message`. A
+/// bad member (an event without its fields, an unknown kind, a threshold
+/// of 0) gives `CRMKIT_INVALID_ARGUMENT` naming it; an impossible log (no
+/// `received` first, resolved twice, an event after `now`…)
+/// `CRMKIT_COMPLAINT_INVALID_EVENT_LOG` naming the event; a bad policy
+/// `CRMKIT_COMPLAINT_INVALID_RULE_SET`; a bad calendar
+/// `CRMKIT_COMPLAINT_INVALID_CALENDAR`. Thread-safe.
+///
+/// # Safety
+/// As `crmkit_complaint_escalations`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn crmkit_complaint_sla_state(
+    request: *const u8,
+    len: usize,
+    buf: *mut u8,
+    buf_len: usize,
+    out_n: *mut usize,
+) -> crmkit_status {
+    boundary(|| {
+        use crmkit::complaint::sla::history::{ComplaintEvent, sla_state};
+        // SAFETY: forwarded caller guarantee.
+        unsafe {
+            json_call(request, len, buf, buf_len, out_n, |r| {
+                let events: Vec<ComplaintEvent> = r.rows("events", "complaint events")?;
+                let now: jiff::Timestamp = r.require("now", "an RFC 3339 time")?;
+                let warn_at: Vec<u32> = r
+                    .get("warn_at", "an array of thresholds in percent")?
+                    .unwrap_or_default();
+                sla_state(&events, &r.policy()?, &r.calendar()?, now, &warn_at)
             })
         }
     })
@@ -412,8 +548,7 @@ pub unsafe extern "C" fn crmkit_complaint_report(
         // SAFETY: forwarded caller guarantee.
         unsafe {
             json_call(request, len, buf, buf_len, out_n, |r| {
-                let complaints: Vec<Handled> =
-                    r.require("complaints", "an array of handled complaints")?;
+                let complaints: Vec<Handled> = r.rows("complaints", "handled complaints")?;
                 let by: GroupBy = r
                     .get(
                         "by",

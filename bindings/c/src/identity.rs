@@ -52,7 +52,7 @@ unsafe fn inputs(
     // SAFETY: forwarded caller guarantee.
     let text = unsafe { utf8(records, len, "records") }?;
     // SAFETY: forwarded caller guarantee.
-    let settings = optional_json::<Settings>("settings", unsafe {
+    let settings = optional_json::<Settings>("settings", "valid settings JSON", unsafe {
         utf8(settings, settings_len, "settings")
     }?)?;
     let recs = records_from_json(text, &ColumnMap::default()).map_err(|e| fail(&e))?;

@@ -80,18 +80,33 @@ pub(crate) unsafe fn write_json<T: serde::Serialize>(
 }
 
 /// Reads an optional JSON argument named `name`: empty (or blank) text is
-/// the default, anything else must parse as `T`.
+/// the default, anything else must be a JSON object that reads as `T` (an
+/// array is refused, though serde would read a struct from one); an error
+/// names `name` and says what was `expected`.
 pub(crate) fn optional_json<T: serde::de::DeserializeOwned + Default>(
     name: &'static str,
+    expected: &str,
     text: &str,
 ) -> Result<T, crmkit_status> {
     if text.trim().is_empty() {
         return Ok(T::default());
     }
-    serde_json::from_str(text).map_err(|e| {
+    let bad = |what: String| {
         fail(&crmkit::Error::invalid_argument(
             name,
-            format!("valid {name} JSON: {e}"),
+            format!("{expected}: {what}"),
         ))
-    })
+    };
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| bad(e.to_string()))?;
+    let got = match &value {
+        serde_json::Value::Object(_) => {
+            return serde_json::from_value(value).map_err(|e| bad(e.to_string()));
+        }
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Null => "null",
+    };
+    Err(bad(format!("got {got}, not an object")))
 }
