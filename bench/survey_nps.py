@@ -1,14 +1,18 @@
 """Segmented NPS with 95% Wald intervals over 10 million answers in 20
 segments: crmkit against the idiomatic pandas groupby implementation and a
-numpy (bincount) implementation, in one process on the same data.
+numpy (bincount) implementation, in one process on the same data; then, with
+polars and pyarrow installed, crmkit on every kind of segment column
+(pandas categorical, polars String and Categorical, pyarrow string and
+dictionary) side by side with the idiomatic polars group_by.
 
 Run from the repository root after `./scripts/test` (which builds and
 installs the wheel into .venv):
 
     .venv/bin/python bench/survey_nps.py [--rows 10000000] [--repeat 5]
 
-Prints a markdown table of best-of-N wall times and ratios, after checking
-that the three implementations agree to 1e-9.
+Prints markdown tables of best-of-N wall times and ratios, after checking
+that the implementations agree to 1e-9 and that crmkit gives the same table
+for every kind of input.
 """
 
 import argparse
@@ -68,6 +72,91 @@ def numpy_nps(codes: np.ndarray, scores: np.ndarray, segments: int) -> dict:
     return {"n": n, "nps": nps, "se": se, "low": low, "high": high}
 
 
+def polars_nps(df):
+    """The way an analyst writes it in polars: one group_by with three
+    conditional counts, then the interval as expressions."""
+    import polars as pl
+
+    score = pl.col("score")
+    p = pl.col("promoters") / pl.col("n")
+    d = pl.col("detractors") / pl.col("n")
+    nps = 100.0 * (p - d)
+    se = 100.0 * ((p + d - (p - d) ** 2) / pl.col("n")).sqrt()
+    return (
+        df.group_by("segment")
+        .agg(n=score.is_not_null().sum(), promoters=(score >= 9).sum(), detractors=(score <= 6).sum())
+        .sort("segment")
+        .with_columns(nps=nps, se=se)
+        .with_columns(
+            low=(pl.col("nps") - Z95 * pl.col("se")).clip(-100.0, 100.0),
+            high=(pl.col("nps") + Z95 * pl.col("se")).clip(-100.0, 100.0),
+        )
+    )
+
+
+def as_columns(out) -> dict:
+    """A result of any frame library as {column: list}."""
+    if isinstance(out, pd.DataFrame):
+        return {c: out[c].tolist() for c in out.columns}
+    if hasattr(out, "to_pydict"):
+        return out.to_pydict()
+    return out.to_dict(as_series=False)
+
+
+def frame_kinds(df: pd.DataFrame, repeat: int) -> None:
+    """crmkit on each kind of segment column against polars group_by."""
+    try:
+        import polars as pl
+        import pyarrow as pa
+    except ImportError:
+        print("\n(polars or pyarrow missing: frame kinds skipped)")
+        return
+    rows = len(df)
+    pl_cat = pl.from_pandas(df)  # Categorical segments, null for a missing answer
+    pl_str = pl_cat.with_columns(pl.col("segment").cast(pl.String))
+    pa_dict = pa.Table.from_pandas(df, preserve_index=False)  # dictionary<int8, string>
+    pa_str = pa_dict.set_column(0, "segment", pa_dict.column("segment").cast(pa.string()))
+    inputs = [
+        ("pandas categorical", df),
+        ("polars String", pl_str),
+        ("polars Categorical", pl_cat),
+        ("pyarrow string", pa_str),
+        ("pyarrow dictionary", pa_dict),
+    ]
+    ours = {}
+    for name, frame in inputs:
+        ours[name] = best(lambda: survey.nps_by(frame, "segment", score="score"), repeat)
+    theirs = {
+        "pandas categorical": best(lambda: pandas_nps(df), repeat),
+        "polars String": best(lambda: polars_nps(pl_str), repeat),
+        "polars Categorical": best(lambda: polars_nps(pl_cat), repeat),
+    }
+
+    reference = as_columns(ours["pandas categorical"][1])
+    for name, (_, out) in ours.items():
+        assert as_columns(out) == reference, name
+    for name, (_, out) in theirs.items():
+        got = as_columns(out)
+        assert [str(k) for k in got["segment"]] == reference["segment"], name
+        assert [int(v) for v in got["n"]] == reference["n"], name
+        for col in ("nps", "se", "low", "high"):
+            assert np.allclose(got[col], reference[col], rtol=0, atol=1e-9), (name, col)
+
+    print()
+    print(f"Segmented NPS by kind of segment column, {rows:,} answers, best of {repeat}")
+    print()
+    print("| segment column | crmkit `nps_by` (ms) | library's own group_by (ms) | crmkit is faster by |")
+    print("|---|---:|---:|---:|")
+    for name, _ in inputs:
+        t_ours = ours[name][0]
+        if name in theirs:
+            t_theirs = theirs[name][0]
+            library = "pandas groupby" if name.startswith("pandas") else "polars group_by"
+            print(f"| {name} | {t_ours * 1e3:.1f} | {t_theirs * 1e3:.1f} ({library}) | {t_theirs / t_ours:.1f}x |")
+        else:
+            print(f"| {name} | {t_ours * 1e3:.1f} | – | – |")
+
+
 def best(fn, repeat):
     times = []
     result = None
@@ -108,6 +197,8 @@ def main():
     print(f"| crmkit `survey.nps_by(workers=1)` | {t_single * 1e3:.1f} | {t_single / t_crmkit:.1f}x |")
     print(f"| pandas groupby | {t_pandas * 1e3:.1f} | {t_pandas / t_crmkit:.1f}x |")
     print(f"| numpy bincount | {t_numpy * 1e3:.1f} | {t_numpy / t_crmkit:.1f}x |")
+
+    frame_kinds(df, args.repeat)
 
 
 if __name__ == "__main__":

@@ -198,9 +198,18 @@ pub(crate) fn batch(obj: &Bound<'_, PyAny>, what: &'static str) -> PyResult<Reco
     }
 }
 
+/// The arrays of one column as they come: a stream's chunks, not
+/// concatenated, or one array.
+pub(crate) fn chunks(obj: &Bound<'_, PyAny>, what: &'static str) -> PyResult<Vec<ArrayRef>> {
+    Ok(match import(obj, what)? {
+        Imported::Stream(_, arrays) => arrays,
+        Imported::Array(a) => vec![a],
+    })
+}
+
 /// One array (a stream's chunks concatenated; a one-column table gives its
 /// column).
-fn array(obj: &Bound<'_, PyAny>, what: &'static str) -> PyResult<ArrayRef> {
+pub(crate) fn array(obj: &Bound<'_, PyAny>, what: &'static str) -> PyResult<ArrayRef> {
     let py = obj.py();
     match import(obj, what)? {
         Imported::Array(a) => Ok(a),

@@ -13,6 +13,7 @@ mod identity;
 mod input;
 mod repr;
 mod routing;
+mod segment;
 mod survey;
 
 use pyo3::prelude::*;

@@ -2,11 +2,12 @@
 
 use crate::errors::{guard, to_py, wrong_type};
 use crate::input::{Floats, floats};
+use crate::segment;
 use crmkit::survey::{
     self, Ces, CesOptions, Csat, CsatOptions, IntervalMethod, Nps, NpsDiff, NpsOptions, Scale,
     Tally, TopicImpact,
 };
-use numpy::PyReadonlyArray1;
+use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 
@@ -614,6 +615,36 @@ fn grouped<'py>(
     })
 }
 
+/// Segment codes and keys, as [`group_codes`] returns them.
+type Segments<'py> = (Bound<'py, PyArray1<u32>>, Vec<Option<String>>);
+
+/// The segment of every row of a text column that arrives through Arrow
+/// (a polars Series, a pyarrow array or chunked array: text or a
+/// dictionary of text), or of indices into `dictionary`, and the
+/// segments' keys sorted, the missing key last: (codes, keys) for
+/// [`grouped`]. With `unused`, dictionary entries no row points to are
+/// segments too.
+#[pyfunction]
+#[pyo3(signature = (column, dictionary=None, unused=false, workers=0))]
+fn group_codes<'py>(
+    py: Python<'py>,
+    column: &Bound<'py, PyAny>,
+    dictionary: Option<&Bound<'py, PyAny>>,
+    unused: bool,
+    workers: usize,
+) -> PyResult<Segments<'py>> {
+    guard(py, || {
+        let chunks = crate::arrow::chunks(column, "by")?;
+        let dictionary = dictionary
+            .map(|d| crate::arrow::array(d, "by"))
+            .transpose()?;
+        let (codes, keys) = py
+            .detach(|| segment::group_codes(&chunks, dictionary.as_deref(), unused, workers))
+            .map_err(|e| to_py(py, e))?;
+        Ok((codes.into_pyarray(py), keys))
+    })
+}
+
 /// Group codes as numpy hands them over: whatever integer width the frame
 /// library chose, read in place.
 enum Codes<'py> {
@@ -832,5 +863,6 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(drivers, m)?)?;
     m.add_function(wrap_pyfunction!(happiness, m)?)?;
     m.add_function(wrap_pyfunction!(grouped, m)?)?;
+    m.add_function(wrap_pyfunction!(group_codes, m)?)?;
     Ok(())
 }

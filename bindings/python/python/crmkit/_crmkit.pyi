@@ -66,6 +66,7 @@ __all__ = [
     "due_times",
     "escalations",
     "escalations_from_logs",
+    "group_codes",
     "grouped",
     "happiness",
     "identity_carry_entity_ids",
@@ -195,6 +196,9 @@ def ces(
 def nps_sample_size(margin: float, confidence: float = 0.95, variance: Optional[float] = None) -> int: ...
 def recency_weights(ages: Any, half_life: float) -> list[float]: ...
 def drivers(scores: Any, topics: Sequence[Sequence[str]], confidence: float = 0.95) -> list[TopicImpact]: ...
+def group_codes(
+    column: Any, dictionary: Any = None, unused: bool = False, workers: int = 0
+) -> tuple[npt.NDArray[np.uint32], list[Optional[str]]]: ...
 def grouped(
     metric: str,
     scores: Any,

@@ -65,13 +65,28 @@ __all__ = [
 Scores = Any
 """Anything :func:`_scores` accepts: a sequence, numpy array, pandas/polars Series or pyarrow array."""
 
+_ARROW_NUMBERS = {
+    "Int8": "int8",
+    "Int16": "int16",
+    "Int32": "int32",
+    "Int64": "int64",
+    "UInt8": "uint8",
+    "UInt16": "uint16",
+    "UInt32": "uint32",
+    "UInt64": "uint64",
+    "Float32": "float",
+    "Float64": "double",
+}
+"""Numeric column types the Rust side reads through Arrow: polars names to pyarrow names."""
+
 
 def _scores(values: Scores, name: str = "scores") -> Any:
     """Converts a column to something the Rust side reads without surprises.
 
-    Numeric numpy arrays become contiguous float64 (NaN for missing); pandas,
-    polars and pyarrow columns go through their own ``to_numpy`` so that
-    nulls become NaN. Lists and tuples pass through: Rust reads them item by
+    Numeric numpy arrays become contiguous float64 (NaN for missing); integer
+    and float polars and pyarrow columns pass as they are (Rust reads them
+    through Arrow, nulls as NaN); other numeric pandas, polars and pyarrow
+    columns go through their own ``to_numpy`` so that nulls become NaN. Lists and tuples pass through: Rust reads them item by
     item so that a string or bool is reported with its position. A
     mapping, set, string or non-iterable is refused, naming ``name``: a
     dict would be read as its keys and a set in no defined order.
@@ -88,6 +103,9 @@ def _scores(values: Scores, name: str = "scores") -> Any:
             return values.to_numpy(dtype=np.float64, na_value=np.nan)
         return values.tolist()
     if module == "polars":
+        if str(values.dtype) in _ARROW_NUMBERS and hasattr(values, "__arrow_c_stream__"):
+            # read by Rust through Arrow in one pass, nulls as NaN
+            return values
         if values.dtype.is_numeric():
             return np.ascontiguousarray(values.cast(float).to_numpy(), dtype=np.float64)
         return values.to_list()
@@ -95,6 +113,10 @@ def _scores(values: Scores, name: str = "scores") -> Any:
         import pyarrow as pa
         import pyarrow.compute as pc
 
+        if str(values.type) in _ARROW_NUMBERS.values() and (
+            hasattr(values, "__arrow_c_stream__") or hasattr(values, "__arrow_c_array__")
+        ):
+            return values
         if pa.types.is_integer(values.type) or pa.types.is_floating(values.type):
             filled = pc.fill_null(pc.cast(values, pa.float64()), float("nan"))
             return np.ascontiguousarray(filled.to_numpy(), dtype=np.float64)
@@ -296,10 +318,60 @@ def _frame_kind(frame: Any) -> str:
     raise wrong_type("frame", "a pandas or polars DataFrame or a pyarrow Table", frame)
 
 
-def _group(frame: Any, kind: str, by: list) -> tuple:
+def _arrow_segments(frame: Any, kind: str, by: list, workers: int) -> Optional[tuple]:
+    """(codes, keys) of a single text or categorical polars/pyarrow column,
+    read by Rust through Arrow (dictionary indices and dictionary, or the
+    text itself) without a Python object per row; None for other columns.
+
+    Segments are the keys that occur; a pyarrow dictionary also keeps its
+    entries no row points to (as a pandas categorical keeps its categories).
+    """
+    if len(by) != 1:
+        return None
+    if kind == "polars":
+        import polars as pl
+
+        col = frame.get_column(by[0])
+        if not hasattr(col, "__arrow_c_stream__"):
+            return None
+        if col.dtype == pl.String:
+            return _crmkit.group_codes(col, workers=workers)
+        if isinstance(col.dtype, pl.Enum):
+            return _crmkit.group_codes(col.to_physical(), col.dtype.categories, workers=workers)
+        if isinstance(col.dtype, pl.Categorical):
+            # since polars 1.32 the codes index the dtype's `Categories`
+            # (shared with other columns: only the keys that occur count);
+            # before, polars writes a dictionary of the column
+            to_series = getattr(getattr(col.dtype, "categories", None), "to_series", None)
+            if to_series is not None:
+                return _crmkit.group_codes(col.to_physical(), to_series(), workers=workers)
+            return _crmkit.group_codes(col, workers=workers)
+        return None
+    if kind == "pyarrow":
+        import pyarrow as pa
+
+        col = frame.column(by[0])
+
+        def text(t: Any) -> bool:
+            return str(t) in ("string", "large_string", "string_view")
+
+        if not hasattr(col, "__arrow_c_stream__"):
+            return None
+        if text(col.type):
+            return _crmkit.group_codes(col, workers=workers)
+        if pa.types.is_dictionary(col.type) and text(col.type.value_type):
+            return _crmkit.group_codes(col, unused=True, workers=workers)
+    return None
+
+
+def _group(frame: Any, kind: str, by: list, workers: int = 0) -> tuple:
     """Returns (codes as uint32, number of groups, key columns as lists),
     groups sorted by key with missing keys last, using each library's own
     fast factorization."""
+    segments = _arrow_segments(frame, kind, by, workers)
+    if segments is not None:
+        codes, keys = segments
+        return codes, len(keys), [keys]
     if kind == "pandas":
         import pandas as pd
 
@@ -364,7 +436,10 @@ def _group(frame: Any, kind: str, by: list) -> tuple:
 
 def _column(frame: Any, kind: str, name: str) -> Any:
     if kind == "pyarrow":
-        return frame.column(name).combine_chunks()
+        col = frame.column(name)
+        if str(col.type) in _ARROW_NUMBERS.values() and hasattr(col, "__arrow_c_stream__"):
+            return col
+        return col.combine_chunks()
     return frame[name]
 
 
@@ -401,7 +476,7 @@ def _grouped(metric: str, frame: Any, by: Union[str, Sequence[str]], score: str,
         if name in params:
             params[name] = _int(params[name], name)
     params["workers"] = _int(params["workers"], "workers", 0, 2**32 - 1)
-    codes, n_groups, keys = _group(frame, kind, by)
+    codes, n_groups, keys = _group(frame, kind, by, params["workers"])
     result = _crmkit.grouped(
         metric,
         _scores(_column(frame, kind, score), "score"),
