@@ -256,6 +256,21 @@ pub fn email_from_name(email: &str, first: &str, last: &str) -> bool {
     first.is_empty() || user.contains(&first) || first.get(..1).is_some_and(|i| user.starts_with(i))
 }
 
+/// Whether an email's user part holds a word of `name` of at least three
+/// letters (`natalia71@…` for Natalia).
+///
+/// ```
+/// use crmkit::identity::compare::email_holds_name;
+/// assert!(email_holds_name("natalia71@gmail.com", "natalia"));
+/// assert!(!email_holds_name("kedi42@gmail.com", "natalia"));
+/// ```
+pub fn email_holds_name(email: &str, name: &str) -> bool {
+    let user = letters(email.split('@').next().unwrap_or(""));
+    name.split(' ')
+        .map(letters)
+        .any(|w| w.len() >= 3 && user.contains(&w))
+}
+
 /// One typo apart: same user part with the domain at most two edits away
 /// (`gmial.com`), or same domain with user parts of Jaro–Winkler ≥ 0.92.
 fn email_typo(x: &str, y: &str) -> bool {
@@ -309,12 +324,20 @@ pub fn compare<V: Values + ?Sized>(a: &Prepared, b: &Prepared, v: &V) -> Compare
         }
     });
     if g[3] == 1 || g[3] == 3 {
-        // an address made from the name agrees (or nearly) for namesakes too
-        let from_name = |e: &[Sym], names: (&str, &str)| {
-            e.iter()
-                .any(|&x| email_from_name(v.text(Kind::Email, x), names.0, names.1))
+        // An address made from a name agrees (or nearly) for namesakes too.
+        // Either record's name counts, either way round: the same address
+        // typed beside a misspelt or swapped name is still made from a name.
+        let names = [(fa, la), (la, fa), (fb, lb), (lb, fb)];
+        let from_name = |e: &[Sym]| {
+            e.iter().any(|&x| {
+                let e = v.text(Kind::Email, x);
+                names.iter().any(|&(f, l)| email_from_name(e, f, l))
+                    // two different addresses that look alike because
+                    // both hold the same given name or surname
+                    || (g[3] == 3 && names.iter().any(|&(f, _)| email_holds_name(e, f)))
+            })
         };
-        if from_name(&a.emails, (fa, la)) && from_name(&b.emails, (fb, lb)) {
+        if from_name(&a.emails) && from_name(&b.emails) {
             g[3] = 2;
         }
     }
@@ -465,6 +488,81 @@ mod tests {
             country: Some("TR".into()),
             ..Record::default()
         }
+    }
+
+    #[test]
+    fn a_swapped_name_weighs_no_more_than_the_same_name_in_place() {
+        // many Turners and Michelles (enough for term frequencies), one
+        // Michelle Turner written the other way round
+        let mut recs: Vec<Record> = (0..600)
+            .map(|i| {
+                rec(
+                    ["Michelle", "Anna", "Zeynep", "Emre"][i % 4],
+                    "Turner",
+                    "1980-01-01",
+                )
+            })
+            .collect();
+        recs.extend((0..600).map(|i| {
+            rec(
+                "Michelle",
+                ["Kaya", "Smith", "Lee", "Demir"][i % 4],
+                "1970-01-01",
+            )
+        }));
+        recs.push(rec("Turner", "Michelle", "1990-05-05"));
+        let (p, v) = prep(&recs);
+        let model = crate::identity::model::Model::default();
+        // the record in place first: its names are looked up in the other
+        // role, where only the swapped record holds them
+        let swapped = compare(&p[0], &p[1200], &v);
+        assert!(swapped.swapped);
+        let direct = compare(&p[4], &p[0], &v);
+        let ws = model.field_weights(&swapped, &p[0], &p[1200], &v);
+        let wd = model.field_weights(&direct, &p[4], &p[0], &v);
+        let names = |w: [f64; N]| w[0] + w[1];
+        assert!(
+            names(ws) <= names(wd) + 1e-9,
+            "swapped {} against in place {}",
+            names(ws),
+            names(wd)
+        );
+    }
+
+    #[test]
+    fn an_address_made_from_either_name_is_namesake_evidence() {
+        let with = |first: &str, last: &str, email: &str| Record {
+            emails: vec![email.into()],
+            ..rec(first, last, "1980-01-01")
+        };
+        let level = |a: Record, b: Record| {
+            let (p, v) = prep(&[a, b]);
+            compare(&p[0], &p[1], &v).gamma[Comparison::Email as usize]
+        };
+        // the same address beside a misspelt name on one side
+        assert_eq!(
+            level(
+                with("Mehmet", "Aslan", "mehmet_aslan@gmail.com"),
+                with("MEMET", "ASALN", "mehmet_aslan@gmail.com")
+            ),
+            2
+        );
+        // two addresses that look alike because both hold the given name
+        assert_eq!(
+            level(
+                with("Natalia", "Akçay", "nataliaa@gmail.com"),
+                with("AKCAY", "Natalia", "natalia71@gmail.com")
+            ),
+            2
+        );
+        // an address that is not made from a name keeps its full weight
+        assert_eq!(
+            level(
+                with("Mehmet", "Aslan", "kedi42@gmail.com"),
+                with("Mehmet", "Aslan", "kedi42@gmail.com")
+            ),
+            1
+        );
     }
 
     #[test]

@@ -299,14 +299,21 @@ impl Model {
 
 /// The share of a first name among last names (or the reverse), for a
 /// swapped-name agreement.
+///
+/// The larger of the two shares: a name seen mostly as a first name is as
+/// common among the people who could have written it swapped as it is
+/// among first names. Its share in the other role alone counts only the
+/// few records written the other way round, and would weigh a swapped
+/// "Michelle Turner" as if both names were rare.
 fn cross_frequency<V: Values + ?Sized>(v: &V, id: Sym, first_to_last: bool) -> f64 {
     let (from, to) = if first_to_last {
         (Kind::First, Kind::Last)
     } else {
         (Kind::Last, Kind::First)
     };
+    let own = v.frequency(from, id);
     v.find(to, v.text(from, id))
-        .map_or_else(|| v.frequency(from, id), |x| v.frequency(to, x))
+        .map_or(own, |x| v.frequency(to, x).max(own))
 }
 
 /// Estimates `u` from `samples` random pairs (deterministic for a `seed`).
