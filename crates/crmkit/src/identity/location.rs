@@ -8,8 +8,9 @@
 //! what it adds beyond the postcode: its `u` among different people who
 //! share a postcode, estimated from the data ([`estimate`]). Where the
 //! fields are independent (FEBRL's synthetic postcodes and suburbs), that
-//! `u` equals the plain one and nothing changes.
-
+//! `u` equals the plain one and nothing changes. A household's shared
+//! landline is treated the same way: beside an agreeing postcode, a phone
+//! shared by two people with different first names says little more.
 
 use super::compare::{Comparison, Gamma};
 use super::model::MIN_RECORDS_FOR_U;
@@ -25,6 +26,11 @@ pub struct SharedPostcode {
     pub city: Vec<f64>,
     /// P(address level | postcode agrees, different people).
     pub address: Vec<f64>,
+    /// P(phone level | postcode agrees, different people): a household's
+    /// landline is shared like its address (empty in models saved before
+    /// it was learned).
+    #[serde(default)]
+    pub phone: Vec<f64>,
 }
 
 /// Fewer counted pairs than this keep the plain `u`.
@@ -33,6 +39,7 @@ pub const MIN_PAIRS: u64 = 200;
 const CITY: usize = Comparison::City as usize;
 const ADDRESS: usize = Comparison::Address as usize;
 const POSTCODE: usize = Comparison::Postcode as usize;
+const PHONE: usize = Comparison::Phone as usize;
 
 impl SharedPostcode {
     /// The weight to add to comparison `c`'s `weight` at `g`'s level, given
@@ -44,6 +51,7 @@ impl SharedPostcode {
         let cond = match c {
             CITY => &self.city,
             ADDRESS => &self.address,
+            PHONE => &self.phone,
             _ => return weight,
         };
         let level = g[c];
@@ -63,8 +71,10 @@ impl SharedPostcode {
         for (name, v, c) in [
             ("city", &self.city, Comparison::City),
             ("address", &self.address, Comparison::Address),
+            ("phone", &self.phone, Comparison::Phone),
         ] {
-            if v.len() != c.levels().len() {
+            // an older model learned no phone levels
+            if v.len() != c.levels().len() && !(c == Comparison::Phone && v.is_empty()) {
                 return Err(format!(
                     "shared_postcode.{name} has {} levels, expected {}",
                     v.len(),
@@ -116,6 +126,7 @@ pub fn estimate(
     let counts = super::model::sample_chunks(samples, seed ^ 0x0c17_9c0d, |rng, want| {
         let mut city = vec![0u64; levels(Comparison::City)];
         let mut address = vec![0u64; levels(Comparison::Address)];
+        let mut phone = vec![0u64; levels(Comparison::Phone)];
         for _ in 0..want {
             let at = rng.next() % total;
             let g = &by_postcode[cumulative.partition_point(|&c| c <= at)];
@@ -130,22 +141,29 @@ pub fn estimate(
             if cmp.gamma[Comparison::FirstName as usize] != 4 {
                 continue;
             }
-            for (c, into) in [(CITY, &mut city), (ADDRESS, &mut address)] {
+            for (c, into) in [
+                (CITY, &mut city),
+                (ADDRESS, &mut address),
+                (PHONE, &mut phone),
+            ] {
                 if cmp.gamma[c] > 0 {
                     into[usize::from(cmp.gamma[c] - 1)] += 1;
                 }
             }
         }
-        (city, address)
+        [city, address, phone]
     });
-    let (mut city, mut address) = (
+    let mut sums = [
         vec![0u64; levels(Comparison::City)],
         vec![0u64; levels(Comparison::Address)],
-    );
-    for (c, a) in counts {
-        city.iter_mut().zip(c).for_each(|(x, y)| *x += y);
-        address.iter_mut().zip(a).for_each(|(x, y)| *x += y);
+        vec![0u64; levels(Comparison::Phone)],
+    ];
+    for part in counts {
+        for (sum, c) in sums.iter_mut().zip(part) {
+            sum.iter_mut().zip(c).for_each(|(x, y)| *x += y);
+        }
     }
+    let [city, address, phone] = sums;
     let pairs = city.iter().sum::<u64>().min(address.iter().sum());
     if pairs < MIN_PAIRS {
         return None;
@@ -161,6 +179,7 @@ pub fn estimate(
         pairs,
         city: smooth(&city),
         address: smooth(&address),
+        phone: smooth(&phone),
     })
 }
 
@@ -173,6 +192,7 @@ mod tests {
             pairs: 1000,
             city: vec![0.97, 0.01, 0.02],
             address: vec![0.01, 0.02, 0.1, 0.87],
+            phone: vec![0.2, 0.01, 0.79],
         }
     }
 
