@@ -15,7 +15,8 @@
  *   needed size in *out_n, so that the retry with a large enough buffer
  *   makes the change and delivers its result. This holds for every call that
  *   changes a handle (crmkit_index_insert, crmkit_index_delete,
- *   crmkit_nps_accumulator_push, crmkit_nps_accumulator_merge); a failure
+ *   crmkit_nps_accumulator_push, crmkit_nps_accumulator_merge,
+ *   crmkit_engagement_store_apply, crmkit_engagement_store_restore); a failure
  *   only sets the thread's last error message. crmkit_arrow_* functions
  *   take their input arrays also when they fail (see below).
  * - Arrays are passed as (pointer, length); the pointer may be NULL only
@@ -24,7 +25,9 @@
  *   crmkit_nps_accumulator handles must not be used from two threads at
  *   once; crmkit_category_rules and crmkit_resolution handles are immutable
  *   and may be; crmkit_index handles may be shared (inserts and deletes
- *   take a write lock, matches run concurrently).
+ *   take a write lock, matches run concurrently), and so may
+ *   crmkit_engagement_store handles (applying events locks only the
+ *   profiles they change; decisions and snapshots run concurrently).
  * - Every *_free function accepts NULL.
  * - crmkit_arrow_* functions take and return columns through the Arrow C
  *   data interface (https://arrow.apache.org/docs/format/CDataInterface.html):
@@ -246,6 +249,15 @@ typedef struct crmkit_category_rules crmkit_category_rules;
 // A loaded classifier model. Immutable: one handle may be used from many
 // threads at once. Free with `crmkit_classifier_free`.
 typedef struct crmkit_classifier crmkit_classifier;
+
+// A store of customer profiles under one contact policy. Thread-safe: one
+// handle may be used from many threads at once; `crmkit_engagement_store_apply`
+// and `crmkit_engagement_store_restore` lock the profiles they change (the
+// profiles are spread over independently locked shards, so calls about
+// different customers rarely wait for each other), decisions and
+// snapshots take read locks. Free with `crmkit_engagement_store_free`,
+// once no other thread uses the handle.
+typedef struct crmkit_engagement_store crmkit_engagement_store;
 
 // An online matching index. Thread-safe: matches run concurrently,
 // inserts and deletes take a write lock. Inserts and deletes are all or
@@ -910,6 +922,121 @@ crmkit_status crmkit_contact_summarize(const uint8_t *points,
                                        uint8_t *buf,
                                        size_t buf_len,
                                        size_t *out_n);
+
+// Makes an empty store that decides under a contact policy: `policy` is
+// `policy_len` bytes of UTF-8, JSON when its first non-blank character is
+// `{` and TOML otherwise, with a `version` (the format of
+// `crmkit::engagement::policy`); NULL with 0 (or blank text) is the
+// shipped policy (İYS consent for commercial contact, Türkiye's quiet
+// hours, frequency caps, complaint and detractor cooling-off). A policy
+// that cannot be read, or whose lint finds contradictions (a day cap above
+// the week cap, empty quiet hours…), gives `CRMKIT_MALFORMED_INPUT` with
+// the field in `crmkit_last_error_message`, and `*out` is left untouched.
+//
+// # Safety
+// `policy` must point to `policy_len` readable bytes or be NULL with 0;
+// `out` must be writable.
+crmkit_status crmkit_engagement_store_new(const uint8_t *policy,
+                                          size_t policy_len,
+                                          crmkit_engagement_store **out);
+
+// Folds events into their customers' profiles. `events` is `len` bytes of
+// UTF-8 JSON: one event object on one line, JSON Lines (one object per
+// line) or a JSON array of objects. An event has a `type` (`consent`,
+// `campaign_response`, `contact`, `survey`, `complaint_opened`,
+// `complaint_resolved`, `sla_breached`, `purchase`, `merged`, `split`),
+// the `customer`, the `time` (RFC 3339 with a UTC offset), an optional
+// `source` and the fields of its type, e.g.
+// `{"type": "consent", "customer": "c1", "time": "2026-12-01T10:00:00+03:00",
+// "channel": "sms", "purpose": "commercial", "granted": false, "source": "iys"}`.
+// The number of events applied is written to `*out_applied` when it is
+// not NULL.
+//
+// All or nothing: every event is read before any is applied, so an
+// unknown type, field or channel, or a time without an offset, gives
+// `CRMKIT_MALFORMED_INPUT` naming the line (or element) and the field, and
+// the store is unchanged. Thread-safe; other threads see the events of one
+// call applied one by one.
+//
+// # Safety
+// `store` must be a live handle; `events` must point to `len` readable
+// bytes (NULL only with 0); `out_applied` must be writable or NULL.
+crmkit_status crmkit_engagement_store_apply(const crmkit_engagement_store *store,
+                                            const uint8_t *events,
+                                            size_t len,
+                                            size_t *out_applied);
+
+// Decides whether a customer may be contacted, on which channel, and why.
+// `request` is `len` bytes of UTF-8 JSON: `customer`, `purpose`
+// (`commercial`, `service`, `transactional`), and optionally `campaign`,
+// `channel` (`call`, `sms`, `email`; absent: the best channel in the
+// policy's order), `time_zone` (IANA; absent: the policy's) and `now`
+// (RFC 3339 with a UTC offset; absent: the current time), e.g.
+// `{"customer": "c1", "campaign": "X", "channel": "call", "purpose":
+// "commercial", "now": "2026-12-01T14:00:00+03:00"}`.
+//
+// Writes `{"allowed": false, "channel": "call", "point": null, "reasons":
+// ["already_responded_to_campaign", "no_consent"], "details": [{"code":
+// ..., "channel": ..., "until": ...}]}` into `buf`: `reasons` are the
+// stable reason codes (customer reasons first, then channel reasons in
+// the order the channels were tried), `details` the same reasons with the
+// channel they are about and when they stop applying, where known;
+// `point` is always null (profiles keep no addresses). A customer without
+// events is decided on an empty profile (so: no consent). Buffer
+// convention as `crmkit_last_error_message`. A request that is not such an
+// object gives `CRMKIT_INVALID_ARGUMENT` naming the field. Changes
+// nothing; thread-safe.
+//
+// # Safety
+// `store` must be a live handle; `request` must point to `len` readable
+// bytes; `buf` to `buf_len` writable bytes or NULL; `out_n` writable.
+crmkit_status crmkit_engagement_store_decide(const crmkit_engagement_store *store,
+                                             const uint8_t *request,
+                                             size_t len,
+                                             uint8_t *buf,
+                                             size_t buf_len,
+                                             size_t *out_n);
+
+// Writes profiles as JSON into `buf`. With a `customer` (`customer_len`
+// bytes of UTF-8), that customer's profile as versioned JSON,
+// `{"version": 1, "profile": {...}}` (after identity `merged` events: the
+// merge of the profiles of its keys), or `null` for a customer without
+// events. With NULL and 0, every profile: `{"version": 1, "profiles":
+// [...], "identity": [...]}` sorted by customer, which
+// `crmkit_engagement_store_restore` reads back; it is a consistent copy
+// (writers wait while it is made). Buffer convention as
+// `crmkit_last_error_message`. Changes nothing; thread-safe.
+//
+// # Safety
+// `store` must be a live handle; `customer` must point to `customer_len`
+// readable bytes or be NULL with 0; `buf` to `buf_len` writable bytes or
+// NULL; `out_n` writable.
+crmkit_status crmkit_engagement_store_snapshot(const crmkit_engagement_store *store,
+                                               const uint8_t *customer,
+                                               size_t customer_len,
+                                               uint8_t *buf,
+                                               size_t buf_len,
+                                               size_t *out_n);
+
+// Replaces every profile with those of a snapshot written by
+// `crmkit_engagement_store_snapshot` (with NULL customer): `len` bytes of
+// UTF-8 JSON. The snapshot is read in full first: one of another version
+// or that cannot be read gives `CRMKIT_MALFORMED_INPUT` and the store is
+// unchanged. Thread-safe.
+//
+// # Safety
+// `store` must be a live handle; `snapshot` must point to `len` readable
+// bytes.
+crmkit_status crmkit_engagement_store_restore(const crmkit_engagement_store *store,
+                                              const uint8_t *snapshot,
+                                              size_t len);
+
+// Frees a store; NULL is allowed.
+//
+// # Safety
+// `store` must be NULL or a live handle, not used afterwards or
+// concurrently.
+void crmkit_engagement_store_free(crmkit_engagement_store *store);
 
 // The stable snake_case name of a status (`"ok"`, `"survey_out_of_range"`…)
 // as a static NUL-terminated string; `"unknown"` for a value that is not a

@@ -94,6 +94,7 @@ enum crmkit_rules_format
 typedef uint32_t crmkit_rules_format;
 typedef struct crmkit_category_rules crmkit_category_rules;
 typedef struct crmkit_classifier crmkit_classifier;
+typedef struct crmkit_engagement_store crmkit_engagement_store;
 typedef struct crmkit_index crmkit_index;
 typedef struct crmkit_nps_accumulator crmkit_nps_accumulator;
 typedef struct crmkit_resolution crmkit_resolution;
@@ -287,6 +288,29 @@ crmkit_status crmkit_contact_summarize(const uint8_t *points,
                                        uint8_t *buf,
                                        size_t buf_len,
                                        size_t *out_n);
+crmkit_status crmkit_engagement_store_new(const uint8_t *policy,
+                                          size_t policy_len,
+                                          crmkit_engagement_store **out);
+crmkit_status crmkit_engagement_store_apply(const crmkit_engagement_store *store,
+                                            const uint8_t *events,
+                                            size_t len,
+                                            size_t *out_applied);
+crmkit_status crmkit_engagement_store_decide(const crmkit_engagement_store *store,
+                                             const uint8_t *request,
+                                             size_t len,
+                                             uint8_t *buf,
+                                             size_t buf_len,
+                                             size_t *out_n);
+crmkit_status crmkit_engagement_store_snapshot(const crmkit_engagement_store *store,
+                                               const uint8_t *customer,
+                                               size_t customer_len,
+                                               uint8_t *buf,
+                                               size_t buf_len,
+                                               size_t *out_n);
+crmkit_status crmkit_engagement_store_restore(const crmkit_engagement_store *store,
+                                              const uint8_t *snapshot,
+                                              size_t len);
+void crmkit_engagement_store_free(crmkit_engagement_store *store);
 const char *crmkit_status_name(uint32_t status);
 crmkit_status crmkit_last_error_message(uint8_t *buf, size_t len, size_t *out_n);
 crmkit_status crmkit_identity_resolve(const uint8_t *records,

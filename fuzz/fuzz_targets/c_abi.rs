@@ -344,6 +344,61 @@ fuzz_target!(|data: &[u8]| {
             &mut written,
         );
         assert_ne!(st, crmkit_status::CRMKIT_PANIC);
+
+        // the bytes as a contact policy, and as events, a decide request, a
+        // customer and a snapshot given to a store of its own: a call that
+        // fails leaves the store as it was
+        let mut policy: *mut crmkit_engagement_store = std::ptr::null_mut();
+        let st = crmkit_engagement_store_new(data.as_ptr(), data.len(), &mut policy);
+        assert_ne!(st, crmkit_status::CRMKIT_PANIC);
+        assert_eq!(st == crmkit_status::CRMKIT_OK, !policy.is_null());
+        crmkit_engagement_store_free(policy);
+        let mut store: *mut crmkit_engagement_store = std::ptr::null_mut();
+        assert_eq!(crmkit_engagement_store_new(std::ptr::null(), 0, &mut store), crmkit_status::CRMKIT_OK);
+        let seed = b"{\"type\":\"consent\",\"customer\":\"c1\",\"time\":\"2026-11-01T10:00:00Z\",\"channel\":\"sms\",\"purpose\":\"commercial\",\"granted\":true}";
+        assert_eq!(crmkit_engagement_store_apply(store, seed.as_ptr(), seed.len(), std::ptr::null_mut()), crmkit_status::CRMKIT_OK);
+        let snapshot = |store: *mut crmkit_engagement_store| {
+            let mut needed = 0usize;
+            let st = crmkit_engagement_store_snapshot(store, std::ptr::null(), 0, std::ptr::null_mut(), 0, &mut needed);
+            assert_eq!(st, crmkit_status::CRMKIT_INSUFFICIENT_SIZE);
+            let mut buf = vec![0u8; needed];
+            let mut n = 0usize;
+            let st = crmkit_engagement_store_snapshot(store, std::ptr::null(), 0, buf.as_mut_ptr(), buf.len(), &mut n);
+            assert_eq!(st, crmkit_status::CRMKIT_OK);
+            buf.truncate(n);
+            buf
+        };
+        let before = snapshot(store);
+        let mut applied = usize::MAX;
+        let st = crmkit_engagement_store_apply(store, data.as_ptr(), data.len(), &mut applied);
+        assert_ne!(st, crmkit_status::CRMKIT_PANIC);
+        if st == crmkit_status::CRMKIT_OK {
+            assert_ne!(applied, usize::MAX);
+        } else {
+            assert_eq!(applied, usize::MAX);
+            assert_eq!(snapshot(store), before, "a failed apply changed the store");
+        }
+        let st = crmkit_engagement_store_decide(store, data.as_ptr(), data.len(), out.as_mut_ptr(), out.len(), &mut written);
+        assert_ne!(st, crmkit_status::CRMKIT_PANIC);
+        let request = format!(
+            "{{\"customer\": {}, \"campaign\": {}, \"purpose\": \"commercial\", \"now\": \"2026-12-01T14:00:00+03:00\"}}",
+            serde_json::Value::from(String::from_utf8_lossy(&data[..half])),
+            serde_json::Value::from(String::from_utf8_lossy(&data[half..])),
+        );
+        let st = crmkit_engagement_store_decide(store, request.as_ptr(), request.len(), out.as_mut_ptr(), out.len(), &mut written);
+        if half > 0 {
+            assert_eq!(st, crmkit_status::CRMKIT_OK, "{request}");
+            assert!(out.starts_with(b"{\"allowed\":"));
+        }
+        let st = crmkit_engagement_store_snapshot(store, data.as_ptr(), half, out.as_mut_ptr(), out.len(), &mut written);
+        assert_ne!(st, crmkit_status::CRMKIT_PANIC);
+        let current = snapshot(store);
+        let st = crmkit_engagement_store_restore(store, data.as_ptr(), data.len());
+        assert_ne!(st, crmkit_status::CRMKIT_PANIC);
+        if st != crmkit_status::CRMKIT_OK {
+            assert_eq!(snapshot(store), current, "a failed restore changed the store");
+        }
+        crmkit_engagement_store_free(store);
     }
 
     let mut buf = [0u8; 64];

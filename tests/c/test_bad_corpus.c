@@ -75,6 +75,29 @@ static void run_case(const char *name, char *data, size_t size) {
         size_t n = 0;
         st = crmkit_category_rules_categorize_fields(rules, (const uint8_t *)text, strlen(text), body, len, (uint8_t *)out, sizeof out, &n);
         crmkit_category_rules_free(rules);
+    } else if (strcmp(fn, "engagement_store_new") == 0) {
+        crmkit_engagement_store *store = NULL;
+        st = crmkit_engagement_store_new(body, len, &store);
+        CHECK(store == NULL);
+        crmkit_engagement_store_free(store);
+    } else if (strcmp(fn, "engagement_store_apply") == 0) {
+        /* applied to a store holding one customer, which must stay as it was */
+        static const char *seed =
+            "{\"type\": \"purchase\", \"customer\": \"C0\", \"time\": \"2026-11-01T10:00:00Z\", "
+            "\"amount\": 10, \"product\": \"tea\"}";
+        crmkit_engagement_store *store = NULL;
+        CHECK(crmkit_engagement_store_new(NULL, 0, &store) == CRMKIT_OK);
+        CHECK(crmkit_engagement_store_apply(store, (const uint8_t *)seed, strlen(seed), NULL) == CRMKIT_OK);
+        char before[1024], after[1024];
+        size_t n = 0;
+        CHECK(crmkit_engagement_store_snapshot(store, NULL, 0, (uint8_t *)before, sizeof before, &n) == CRMKIT_OK);
+        size_t applied = 7;
+        st = crmkit_engagement_store_apply(store, body, len, &applied);
+        CHECK(applied == 7);
+        /* a successful call leaves the last error message as it is */
+        CHECK(crmkit_engagement_store_snapshot(store, NULL, 0, (uint8_t *)after, sizeof after, &n) == CRMKIT_OK);
+        CHECK(strcmp(before, after) == 0);
+        crmkit_engagement_store_free(store);
     } else {
         fprintf(stderr, "%s: unknown C function %s\n", name, fn);
         CHECK(0);
@@ -90,6 +113,14 @@ static void run_case(const char *name, char *data, size_t size) {
     CHECK(crmkit_last_error_message((uint8_t *)msg, sizeof msg, &n) == CRMKIT_OK ||
           n > sizeof msg);
     CHECK(n > 0);
+    char fragment[256];
+    if (header_value(data, "message", fragment, sizeof fragment)) {
+        if (n >= sizeof msg || strstr(msg, fragment) == NULL) {
+            fprintf(stderr, "%s: message \"%s\" lacks \"%s\"\n", name, n < sizeof msg ? msg : "(long)",
+                    fragment);
+            CHECK(0);
+        }
+    }
 }
 
 int main(void) {

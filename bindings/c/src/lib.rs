@@ -14,7 +14,8 @@
 //!   needed size, so that the retry with a large enough buffer makes the
 //!   change and delivers its result. This holds for every call that changes
 //!   a handle (`crmkit_index_insert`, `crmkit_index_delete`,
-//!   `crmkit_nps_accumulator_push`, `crmkit_nps_accumulator_merge`); the
+//!   `crmkit_nps_accumulator_push`, `crmkit_nps_accumulator_merge`,
+//!   `crmkit_engagement_store_apply`, `crmkit_engagement_store_restore`); the
 //!   only things a failure sets are the thread's last error message and,
 //!   for `CRMKIT_INSUFFICIENT_SIZE`, `*out_n`. (The `crmkit_arrow_*`
 //!   functions take their input arrays also when they fail, as the Arrow C
@@ -28,6 +29,7 @@ mod arrow;
 mod classifier;
 mod complaint;
 mod contact;
+mod engagement;
 mod error;
 mod handle;
 mod identity;
@@ -40,6 +42,7 @@ pub use arrow::*;
 pub use classifier::*;
 pub use complaint::*;
 pub use contact::*;
+pub use engagement::*;
 pub use error::{crmkit_last_error_message, crmkit_status, crmkit_status_name};
 pub use identity::*;
 pub use routing::*;
