@@ -2,15 +2,29 @@
 every case that names a Python reader raises a crmkit.CrmkitError with the
 case's stable code, never a plain exception or a crash."""
 
+import json
 import pathlib
 
 import pytest
 
-from crmkit import CrmkitError, complaint
+from crmkit import CrmkitError, complaint, engagement
 
 BAD = pathlib.Path(__file__).resolve().parents[1] / "corpus" / "bad"
 
+def apply_events(text):
+    """A JSON array or NDJSON of events into a fresh store, which must stay
+    empty when the batch is refused."""
+    text = text.strip()
+    events = json.loads(text) if text.startswith("[") else [json.loads(line) for line in text.splitlines() if line.strip()]
+    store = engagement.Store()
+    try:
+        store.apply_many(events)
+    finally:
+        assert json.loads(store.snapshot())["profiles"] == [], "a refused batch changed the store"
+
+
 READERS = {
+    "Store.apply_many": apply_events,
     "RuleSet.from_str": complaint.RuleSet.from_str,
     "CategoryRules.from_str": complaint.CategoryRules.from_str,
     "Calendar.from_str": complaint.Calendar.from_str,
