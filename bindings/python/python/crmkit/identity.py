@@ -386,6 +386,9 @@ def resolve(
     pass a callable taking the stage name); ``model`` reuses a trained
     :class:`Model`. Bad input raises :class:`crmkit.InputError` naming the
     row and column.
+
+    The work runs without the GIL; Ctrl-C (SIGINT) stops it within a
+    second and raises ``KeyboardInterrupt``.
     """
     res = resolve_detailed(
         data,
