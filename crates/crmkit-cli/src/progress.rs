@@ -14,9 +14,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::Failure;
-
-/// The exit code of a command stopped by Ctrl-C (128 + SIGINT, as shells do).
-pub(crate) const INTERRUPTED: u8 = 130;
+use crate::io::exit::INTERRUPTED;
 
 static STOP: AtomicBool = AtomicBool::new(false);
 

@@ -1,5 +1,6 @@
-//! Ctrl-C during `crmkit resolve`: the run stops within about a second,
-//! exits with 130 and one line, and leaves no output or temporary file.
+//! Progress of `crmkit resolve` on standard error, and Ctrl-C: the run
+//! stops within about a second, exits with 130 and one line, and leaves no
+//! output or temporary file.
 #![cfg(unix)]
 
 use std::io::{BufRead, BufReader, Write};
@@ -85,5 +86,50 @@ fn ctrl_c_stops_resolve_and_writes_nothing() {
         .filter(|n| n != "people.csv" && n != "settings.json")
         .collect();
     assert!(left.is_empty(), "left behind: {left:?}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_log_gets_one_line_per_stage_and_quiet_gets_none() {
+    let dir = std::env::temp_dir().join(format!("crmkit-cli-progress-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let input = dir.join("people.csv");
+    std::fs::write(
+        &input,
+        "id,first_name,last_name,email\n1,Ayşe,Kaya,ayse@x.com\n2,AYSE,KAYA,ayse@x.com\n3,Can,Demir,can@y.com\n",
+    )
+    .unwrap();
+    let out = dir.join("clusters.csv");
+    let run = |quiet: bool| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_crmkit"));
+        cmd.arg("resolve").arg(&input).arg("--out").arg(&out);
+        if quiet {
+            cmd.arg("--quiet");
+        }
+        let o = cmd.output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stderr).unwrap()
+    };
+    // standard error is a pipe here: no redrawn lines, and a run this short
+    // has no count lines
+    let stages: Vec<String> = run(false)
+        .lines()
+        .map(|l| l.split_once("s] ").unwrap().1.to_owned())
+        .collect();
+    assert_eq!(
+        stages,
+        [
+            "read",
+            "standardize",
+            "block",
+            "compare",
+            "train",
+            "score",
+            "cluster",
+            "done: 3 records, 2 clusters",
+            "written"
+        ]
+    );
+    assert_eq!(run(true), "");
     std::fs::remove_dir_all(&dir).unwrap();
 }
