@@ -24,6 +24,8 @@ type Columns = Vec<Vec<Option<String>>>;
 
 /// How often a long run takes the GIL back to check for Ctrl-C.
 const SIGNAL_CHECK_EVERY: Duration = Duration::from_millis(100);
+/// How often the progress callback hears of a running stage.
+const PROGRESS_EVERY: Duration = Duration::from_secs(1);
 
 /// A model given as its JSON text (`Model.to_json`).
 fn model(text: Option<&str>) -> crmkit::Result<Option<Model>> {
@@ -256,9 +258,14 @@ fn identity_resolve(
         let mut interrupt = None;
         let mut stage: Option<Stage> = None;
         let mut checked = Instant::now();
+        let mut told = Instant::now();
         let mut report = |p: Progress| {
             let new_stage = stage != Some(p.stage);
-            if !new_stage && checked.elapsed() < SIGNAL_CHECK_EVERY {
+            // the callback hears of a stage's start and end, and at most
+            // once a second in between
+            let tell = progress.is_some()
+                && (new_stage || p.done == p.total || told.elapsed() >= PROGRESS_EVERY);
+            if !tell && checked.elapsed() < SIGNAL_CHECK_EVERY {
                 return ControlFlow::Continue(());
             }
             stage = Some(p.stage);
@@ -268,9 +275,11 @@ fn identity_resolve(
                     interrupt = Some(e);
                     return ControlFlow::Break(());
                 }
-                if let (true, Some(cb)) = (new_stage, &progress) {
+                if let (true, Some(cb)) = (tell, &progress) {
+                    told = Instant::now();
+                    let args = (p.stage.as_str(), p.stage.unit(), p.done, p.total);
                     // a failing progress callback must not stop the work
-                    let _ = cb.call1(py, (p.stage.as_str(),));
+                    let _ = cb.call1(py, args);
                 }
                 ControlFlow::Continue(())
             })
