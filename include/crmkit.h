@@ -121,6 +121,8 @@ enum crmkit_status
   CRMKIT_MALFORMED_INPUT = 104,
   // Reading or writing a file failed.
   CRMKIT_IO = 105,
+  // The caller stopped a long run before it finished.
+  CRMKIT_CANCELLED = 106,
   // A survey answer is not a number.
   CRMKIT_SURVEY_NOT_A_NUMBER = 200,
   // A survey answer is outside its scale.

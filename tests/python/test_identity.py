@@ -94,7 +94,7 @@ def test_model_pickles_and_reuses():
 def test_labels_progress_threshold_and_errors():
     stages = []
     identity.resolve(ROWS, labels=[("1", "2")], progress=stages.append)
-    assert stages[0] == "standardize" and "cluster" in stages
+    assert stages == ["standardize", "block", "compare", "train", "score", "cluster"]
     strict = identity.resolve(ROWS, threshold=1.0)
     assert [r["cluster_id"] for r in strict] == ["1", "2", "3", "4"]
     with pytest.raises(crmkit.InputError) as err:
@@ -111,6 +111,13 @@ def test_labels_progress_threshold_and_errors():
     assert "shoe_size" in str(err.value)
     with pytest.raises(TypeError):
         identity.resolve("not a table")
+
+
+def test_progress_true_prints_each_stage_once(capsys):
+    identity.resolve(ROWS, progress=True)
+    lines = capsys.readouterr().err.splitlines()
+    # a run this short has no count lines
+    assert lines == [f"crmkit.identity: {s}" for s in ("standardize", "block", "compare", "train", "score", "cluster")]
 
 
 def test_index_match_insert_delete():

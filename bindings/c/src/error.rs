@@ -23,6 +23,8 @@ pub enum crmkit_status {
     CRMKIT_MALFORMED_INPUT = 104,
     /// Reading or writing a file failed.
     CRMKIT_IO = 105,
+    /// The caller stopped a long run before it finished.
+    CRMKIT_CANCELLED = 106,
     /// A survey answer is not a number.
     CRMKIT_SURVEY_NOT_A_NUMBER = 200,
     /// A survey answer is outside its scale.
@@ -66,6 +68,7 @@ impl crmkit_status {
         crmkit_status::CRMKIT_LENGTH_MISMATCH,
         crmkit_status::CRMKIT_MALFORMED_INPUT,
         crmkit_status::CRMKIT_IO,
+        crmkit_status::CRMKIT_CANCELLED,
         crmkit_status::CRMKIT_SURVEY_NOT_A_NUMBER,
         crmkit_status::CRMKIT_SURVEY_OUT_OF_RANGE,
         crmkit_status::CRMKIT_SURVEY_INVALID_WEIGHT,

@@ -6,6 +6,8 @@
 //! as its JSON text, the form `Model.to_json` gives users.
 
 use std::collections::HashMap;
+use std::ops::ControlFlow;
+use std::time::{Duration, Instant};
 
 use crate::convert::{from_optional, to_object};
 use crate::errors::{guard, to_py};
@@ -14,11 +16,16 @@ use crmkit::identity::golden::{GoldenSettings, golden_records};
 use crmkit::identity::index::{Index, carry_entity_ids};
 use crmkit::identity::record::{ColumnMap, map_columns, records_from_columns};
 use crmkit::identity::{
-    Model, Record, Resolution, Settings, Stage, explain_records, resolve_labelled,
+    Model, Progress, Record, Resolution, Settings, Stage, explain_records, resolve_labelled,
 };
 use pyo3::prelude::*;
 
 type Columns = Vec<Vec<Option<String>>>;
+
+/// How often a long run takes the GIL back to check for Ctrl-C.
+const SIGNAL_CHECK_EVERY: Duration = Duration::from_millis(100);
+/// How often the progress callback hears of a running stage.
+const PROGRESS_EVERY: Duration = Duration::from_secs(1);
 
 /// A model given as its JSON text (`Model.to_json`).
 fn model(text: Option<&str>) -> crmkit::Result<Option<Model>> {
@@ -245,17 +252,45 @@ fn identity_resolve(
                 Error::invalid_argument("groups", "one group per record"),
             ));
         }
-        let report = |stage: Stage| {
-            if let Some(cb) = &progress {
-                Python::attach(|py| {
-                    // a failing progress callback must not stop the work
-                    let _ = cb.call1(py, (stage.as_str(),));
-                });
+        // the run reports from this thread between slices of parallel work:
+        // the GIL is taken back there, at most every 100 ms, to pass new
+        // stages on and to let Ctrl-C raise KeyboardInterrupt
+        let mut interrupt = None;
+        let mut stage: Option<Stage> = None;
+        let mut checked = Instant::now();
+        let mut told = Instant::now();
+        let mut report = |p: Progress| {
+            let new_stage = stage != Some(p.stage);
+            // the callback hears of a stage's start and end, and at most
+            // once a second in between
+            let tell = progress.is_some()
+                && (new_stage || p.done == p.total || told.elapsed() >= PROGRESS_EVERY);
+            if !tell && checked.elapsed() < SIGNAL_CHECK_EVERY {
+                return ControlFlow::Continue(());
             }
+            stage = Some(p.stage);
+            checked = Instant::now();
+            Python::attach(|py| {
+                if let Err(e) = py.check_signals() {
+                    interrupt = Some(e);
+                    return ControlFlow::Break(());
+                }
+                if let (true, Some(cb)) = (tell, &progress) {
+                    told = Instant::now();
+                    let args = (p.stage.as_str(), p.stage.unit(), p.done, p.total);
+                    // a failing progress callback must not stop the work
+                    let _ = cb.call1(py, args);
+                }
+                ControlFlow::Continue(())
+            })
         };
-        let res = py
-            .detach(|| resolve_labelled(&recs, groups.as_deref(), &labels, &s, &report))
-            .map_err(|e| to_py(py, e))?;
+        let res =
+            py.detach(|| resolve_labelled(&recs, groups.as_deref(), &labels, &s, &mut report));
+        let res = match (res, interrupt) {
+            (Ok(res), _) => res,
+            (Err(_), Some(interrupt)) => return Err(interrupt),
+            (Err(e), None) => return Err(to_py(py, e)),
+        };
         Ok(PyResolution {
             records: recs,
             res,

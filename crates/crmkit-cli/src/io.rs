@@ -31,6 +31,9 @@ pub(crate) mod exit {
     pub(crate) const IO: u8 = 4;
     /// An internal error; please report it.
     pub(crate) const INTERNAL: u8 = 5;
+    /// Stopped by Ctrl-C before the end, nothing written (128 + SIGINT, as
+    /// shells report it).
+    pub(crate) const INTERRUPTED: u8 = 130;
 }
 
 impl Failure {

@@ -6,6 +6,7 @@ mod contacts_cmd;
 mod demo;
 mod engagement_cmd;
 mod io;
+mod progress;
 mod resolve_cmd;
 mod route_cmd;
 mod survey_cmd;
@@ -63,6 +64,8 @@ const EXIT_CODES: &str = "Exit codes (every command):
   3  bad input data: a malformed row, field, rule or policy (named in the message)
   4  I/O: a file missing or unreadable, a disk full
   5  internal error
+130  interrupted by Ctrl-C (`resolve`): stopped within about a second, no
+     output file written; a second Ctrl-C ends the command at once
 
 Output files are written whole or not at all; `-` is standard input or output.
 CSV files are read strictly: a row with the wrong number of fields or a quote
@@ -80,6 +83,7 @@ impl From<crmkit::Error> for Failure {
     fn from(e: crmkit::Error) -> Self {
         use crmkit::ErrorCode;
         let code = match e.code() {
+            ErrorCode::Cancelled => return Failure::interrupted(),
             ErrorCode::Io => io::exit::IO,
             ErrorCode::Panic | ErrorCode::InsufficientSize => io::exit::INTERNAL,
             ErrorCode::InvalidArgument => io::exit::USAGE,

@@ -2,16 +2,17 @@
 //! and writes `id,cluster_id`; with two files and `--link`, links across them.
 
 use std::io::Write;
-use std::time::Instant;
+use std::ops::ControlFlow;
 
 use clap::Args;
 use crmkit::identity::cluster::id_order;
 use crmkit::identity::golden::{GoldenSettings, golden_record_resolved};
 use crmkit::identity::record::{ColumnMap, Field, RecordTable, read_csv};
-use crmkit::identity::{Model, Resolution, Settings, Stage, resolve_with};
+use crmkit::identity::{Model, Progress, Resolution, Settings, resolve_with};
 
 use crate::Failure;
 use crate::io::{self, CsvSink, Sink};
+use crate::progress::{self, Meter, Reading};
 use crmkit::tabular::{QUOTE_MAX, quote};
 
 #[derive(Debug, Args)]
@@ -68,7 +69,9 @@ pub(crate) struct ResolveArgs {
     /// Field delimiter.
     #[arg(long, default_value = ",")]
     delimiter: char,
-    /// No progress on standard error.
+    /// No progress on standard error. Otherwise each stage is shown with
+    /// its count and the time left, redrawn once a second on a terminal and
+    /// printed every ten seconds elsewhere.
     #[arg(long)]
     quiet: bool,
     /// Skip rows with the wrong number of fields (and report how many on
@@ -103,8 +106,19 @@ fn column_map(args: &ResolveArgs) -> Result<ColumnMap, Failure> {
     Ok(map)
 }
 
-fn read(path: &str, map: &ColumnMap) -> Result<RecordTable, Failure> {
-    let t = read_csv(io::open_input(path)?, map).map_err(|e| Failure::from(e).prefixed(path))?;
+fn read(path: &str, map: &ColumnMap, meter: &mut Meter) -> Result<RecordTable, Failure> {
+    let size = std::fs::metadata(path)
+        .ok()
+        .filter(|m| m.is_file() && path != "-");
+    let input = Reading::new(io::open_input(path)?, size.map(|m| m.len()), meter);
+    let t = read_csv(input, map).map_err(|e| {
+        if progress::interrupted() {
+            Failure::interrupted()
+        } else {
+            Failure::from(e).prefixed(path)
+        }
+    })?;
+    meter.finish();
     io::report_skipped(path, &t.skipped);
     Ok(t)
 }
@@ -155,18 +169,23 @@ pub(crate) fn resolve(args: &ResolveArgs) -> Result<(), Failure> {
     io::check_paths(&inputs, &outputs)?;
     let map = column_map(args)?;
     let settings = settings(args)?;
-    let start = Instant::now();
-    let quiet = args.quiet;
-    let say = |what: &str| {
-        if !quiet {
-            eprintln!("[{:>7.2}s] {what}", start.elapsed().as_secs_f64());
-        }
-    };
-    say("read");
+    progress::catch_interrupt();
+    let mut meter = Meter::new(args.quiet);
+    let result = resolve_and_write(args, &map, &settings, &mut meter);
+    meter.finish();
+    result
+}
+
+fn resolve_and_write(
+    args: &ResolveArgs,
+    map: &ColumnMap,
+    settings: &Settings,
+    meter: &mut Meter,
+) -> Result<(), Failure> {
     let mut records = Vec::new();
     let mut groups = Vec::new();
     for (g, path) in args.files.iter().enumerate() {
-        let t = read(path, &map)?;
+        let t = read(path, map, meter)?;
         groups.extend(std::iter::repeat_n(g as u32, t.records.len()));
         records.extend(t.records);
     }
@@ -181,14 +200,21 @@ pub(crate) fn resolve(args: &ResolveArgs) -> Result<(), Failure> {
             }
         }
     }
-    let progress = |s: Stage| say(s.as_str());
+    let mut on_progress = |p: Progress| {
+        meter.update(p.stage.as_str(), p.stage.unit(), p.done, p.total);
+        if progress::interrupted() {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    };
     let res = resolve_with(
         &records,
         args.link.then_some(groups.as_slice()),
-        &settings,
-        &progress,
+        settings,
+        &mut on_progress,
     )?;
-    say(&format!(
+    meter.line(&format!(
         "done: {} records, {} clusters",
         records.len(),
         res.cluster_count()
@@ -234,8 +260,10 @@ pub(crate) fn resolve(args: &ResolveArgs) -> Result<(), Failure> {
         sinks.push(sink);
     }
     let to_stdout = args.out.as_deref().is_none_or(|p| p == "-");
+    // the temporary files are removed when the sinks are dropped
+    progress::check()?;
     io::commit_all(sinks)?;
-    say("written");
+    meter.line("written");
     // statistics go where the clusters do not
     if to_stdout {
         // best effort, as the progress lines
@@ -284,6 +312,7 @@ fn write_golden(
     header.extend(FIELDS.iter().map(|f| format!("{f}_from")));
     w.row(&header)?;
     for chunk in members.chunks(16_384) {
+        progress::check()?;
         let rows: Vec<Vec<String>> = chunk
             .par_iter()
             .map(|m| {

@@ -87,6 +87,8 @@ error_codes! {
     MalformedInput = 104, "malformed_input", Input;
     /// Reading or writing a file failed.
     Io = 105, "io", Input;
+    /// The caller stopped a long run (through its progress callback) before it finished.
+    Cancelled = 106, "cancelled", Input;
     /// A survey answer is not a number where a number was expected.
     SurveyNotANumber = 200, "survey_not_a_number", Survey;
     /// A survey answer is outside its scale (for NPS: not an integer from 0 to 10).
@@ -205,6 +207,9 @@ pub enum InputError {
         /// The operating system's message.
         message: String,
     },
+    /// The caller stopped the run before it finished; nothing was returned.
+    #[error("cancelled: the run was stopped before it finished; nothing was returned")]
+    Cancelled,
 }
 
 impl InputError {
@@ -214,6 +219,7 @@ impl InputError {
             InputError::LengthMismatch { .. } => ErrorCode::LengthMismatch,
             InputError::Malformed { .. } => ErrorCode::MalformedInput,
             InputError::Io { .. } => ErrorCode::Io,
+            InputError::Cancelled => ErrorCode::Cancelled,
         }
     }
 }

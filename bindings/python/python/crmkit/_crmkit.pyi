@@ -1,6 +1,6 @@
 """Stubs of the compiled module ``crmkit._crmkit``."""
 
-from typing import Any, Mapping, Optional, Sequence, Union, final
+from typing import Any, Callable, Mapping, Optional, Sequence, Union, final
 
 import numpy as np
 import numpy.typing as npt
@@ -390,7 +390,7 @@ def identity_resolve(
     model: Optional[str] = None,
     labels: list[tuple[str, str]] = ...,
     groups: Optional[list[int]] = None,
-    progress: Optional[Any] = None,
+    progress: Optional[Callable[[str, str, int, int], Any]] = None,
 ) -> Resolution: ...
 def identity_golden(
     names: list[str],

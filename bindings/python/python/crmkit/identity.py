@@ -173,14 +173,49 @@ def _settings(settings: Union[None, str, dict], seed: int, threshold: Optional[f
     return s or None
 
 
-def _progress(progress: Union[bool, Callable[[str], Any]]) -> Optional[Callable[[str], Any]]:
+_Report = Callable[[str, str, int, int], Any]
+
+
+def _progress(progress: Union[bool, Callable[[str], Any]]) -> Optional[_Report]:
+    """The callback given to the core: it gets ``(stage, unit, done, total)``
+    when a stage starts, when it ends and at most once a second between."""
     if progress is True:
-        return lambda stage: print(f"crmkit.identity: {stage}", file=sys.stderr, flush=True)
+        return _print_progress()
     if callable(progress):
-        return progress
+        return _stage_names(progress)
     if progress is False or progress is None:
         return None
     raise wrong_type("progress", "True, False or a callable taking the stage name", progress)
+
+
+def _stage_names(callback: Callable[[str], Any]) -> _Report:
+    last: list = [None]
+
+    def report(stage: str, unit: str, done: int, total: int) -> None:
+        if stage != last[0]:
+            last[0] = stage
+            callback(stage)
+
+    return report
+
+
+def _print_progress() -> _Report:
+    """Each stage on a line of its own, and its count every ten seconds."""
+    import time
+
+    last: list = [None, 0.0]
+
+    def report(stage: str, unit: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if stage != last[0]:
+            last[0], last[1] = stage, now
+            print(f"crmkit.identity: {stage}", file=sys.stderr, flush=True)
+        elif now - last[1] >= 10 and done < total:
+            last[1] = now
+            print(f"crmkit.identity: {stage} {done:,} of {total:,} {unit} ({done * 100 // total}%)",
+                  file=sys.stderr, flush=True)
+
+    return report
 
 
 def _labels(labels: Any) -> list:
@@ -382,10 +417,15 @@ def resolve(
     ``settings`` (dict or JSON) overrides blocking rules, caps and the
     threshold (see the Rust ``Settings``); ``labels`` are pairs of record
     ids known to match (a list of tuples or a two-column frame) and improve
-    the model; ``progress=True`` prints each stage to standard error (or
-    pass a callable taking the stage name); ``model`` reuses a trained
+    the model; ``progress=True`` prints each stage to standard error, and
+    its count every ten seconds (or pass a callable taking the stage name:
+    ``standardize``, ``block``, ``compare``, ``train``, ``score``,
+    ``cluster``); ``model`` reuses a trained
     :class:`Model`. Bad input raises :class:`crmkit.InputError` naming the
     row and column.
+
+    The work runs without the GIL; Ctrl-C (SIGINT) stops it within a
+    second and raises ``KeyboardInterrupt``.
     """
     res = resolve_detailed(
         data,

@@ -410,6 +410,24 @@ pub fn candidates(
     options: &BlockingOptions,
     groups: Option<&[u32]>,
 ) -> Candidates {
+    let go_on = |_| Ok::<(), std::convert::Infallible>(());
+    match candidates_in_steps(records, vocab, rules, options, groups, go_on) {
+        Ok(c) => c,
+        Err(never) => match never {},
+    }
+}
+
+/// [`candidates`], calling `after` with the number of rules completed
+/// since the last call: 1 when a rule is done, 0 halfway through one (a
+/// chance to stop a long run; an error from `after` is returned as is).
+pub(crate) fn candidates_in_steps<E>(
+    records: &[Prepared],
+    vocab: &super::standardize::Vocabulary,
+    rules: &[BlockingRule],
+    options: &BlockingOptions,
+    groups: Option<&[u32]>,
+    mut after: impl FnMut(usize) -> Result<(), E>,
+) -> Result<Candidates, E> {
     let n = records.len() as u64;
     let mut report = BlockingReport {
         all_pairs: match groups {
@@ -448,6 +466,7 @@ pub fn candidates(
             .collect();
         // equal keys become runs: a block is a run of two or more
         keyed.par_sort_unstable();
+        after(0)?;
         let members: Vec<u32> = keyed.iter().map(|&(_, i)| i).collect();
         let mut runs: Vec<(usize, usize)> = Vec::new();
         let mut start = 0;
@@ -512,6 +531,7 @@ pub fn candidates(
                 out
             })
             .collect();
+        after(0)?;
         pairs.par_sort_unstable();
         pairs.dedup();
         rr.pairs = pairs.len() as u64;
@@ -519,10 +539,11 @@ pub fn candidates(
         all = merge_sorted(&all, &pairs);
         rr.new_pairs = (all.len() - before) as u64;
         report.rules.push(rr);
+        after(1)?;
     }
     report.pairs = all.len() as u64;
     report.largest_blocks = largest;
-    Candidates { pairs: all, report }
+    Ok(Candidates { pairs: all, report })
 }
 
 fn merge_sorted(a: &[u64], b: &[u64]) -> Vec<u64> {

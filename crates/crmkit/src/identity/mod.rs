@@ -29,6 +29,7 @@ pub mod tckn;
 pub use model::Model;
 pub use record::Record;
 pub use resolve::{
-    ClusterStats, Explanation, RefusedMerges, Resolution, ScoredPair, Settings, Stage, WeakestLink,
-    explain_records, link, prepare, resolve, resolve_labelled, resolve_with,
+    ClusterStats, Explanation, OnProgress, Progress, RefusedMerges, Resolution, ScoredPair,
+    Settings, Stage, WeakestLink, explain_records, link, prepare, resolve, resolve_labelled,
+    resolve_with,
 };

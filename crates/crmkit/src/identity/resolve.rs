@@ -2,6 +2,7 @@
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
+use std::ops::ControlFlow;
 
 use rayon::prelude::*;
 
@@ -11,7 +12,7 @@ use super::compare::{self, Compared, Gamma};
 use super::model::{self, FieldWeight, HardRule, Model};
 use super::record::Record;
 use super::standardize::{self, Prepared, Vocabulary};
-use crate::error::{Error, Result};
+use crate::error::{Error, InputError, Result};
 
 /// How records are resolved. Every field has a documented default; the
 /// defaults are what the quality figures in the README were measured with.
@@ -137,6 +138,107 @@ impl Stage {
             Stage::Cluster => "cluster",
         }
     }
+
+    /// What the stage counts in [`Progress::done`] and [`Progress::total`]:
+    /// `records` (standardize), `rules` (block: blocking rules applied),
+    /// `pairs` (compare and score: candidate pairs), `steps` (train) or
+    /// `links` (cluster: pairs at or above the threshold, strongest first).
+    pub fn unit(self) -> &'static str {
+        match self {
+            Stage::Standardize => "records",
+            Stage::Block => "rules",
+            Stage::Compare | Stage::Score => "pairs",
+            Stage::Train => "steps",
+            Stage::Cluster => "links",
+        }
+    }
+}
+
+/// Where a run stands, as reported to the callback of [`resolve_with`]:
+/// `done` of `total` units (see [`Stage::unit`]) of `stage`.
+///
+/// Each stage is first reported with `done == 0`, then after every slice of
+/// work, and last with `done == total`; `done` never decreases within a
+/// stage and never exceeds `total`. The same value may be reported more
+/// than once (a long step gives the callback a chance to cancel).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    /// The stage under way.
+    pub stage: Stage,
+    /// Units of the stage done so far.
+    pub done: u64,
+    /// Units in the stage.
+    pub total: u64,
+}
+
+/// A progress callback: it is called from the thread that started the run,
+/// between slices of parallel work (each a fraction of a second), and stops
+/// the run by returning [`ControlFlow::Break`], after which the run returns
+/// an error with code [`ErrorCode::Cancelled`](crate::ErrorCode::Cancelled).
+pub type OnProgress<'a> = dyn FnMut(Progress) -> ControlFlow<()> + 'a;
+
+/// Passes progress to the caller's callback and turns a cancel request into
+/// the cancelled error.
+struct Reporter<'a, 'b> {
+    on: &'a mut OnProgress<'b>,
+    now: Progress,
+}
+
+impl<'a, 'b> Reporter<'a, 'b> {
+    fn new(on: &'a mut OnProgress<'b>) -> Self {
+        Reporter {
+            on,
+            now: Progress {
+                stage: Stage::Standardize,
+                done: 0,
+                total: 0,
+            },
+        }
+    }
+
+    fn start(&mut self, stage: Stage, total: usize) -> Result<()> {
+        self.now = Progress {
+            stage,
+            done: 0,
+            total: total as u64,
+        };
+        self.send()
+    }
+
+    fn advance(&mut self, n: usize) -> Result<()> {
+        self.now.done = (self.now.done + n as u64).min(self.now.total);
+        self.send()
+    }
+
+    /// Reports the current value again: a chance to cancel during a long step.
+    fn send(&mut self) -> Result<()> {
+        match (self.on)(self.now) {
+            ControlFlow::Continue(()) => Ok(()),
+            ControlFlow::Break(()) => Err(Error::Input(InputError::Cancelled)),
+        }
+    }
+}
+
+/// Candidate pairs compared or scored between two progress reports: about a
+/// tenth of a second of comparisons on two cores.
+const PAIRS_PER_REPORT: usize = 1 << 17;
+
+/// Maps `items` in parallel a slice at a time, reporting each slice, so that
+/// progress is counted once per slice rather than per item and a cancel
+/// request is honoured within one slice. `f` gets each item's index.
+fn map_reporting<T: Sync, U: Send>(
+    items: &[T],
+    slice_len: usize,
+    reporter: &mut Reporter<'_, '_>,
+    f: impl Fn(usize, &T) -> U + Sync,
+) -> Result<Vec<U>> {
+    let mut out = Vec::with_capacity(items.len());
+    for (s, slice) in items.chunks(slice_len).enumerate() {
+        let base = s * slice_len;
+        out.par_extend(slice.par_iter().enumerate().map(|(k, x)| f(base + k, x)));
+        reporter.advance(slice.len())?;
+    }
+    Ok(out)
 }
 
 /// The result of resolving a set of records.
@@ -439,6 +541,20 @@ pub fn explain_records(
 
 /// Standardizes records in parallel and interns their keys.
 pub fn prepare(records: &[Record], default_country: Option<&str>) -> (Vec<Prepared>, Vocabulary) {
+    match prepare_in_chunks(records, default_country, |_| {
+        Ok::<(), std::convert::Infallible>(())
+    }) {
+        Ok(prepared) => prepared,
+        Err(never) => match never {},
+    }
+}
+
+/// [`prepare`], calling `after` with the size of every chunk done.
+fn prepare_in_chunks<E>(
+    records: &[Record],
+    default_country: Option<&str>,
+    mut after: impl FnMut(usize) -> std::result::Result<(), E>,
+) -> std::result::Result<(Vec<Prepared>, Vocabulary), E> {
     // in chunks, so that the standardized strings of only one chunk wait
     // for interning at a time
     const CHUNK: usize = 1 << 16;
@@ -450,8 +566,9 @@ pub fn prepare(records: &[Record], default_country: Option<&str>) -> (Vec<Prepar
             .map(|r| standardize::keys(r, default_country))
             .collect();
         prepared.extend(keys.into_iter().map(|k| vocab.intern(k)));
+        after(chunk.len())?;
     }
-    (prepared, vocab)
+    Ok((prepared, vocab))
 }
 
 /// Resolves one set of records (deduplication).
@@ -476,7 +593,7 @@ pub fn prepare(records: &[Record], default_country: Option<&str>) -> (Vec<Prepar
 /// assert_eq!(r.cluster_ids(), ["1", "1", "3"]);
 /// ```
 pub fn resolve(records: &[Record], settings: &Settings) -> Result<Resolution> {
-    resolve_with(records, None, settings, &|_| {})
+    resolve_with(records, None, settings, &mut |_| ControlFlow::Continue(()))
 }
 
 /// Links two sets of records: only pairs across them are compared. Indices
@@ -486,7 +603,9 @@ pub fn link(a: &[Record], b: &[Record], settings: &Settings) -> Result<Resolutio
     all.extend_from_slice(a);
     all.extend_from_slice(b);
     let groups: Vec<u32> = (0..all.len()).map(|i| u32::from(i >= a.len())).collect();
-    resolve_with(&all, Some(&groups), settings, &|_| {})
+    resolve_with(&all, Some(&groups), settings, &mut |_| {
+        ControlFlow::Continue(())
+    })
 }
 
 fn check_ids(records: &[Record]) -> Result<()> {
@@ -518,12 +637,37 @@ fn check_ids(records: &[Record]) -> Result<()> {
 }
 
 /// [`resolve`] with optional link groups (only pairs across groups are
-/// compared) and a progress callback called at the start of each stage.
+/// compared) and a progress callback (see [`Progress`] and [`OnProgress`]),
+/// which can also stop the run.
+///
+/// ```
+/// use std::ops::ControlFlow;
+/// use crmkit::ErrorCode;
+/// use crmkit::identity::{Progress, Record, Settings, Stage, resolve_with};
+/// let records: Vec<Record> = (0..5)
+///     .map(|i| Record { id: i.to_string(), last_name: Some("Kaya".into()), ..Record::default() })
+///     .collect();
+/// let mut seen = Vec::new();
+/// let res = resolve_with(&records, None, &Settings::default(), &mut |p: Progress| {
+///     seen.push(p);
+///     ControlFlow::Continue(())
+/// })
+/// .unwrap();
+/// assert_eq!(res.ids.len(), 5);
+/// assert!(seen.contains(&Progress { stage: Stage::Standardize, done: 5, total: 5 }));
+///
+/// // stop once comparing starts: nothing is returned but the error
+/// let err = resolve_with(&records, None, &Settings::default(), &mut |p: Progress| {
+///     if p.stage == Stage::Compare { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
+/// })
+/// .unwrap_err();
+/// assert_eq!(err.code(), ErrorCode::Cancelled);
+/// ```
 pub fn resolve_with(
     records: &[Record],
     groups: Option<&[u32]>,
     settings: &Settings,
-    progress: &(dyn Fn(Stage) + Sync),
+    progress: &mut OnProgress<'_>,
 ) -> Result<Resolution> {
     resolve_labelled::<&str>(records, groups, &[], settings, progress)
 }
@@ -536,7 +680,7 @@ pub fn resolve_labelled<S: AsRef<str>>(
     groups: Option<&[u32]>,
     labels: &[(S, S)],
     settings: &Settings,
-    progress: &(dyn Fn(Stage) + Sync),
+    progress: &mut OnProgress<'_>,
 ) -> Result<Resolution> {
     settings.validate()?;
     check_ids(records)?;
@@ -564,26 +708,27 @@ pub fn resolve_labelled<S: AsRef<str>>(
     {
         return Err(Error::invalid_argument("groups", "one group per record"));
     }
-    progress(Stage::Standardize);
-    let (prepared, vocab) = prepare(records, settings.default_country.as_deref());
-    progress(Stage::Block);
-    let cands = blocking::candidates(
+    let mut reporter = Reporter::new(progress);
+    reporter.start(Stage::Standardize, records.len())?;
+    let (prepared, vocab) = prepare_in_chunks(records, settings.default_country.as_deref(), |n| {
+        reporter.advance(n)
+    })?;
+    reporter.start(Stage::Block, settings.blocking.len())?;
+    let cands = blocking::candidates_in_steps(
         &prepared,
         &vocab,
         &settings.blocking,
         &settings.blocking_options,
         groups,
-    );
-    progress(Stage::Compare);
-    let compared: Vec<Compared> = cands
-        .pairs
-        .par_iter()
-        .map(|&p| {
+        |n| reporter.advance(n),
+    )?;
+    reporter.start(Stage::Compare, cands.pairs.len())?;
+    let compared: Vec<Compared> =
+        map_reporting(&cands.pairs, PAIRS_PER_REPORT, &mut reporter, |_, &p| {
             let (i, j) = blocking::unpack(p);
             compare::compare(&prepared[i], &prepared[j], &vocab)
-        })
-        .collect();
-    progress(Stage::Train);
+        })?;
+    reporter.start(Stage::Train, 1)?;
     let model = match &settings.model {
         Some(m) => m.clone(),
         None => {
@@ -604,14 +749,12 @@ pub fn resolve_labelled<S: AsRef<str>>(
             m
         }
     };
-    progress(Stage::Score);
-    let scored: Vec<ScoredPair> = cands
-        .pairs
-        .par_iter()
-        .zip(&compared)
-        .map(|(&p, cmp)| {
+    reporter.advance(1)?;
+    reporter.start(Stage::Score, cands.pairs.len())?;
+    let scored: Vec<ScoredPair> =
+        map_reporting(&cands.pairs, PAIRS_PER_REPORT, &mut reporter, |k, &p| {
             let (i, j) = blocking::unpack(p);
-            let s = model.score(cmp, &prepared[i], &prepared[j], &vocab);
+            let s = model.score(&compared[k], &prepared[i], &prepared[j], &vocab);
             ScoredPair {
                 a: i as u32,
                 b: j as u32,
@@ -619,8 +762,7 @@ pub fn resolve_labelled<S: AsRef<str>>(
                 probability: s.probability,
                 rule: s.rule,
             }
-        })
-        .collect();
+        })?;
     let households: Vec<(u32, u32)> = scored
         .iter()
         .zip(&compared)
@@ -632,12 +774,12 @@ pub fn resolve_labelled<S: AsRef<str>>(
         })
         .map(|(s, _)| (s.a, s.b))
         .collect();
-    progress(Stage::Cluster);
     let ids: Vec<String> = records.iter().map(|r| r.id.clone()).collect();
     let mut links: Vec<&ScoredPair> = scored
         .iter()
         .filter(|s| s.probability >= settings.threshold)
         .collect();
+    reporter.start(Stage::Cluster, links.len())?;
     links.sort_by(|x, y| {
         let key = |s: &ScoredPair| {
             let (a, b) = (&ids[s.a as usize], &ids[s.b as usize]);
@@ -657,28 +799,31 @@ pub fn resolve_labelled<S: AsRef<str>>(
     });
     let mut clusters = Clusters::new(records.len());
     let mut refused = RefusedMerges::default();
-    for s in links {
-        let (ra, rb) = (clusters.find(s.a as usize), clusters.find(s.b as usize));
-        if ra == rb {
-            continue;
-        }
-        let (ma, mb) = (clusters.members(ra), clusters.members(rb));
-        if ma.len() + mb.len() > settings.max_cluster_size {
-            refused.size += 1;
-            continue;
-        }
-        if ma.len() > 1 || mb.len() > 1 {
-            let conflict = ma.iter().take(16).any(|&x| {
-                mb.iter().take(16).any(|&y| {
-                    compare::cannot_merge(&prepared[x as usize], &prepared[y as usize], &vocab)
-                })
-            });
-            if conflict {
-                refused.conflict += 1;
+    for slice in links.chunks(1 << 16) {
+        for s in slice {
+            let (ra, rb) = (clusters.find(s.a as usize), clusters.find(s.b as usize));
+            if ra == rb {
                 continue;
             }
+            let (ma, mb) = (clusters.members(ra), clusters.members(rb));
+            if ma.len() + mb.len() > settings.max_cluster_size {
+                refused.size += 1;
+                continue;
+            }
+            if ma.len() > 1 || mb.len() > 1 {
+                let conflict = ma.iter().take(16).any(|&x| {
+                    mb.iter().take(16).any(|&y| {
+                        compare::cannot_merge(&prepared[x as usize], &prepared[y as usize], &vocab)
+                    })
+                });
+                if conflict {
+                    refused.conflict += 1;
+                    continue;
+                }
+            }
+            clusters.union(ra, rb);
         }
-        clusters.union(ra, rb);
+        reporter.advance(slice.len())?;
     }
     let cluster_of = clusters.representatives(|x, y| id_order(&ids[x], &ids[y]));
     let pairs = scored
@@ -696,4 +841,135 @@ pub fn resolve_labelled<S: AsRef<str>>(
         prepared,
         vocabulary: vocab,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ErrorCode;
+
+    /// 300 records of 100 people, each written three ways.
+    fn people() -> Vec<Record> {
+        let first = ["Ayşe", "Mehmet", "Elif", "Can", "Zeynep"];
+        let last = ["Yılmaz", "Kaya", "Demir", "Şahin"];
+        (0..300)
+            .map(|i| {
+                let p = i / 3;
+                let (f, l) = (first[p % 5], last[p / 5 % 4]);
+                Record {
+                    id: format!("r{i}"),
+                    first_name: Some(if i % 3 == 1 {
+                        f.to_uppercase()
+                    } else {
+                        f.into()
+                    }),
+                    last_name: Some(l.into()),
+                    emails: vec![format!("{}.{}{p}@example.com", f, l).to_lowercase()],
+                    date_of_birth: Some(format!("19{:02}-0{}-1{}", 50 + p % 40, 1 + p % 9, p % 10)),
+                    ..Record::default()
+                }
+            })
+            .collect()
+    }
+
+    fn go_on(_: Progress) -> ControlFlow<()> {
+        ControlFlow::Continue(())
+    }
+
+    #[test]
+    fn progress_counts_every_stage_up_to_its_total() {
+        let records = people();
+        let mut seen: Vec<Progress> = Vec::new();
+        let res = resolve_with(&records, None, &Settings::default(), &mut |p| {
+            seen.push(p);
+            ControlFlow::Continue(())
+        })
+        .unwrap();
+        let stages = [
+            Stage::Standardize,
+            Stage::Block,
+            Stage::Compare,
+            Stage::Train,
+            Stage::Score,
+            Stage::Cluster,
+        ];
+        let mut order: Vec<Stage> = seen.iter().map(|p| p.stage).collect();
+        order.dedup();
+        assert_eq!(order, stages);
+        for stage in stages {
+            let of: Vec<&Progress> = seen.iter().filter(|p| p.stage == stage).collect();
+            assert_eq!(of[0].done, 0, "{stage:?} starts at 0");
+            assert!(
+                of.iter()
+                    .all(|p| p.total == of[0].total && p.done <= p.total)
+            );
+            assert!(of.windows(2).all(|w| w[0].done <= w[1].done), "{stage:?}");
+            assert_eq!(
+                of.last().unwrap().done,
+                of[0].total,
+                "{stage:?} ends at its total"
+            );
+        }
+        let total = |stage| seen.iter().find(|p| p.stage == stage).unwrap().total;
+        assert_eq!(total(Stage::Standardize), 300);
+        assert_eq!(total(Stage::Compare), res.blocking.pairs);
+        assert!(res.cluster_count() < 300);
+    }
+
+    #[test]
+    fn a_cancel_request_returns_the_cancelled_error() {
+        let records = people();
+        for stage in [
+            Stage::Standardize,
+            Stage::Block,
+            Stage::Score,
+            Stage::Cluster,
+        ] {
+            let mut calls_after = 0;
+            let err = resolve_with(&records, None, &Settings::default(), &mut |p| {
+                if p.stage == stage {
+                    calls_after += 1;
+                    return ControlFlow::Break(());
+                }
+                assert_eq!(calls_after, 0, "called again after a cancel request");
+                ControlFlow::Continue(())
+            })
+            .unwrap_err();
+            assert_eq!(err.code(), ErrorCode::Cancelled, "{stage:?}");
+            assert_eq!(err.code().as_str(), "cancelled");
+            assert_eq!(calls_after, 1);
+        }
+        // the same records resolve when nobody cancels
+        assert!(resolve_with(&records, None, &Settings::default(), &mut go_on).is_ok());
+    }
+
+    #[test]
+    fn slices_are_reported_and_a_cancel_stops_between_them() {
+        let items: Vec<u32> = (0..10).collect();
+        let mut dones = Vec::new();
+        let mut on = |p: Progress| {
+            dones.push(p.done);
+            ControlFlow::Continue(())
+        };
+        let mut r = Reporter::new(&mut on);
+        r.start(Stage::Compare, items.len()).unwrap();
+        let out = map_reporting(&items, 3, &mut r, |k, &x| (k as u32) * 100 + x).unwrap();
+        assert_eq!(out, (0..10).map(|x| x * 101).collect::<Vec<_>>());
+        assert_eq!(dones, [0, 3, 6, 9, 10]);
+
+        let mut calls = 0;
+        let mut stop_second = |_: Progress| {
+            calls += 1;
+            if calls == 2 {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        };
+        let mut r = Reporter::new(&mut stop_second);
+        r.start(Stage::Score, items.len()).unwrap();
+        let err = map_reporting(&items, 3, &mut r, |_, &x| x).unwrap_err();
+        assert_eq!(err.code(), ErrorCode::Cancelled);
+        assert_eq!(calls, 2);
+    }
 }
