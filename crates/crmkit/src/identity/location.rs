@@ -16,8 +16,9 @@ use super::compare::{Comparison, Gamma};
 use super::model::MIN_RECORDS_FOR_U;
 use super::standardize::{NONE, Prepared, Vocabulary};
 
-/// `u` of the city and address levels among different people (first
-/// names differ) who share a postcode; see the [module](self) notes.
+/// `u` of the city, address and phone levels among different people
+/// (first names differ, birth dates differ or are missing) who share a
+/// postcode; see the [module](self) notes.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SharedPostcode {
     /// Pairs within one postcode that were counted.
@@ -92,7 +93,8 @@ impl SharedPostcode {
 }
 
 /// Estimates [`SharedPostcode`] from `samples` random pairs of records that
-/// share a postcode and whose first names differ (deterministic for a
+/// share a postcode, whose first names differ and whose birth dates are
+/// different or missing (deterministic for a
 /// `seed`). `None` below [`MIN_RECORDS_FOR_U`] records or [`MIN_PAIRS`]
 /// counted pairs.
 pub fn estimate(
@@ -137,8 +139,11 @@ pub fn estimate(
             }
             let cmp =
                 super::compare::compare(&records[g[i] as usize], &records[g[j] as usize], vocab);
-            // different people: their first names differ
-            if cmp.gamma[Comparison::FirstName as usize] != 4 {
+            // different people: their first names differ and their birth
+            // dates do not agree (a duplicate with a mangled first name
+            // would count its shared address as a neighbour's)
+            let dob = cmp.gamma[Comparison::DateOfBirth as usize];
+            if cmp.gamma[Comparison::FirstName as usize] != 4 || matches!(dob, 1..=3) {
                 continue;
             }
             for (c, into) in [
