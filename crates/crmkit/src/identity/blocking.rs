@@ -10,9 +10,11 @@
 //!
 //! Blocks larger than [`BlockingOptions::max_block_size`] (a very common
 //! name, a shared company phone) are not compared all-to-all: their records
-//! are sorted by name and birth date and each is compared with its
-//! [`BlockingOptions::window`] next neighbours, and the block is listed in
-//! the report.
+//! are sorted three ways (by name and birth date, by postcode and address,
+//! by email and phone) and in each order every record is compared with its
+//! [`BlockingOptions::window`] next neighbours, so such a block costs
+//! pairs in proportion to its size rather than its square; the block is
+//! listed in the report.
 //!
 //! ```
 //! use crmkit::identity::blocking::BlockingRule;
@@ -210,8 +212,8 @@ pub struct BlockingOptions {
 impl Default for BlockingOptions {
     fn default() -> Self {
         BlockingOptions {
-            max_block_size: 500,
-            window: 10,
+            max_block_size: 10,
+            window: 3,
         }
     }
 }
@@ -443,7 +445,10 @@ pub(crate) fn candidates_in_steps<E>(
         },
         ..BlockingReport::default()
     };
-    let sort_key = |i: usize| {
+    // the orders of an oversized block: by name and birth date, by place,
+    // and by contact point (interned symbols group equal values, which is
+    // all a window needs)
+    let by_name = |i: usize| {
         let p = &records[i];
         (
             vocab.last.value(p.last),
@@ -451,6 +456,15 @@ pub(crate) fn candidates_in_steps<E>(
             p.dob,
             i,
         )
+    };
+    let by_place = |i: usize| {
+        let p = &records[i];
+        (p.postcode, p.address, p.dob, i)
+    };
+    let by_contact = |i: usize| {
+        let p = &records[i];
+        let first = |v: &[super::standardize::Sym]| v.first().copied().unwrap_or(NONE);
+        (first(&p.emails), first(&p.phones), p.dob, i)
     };
     let mut all: Vec<u64> = Vec::new();
     let mut largest: Vec<BlockReport> = Vec::new();
@@ -518,15 +532,24 @@ pub(crate) fn candidates_in_steps<E>(
                         }
                     }
                 } else {
+                    // multi-pass sorted neighbourhood: each order brings a
+                    // different kind of duplicate next to its original
                     let mut sorted = b.to_vec();
-                    sorted.sort_by(|&x, &y| sort_key(x as usize).cmp(&sort_key(y as usize)));
-                    for (x, &i) in sorted.iter().enumerate() {
-                        for &j in sorted[x + 1..].iter().take(options.window) {
-                            if i != j && cross(i, j) {
-                                out.push(pack(i as usize, j as usize));
+                    let window = |sorted: &[u32], out: &mut Vec<u64>| {
+                        for (x, &i) in sorted.iter().enumerate() {
+                            for &j in sorted[x + 1..].iter().take(options.window) {
+                                if i != j && cross(i, j) {
+                                    out.push(pack(i as usize, j as usize));
+                                }
                             }
                         }
-                    }
+                    };
+                    sorted.sort_by_key(|&x| by_name(x as usize));
+                    window(&sorted, &mut out);
+                    sorted.sort_unstable_by_key(|&x| by_place(x as usize));
+                    window(&sorted, &mut out);
+                    sorted.sort_unstable_by_key(|&x| by_contact(x as usize));
+                    window(&sorted, &mut out);
                 }
                 out
             })
@@ -637,6 +660,46 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn oversized_blocks_are_sorted_by_place_and_contact_too() {
+        // thirty namesakes born a day apart; records 0 and 29 share an
+        // email, records 1 and 28 a postcode: far apart by birth date, next
+        // to each other in the other orders
+        let recs: Vec<Record> = (0..30)
+            .map(|i| Record {
+                id: i.to_string(),
+                first_name: Some("Ayşe".into()),
+                last_name: Some("Yılmaz".into()),
+                date_of_birth: Some(format!("1980-01-{:02}", i + 1)),
+                emails: match i {
+                    0 | 29 => vec!["ayse@x.com".into()],
+                    _ => vec![format!("a{i}@x.com")],
+                },
+                postcode: Some(if i == 1 || i == 28 {
+                    "34000".into()
+                } else {
+                    format!("{}", 10_000 + i)
+                }),
+                ..Record::default()
+            })
+            .collect();
+        let mut v = Vocabulary::default();
+        let p: Vec<_> = recs.iter().map(|r| v.intern(keys(r, None))).collect();
+        let rules = vec![BlockingRule::parse(&["name_set"]).unwrap()];
+        let opts = BlockingOptions {
+            max_block_size: 10,
+            window: 3,
+        };
+        let c = candidates(&p, &v, &rules, &opts, None);
+        assert_eq!(c.report.rules[0].oversized_blocks, 1);
+        assert!(c.pairs.contains(&pack(0, 29)), "shared email");
+        assert!(c.pairs.contains(&pack(1, 28)), "shared postcode");
+        assert!(c.pairs.contains(&pack(4, 5)), "neighbours by birth date");
+        // linear in the block, not quadratic: at most three windows per record
+        assert!(c.pairs.len() <= 3 * 3 * 30, "{}", c.pairs.len());
+        assert!(c.pairs.len() < 30 * 29 / 2);
     }
 
     #[test]
