@@ -123,6 +123,9 @@ enum crmkit_status
   CRMKIT_IO = 105,
   // The caller stopped a long run before it finished.
   CRMKIT_CANCELLED = 106,
+  // A feed cursor names events no longer kept (or none that exist):
+  // read the current state again and follow the feed from there.
+  CRMKIT_RESYNC_REQUIRED = 107,
   // A survey answer is not a number.
   CRMKIT_SURVEY_NOT_A_NUMBER = 200,
   // A survey answer is outside its scale.
