@@ -1223,16 +1223,20 @@ mod preview_tests {
 
         /// For any sequence of inserts, updates and deletes, a subscriber
         /// that polls the feed now and then and replays it from an empty
-        /// state holds exactly the index's entities.
+        /// state holds exactly the index's entities; an engagement store
+        /// that follows the same feed puts every record in its entity.
         #[test]
         fn replaying_the_feed_gives_the_assignments(
             seed in proptest::prelude::any::<u64>(),
             ops in proptest::collection::vec((0u8..10, proptest::prelude::any::<u16>()), 1..120),
             poll in 1usize..12,
         ) {
+            use crate::engagement::{Policy, Store, follow};
+            let time: jiff::Timestamp = "2026-12-01T09:00:00Z".parse().unwrap();
             let mut g = Gen(seed);
             let settings = Settings { max_cluster_size: 6, ..Settings::default() };
             let mut index = Index::with_model(Model::default(), settings);
+            let store = Store::new(Policy::default());
             let mut state = State::new();
             let mut cursor = 0;
             let mut next = 0;
@@ -1242,9 +1246,15 @@ mod preview_tests {
                     assert_eq!(f.seq, *cursor + 1 + i as u64);
                     replay(state, &f.event);
                 }
+                for e in follow::feed_events(&feed, time) {
+                    store.apply(&e);
+                }
                 *cursor = index.last_seq();
                 state.retain(|_, m| !m.is_empty());
                 assert_eq!(*state, grouped(index));
+                for (r, e) in index.assignments() {
+                    assert_eq!(store.entity_of(&r), e, "record {r}");
+                }
             };
             for (step, &(kind, pick)) in ops.iter().enumerate() {
                 let live: Vec<String> = index.assignments().into_iter().map(|(r, _)| r).collect();
