@@ -363,6 +363,17 @@ crmkit_status crmkit_index_delete(const crmkit_index *index,
                                   uint8_t *buf,
                                   size_t buf_len,
                                   size_t *out_n);
+crmkit_status crmkit_index_events_since(const crmkit_index *index,
+                                        uint64_t after,
+                                        uint8_t *buf,
+                                        size_t buf_len,
+                                        size_t *out_n);
+crmkit_status crmkit_index_assignments(const crmkit_index *index,
+                                       uint8_t *buf,
+                                       size_t buf_len,
+                                       size_t *out_n);
+uint64_t crmkit_index_last_seq(const crmkit_index *index);
+crmkit_status crmkit_index_set_feed_retention(const crmkit_index *index, size_t events);
 size_t crmkit_index_len(const crmkit_index *index);
 void crmkit_index_free(crmkit_index *index);
 crmkit_status crmkit_ruleset_new(const uint8_t *text,
