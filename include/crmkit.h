@@ -304,6 +304,19 @@ typedef struct {
   char enhanced_code[16];
 } crmkit_outcome;
 
+// A progress callback for `crmkit_identity_resolve_progress`, called from
+// the thread that started the run, between slices of work (each a
+// fraction of a second): `stage` is the stage under way as a
+// NUL-terminated name (`standardize`, `block`, `compare`, `train`,
+// `score`, `cluster`; static, valid for the life of the program), `done`
+// of `total` its units so far (records, blocking rules, pairs, steps or
+// links), `user` the pointer given with it. Each stage is reported first
+// with `done == 0` and last with `done == total`. Return 0 to go on, any
+// other value to stop the run: it then returns `CRMKIT_CANCELLED` and
+// makes no resolution. The callback must not unwind (no C++ exception or
+// `longjmp` out of it).
+typedef int32_t (*crmkit_progress_fn)(const char *stage, uint64_t done, uint64_t total, void *user);
+
 // An NPS with its uncertainty. Shares and `variance` are fractions (0–1);
 // `nps`, `se`, `low`, `high` are points (−100 to 100). With weights, shares,
 // NPS and variance are weighted and `effective_n` is Kish's (Σw)²/Σw²;
@@ -1077,6 +1090,22 @@ crmkit_status crmkit_identity_resolve(const uint8_t *records,
                                       const uint8_t *settings,
                                       size_t settings_len,
                                       crmkit_resolution **out);
+
+// As `crmkit_identity_resolve`, reporting progress to `progress` (NULL:
+// no reports) with `user`, which can stop the run: then
+// `CRMKIT_CANCELLED`, `*out` untouched and the last error message says it
+// was cancelled. Thread-safe; each run calls its own callback.
+//
+// # Safety
+// As `crmkit_identity_resolve`; `progress`, when not NULL, must be safe
+// to call with `user` from the calling thread during the call.
+crmkit_status crmkit_identity_resolve_progress(const uint8_t *records,
+                                               size_t len,
+                                               const uint8_t *settings,
+                                               size_t settings_len,
+                                               crmkit_progress_fn progress,
+                                               void *user,
+                                               crmkit_resolution **out);
 
 // Writes the clusters as JSON, `[{"id": "...", "cluster_id": "..."}, ...]`
 // in input order, NUL-terminated into `buf` (caller-buffer convention:

@@ -110,6 +110,7 @@ typedef struct {
   bool long_term;
   char enhanced_code[16];
 } crmkit_outcome;
+typedef int32_t (*crmkit_progress_fn)(const char *stage, uint64_t done, uint64_t total, void *user);
 typedef struct {
   double nps;
   double se;
@@ -320,6 +321,13 @@ crmkit_status crmkit_identity_resolve(const uint8_t *records,
                                       const uint8_t *settings,
                                       size_t settings_len,
                                       crmkit_resolution **out);
+crmkit_status crmkit_identity_resolve_progress(const uint8_t *records,
+                                               size_t len,
+                                               const uint8_t *settings,
+                                               size_t settings_len,
+                                               crmkit_progress_fn progress,
+                                               void *user,
+                                               crmkit_resolution **out);
 crmkit_status crmkit_resolution_clusters(const crmkit_resolution *resolution,
                                          uint8_t *buf,
                                          size_t buf_len,

@@ -2,6 +2,8 @@
 //! objects or NDJSON, keys as in the CSV reader), results come out as JSON
 //! in caller buffers.
 
+use std::ffi::{CStr, c_char, c_void};
+use std::ops::ControlFlow;
 use std::sync::RwLock;
 
 use crate::error::{boundary, crmkit_status, fail, fail_with};
@@ -9,7 +11,9 @@ use crate::handle;
 use crate::text::{optional_json, utf8, write_json, write_text};
 use crmkit::identity::index::{Change, Index};
 use crmkit::identity::record::{ColumnMap, records_from_json};
-use crmkit::identity::{Model, Record, Resolution, Settings, explain_records, resolve};
+use crmkit::identity::{
+    Model, Progress, Record, Resolution, Settings, Stage, explain_records, resolve, resolve_with,
+};
 
 /// A finished batch resolution. Immutable: may be read from many threads
 /// at once. Free with `crmkit_resolution_free`.
@@ -88,6 +92,75 @@ pub unsafe extern "C" fn crmkit_identity_resolve(
             Err(st) => return st,
         };
         match resolve(&recs, &settings) {
+            // SAFETY: out is non-null and writable (caller guarantee).
+            Ok(res) => unsafe { handle::put(out, res) },
+            Err(e) => fail(&e),
+        }
+    })
+}
+
+/// A progress callback for `crmkit_identity_resolve_progress`, called from
+/// the thread that started the run, between slices of work (each a
+/// fraction of a second): `stage` is the stage under way as a
+/// NUL-terminated name (`standardize`, `block`, `compare`, `train`,
+/// `score`, `cluster`; static, valid for the life of the program), `done`
+/// of `total` its units so far (records, blocking rules, pairs, steps or
+/// links), `user` the pointer given with it. Each stage is reported first
+/// with `done == 0` and last with `done == total`. Return 0 to go on, any
+/// other value to stop the run: it then returns `CRMKIT_CANCELLED` and
+/// makes no resolution. The callback must not unwind (no C++ exception or
+/// `longjmp` out of it).
+pub type crmkit_progress_fn = Option<
+    unsafe extern "C" fn(stage: *const c_char, done: u64, total: u64, user: *mut c_void) -> i32,
+>;
+
+fn stage_name(stage: Stage) -> &'static CStr {
+    match stage {
+        Stage::Standardize => c"standardize",
+        Stage::Block => c"block",
+        Stage::Compare => c"compare",
+        Stage::Train => c"train",
+        Stage::Score => c"score",
+        Stage::Cluster => c"cluster",
+    }
+}
+
+/// As `crmkit_identity_resolve`, reporting progress to `progress` (NULL:
+/// no reports) with `user`, which can stop the run: then
+/// `CRMKIT_CANCELLED`, `*out` untouched and the last error message says it
+/// was cancelled. Thread-safe; each run calls its own callback.
+///
+/// # Safety
+/// As `crmkit_identity_resolve`; `progress`, when not NULL, must be safe
+/// to call with `user` from the calling thread during the call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn crmkit_identity_resolve_progress(
+    records: *const u8,
+    len: usize,
+    settings: *const u8,
+    settings_len: usize,
+    progress: crmkit_progress_fn,
+    user: *mut c_void,
+    out: *mut *mut crmkit_resolution,
+) -> crmkit_status {
+    boundary(|| {
+        if out.is_null() {
+            return fail_with(crmkit_status::CRMKIT_NULL_ARGUMENT, "`out` is NULL");
+        }
+        // SAFETY: forwarded caller guarantee.
+        let (recs, settings) = match unsafe { inputs(records, len, settings, settings_len) } {
+            Ok(x) => x,
+            Err(st) => return st,
+        };
+        let mut report = |p: Progress| match progress {
+            // SAFETY: the caller guarantees the callback may be called with
+            // `user` on this thread; the stage name is a static C string.
+            Some(f) if unsafe { f(stage_name(p.stage).as_ptr(), p.done, p.total, user) } != 0 => {
+                ControlFlow::Break(())
+            }
+            _ => ControlFlow::Continue(()),
+        };
+        match resolve_with(&recs, None, &settings, &mut report) {
             // SAFETY: out is non-null and writable (caller guarantee).
             Ok(res) => unsafe { handle::put(out, res) },
             Err(e) => fail(&e),
