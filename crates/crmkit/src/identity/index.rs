@@ -8,6 +8,11 @@
 //! smaller id; when deleting a record splits a customer, the largest part
 //! keeps the id. [`carry_entity_ids`] keeps ids across batch runs too.
 //!
+//! Every change's events are numbered into a feed that subscribers follow
+//! with [`Index::events_since`] (see there), and that
+//! [`engagement::follow`](crate::engagement::follow) turns into identity
+//! events for the customer 360 store.
+//!
 //! ```
 //! use crmkit::identity::{index::Index, Record, Settings};
 //! let rec = |id: &str, first: &str, email: &str| Record {
