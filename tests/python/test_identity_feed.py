@@ -92,3 +92,34 @@ def test_bad_cursors_and_retentions_name_the_argument(bad):
     assert err.value.code == "invalid_argument"
     with pytest.raises(crmkit.CrmkitError, match="feed_retention"):
         idx.feed_retention = bad
+
+
+def test_an_engagement_store_follows_the_index():
+    from crmkit import engagement
+
+    idx = identity.Index([ONE, THREE])
+    store = engagement.Store()
+    store.apply({"type": "complaint_opened", "customer": "3", "time": "2026-12-01T08:00:00Z",
+                 "complaint": "K1", "category": "billing"})
+    store.apply({"type": "consent", "customer": "1", "time": "2026-11-01T08:00:00Z",
+                 "channel": "sms", "purpose": "commercial", "granted": True})
+    cursor = idx.last_seq()
+
+    idx.insert(TWO)  # merges 3 into 1
+    assert store.follow_index(idx.events_since(cursor), now="2026-12-01T09:00:00Z") == 2
+    cursor = idx.last_seq()
+    merged = store.profile("3")
+    assert merged["customer"] == "1" and merged == store.profile("1")
+    assert "K1" in merged["complaints"]
+
+    idx.delete("2")  # splits them again
+    assert store.follow_index(idx.events_since(cursor), now="2026-12-01T09:00:00Z") == 2
+    assert store.profile("3")["customer"] == "3"
+    assert "K1" in store.profile("3")["complaints"]
+    assert "K1" not in store.profile("1").get("complaints", {})
+
+    with pytest.raises(crmkit.CrmkitError, match="feed") as err:
+        store.follow_index([{"seq": 1, "event": "exploded"}])
+    assert err.value.code == "invalid_argument"
+    with pytest.raises(crmkit.CrmkitError, match="feed"):
+        store.follow_index({"seq": 1})
