@@ -123,6 +123,9 @@ enum crmkit_status
   CRMKIT_IO = 105,
   // The caller stopped a long run before it finished.
   CRMKIT_CANCELLED = 106,
+  // A feed cursor names events no longer kept (or none that exist):
+  // read the current state again and follow the feed from there.
+  CRMKIT_RESYNC_REQUIRED = 107,
   // A survey answer is not a number.
   CRMKIT_SURVEY_NOT_A_NUMBER = 200,
   // A survey answer is outside its scale.
@@ -300,6 +303,19 @@ typedef struct {
   // The enhanced status code found ("5.1.1"), NUL-terminated; empty if none.
   char enhanced_code[16];
 } crmkit_outcome;
+
+// A progress callback for `crmkit_identity_resolve_progress`, called from
+// the thread that started the run, between slices of work (each a
+// fraction of a second): `stage` is the stage under way as a
+// NUL-terminated name (`standardize`, `block`, `compare`, `train`,
+// `score`, `cluster`; static, valid for the life of the program), `done`
+// of `total` its units so far (records, blocking rules, pairs, steps or
+// links), `user` the pointer given with it. Each stage is reported first
+// with `done == 0` and last with `done == total`. Return 0 to go on, any
+// other value to stop the run: it then returns `CRMKIT_CANCELLED` and
+// makes no resolution. The callback must not unwind (no C++ exception or
+// `longjmp` out of it).
+typedef int32_t (*crmkit_progress_fn)(const char *stage, uint64_t done, uint64_t total, void *user);
 
 // An NPS with its uncertainty. Shares and `variance` are fractions (0–1);
 // `nps`, `se`, `low`, `high` are points (−100 to 100). With weights, shares,
@@ -1075,6 +1091,22 @@ crmkit_status crmkit_identity_resolve(const uint8_t *records,
                                       size_t settings_len,
                                       crmkit_resolution **out);
 
+// As `crmkit_identity_resolve`, reporting progress to `progress` (NULL:
+// no reports) with `user`, which can stop the run: then
+// `CRMKIT_CANCELLED`, `*out` untouched and the last error message says it
+// was cancelled. Thread-safe; each run calls its own callback.
+//
+// # Safety
+// As `crmkit_identity_resolve`; `progress`, when not NULL, must be safe
+// to call with `user` from the calling thread during the call.
+crmkit_status crmkit_identity_resolve_progress(const uint8_t *records,
+                                               size_t len,
+                                               const uint8_t *settings,
+                                               size_t settings_len,
+                                               crmkit_progress_fn progress,
+                                               void *user,
+                                               crmkit_resolution **out);
+
 // Writes the clusters as JSON, `[{"id": "...", "cluster_id": "..."}, ...]`
 // in input order, NUL-terminated into `buf` (caller-buffer convention:
 // with a NULL or small `buf`, `*out_n` is the size needed and
@@ -1151,7 +1183,8 @@ crmkit_status crmkit_index_match(const crmkit_index *index,
                                  size_t *out_n);
 
 // Inserts one record (a JSON object with an `id`) and writes the change as
-// JSON: `entity_id` and `events` (`created`, `joined`, `merged`). A
+// JSON: `entity_id` and `events` (`created`, `joined`, `merged`), which
+// also go to the feed (`crmkit_index_events_since`). A
 // duplicate id gives `CRMKIT_INVALID_ARGUMENT`. Takes the write lock.
 //
 // All or nothing: a call that fails changes nothing. With a NULL or small
@@ -1169,8 +1202,9 @@ crmkit_status crmkit_index_insert(const crmkit_index *index,
                                   size_t buf_len,
                                   size_t *out_n);
 
-// Deletes a record by id and writes the change as JSON (`removed` or
-// `split` events). An unknown id gives `CRMKIT_INVALID_ARGUMENT`. Takes
+// Deletes a record by id and writes the change as JSON (`left`, then
+// `removed` or `split` where it comes to that; the events also go to the
+// feed). An unknown id gives `CRMKIT_INVALID_ARGUMENT`. Takes
 // the write lock.
 //
 // All or nothing, as `crmkit_index_insert`: with a NULL or small `buf` the
@@ -1187,6 +1221,61 @@ crmkit_status crmkit_index_delete(const crmkit_index *index,
                                   uint8_t *buf,
                                   size_t buf_len,
                                   size_t *out_n);
+
+// The events after the sequence number `after`, oldest first, as a JSON
+// array: each event's `seq`, its `event` (`created`, `joined`, `left`,
+// `merged`, `split`, `removed`), `entity_id` and the records involved
+// (`record_id`; for `merged` and `split`, `moved[i]` are the records of
+// `absorbed[i]` / `new_entity_ids[i]`). Replaying them from
+// `crmkit_index_assignments` keeps a copy of the entities current.
+// Every insert and delete numbers its events: the first is 1. Takes the
+// read lock; runs concurrently with matches and other reads.
+//
+// A subscriber starts from `crmkit_index_assignments` (which gives the
+// `last_seq` read with them), then calls this with the last sequence
+// number it has seen.
+// `CRMKIT_RESYNC_REQUIRED` when events after `after` are no longer kept
+// (see `crmkit_index_set_feed_retention`) or `after` is beyond the last
+// event (a cursor from another index): read the assignments again.
+// With a NULL or small `buf`, `CRMKIT_INSUFFICIENT_SIZE` and the size
+// needed in `*out_n`; a retry may need more if changes came in between.
+//
+// # Safety
+// `index` must be a live handle; `buf` must point to `buf_len` writable
+// bytes or be NULL; `out_n` writable.
+crmkit_status crmkit_index_events_since(const crmkit_index *index,
+                                        uint64_t after,
+                                        uint8_t *buf,
+                                        size_t buf_len,
+                                        size_t *out_n);
+
+// `{"last_seq": N, "assignments": {"record id": "entity id", ...}}`: every
+// record's entity and the sequence number of the last event, read
+// together under the read lock, where a feed subscriber starts (and
+// starts again after `CRMKIT_RESYNC_REQUIRED`). With a NULL or small
+// `buf`, `CRMKIT_INSUFFICIENT_SIZE` and the size needed in `*out_n`.
+//
+// # Safety
+// As `crmkit_index_events_since`.
+crmkit_status crmkit_index_assignments(const crmkit_index *index,
+                                       uint8_t *buf,
+                                       size_t buf_len,
+                                       size_t *out_n);
+
+// The sequence number of the index's last event (0 before the first, and
+// for NULL).
+//
+// # Safety
+// `index` must be NULL or a live handle.
+uint64_t crmkit_index_last_seq(const crmkit_index *index);
+
+// Keeps the newest `events` events for `crmkit_index_events_since`
+// (65,536 unless set), dropping older ones at once; 0 keeps none. Takes
+// the write lock.
+//
+// # Safety
+// `index` must be a live handle.
+crmkit_status crmkit_index_set_feed_retention(const crmkit_index *index, size_t events);
 
 // Number of records in the index (0 for NULL).
 //

@@ -49,6 +49,7 @@ enum crmkit_status
   CRMKIT_MALFORMED_INPUT = 104,
   CRMKIT_IO = 105,
   CRMKIT_CANCELLED = 106,
+  CRMKIT_RESYNC_REQUIRED = 107,
   CRMKIT_SURVEY_NOT_A_NUMBER = 200,
   CRMKIT_SURVEY_OUT_OF_RANGE = 201,
   CRMKIT_SURVEY_INVALID_WEIGHT = 202,
@@ -109,6 +110,7 @@ typedef struct {
   bool long_term;
   char enhanced_code[16];
 } crmkit_outcome;
+typedef int32_t (*crmkit_progress_fn)(const char *stage, uint64_t done, uint64_t total, void *user);
 typedef struct {
   double nps;
   double se;
@@ -319,6 +321,13 @@ crmkit_status crmkit_identity_resolve(const uint8_t *records,
                                       const uint8_t *settings,
                                       size_t settings_len,
                                       crmkit_resolution **out);
+crmkit_status crmkit_identity_resolve_progress(const uint8_t *records,
+                                               size_t len,
+                                               const uint8_t *settings,
+                                               size_t settings_len,
+                                               crmkit_progress_fn progress,
+                                               void *user,
+                                               crmkit_resolution **out);
 crmkit_status crmkit_resolution_clusters(const crmkit_resolution *resolution,
                                          uint8_t *buf,
                                          size_t buf_len,
@@ -362,6 +371,17 @@ crmkit_status crmkit_index_delete(const crmkit_index *index,
                                   uint8_t *buf,
                                   size_t buf_len,
                                   size_t *out_n);
+crmkit_status crmkit_index_events_since(const crmkit_index *index,
+                                        uint64_t after,
+                                        uint8_t *buf,
+                                        size_t buf_len,
+                                        size_t *out_n);
+crmkit_status crmkit_index_assignments(const crmkit_index *index,
+                                       uint8_t *buf,
+                                       size_t buf_len,
+                                       size_t *out_n);
+uint64_t crmkit_index_last_seq(const crmkit_index *index);
+crmkit_status crmkit_index_set_feed_retention(const crmkit_index *index, size_t events);
 size_t crmkit_index_len(const crmkit_index *index);
 void crmkit_index_free(crmkit_index *index);
 crmkit_status crmkit_ruleset_new(const uint8_t *text,

@@ -145,7 +145,7 @@ static void index_changes(void) {
 
     /* a stranger: a new customer */
     change_both(idx, twin, crmkit_index_insert, STRANGER, out, sizeof out);
-    CHECK(strstr(out, "{\"event\":\"created\",\"entity_id\":\"5\"}") != NULL);
+    CHECK(strstr(out, "{\"event\":\"created\",\"entity_id\":\"5\",\"record_id\":\"5\"}") != NULL);
 
     /* deleting the link splits the customer again */
     change_both(idx, twin, crmkit_index_delete, "4", out, sizeof out);

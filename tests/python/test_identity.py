@@ -131,7 +131,10 @@ def test_index_match_insert_delete():
     assert change["entity_id"] == "4"
     assert change["events"][0]["event"] == "joined"
     assert idx.entity_of("9") == "4"
-    assert idx.delete("3")["events"] == [{"event": "removed", "entity_id": "3"}]
+    assert idx.delete("3")["events"] == [
+        {"event": "left", "entity_id": "3", "record_id": "3"},
+        {"event": "removed", "entity_id": "3"},
+    ]
     with pytest.raises(crmkit.InputError):
         idx.delete("3")
     prev = idx.assignments()

@@ -25,6 +25,9 @@ pub enum crmkit_status {
     CRMKIT_IO = 105,
     /// The caller stopped a long run before it finished.
     CRMKIT_CANCELLED = 106,
+    /// A feed cursor names events no longer kept (or none that exist):
+    /// read the current state again and follow the feed from there.
+    CRMKIT_RESYNC_REQUIRED = 107,
     /// A survey answer is not a number.
     CRMKIT_SURVEY_NOT_A_NUMBER = 200,
     /// A survey answer is outside its scale.
@@ -69,6 +72,7 @@ impl crmkit_status {
         crmkit_status::CRMKIT_MALFORMED_INPUT,
         crmkit_status::CRMKIT_IO,
         crmkit_status::CRMKIT_CANCELLED,
+        crmkit_status::CRMKIT_RESYNC_REQUIRED,
         crmkit_status::CRMKIT_SURVEY_NOT_A_NUMBER,
         crmkit_status::CRMKIT_SURVEY_OUT_OF_RANGE,
         crmkit_status::CRMKIT_SURVEY_INVALID_WEIGHT,

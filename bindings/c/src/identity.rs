@@ -2,6 +2,8 @@
 //! objects or NDJSON, keys as in the CSV reader), results come out as JSON
 //! in caller buffers.
 
+use std::ffi::{CStr, c_char, c_void};
+use std::ops::ControlFlow;
 use std::sync::RwLock;
 
 use crate::error::{boundary, crmkit_status, fail, fail_with};
@@ -9,7 +11,9 @@ use crate::handle;
 use crate::text::{optional_json, utf8, write_json, write_text};
 use crmkit::identity::index::{Change, Index};
 use crmkit::identity::record::{ColumnMap, records_from_json};
-use crmkit::identity::{Model, Record, Resolution, Settings, explain_records, resolve};
+use crmkit::identity::{
+    Model, Progress, Record, Resolution, Settings, Stage, explain_records, resolve, resolve_with,
+};
 
 /// A finished batch resolution. Immutable: may be read from many threads
 /// at once. Free with `crmkit_resolution_free`.
@@ -88,6 +92,75 @@ pub unsafe extern "C" fn crmkit_identity_resolve(
             Err(st) => return st,
         };
         match resolve(&recs, &settings) {
+            // SAFETY: out is non-null and writable (caller guarantee).
+            Ok(res) => unsafe { handle::put(out, res) },
+            Err(e) => fail(&e),
+        }
+    })
+}
+
+/// A progress callback for `crmkit_identity_resolve_progress`, called from
+/// the thread that started the run, between slices of work (each a
+/// fraction of a second): `stage` is the stage under way as a
+/// NUL-terminated name (`standardize`, `block`, `compare`, `train`,
+/// `score`, `cluster`; static, valid for the life of the program), `done`
+/// of `total` its units so far (records, blocking rules, pairs, steps or
+/// links), `user` the pointer given with it. Each stage is reported first
+/// with `done == 0` and last with `done == total`. Return 0 to go on, any
+/// other value to stop the run: it then returns `CRMKIT_CANCELLED` and
+/// makes no resolution. The callback must not unwind (no C++ exception or
+/// `longjmp` out of it).
+pub type crmkit_progress_fn = Option<
+    unsafe extern "C" fn(stage: *const c_char, done: u64, total: u64, user: *mut c_void) -> i32,
+>;
+
+fn stage_name(stage: Stage) -> &'static CStr {
+    match stage {
+        Stage::Standardize => c"standardize",
+        Stage::Block => c"block",
+        Stage::Compare => c"compare",
+        Stage::Train => c"train",
+        Stage::Score => c"score",
+        Stage::Cluster => c"cluster",
+    }
+}
+
+/// As `crmkit_identity_resolve`, reporting progress to `progress` (NULL:
+/// no reports) with `user`, which can stop the run: then
+/// `CRMKIT_CANCELLED`, `*out` untouched and the last error message says it
+/// was cancelled. Thread-safe; each run calls its own callback.
+///
+/// # Safety
+/// As `crmkit_identity_resolve`; `progress`, when not NULL, must be safe
+/// to call with `user` from the calling thread during the call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn crmkit_identity_resolve_progress(
+    records: *const u8,
+    len: usize,
+    settings: *const u8,
+    settings_len: usize,
+    progress: crmkit_progress_fn,
+    user: *mut c_void,
+    out: *mut *mut crmkit_resolution,
+) -> crmkit_status {
+    boundary(|| {
+        if out.is_null() {
+            return fail_with(crmkit_status::CRMKIT_NULL_ARGUMENT, "`out` is NULL");
+        }
+        // SAFETY: forwarded caller guarantee.
+        let (recs, settings) = match unsafe { inputs(records, len, settings, settings_len) } {
+            Ok(x) => x,
+            Err(st) => return st,
+        };
+        let mut report = |p: Progress| match progress {
+            // SAFETY: the caller guarantees the callback may be called with
+            // `user` on this thread; the stage name is a static C string.
+            Some(f) if unsafe { f(stage_name(p.stage).as_ptr(), p.done, p.total, user) } != 0 => {
+                ControlFlow::Break(())
+            }
+            _ => ControlFlow::Continue(()),
+        };
+        match resolve_with(&recs, None, &settings, &mut report) {
             // SAFETY: out is non-null and writable (caller guarantee).
             Ok(res) => unsafe { handle::put(out, res) },
             Err(e) => fail(&e),
@@ -393,7 +466,8 @@ pub unsafe extern "C" fn crmkit_index_match(
 }
 
 /// Inserts one record (a JSON object with an `id`) and writes the change as
-/// JSON: `entity_id` and `events` (`created`, `joined`, `merged`). A
+/// JSON: `entity_id` and `events` (`created`, `joined`, `merged`), which
+/// also go to the feed (`crmkit_index_events_since`). A
 /// duplicate id gives `CRMKIT_INVALID_ARGUMENT`. Takes the write lock.
 ///
 /// All or nothing: a call that fails changes nothing. With a NULL or small
@@ -432,8 +506,9 @@ pub unsafe extern "C" fn crmkit_index_insert(
     })
 }
 
-/// Deletes a record by id and writes the change as JSON (`removed` or
-/// `split` events). An unknown id gives `CRMKIT_INVALID_ARGUMENT`. Takes
+/// Deletes a record by id and writes the change as JSON (`left`, then
+/// `removed` or `split` where it comes to that; the events also go to the
+/// feed). An unknown id gives `CRMKIT_INVALID_ARGUMENT`. Takes
 /// the write lock.
 ///
 /// All or nothing, as `crmkit_index_insert`: with a NULL or small `buf` the
@@ -465,6 +540,129 @@ pub unsafe extern "C" fn crmkit_index_delete(
         };
         // SAFETY: forwarded caller guarantee.
         unsafe { write_change(idx, Op::Delete(id), buf, buf_len, out_n) }
+    })
+}
+
+/// The events after the sequence number `after`, oldest first, as a JSON
+/// array: each event's `seq`, its `event` (`created`, `joined`, `left`,
+/// `merged`, `split`, `removed`), `entity_id` and the records involved
+/// (`record_id`; for `merged` and `split`, `moved[i]` are the records of
+/// `absorbed[i]` / `new_entity_ids[i]`). Replaying them from
+/// `crmkit_index_assignments` keeps a copy of the entities current.
+/// Every insert and delete numbers its events: the first is 1. Takes the
+/// read lock; runs concurrently with matches and other reads.
+///
+/// A subscriber starts from `crmkit_index_assignments` (which gives the
+/// `last_seq` read with them), then calls this with the last sequence
+/// number it has seen.
+/// `CRMKIT_RESYNC_REQUIRED` when events after `after` are no longer kept
+/// (see `crmkit_index_set_feed_retention`) or `after` is beyond the last
+/// event (a cursor from another index): read the assignments again.
+/// With a NULL or small `buf`, `CRMKIT_INSUFFICIENT_SIZE` and the size
+/// needed in `*out_n`; a retry may need more if changes came in between.
+///
+/// # Safety
+/// `index` must be a live handle; `buf` must point to `buf_len` writable
+/// bytes or be NULL; `out_n` writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn crmkit_index_events_since(
+    index: *const crmkit_index,
+    after: u64,
+    buf: *mut u8,
+    buf_len: usize,
+    out_n: *mut usize,
+) -> crmkit_status {
+    boundary(|| {
+        let idx = match self::index(index) {
+            Ok(i) => i,
+            Err(st) => return st,
+        };
+        let Ok(guard) = idx.read() else {
+            return poisoned();
+        };
+        match guard.events_since(after) {
+            // SAFETY: forwarded caller guarantee.
+            Ok(events) => unsafe { write_json(&events, buf, buf_len, out_n) },
+            Err(e) => fail(&e),
+        }
+    })
+}
+
+/// `{"last_seq": N, "assignments": {"record id": "entity id", ...}}`: every
+/// record's entity and the sequence number of the last event, read
+/// together under the read lock, where a feed subscriber starts (and
+/// starts again after `CRMKIT_RESYNC_REQUIRED`). With a NULL or small
+/// `buf`, `CRMKIT_INSUFFICIENT_SIZE` and the size needed in `*out_n`.
+///
+/// # Safety
+/// As `crmkit_index_events_since`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn crmkit_index_assignments(
+    index: *const crmkit_index,
+    buf: *mut u8,
+    buf_len: usize,
+    out_n: *mut usize,
+) -> crmkit_status {
+    #[derive(serde::Serialize)]
+    struct State {
+        last_seq: u64,
+        assignments: std::collections::BTreeMap<String, String>,
+    }
+    boundary(|| {
+        let idx = match self::index(index) {
+            Ok(i) => i,
+            Err(st) => return st,
+        };
+        let Ok(guard) = idx.read() else {
+            return poisoned();
+        };
+        let state = State {
+            last_seq: guard.last_seq(),
+            assignments: guard.assignments().into_iter().collect(),
+        };
+        // SAFETY: forwarded caller guarantee.
+        unsafe { write_json(&state, buf, buf_len, out_n) }
+    })
+}
+
+/// The sequence number of the index's last event (0 before the first, and
+/// for NULL).
+///
+/// # Safety
+/// `index` must be NULL or a live handle.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn crmkit_index_last_seq(index: *const crmkit_index) -> u64 {
+    std::panic::catch_unwind(|| {
+        self::index(index)
+            .ok()
+            .and_then(|i| i.read().ok().map(|g| g.last_seq()))
+    })
+    .ok()
+    .flatten()
+    .unwrap_or(0)
+}
+
+/// Keeps the newest `events` events for `crmkit_index_events_since`
+/// (65,536 unless set), dropping older ones at once; 0 keeps none. Takes
+/// the write lock.
+///
+/// # Safety
+/// `index` must be a live handle.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn crmkit_index_set_feed_retention(
+    index: *const crmkit_index,
+    events: usize,
+) -> crmkit_status {
+    boundary(|| {
+        let idx = match self::index(index) {
+            Ok(i) => i,
+            Err(st) => return st,
+        };
+        let Ok(mut guard) = idx.write() else {
+            return poisoned();
+        };
+        guard.set_feed_retention(events);
+        crmkit_status::CRMKIT_OK
     })
 }
 

@@ -7,10 +7,11 @@
 //! text and numpy scalars into numbers, and then into an [`Event`], whose
 //! errors name the field. Results leave through [`crate::convert`].
 
-use crate::convert::to_object;
+use crate::convert::{from_object, to_object};
 use crate::errors::{guard, to_py, wrong_type};
-use crmkit::engagement::{Channel, Decision, Event, Policy, Purpose, Request, Store};
+use crmkit::engagement::{Channel, Decision, Event, Policy, Purpose, Request, Store, follow};
 use crmkit::error::InputError;
+use crmkit::identity::index::FeedEvent;
 use jiff::Timestamp;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -373,6 +374,29 @@ impl PyStore {
                 }
             });
             Ok(read.len())
+        })
+    }
+
+    /// Applies the identity events made of the identity index's feed
+    /// events (dicts from `Index.events_since`) at `now` (RFC 3339 text;
+    /// None is the current time). Returns how many were applied.
+    #[pyo3(signature = (feed, now=None))]
+    fn follow_index(
+        &self,
+        py: Python<'_>,
+        feed: &Bound<'_, PyAny>,
+        now: Option<&str>,
+    ) -> PyResult<usize> {
+        guard(py, || {
+            let feed: Vec<FeedEvent> =
+                from_object("feed", "a list of events from Index.events_since", feed)
+                    .map_err(|e| to_py(py, e))?;
+            let time = parse_now(now).map_err(|e| to_py(py, e))?;
+            let events = follow::feed_events(&feed, time);
+            for e in &events {
+                self.inner.apply(e);
+            }
+            Ok(events.len())
         })
     }
 

@@ -474,6 +474,29 @@ impl PyIndex {
     fn assignments(&self) -> Vec<(String, String)> {
         self.inner.assignments()
     }
+
+    /// The sequence number of the last event (0 before the first).
+    fn last_seq(&self) -> u64 {
+        self.inner.last_seq()
+    }
+
+    /// The events after the sequence number `after`, as dicts with `seq`.
+    fn events_since<'py>(&self, py: Python<'py>, after: u64) -> PyResult<Bound<'py, PyAny>> {
+        guard(py, || {
+            let events = self.inner.events_since(after).map_err(|e| to_py(py, e))?;
+            to_object(py, &events)
+        })
+    }
+
+    /// How many of the newest events the feed keeps.
+    fn feed_retention(&self) -> usize {
+        self.inner.feed_retention()
+    }
+
+    /// Keeps the newest `events` events.
+    fn set_feed_retention(&mut self, events: usize) {
+        self.inner.set_feed_retention(events);
+    }
 }
 
 impl PyIndex {

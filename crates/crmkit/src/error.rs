@@ -89,6 +89,9 @@ error_codes! {
     Io = 105, "io", Input;
     /// The caller stopped a long run (through its progress callback) before it finished.
     Cancelled = 106, "cancelled", Input;
+    /// A feed cursor names events that are no longer kept, or none that
+    /// exist: read the current state again and follow the feed from there.
+    ResyncRequired = 107, "resync_required", Input;
     /// A survey answer is not a number where a number was expected.
     SurveyNotANumber = 200, "survey_not_a_number", Survey;
     /// A survey answer is outside its scale (for NPS: not an integer from 0 to 10).
@@ -210,6 +213,17 @@ pub enum InputError {
     /// The caller stopped the run before it finished; nothing was returned.
     #[error("cancelled: the run was stopped before it finished; nothing was returned")]
     Cancelled,
+    /// A feed cursor cannot be followed; the subscriber must read the
+    /// current state again.
+    #[error(
+        "resync required: cursor {cursor} {reason}; read the current state again and follow the feed from its last sequence number"
+    )]
+    ResyncRequired {
+        /// The sequence number asked for.
+        cursor: u64,
+        /// Why it cannot be followed.
+        reason: String,
+    },
 }
 
 impl InputError {
@@ -220,6 +234,7 @@ impl InputError {
             InputError::Malformed { .. } => ErrorCode::MalformedInput,
             InputError::Io { .. } => ErrorCode::Io,
             InputError::Cancelled => ErrorCode::Cancelled,
+            InputError::ResyncRequired { .. } => ErrorCode::ResyncRequired,
         }
     }
 }

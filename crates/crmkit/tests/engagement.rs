@@ -384,20 +384,26 @@ fn a_merge_unions_histories_and_a_split_divides_them() {
 
 fn keyed_events() -> impl Strategy<Value = Vec<Event>> {
     let keys = || prop::sample::select(vec!["k0", "k1", "k2", "k3"]);
+    // seq orders identity events of the same time; some have none
+    let seq = || prop::option::of(0u64..4);
     let identity = prop_oneof![
-        (keys(), keys()).prop_map(|(a, b)| (
+        (keys(), keys(), seq()).prop_map(|(a, b, seq)| (
             a,
             EventKind::Merged {
-                absorbed: vec![b.to_owned()]
+                absorbed: vec![b.to_owned()],
+                seq,
             }
         )),
-        (keys(), keys(), prop::collection::vec(keys(), 1..3)).prop_map(|(a, into, moved)| (
-            a,
-            EventKind::Split {
-                into: into.to_owned(),
-                keys: moved.into_iter().map(str::to_owned).collect()
-            }
-        )),
+        (keys(), keys(), prop::collection::vec(keys(), 1..3), seq()).prop_map(
+            |(a, into, moved, seq)| (
+                a,
+                EventKind::Split {
+                    into: into.to_owned(),
+                    keys: moved.into_iter().map(str::to_owned).collect(),
+                    seq,
+                }
+            )
+        ),
     ];
     let base = ts("2026-10-01T00:00:00Z");
     (

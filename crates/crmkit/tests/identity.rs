@@ -285,7 +285,8 @@ fn index_join_merge_split_delete() {
     assert_eq!(
         c.events,
         [Event::Created {
-            entity_id: "7".into()
+            entity_id: "7".into(),
+            record_id: "7".into()
         }]
     );
 
@@ -303,9 +304,15 @@ fn index_join_merge_split_delete() {
     let c = index.delete("7").unwrap();
     assert_eq!(
         c.events,
-        [Event::Removed {
-            entity_id: "7".into()
-        }]
+        [
+            Event::Left {
+                entity_id: "7".into(),
+                record_id: "7".into()
+            },
+            Event::Removed {
+                entity_id: "7".into()
+            }
+        ]
     );
     assert_eq!(index.entity_of("7"), None);
     assert!(index.delete("7").is_err());
@@ -345,13 +352,17 @@ fn deleting_a_bridge_record_splits_the_entity() {
     let c = index.delete("2").unwrap();
     match &c.events[..] {
         [
+            Event::Left { record_id, .. },
             Event::Split {
                 entity_id,
                 new_entity_ids,
+                moved,
             },
         ] => {
+            assert_eq!(record_id, "2");
             assert_eq!(entity_id, "1");
             assert_eq!(new_entity_ids, &["3".to_string()]);
+            assert_eq!(moved, &[vec!["3".to_string()]]);
             assert_eq!(index.entity_of("3"), Some("3"));
             assert_eq!(index.entity_of("1"), Some("1"));
         }

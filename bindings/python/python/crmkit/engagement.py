@@ -231,6 +231,19 @@ class Store:
         events were applied."""
         return self._inner.apply_many(_rows(events, "events"))
 
+    def follow_index(self, feed: Iterable[Mapping[str, Any]], now: Now = None) -> int:
+        """Follows the identity index: applies identity events made of the
+        events of ``feed`` (from :meth:`crmkit.identity.Index.events_since`,
+        in full from the first one this store has not seen), so that with
+        record ids as customer keys every record belongs to its entity and
+        :meth:`profile` of a record is its entity's profile. ``now`` (an
+        aware datetime or RFC 3339 text; None is the current time) is the
+        time the identity events are given. Returns how many identity
+        events were applied."""
+        if isinstance(feed, (str, bytes, Mapping)) or not isinstance(feed, Iterable):
+            raise wrong_type("feed", "a list of events from Index.events_since", feed)
+        return self._inner.follow_index(list(feed), _time.to_text(now, "now", optional=True))
+
     def decide(
         self,
         customer_id: str,

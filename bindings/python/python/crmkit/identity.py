@@ -552,6 +552,14 @@ class Index:
     '1'
     >>> idx.insert({"id": "2", "first_name": "Ali", "last_name": "Kaya", "email": "ali.kaya@gmail.com"})["entity_id"]
     '1'
+
+    Every change's events are numbered and kept for subscribers that follow
+    records as they join, leave, merge and split: start from
+    :meth:`assignments` and :meth:`last_seq`, then read
+    :meth:`events_since` the last sequence number seen.
+
+    >>> [(e["seq"], e["event"], e["record_id"]) for e in idx.events_since(0)]
+    [(1, 'joined', '2')]
     """
 
     def __init__(
@@ -609,6 +617,44 @@ class Index:
         """``{record_id: entity_id}`` for every record, to carry ids into
         the next batch run (see :func:`carry_entity_ids`)."""
         return dict(self._inner.assignments())
+
+    def last_seq(self) -> int:
+        """The sequence number of the last event (0 before the first): the
+        cursor to follow :meth:`events_since` from after reading
+        :meth:`assignments`."""
+        return self._inner.last_seq()
+
+    def events_since(self, after: int) -> list:
+        """The events after the sequence number ``after``, oldest first:
+        dicts with ``seq``, ``event`` (``created``, ``joined``, ``left``,
+        ``merged``, ``split``, ``removed``), ``entity_id`` and the records
+        involved (``record_id``; for ``merged`` and ``split``, ``moved[i]``
+        are the records of ``absorbed[i]`` / ``new_entity_ids[i]``).
+        Replaying them keeps a copy of :meth:`assignments` current.
+
+        Raises :class:`crmkit.InputError` with code ``resync_required``
+        when events after ``after`` are no longer kept (see
+        :attr:`feed_retention`) or ``after`` is beyond :meth:`last_seq`:
+        read :meth:`assignments` and :meth:`last_seq` again."""
+        if not isinstance(after, numbers.Integral) or isinstance(after, bool):
+            raise wrong_type("after", "a sequence number (int)", after)
+        if after < 0:
+            raise invalid("after", f"a sequence number (0 or more), got {after}")
+        return self._inner.events_since(int(after))
+
+    @property
+    def feed_retention(self) -> int:
+        """How many of the newest events :meth:`events_since` keeps
+        (65,536 unless set); setting it drops older events at once."""
+        return self._inner.feed_retention()
+
+    @feed_retention.setter
+    def feed_retention(self, events: int) -> None:
+        if not isinstance(events, numbers.Integral) or isinstance(events, bool):
+            raise wrong_type("feed_retention", "a number of events (int)", events)
+        if events < 0:
+            raise invalid("feed_retention", f"a number of events (0 or more), got {events}")
+        self._inner.set_feed_retention(int(events))
 
 
 @api

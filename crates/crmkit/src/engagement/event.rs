@@ -12,8 +12,11 @@
 //! | `survey` | `metric` (`nps` / `csat` / `ces`), `value`, optional `touchpoint` |
 //! | `complaint_opened`, `complaint_resolved`, `sla_breached` | `complaint` (its id), `category`, optional `priority` |
 //! | `purchase` | `amount`, optional `currency`, `product` |
-//! | `merged` | `absorbed`: the customers that become the event's `customer` |
-//! | `split` | `into`: a new customer; `keys`: the customer keys that move to it |
+//! | `merged` | `absorbed`: the customers that become the event's `customer`; optional `seq` |
+//! | `split` | `into`: a new customer; `keys`: the customer keys that move to it; optional `seq` |
+//!
+//! `seq`, the identity index's feed sequence number, orders identity events
+//! of the same time (see [`follow`](super::follow)).
 //!
 //! Channels are `call`, `sms` and `email`; purposes `commercial`, `service`
 //! and `transactional`. An unknown type, an unknown field, an unknown
@@ -251,6 +254,10 @@ pub enum EventKind {
     Merged {
         /// The customers absorbed.
         absorbed: Vec<String>,
+        /// The identity index's feed sequence number: identity events of
+        /// the same time are applied in its order.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        seq: Option<u64>,
     },
     /// A customer found to be two (the identity index's `split` event): the
     /// customer keys in `keys` leave the event's `customer` for the
@@ -260,6 +267,10 @@ pub enum EventKind {
         into: String,
         /// The customer keys (the `customer` of their events) that move.
         keys: Vec<String>,
+        /// The identity index's feed sequence number: identity events of
+        /// the same time are applied in its order.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        seq: Option<u64>,
     },
 }
 
@@ -291,6 +302,14 @@ impl EventKind {
             EventKind::Purchase { .. } => "purchase",
             EventKind::Merged { .. } => "merged",
             EventKind::Split { .. } => "split",
+        }
+    }
+
+    /// The identity index's feed sequence number of an identity event.
+    pub fn seq(&self) -> Option<u64> {
+        match self {
+            EventKind::Merged { seq, .. } | EventKind::Split { seq, .. } => *seq,
+            _ => None,
         }
     }
 
@@ -334,13 +353,13 @@ impl EventKind {
             {
                 Err("complaint: must not be empty".to_owned())
             }
-            EventKind::Merged { absorbed } if absorbed.is_empty() => {
+            EventKind::Merged { absorbed, .. } if absorbed.is_empty() => {
                 Err("absorbed: expected at least one customer".to_owned())
             }
-            EventKind::Split { into, keys } if into.is_empty() || keys.is_empty() => {
+            EventKind::Split { into, keys, .. } if into.is_empty() || keys.is_empty() => {
                 Err("into, keys: expected the new customer and at least one key".to_owned())
             }
-            EventKind::Merged { absorbed: ids } | EventKind::Split { keys: ids, .. }
+            EventKind::Merged { absorbed: ids, .. } | EventKind::Split { keys: ids, .. }
                 if ids.iter().any(String::is_empty) =>
             {
                 Err("a customer key must not be empty".to_owned())

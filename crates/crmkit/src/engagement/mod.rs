@@ -13,6 +13,8 @@
 //! - [`decide`](mod@decide): [`decide()`] — allowed or not, on which channel, and every
 //!   reason in a stable vocabulary.
 //! - [`store`]: a thread-safe in-memory [`Store`] of profiles.
+//! - [`follow`]: the identity index's feed as identity events, so that a
+//!   store follows records as customers merge and split.
 //!
 //! A customer who answers "yes" to an SMS offer at 10:00 drops off that
 //! campaign's call list at once:
@@ -39,6 +41,7 @@
 
 pub mod decide;
 pub mod event;
+pub mod follow;
 pub mod policy;
 pub mod profile;
 pub mod store;

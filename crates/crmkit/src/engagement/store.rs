@@ -8,8 +8,10 @@
 //! keys make up one customer: a merge unions the histories of the keys, a
 //! split divides them again, and the customer's profile is the
 //! [merge](Profile::merge) of its keys' profiles. Identity events are
-//! replayed in time order, so a late one gives the same result as one in
-//! order.
+//! replayed in time order (events of the same time in the order of their
+//! `seq`), so a late one gives the same result as one in order. To follow
+//! the identity index, apply the events that
+//! [`follow::feed_events`](super::follow::feed_events) makes of its feed.
 //!
 //! ```
 //! use crmkit::engagement::{Channel, Policy, Purpose, Request, Store};
@@ -73,8 +75,8 @@ pub struct Store {
 /// the identity events say otherwise.
 #[derive(Debug, Default)]
 struct Identity {
-    /// The identity events, in time order (ties: by their JSON text, so
-    /// that the order does not depend on arrival).
+    /// The identity events, in time order (ties: by their `seq`, then by
+    /// their JSON text, so that the order does not depend on arrival).
     log: Vec<(Timestamp, String, Event)>,
     /// The customer of a key, where it is not the key itself.
     entity_of: HashMap<String, String>,
@@ -125,7 +127,7 @@ impl Identity {
 
     fn step(&mut self, event: &Event) {
         match &event.kind {
-            EventKind::Merged { absorbed } => {
+            EventKind::Merged { absorbed, .. } => {
                 let survivor = self.resolve(&event.customer).to_owned();
                 for other in absorbed {
                     let gone = self.resolve(other).to_owned();
@@ -137,7 +139,7 @@ impl Identity {
                     }
                 }
             }
-            EventKind::Split { into, keys } => {
+            EventKind::Split { into, keys, .. } => {
                 let from = self.resolve(&event.customer).to_owned();
                 for key in keys {
                     // only keys that are part of the customer at the time move
@@ -155,9 +157,10 @@ impl Identity {
             event.time,
             serde_json::to_string(&event).unwrap_or_default(),
         );
-        let at = self
-            .log
-            .partition_point(|(t, text, _)| (*t, text.as_str()) <= (key.0, key.1.as_str()));
+        let seq = event.kind.seq();
+        let at = self.log.partition_point(|(t, text, e)| {
+            (*t, e.kind.seq(), text.as_str()) <= (key.0, seq, key.1.as_str())
+        });
         let last = at == self.log.len();
         self.log.insert(at, (key.0, key.1, event));
         if last {

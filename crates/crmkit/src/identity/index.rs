@@ -8,6 +8,11 @@
 //! smaller id; when deleting a record splits a customer, the largest part
 //! keeps the id. [`carry_entity_ids`] keeps ids across batch runs too.
 //!
+//! Every change's events are numbered into a feed that subscribers follow
+//! with [`Index::events_since`] (see there), and that
+//! [`engagement::follow`](crate::engagement::follow) turns into identity
+//! events for the customer 360 store.
+//!
 //! ```
 //! use crmkit::identity::{index::Index, Record, Settings};
 //! let rec = |id: &str, first: &str, email: &str| Record {
@@ -33,7 +38,7 @@ use super::record::Record;
 use super::resolve::{Resolution, Settings, resolve};
 use super::standardize::{Keys, Kind, MIN_TF_POPULATION, NONE, Sym};
 use super::standardize::{Overlay, Prepared, Values, Vocabulary, keys};
-use crate::error::{Error, Result};
+use crate::error::{Error, InputError, Result};
 
 /// A customer that a query may be.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -49,17 +54,33 @@ pub struct Candidate {
 }
 
 /// What a change did to entities.
+///
+/// Serialized with an `event` tag (`created`, `joined`, `left`, `merged`,
+/// `split`, `removed`). The record lists (`record_id` of `created`, `moved`
+/// of `merged` and `split`) were added after the first release and default
+/// to empty when an older serialized event is read.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Event {
     /// A new entity was created for a record.
     Created {
         /// The new entity.
         entity_id: String,
+        /// The record it was created for.
+        #[serde(default)]
+        record_id: String,
     },
     /// A record joined an existing entity.
     Joined {
         /// The entity.
+        entity_id: String,
+        /// The record.
+        record_id: String,
+    },
+    /// A deleted record left its entity (the first event of a delete).
+    Left {
+        /// The entity it belonged to.
         entity_id: String,
         /// The record.
         record_id: String,
@@ -70,6 +91,10 @@ pub enum Event {
         entity_id: String,
         /// Entities that no longer exist.
         absorbed: Vec<String>,
+        /// The records that moved into the survivor: `moved[i]` are those
+        /// of `absorbed[i]`, in id order.
+        #[serde(default)]
+        moved: Vec<Vec<String>>,
     },
     /// An entity was split.
     Split {
@@ -77,6 +102,10 @@ pub enum Event {
         entity_id: String,
         /// New entities made from its other parts.
         new_entity_ids: Vec<String>,
+        /// The records that left it: `moved[i]` are those that make up
+        /// `new_entity_ids[i]`, in id order.
+        #[serde(default)]
+        moved: Vec<Vec<String>>,
     },
     /// An entity lost its last record.
     Removed {
@@ -94,6 +123,24 @@ pub struct Change {
     /// What happened, in order.
     pub events: Vec<Event>,
 }
+
+/// An [`Event`] in the index's feed, with its sequence number.
+///
+/// Serialized as the event's own fields plus `seq`:
+/// `{"seq": 7, "event": "joined", "entity_id": "1", "record_id": "3"}`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FeedEvent {
+    /// The sequence number: 1 for the index's first event, one more for
+    /// each event after it.
+    pub seq: u64,
+    /// What happened.
+    #[serde(flatten)]
+    pub event: Event,
+}
+
+/// How many events an index keeps for [`Index::events_since`] unless told
+/// otherwise ([`Index::set_feed_retention`]).
+pub const DEFAULT_FEED_RETENTION: usize = 65_536;
 
 #[derive(Debug, Clone)]
 struct Slot {
@@ -122,6 +169,52 @@ pub struct Index {
     blocks: HashMap<u64, Vec<usize>>,
     entities: Vec<Entity>,
     entity_by_id: HashMap<String, usize>,
+    feed: Feed,
+}
+
+/// The events of an index's changes, numbered, the newest `retention` kept.
+#[derive(Debug, Clone)]
+struct Feed {
+    /// The sequence number of the last event (0: none yet).
+    last: u64,
+    retention: usize,
+    /// The kept events: sequence numbers `last - kept.len() + 1 ..= last`.
+    kept: std::collections::VecDeque<FeedEvent>,
+}
+
+impl Default for Feed {
+    fn default() -> Feed {
+        Feed {
+            last: 0,
+            retention: DEFAULT_FEED_RETENTION,
+            kept: Default::default(),
+        }
+    }
+}
+
+impl Feed {
+    fn push(&mut self, events: &[Event]) {
+        for event in events {
+            self.last += 1;
+            self.kept.push_back(FeedEvent {
+                seq: self.last,
+                event: event.clone(),
+            });
+        }
+        self.trim();
+    }
+
+    fn trim(&mut self) {
+        while self.kept.len() > self.retention {
+            self.kept.pop_front();
+        }
+    }
+
+    /// The sequence number of the oldest event kept (`last + 1` when none
+    /// is kept).
+    fn oldest(&self) -> u64 {
+        self.last + 1 - self.kept.len() as u64
+    }
 }
 
 fn key_hashes<V: Values + ?Sized>(rules: &[BlockingRule], p: &Prepared, v: &V) -> Vec<u64> {
@@ -167,6 +260,7 @@ impl Index {
             blocks: HashMap::new(),
             entities: Vec::new(),
             entity_by_id: HashMap::new(),
+            feed: Feed::default(),
         };
         let mut entity_of_rep: HashMap<usize, usize> = HashMap::new();
         for (i, (record, prepared)) in records.into_iter().zip(prepared).enumerate() {
@@ -198,6 +292,7 @@ impl Index {
             blocks: HashMap::new(),
             entities: vec![],
             entity_by_id: HashMap::new(),
+            feed: Feed::default(),
         }
     }
 
@@ -265,6 +360,106 @@ impl Index {
             .filter(|s| s.live)
             .map(|s| (s.record.id.clone(), self.entities[s.entity].id.clone()))
             .collect()
+    }
+
+    /// The sequence number of the index's last event (0 before the first):
+    /// the cursor to follow the [feed](Index::events_since) from after
+    /// reading [`Index::assignments`].
+    pub fn last_seq(&self) -> u64 {
+        self.feed.last
+    }
+
+    /// How many of the newest events the index keeps for
+    /// [`Index::events_since`] ([`DEFAULT_FEED_RETENTION`] unless set).
+    pub fn feed_retention(&self) -> usize {
+        self.feed.retention
+    }
+
+    /// Keeps the newest `events` events for [`Index::events_since`],
+    /// dropping older ones now if there are more. A subscriber must read
+    /// the feed before this many events pass, or resync. 0 keeps none:
+    /// sequence numbers still count, and every subscriber that is behind
+    /// must resync.
+    pub fn set_feed_retention(&mut self, events: usize) {
+        self.feed.retention = events;
+        self.feed.trim();
+    }
+
+    /// The events after the sequence number `after`, oldest first: how a
+    /// subscriber follows records as they join, leave, merge and split.
+    ///
+    /// Every [`Event`] of [`Index::insert`], [`Index::update`] and
+    /// [`Index::delete`] gets the next sequence number (the first is 1);
+    /// the index keeps the newest [`Index::feed_retention`] of them. A
+    /// subscriber starts from [`Index::assignments`] and [`Index::last_seq`]
+    /// (read together, under the same lock), then asks for the events after
+    /// the last sequence number it has seen. Replaying them (`created`,
+    /// `joined` and `merged` add records to an entity, `left` and `split`
+    /// take them out, `removed` ends it) keeps its copy equal to
+    /// `assignments()`.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorCode::ResyncRequired`](crate::ErrorCode::ResyncRequired) when
+    /// events after `after` are no longer kept, or when `after` is beyond
+    /// [`Index::last_seq`] (the cursor is from another index, such as one
+    /// built again after a restart): read `assignments()` and `last_seq()`
+    /// again and follow from there.
+    ///
+    /// ```
+    /// use crmkit::identity::index::{Event, Index};
+    /// use crmkit::identity::{Record, Settings};
+    /// use crmkit::ErrorCode;
+    ///
+    /// let rec = |id: &str, email: &str| Record {
+    ///     id: id.into(), first_name: Some("Ali".into()), last_name: Some("Kaya".into()),
+    ///     emails: vec![email.into()], ..Record::default()
+    /// };
+    /// let mut index = Index::build(vec![rec("1", "ali@firma.com.tr")], Settings::default()).unwrap();
+    /// // a subscriber copies the entities, and remembers where the feed was
+    /// let cursor = index.last_seq();
+    /// assert_eq!(cursor, 0);
+    ///
+    /// index.insert(rec("2", "ali@firma.com.tr")).unwrap();
+    /// index.delete("1").unwrap();
+    /// let events = index.events_since(cursor).unwrap();
+    /// let seqs: Vec<u64> = events.iter().map(|e| e.seq).collect();
+    /// assert_eq!(seqs, [1, 2]);
+    /// assert_eq!(events[0].event, Event::Joined { entity_id: "1".into(), record_id: "2".into() });
+    /// assert_eq!(events[1].event, Event::Left { entity_id: "1".into(), record_id: "1".into() });
+    /// assert!(index.events_since(2).unwrap().is_empty());
+    ///
+    /// // with only the newest event kept, a subscriber at 0 has missed one
+    /// index.set_feed_retention(1);
+    /// let err = index.events_since(0).unwrap_err();
+    /// assert_eq!(err.code(), ErrorCode::ResyncRequired);
+    /// assert_eq!(index.events_since(1).unwrap().len(), 1);
+    /// ```
+    pub fn events_since(&self, after: u64) -> Result<Vec<FeedEvent>> {
+        let feed = &self.feed;
+        if after > feed.last {
+            return Err(InputError::ResyncRequired {
+                cursor: after,
+                reason: format!(
+                    "is beyond the last event ({}): it is from another index",
+                    feed.last
+                ),
+            }
+            .into());
+        }
+        let oldest = feed.oldest();
+        if after + 1 < oldest {
+            return Err(InputError::ResyncRequired {
+                cursor: after,
+                reason: format!(
+                    "is too old: the oldest event kept is {oldest} (the index keeps {})",
+                    feed.retention
+                ),
+            }
+            .into());
+        }
+        let skip = (after + 1 - oldest) as usize;
+        Ok(feed.kept.iter().skip(skip).cloned().collect())
     }
 
     fn scored_slots<V: Values + ?Sized>(
@@ -353,8 +548,15 @@ impl Index {
     }
 
     /// Adds a record: it joins the customer it matches at or above the
-    /// threshold (merging customers it links), or becomes a new one.
+    /// threshold (merging customers it links), or becomes a new one. The
+    /// change's events go to the [feed](Index::events_since).
     pub fn insert(&mut self, record: Record) -> Result<Change> {
+        let change = self.insert_record(record)?;
+        self.feed.push(&change.events);
+        Ok(change)
+    }
+
+    fn insert_record(&mut self, record: Record) -> Result<Change> {
         self.check_new_id(&record.id)?;
         let k = keys(&record, self.settings.default_country.as_deref());
         let p = self.vocab.intern(k);
@@ -378,6 +580,7 @@ impl Index {
         let Some(&target) = linked.first() else {
             events.push(Event::Created {
                 entity_id: self.entities[tmp].id.clone(),
+                record_id,
             });
             return Ok(Change {
                 entity_id: self.entities[tmp].id.clone(),
@@ -391,12 +594,14 @@ impl Index {
             record_id,
         });
         let mut absorbed = Vec::new();
+        let mut moved = Vec::new();
         for &e in &linked[1..] {
             let size = self.entities[target].members.len() + self.entities[e].members.len();
             if size > self.settings.max_cluster_size {
                 continue;
             }
             absorbed.push(self.entities[e].id.clone());
+            moved.push(self.record_ids(&self.entities[e].members));
             self.move_members(e, target);
             self.retire(e);
         }
@@ -404,6 +609,7 @@ impl Index {
             events.push(Event::Merged {
                 entity_id: self.entities[target].id.clone(),
                 absorbed,
+                moved,
             });
         }
         Ok(Change {
@@ -426,8 +632,16 @@ impl Index {
     }
 
     /// Removes a record. If its customer falls apart without it, the
-    /// largest part keeps the id and the others become new customers.
+    /// largest part keeps the id and the others become new customers. The
+    /// change's events (`left`, then `removed` or `split` where it comes
+    /// to that) go to the [feed](Index::events_since).
     pub fn delete(&mut self, record_id: &str) -> Result<Change> {
+        let change = self.delete_record(record_id)?;
+        self.feed.push(&change.events);
+        Ok(change)
+    }
+
+    fn delete_record(&mut self, record_id: &str) -> Result<Change> {
         let slot = *self.by_id.get(record_id).ok_or_else(|| {
             Error::invalid_argument("record_id", format!("`{record_id}` is not indexed"))
         })?;
@@ -442,11 +656,15 @@ impl Index {
         let e = self.slots[slot].entity;
         self.entities[e].members.retain(|&x| x != slot);
         let entity_id = self.entities[e].id.clone();
+        let left = Event::Left {
+            entity_id: entity_id.clone(),
+            record_id: record_id.to_owned(),
+        };
         if self.entities[e].members.is_empty() {
             self.retire(e);
             return Ok(Change {
                 entity_id: entity_id.clone(),
-                events: vec![Event::Removed { entity_id }],
+                events: vec![left, Event::Removed { entity_id }],
             });
         }
         let members = self.entities[e].members.clone();
@@ -454,7 +672,7 @@ impl Index {
         if groups.len() == 1 {
             return Ok(Change {
                 entity_id,
-                events: vec![],
+                events: vec![left],
             });
         }
         let names: Vec<String> = groups
@@ -463,6 +681,7 @@ impl Index {
             .collect();
         self.entities[e].members = groups[0].clone();
         let mut new_ids = Vec::new();
+        let moved: Vec<Vec<String>> = groups[1..].iter().map(|g| self.record_ids(g)).collect();
         for (g, name) in groups.iter().zip(&names).skip(1) {
             let ne = self.new_entity(name);
             for &s in g {
@@ -473,24 +692,41 @@ impl Index {
         }
         Ok(Change {
             entity_id: entity_id.clone(),
-            events: vec![Event::Split {
-                entity_id,
-                new_entity_ids: new_ids,
-            }],
+            events: vec![
+                left,
+                Event::Split {
+                    entity_id,
+                    new_entity_ids: new_ids,
+                    moved,
+                },
+            ],
         })
     }
 
     /// Replaces a record with a new version (same id): removed, then
-    /// inserted again. The events of both steps are reported.
+    /// inserted again. The events of both steps are reported, and go to
+    /// the [feed](Index::events_since).
     pub fn update(&mut self, record: Record) -> Result<Change> {
-        let removed = self.delete(&record.id)?;
-        let mut added = self.insert(record)?;
+        let removed = self.delete_record(&record.id)?;
+        self.feed.push(&removed.events);
+        let mut added = self.insert_record(record)?;
+        self.feed.push(&added.events);
         let mut events = removed.events;
         events.append(&mut added.events);
         Ok(Change {
             entity_id: added.entity_id,
             events,
         })
+    }
+
+    /// The ids of the records in `slots`, in id order.
+    fn record_ids(&self, slots: &[usize]) -> Vec<String> {
+        let mut ids: Vec<String> = slots
+            .iter()
+            .map(|&s| self.slots[s].record.id.clone())
+            .collect();
+        ids.sort_by(|a, b| id_order(a, b));
+        ids
     }
 }
 
@@ -571,7 +807,10 @@ impl Index {
             let entity_id = self.unused_entity_id(&record.id, &[]);
             return Ok(Change {
                 entity_id: entity_id.clone(),
-                events: vec![Event::Created { entity_id }],
+                events: vec![Event::Created {
+                    entity_id,
+                    record_id: record.id.clone(),
+                }],
             });
         };
         let entity_id = self.entities[target].id.clone();
@@ -582,18 +821,21 @@ impl Index {
         // the target holds the new record too
         let mut size = self.entities[target].members.len() + 1;
         let mut absorbed = Vec::new();
+        let mut moved = Vec::new();
         for &e in &linked[1..] {
             let more = self.entities[e].members.len();
             if size + more > self.settings.max_cluster_size {
                 continue;
             }
             absorbed.push(self.entities[e].id.clone());
+            moved.push(self.record_ids(&self.entities[e].members));
             size += more;
         }
         if !absorbed.is_empty() {
             events.push(Event::Merged {
                 entity_id: entity_id.clone(),
                 absorbed,
+                moved,
             });
         }
         Ok(Change { entity_id, events })
@@ -613,17 +855,21 @@ impl Index {
             .copied()
             .filter(|&x| x != slot)
             .collect();
+        let left = Event::Left {
+            entity_id: entity_id.clone(),
+            record_id: record_id.to_owned(),
+        };
         if members.is_empty() {
             return Ok(Change {
                 entity_id: entity_id.clone(),
-                events: vec![Event::Removed { entity_id }],
+                events: vec![left, Event::Removed { entity_id }],
             });
         }
         let groups = self.parts(&members);
         if groups.len() == 1 {
             return Ok(Change {
                 entity_id,
-                events: vec![],
+                events: vec![left],
             });
         }
         let mut new_entity_ids: Vec<String> = Vec::new();
@@ -631,12 +877,17 @@ impl Index {
             let id = self.unused_entity_id(self.min_record_id(g), &new_entity_ids);
             new_entity_ids.push(id);
         }
+        let moved = groups[1..].iter().map(|g| self.record_ids(g)).collect();
         Ok(Change {
             entity_id: entity_id.clone(),
-            events: vec![Event::Split {
-                entity_id,
-                new_entity_ids,
-            }],
+            events: vec![
+                left,
+                Event::Split {
+                    entity_id,
+                    new_entity_ids,
+                    moved,
+                },
+            ],
         })
     }
 
@@ -901,8 +1152,213 @@ mod preview_tests {
         // every kind of change was previewed
         assert_eq!(
             seen.into_iter().collect::<Vec<_>>(),
-            ["Created", "Joined", "Merged", "Removed", "Split"]
+            ["Created", "Joined", "Left", "Merged", "Removed", "Split"]
         );
+    }
+
+    type State = std::collections::BTreeMap<String, BTreeSet<String>>;
+
+    /// Applies one feed event to a subscriber's copy of the entities,
+    /// checking that it is consistent with the copy.
+    fn replay(state: &mut State, e: &Event) {
+        let set = |v: &[String]| v.iter().cloned().collect::<BTreeSet<String>>();
+        match e {
+            Event::Created {
+                entity_id,
+                record_id,
+            } => {
+                let old = state.insert(entity_id.clone(), BTreeSet::from([record_id.clone()]));
+                assert_eq!(old, None, "{e:?}");
+            }
+            Event::Joined {
+                entity_id,
+                record_id,
+            } => {
+                let members = state.get_mut(entity_id).expect("joined an entity");
+                assert!(members.insert(record_id.clone()), "{e:?}");
+            }
+            Event::Left {
+                entity_id,
+                record_id,
+            } => {
+                let members = state.get_mut(entity_id).expect("left an entity");
+                assert!(members.remove(record_id), "{e:?}");
+            }
+            Event::Merged {
+                entity_id,
+                absorbed,
+                moved,
+            } => {
+                assert_eq!(absorbed.len(), moved.len(), "{e:?}");
+                for (a, m) in absorbed.iter().zip(moved) {
+                    assert_eq!(state.remove(a), Some(set(m)), "{e:?}");
+                    state.get_mut(entity_id).expect("survivor").extend(set(m));
+                }
+            }
+            Event::Split {
+                entity_id,
+                new_entity_ids,
+                moved,
+            } => {
+                assert_eq!(new_entity_ids.len(), moved.len(), "{e:?}");
+                for (n, m) in new_entity_ids.iter().zip(moved) {
+                    let from = state.get_mut(entity_id).expect("split entity");
+                    for r in m {
+                        assert!(from.remove(r), "{e:?}");
+                    }
+                    assert_eq!(state.insert(n.clone(), set(m)), None, "{e:?}");
+                }
+            }
+            Event::Removed { entity_id } => {
+                assert_eq!(state.remove(entity_id), Some(BTreeSet::new()), "{e:?}");
+            }
+        }
+    }
+
+    fn grouped(index: &Index) -> State {
+        let mut out = State::new();
+        for (r, e) in index.assignments() {
+            out.entry(e).or_default().insert(r);
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(40))]
+
+        /// For any sequence of inserts, updates and deletes, a subscriber
+        /// that polls the feed now and then and replays it from an empty
+        /// state holds exactly the index's entities; an engagement store
+        /// that follows the same feed puts every record in its entity.
+        #[test]
+        fn replaying_the_feed_gives_the_assignments(
+            seed in proptest::prelude::any::<u64>(),
+            ops in proptest::collection::vec((0u8..10, proptest::prelude::any::<u16>()), 1..120),
+            poll in 1usize..12,
+        ) {
+            use crate::engagement::{Policy, Store, follow};
+            let time: jiff::Timestamp = "2026-12-01T09:00:00Z".parse().unwrap();
+            let mut g = Gen(seed);
+            let settings = Settings { max_cluster_size: 6, ..Settings::default() };
+            let mut index = Index::with_model(Model::default(), settings);
+            let store = Store::new(Policy::default());
+            let mut state = State::new();
+            let mut cursor = 0;
+            let mut next = 0;
+            let check = |index: &Index, state: &mut State, cursor: &mut u64| {
+                let feed = index.events_since(*cursor).unwrap();
+                for (i, f) in feed.iter().enumerate() {
+                    assert_eq!(f.seq, *cursor + 1 + i as u64);
+                    replay(state, &f.event);
+                }
+                for e in follow::feed_events(&feed, time) {
+                    store.apply(&e);
+                }
+                *cursor = index.last_seq();
+                state.retain(|_, m| !m.is_empty());
+                assert_eq!(*state, grouped(index));
+                for (r, e) in index.assignments() {
+                    assert_eq!(store.entity_of(&r), e, "record {r}");
+                }
+            };
+            for (step, &(kind, pick)) in ops.iter().enumerate() {
+                let live: Vec<String> = index.assignments().into_iter().map(|(r, _)| r).collect();
+                let pick = pick as usize;
+                if live.is_empty() || kind < 5 {
+                    index.insert(person(&mut g, next)).unwrap();
+                    next += 1;
+                } else if kind < 8 {
+                    index.delete(&live[pick % live.len()]).unwrap();
+                } else if kind < 9 {
+                    let id: usize = live[pick % live.len()].parse().unwrap();
+                    index.update(person(&mut g, id)).unwrap();
+                } else {
+                    // an id used before, deleted or not
+                    let r = person(&mut g, pick % next);
+                    let _ = index.insert(r);
+                }
+                if step % poll == 0 {
+                    check(&index, &mut state, &mut cursor);
+                }
+            }
+            check(&index, &mut state, &mut cursor);
+        }
+    }
+
+    #[test]
+    fn the_feed_keeps_the_newest_events_and_asks_to_resync_otherwise() {
+        let mut g = Gen(5);
+        let mut index = Index::with_model(Model::default(), Settings::default());
+        assert_eq!(index.last_seq(), 0);
+        assert_eq!(index.feed_retention(), DEFAULT_FEED_RETENTION);
+        assert!(index.events_since(0).unwrap().is_empty());
+        let mut made = Vec::new();
+        for i in 0..30 {
+            made.extend(index.insert(person(&mut g, i)).unwrap().events);
+        }
+        made.extend(index.update(person(&mut g, 3)).unwrap().events);
+        made.extend(index.delete("4").unwrap().events);
+        // the feed holds every change's events, in order
+        let feed = index.events_since(0).unwrap();
+        assert_eq!(
+            feed.iter().map(|f| f.event.clone()).collect::<Vec<_>>(),
+            made
+        );
+        assert_eq!(feed.last().unwrap().seq, index.last_seq());
+        assert_eq!(index.last_seq(), made.len() as u64);
+        // a failed change adds nothing
+        assert!(index.delete("none").is_err());
+        assert!(index.update(person(&mut g, 999)).is_err());
+        assert_eq!(index.last_seq(), made.len() as u64);
+
+        let last = index.last_seq();
+        index.set_feed_retention(5);
+        assert_eq!(index.events_since(last - 5).unwrap().len(), 5);
+        assert_eq!(index.events_since(last).unwrap(), []);
+        for cursor in [0, last - 6] {
+            let err = index.events_since(cursor).unwrap_err();
+            assert_eq!(err.code(), crate::ErrorCode::ResyncRequired);
+            assert!(err.to_string().contains("too old"), "{err}");
+        }
+        let err = index.events_since(last + 1).unwrap_err();
+        assert_eq!(err.code(), crate::ErrorCode::ResyncRequired);
+        assert!(err.to_string().contains("beyond the last event"), "{err}");
+
+        // nothing kept: only a subscriber that is up to date can go on
+        index.set_feed_retention(0);
+        let n = index.insert(person(&mut g, 100)).unwrap().events.len() as u64;
+        assert_eq!(index.last_seq(), last + n);
+        assert!(index.events_since(last + n).unwrap().is_empty());
+        assert!(index.events_since(last + n - 1).is_err());
+
+        // a copy goes on from the same sequence number
+        let mut copy = index.clone();
+        copy.set_feed_retention(10);
+        copy.insert(person(&mut g, 101)).unwrap();
+        assert_eq!(copy.events_since(last + n).unwrap()[0].seq, last + n + 1);
+    }
+
+    #[test]
+    fn feed_events_serialize_with_their_sequence_number() {
+        let f = FeedEvent {
+            seq: 7,
+            event: Event::Merged {
+                entity_id: "1".into(),
+                absorbed: vec!["3".into()],
+                moved: vec![vec!["3".into(), "4".into()]],
+            },
+        };
+        let text = serde_json::to_string(&f).unwrap();
+        assert_eq!(
+            text,
+            r#"{"seq":7,"event":"merged","entity_id":"1","absorbed":["3"],"moved":[["3","4"]]}"#
+        );
+        assert_eq!(serde_json::from_str::<FeedEvent>(&text).unwrap(), f);
+        // an event written before the record lists existed still reads
+        let old: Event =
+            serde_json::from_str(r#"{"event":"split","entity_id":"1","new_entity_ids":["3"]}"#)
+                .unwrap();
+        assert!(matches!(old, Event::Split { moved, .. } if moved.is_empty()));
     }
 
     /// Deletes score with the index's own vocabulary, which they do not
