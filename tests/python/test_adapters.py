@@ -168,7 +168,8 @@ def test_salted_pieces_pair_like_whole_blocks(data):
     keys = pa.Table.from_batches([arrow.blocking_keys(table)])
     whole = pa.Table.from_batches([arrow.block_pairs(keys)]).to_pandas()
     sizes = keys.group_by(["rule_id", "key"]).aggregate([("record_id", "count")]).rename_columns(["rule_id", "key", "count"])
-    plan = arrow.salting_plan(sizes.filter(pc.less_equal(sizes.column("count"), 500)), max_block_size=2).to_pandas()
+    cap = _recipe.DEFAULT_MAX_BLOCK_SIZE  # larger blocks are paired by sorted neighbourhood, never salted
+    plan = arrow.salting_plan(sizes.filter(pc.less_equal(sizes.column("count"), cap)), max_block_size=2).to_pandas()
     assert len(plan) > 10 and plan["salts"].max() > 2
     salted = keys.to_pandas().merge(plan[["rule_id", "key", "salts"]], on=["rule_id", "key"], how="left")
     rows = _recipe.salt_rows(pa.Table.from_pandas(salted, preserve_index=False))

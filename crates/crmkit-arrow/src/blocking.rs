@@ -10,6 +10,7 @@ use arrow_schema::{DataType, Field, Schema};
 use crmkit::identity::blocking::rule_keys;
 use crmkit::identity::cluster::id_order;
 use crmkit::identity::record::ColumnMap;
+use crmkit::identity::standardize::{NONE, Prepared, Sym, Vocabulary};
 use crmkit::identity::{Settings, prepare};
 use crmkit::{Error, Result};
 
@@ -17,8 +18,8 @@ use crate::column::{Strings, arrow_error, column, records, utf8};
 
 /// The schema of [`blocking_keys`]: `record_id`, `rule_id` (the rule's
 /// position in the settings), `key` (readable, parts joined by U+001F) and
-/// `sort_key` (last name, first name and birth date, the order in which an
-/// oversized block is compared by sorted neighbourhood).
+/// `sort_key` (the orders in which an oversized block is compared by sorted
+/// neighbourhood: name and birth date, place, contact point).
 pub fn keys_schema() -> Schema {
     Schema::new(vec![
         Field::new("record_id", DataType::Utf8, false),
@@ -56,12 +57,7 @@ pub fn blocking_keys(
     let (mut ids, mut rules, mut keys, mut sorts) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for (r, p) in recs.iter().zip(&prepared) {
-        let sort = format!(
-            "{}\u{1f}{}\u{1f}{:08}",
-            vocab.last.value(p.last),
-            vocab.first.value(p.first),
-            p.dob
-        );
+        let sort = sort_key(p, &vocab);
         for (n, rule) in settings.blocking.iter().enumerate() {
             for k in rule_keys(rule, p, &vocab) {
                 ids.push(r.id.as_str());
@@ -83,6 +79,25 @@ pub fn blocking_keys(
     .map_err(|e| arrow_error("blocking keys", e))
 }
 
+/// The three orders of an oversized block, as `crmkit::identity::blocking`
+/// sorts it (by name and birth date, by postcode and address, by email and
+/// phone), joined by U+001E; the parts of each order by U+001F.
+fn sort_key(p: &Prepared, v: &Vocabulary) -> String {
+    let first = |x: &[Sym]| x.first().copied().unwrap_or(NONE);
+    format!(
+        "{}\u{1f}{}\u{1f}{:08}\u{1e}{}\u{1f}{}\u{1f}{:08}\u{1e}{}\u{1f}{}\u{1f}{:08}",
+        v.last.value(p.last),
+        v.first.value(p.first),
+        p.dob,
+        v.postcode.value(p.postcode),
+        v.address.value(p.address),
+        p.dob,
+        v.email.value(first(&p.emails)),
+        v.phone.value(first(&p.phones)),
+        p.dob,
+    )
+}
+
 /// The schema of [`block_pairs`]: `left_id`, `right_id` (`left_id` first
 /// in id order) and the `rule_id` that paired them.
 pub fn pairs_schema() -> Schema {
@@ -97,8 +112,9 @@ pub fn pairs_schema() -> Schema {
 /// [`blocking_keys`]; every row of a block must be in this batch, which is
 /// what grouping by `(rule_id, key)` gives). A block of at most
 /// `settings.max_block_size` records pairs all its records; a larger one is
-/// sorted by `sort_key` (then id) and each record is paired with its
-/// `settings.window` next neighbours, as `crmkit::identity::resolve` does.
+/// sorted by each order of `sort_key` (then id) and in each order every
+/// record is paired with its `settings.window` next neighbours, as
+/// `crmkit::identity::resolve` does.
 /// Each pair comes once per rule, smaller id first; the same pair from
 /// several rules is for the engine to drop (distinct on the two ids).
 ///
@@ -198,11 +214,20 @@ pub fn block_pairs(keys: &RecordBatch, settings: &Settings) -> Result<RecordBatc
                 }
             }
         } else {
-            let s = |i: usize| sort.get(i).unwrap_or("");
-            rows.sort_by(|&a, &b| s(a).cmp(s(b)).then_with(|| id_order(id(a), id(b))));
-            for (x, &a) in rows.iter().enumerate() {
-                for &b in rows[x + 1..].iter().take(window) {
-                    push(a, b);
+            // each order of the sort key in turn (one order for a key
+            // without U+001E); a pair two orders make is made once
+            let orders = |i: usize| sort.get(i).unwrap_or("").split('\u{1e}');
+            let passes = rows.iter().map(|&i| orders(i).count()).max().unwrap_or(1);
+            let mut made: std::collections::HashSet<(usize, usize)> = Default::default();
+            for pass in 0..passes {
+                let s = |i: usize| orders(i).nth(pass).unwrap_or("");
+                rows.sort_by(|&a, &b| s(a).cmp(s(b)).then_with(|| id_order(id(a), id(b))));
+                for (x, &a) in rows.iter().enumerate() {
+                    for &b in rows[x + 1..].iter().take(window) {
+                        if made.insert((a.min(b), a.max(b))) {
+                            push(a, b);
+                        }
+                    }
                 }
             }
         }

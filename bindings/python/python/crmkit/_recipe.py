@@ -28,6 +28,16 @@ def threshold_of(settings: dict) -> float:
     return float(settings.get("threshold", 0.5))
 
 
+# crmkit::identity::blocking::BlockingOptions::default().max_block_size
+DEFAULT_MAX_BLOCK_SIZE = 10
+
+
+def max_block_size_of(settings: dict) -> int:
+    """Blocks of more records are paired by sorted neighbourhood (and so are
+    never salted: that needs the whole block in one place)."""
+    return int(settings.get("max_block_size", DEFAULT_MAX_BLOCK_SIZE))
+
+
 def to_table(df: Any) -> Any:
     """A pandas frame as a pyarrow table with text columns kept as text."""
     import pyarrow as pa

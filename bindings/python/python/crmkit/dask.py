@@ -27,9 +27,11 @@ links in one frame shuffled on the component; the clusters inside each
 component (:func:`cluster_components`). Only the summed term counts, the
 sizes of blocks to salt and one number per round reach the client.
 
-Skewed blocks: ``cd.resolve(customers, model=model, salt_above=200)``
-pairs each block of more than 200 records (up to ``max_block_size``) in
-``ceil(count / 200)`` salted pieces (:func:`crmkit.arrow.salting_plan`,
+Skewed blocks: with ``settings={"max_block_size": 500}`` (all-to-all
+pairs in blocks of up to 500 records; the default is 10, larger blocks are
+paired by sorted neighbourhood), ``cd.resolve(customers, model=model,
+settings=settings, salt_above=200)`` pairs each block of 201 to 500 records
+in ``ceil(count / 200)`` salted pieces (:func:`crmkit.arrow.salting_plan`,
 :func:`crmkit.arrow.salt_for`) shuffled on ``(rule_id, key, salt)``; the
 result is the same as unsalted.
 
@@ -273,7 +275,7 @@ def _salted_keys(keys: Any, salt_above: int, settings: dict, n: int) -> Any:
     only the sizes of those blocks reach the client."""
     import pyarrow as pa
 
-    cap = int(settings.get("max_block_size", 500))
+    cap = _recipe.max_block_size_of(settings)
     sizes = keys.groupby(["rule_id", "key"]).size(split_out=n).to_frame("count").reset_index()
     sizes = sizes[(sizes["count"] > salt_above) & (sizes["count"] <= cap)].compute()
     plan = arrow.salting_plan(

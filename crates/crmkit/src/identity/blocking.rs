@@ -205,8 +205,14 @@ pub fn default_rules() -> Vec<BlockingRule> {
 pub struct BlockingOptions {
     /// Blocks with more records are compared by sorted neighbourhood only.
     pub max_block_size: usize,
-    /// Neighbours each record of an oversized block is compared with.
+    /// Neighbours each record of an oversized block is compared with, in
+    /// each of its three orders.
     pub window: usize,
+    /// The online [`Index`](super::index::Index) compares a new record with
+    /// every record of a block of at most this many records and skips
+    /// larger blocks. One lookup costs in proportion to the block, where a
+    /// batch costs in proportion to its square, so this cap is the larger.
+    pub lookup_limit: usize,
 }
 
 impl Default for BlockingOptions {
@@ -214,6 +220,7 @@ impl Default for BlockingOptions {
         BlockingOptions {
             max_block_size: 10,
             window: 3,
+            lookup_limit: 500,
         }
     }
 }
@@ -446,8 +453,8 @@ pub(crate) fn candidates_in_steps<E>(
         ..BlockingReport::default()
     };
     // the orders of an oversized block: by name and birth date, by place,
-    // and by contact point (interned symbols group equal values, which is
-    // all a window needs)
+    // and by contact point (by text, so that a block split over machines
+    // sorts the same way: see `crmkit_arrow::blocking`)
     let by_name = |i: usize| {
         let p = &records[i];
         (
@@ -459,12 +466,22 @@ pub(crate) fn candidates_in_steps<E>(
     };
     let by_place = |i: usize| {
         let p = &records[i];
-        (p.postcode, p.address, p.dob, i)
+        (
+            vocab.postcode.value(p.postcode),
+            vocab.address.value(p.address),
+            p.dob,
+            i,
+        )
     };
     let by_contact = |i: usize| {
         let p = &records[i];
         let first = |v: &[super::standardize::Sym]| v.first().copied().unwrap_or(NONE);
-        (first(&p.emails), first(&p.phones), p.dob, i)
+        (
+            vocab.email.value(first(&p.emails)),
+            vocab.phone.value(first(&p.phones)),
+            p.dob,
+            i,
+        )
     };
     let mut all: Vec<u64> = Vec::new();
     let mut largest: Vec<BlockReport> = Vec::new();
@@ -691,6 +708,7 @@ mod tests {
         let opts = BlockingOptions {
             max_block_size: 10,
             window: 3,
+            ..BlockingOptions::default()
         };
         let c = candidates(&p, &v, &rules, &opts, None);
         assert_eq!(c.report.rules[0].oversized_blocks, 1);
@@ -719,6 +737,7 @@ mod tests {
         let opts = BlockingOptions {
             max_block_size: 10,
             window: 3,
+            ..BlockingOptions::default()
         };
         let c = candidates(&p, &v, &rules, &opts, None);
         assert_eq!(c.report.rules[0].oversized_blocks, 1);

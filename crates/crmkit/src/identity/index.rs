@@ -471,7 +471,7 @@ impl Index {
         let mut seen = BTreeSet::new();
         for h in hashes {
             if let Some(b) = self.blocks.get(h)
-                && b.len() <= self.settings.blocking_options.max_block_size
+                && b.len() <= self.settings.blocking_options.lookup_limit
             {
                 seen.extend(b.iter().copied().filter(|&s| self.slots[s].live));
             }
@@ -1368,7 +1368,7 @@ mod preview_tests {
         let mut g = Gen(3);
         let mut settings = Settings::default();
         // fewer pairs scored, so that the test stays quick
-        settings.blocking_options.max_block_size = 60;
+        settings.blocking_options.lookup_limit = 60;
         let mut index = Index::with_model(Model::default(), settings);
         let mut joined = 0;
         for i in 0..1100 {
