@@ -14,7 +14,11 @@ Recipe — customer table in, clusters and golden records out::
     clustered = cs.resolve(customers, model=model)      # customers + cluster_id
     golden = clustered.groupBy("cluster_id").applyInArrow(*cs.golden_records())
 
-:func:`resolve` chains the steps, each of which is also here on its own::
+:func:`resolve` runs the same steps, fused where that saves a shuffle: the
+blocking key rows carry their records, so each block partition makes and
+scores its pairs in one native call without joining pairs to records, and
+small link sets get their components on the driver. The steps are also
+here on their own::
 
     from pyspark.sql import functions as F
 
@@ -143,9 +147,10 @@ class _PerGroup:
 class _PerPartition:
     """A mapInArrow function: ``fn(table, *args)`` once on all the batches
     of a partition (one Python call for every block the partition holds),
-    cast to ``schema``."""
+    cast to ``schema`` when it is a DDL string (a ``StructType``'s columns
+    are passed through as they come)."""
 
-    def __init__(self, fn: Any, schema: str, *args: Any) -> None:
+    def __init__(self, fn: Any, schema: Any, *args: Any) -> None:
         self.fn, self.schema, self.args = fn, schema, args
 
     def __call__(self, batches: Iterator[Any]) -> Iterator[Any]:
