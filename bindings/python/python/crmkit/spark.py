@@ -301,10 +301,11 @@ def resolve(customers: Any, *, model: Any, settings: Union[None, str, dict] = No
     ``cluster_id`` column, equal to :func:`crmkit.identity.resolve` with the
     same model and settings. Only the summed term counts (one row per
     distinct name, city, postcode), the number of records and, with
-    ``salt_above``, the sizes of the blocks to salt reach the driver; links,
-    components and clusters stay in Spark.
+    ``salt_above``, the sizes of the blocks to salt reach the driver, plus
+    the two id columns of the links when there are at most
+    ``driver_links`` of them; clusters stay in Spark.
 
-    Three passes over the records, each a shuffle of whole records: (1) one
+    Three stages after the counts: (1) one
     ``mapInArrow`` gives every record's blocking keys with the record
     itself, repartitioned on ``(rule_id, key, salt)``, and each partition
     makes the pairs of its blocks and scores them in one native call (no
