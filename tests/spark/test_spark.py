@@ -1,7 +1,7 @@
 """The Spark recipe in PySpark local mode (local[2], UI off, 4 shuffle
 partitions, 1 GB driver, one session for every test): about 5,000
-records, salted and unsalted, equal to crmkit.identity.resolve (links,
-components and clusters computed by Spark); components equal to
+records, salted and unsalted, equal to crmkit.identity.resolve (links and
+clusters computed by Spark, components by Spark or on the driver); components equal to
 crmkit.arrow.connected_components; golden records and segmented NPS by
 partials. Run by scripts/spark-tests.sh."""
 
@@ -56,11 +56,15 @@ def data():
     return df, model, want
 
 
-@pytest.mark.parametrize("salt_above", [None, 3])
-def test_spark_recipe_equals_resolve(spark, data, salt_above):
+# unsalted with the components of the links computed on the driver,
+# salted with them computed by Spark (driver_links=0)
+@pytest.mark.parametrize("salt_above,driver_links", [(None, 2_000_000), (3, 0)])
+def test_spark_recipe_equals_resolve(spark, data, salt_above, driver_links):
     df, model, want = data
     sdf = spark.createDataFrame(df).repartition(4)
-    clustered = cs.resolve(sdf, model=model, salt_above=salt_above)
+    stages = []
+    clustered = cs.resolve(sdf, model=model, salt_above=salt_above, driver_links=driver_links, progress=stages.append)
+    assert stages == ["counts", "pairs", "components", "clusters"]
     got = {r["id"]: r["cluster_id"] for r in clustered.select("id", "cluster_id").collect()}
     assert got == want
     if salt_above is None:

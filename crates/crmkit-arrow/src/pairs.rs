@@ -9,7 +9,7 @@ use arrow_array::{Array, ArrayRef, Float64Array, RecordBatch, UInt8Array, UInt64
 use arrow_schema::{DataType, Field, Schema};
 use crmkit::identity::cluster::id_order;
 use crmkit::identity::compare::{self, Comparison};
-use crmkit::identity::record::ColumnMap;
+use crmkit::identity::record::{ColumnMap, Record};
 use crmkit::identity::standardize::{Kind, MIN_TF_POPULATION, NONE, Sym, Values, Vocabulary};
 use crmkit::identity::{Model, Settings, prepare};
 use crmkit::{Error, Result};
@@ -176,6 +176,29 @@ impl Values for Population<'_> {
     }
 }
 
+/// The distinct records of `rows` (equal id and values) in first-seen
+/// order, and for every row the index of its record among them. Rows that
+/// share an id but differ in a value stay apart.
+fn distinct_records(rows: Vec<Record>) -> (Vec<Record>, Vec<usize>) {
+    let mut all: Vec<Record> = Vec::new();
+    let mut slot = Vec::with_capacity(rows.len());
+    let mut seen: HashMap<String, Vec<usize>> = HashMap::new();
+    for r in rows {
+        let same = seen
+            .get(&r.id)
+            .and_then(|at| at.iter().copied().find(|&k| all[k] == r));
+        match same {
+            Some(k) => slot.push(k),
+            None => {
+                seen.entry(r.id.clone()).or_default().push(all.len());
+                slot.push(all.len());
+                all.push(r);
+            }
+        }
+    }
+    (all, slot)
+}
+
 /// The schema of [`score_pairs`].
 pub fn scores_schema() -> Schema {
     let mut fields = vec![
@@ -206,7 +229,10 @@ pub fn scores_schema() -> Schema {
 /// kept. `frequencies` ([`Frequencies::from_counts`] over the whole
 /// population) turn on term-frequency adjustment exactly as
 /// `crmkit::identity::resolve` applies it; without them no adjustment is
-/// made, so the score never depends on which rows share a batch.
+/// made, so the score never depends on which rows share a batch. A record
+/// that comes in many pairs (the same id with the same values) is
+/// standardized once per call, so pairs of a whole partition of blocks are
+/// best scored in one call.
 pub fn score_pairs(
     model: &Model,
     left: &RecordBatch,
@@ -244,8 +270,11 @@ pub fn score_pairs(
         ));
     }
     let n = left.num_rows();
-    let mut all = pair_side(left, map, "left")?;
-    all.extend(pair_side(right, map, "right")?);
+    let mut rows = pair_side(left, map, "left")?;
+    rows.extend(pair_side(right, map, "right")?);
+    // a record in many pairs (the same id with the same values) is
+    // standardized once: `slot[i]` is row i's place in `all`
+    let (all, slot) = distinct_records(rows);
     let (prepared, mut vocab) = prepare(&all, settings.default_country.as_deref());
     if let Some(f) = frequencies {
         // a swapped-name agreement reads the share of a first name among
@@ -284,7 +313,7 @@ pub fn score_pairs(
     let mut rule: Vec<Option<&'static str>> = Vec::new();
     let mut gammas: Vec<Vec<u8>> = vec![Vec::new(); Comparison::ALL.len()];
     for i in 0..n {
-        let (mut a, mut b) = (i, n + i);
+        let (mut a, mut b) = (slot[i], slot[n + i]);
         if id_order(&all[a].id, &all[b].id).is_gt() {
             std::mem::swap(&mut a, &mut b);
         }

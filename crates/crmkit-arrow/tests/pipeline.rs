@@ -702,3 +702,44 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn records_repeated_across_pairs_score_as_each_pair_alone() {
+    let (mut cols, _) = small();
+    // row 1 becomes a copy of row 3 under row 0's id: the same id, another record
+    for c in cols.iter_mut() {
+        c[1] = c[3].clone();
+    }
+    cols[0][1] = cols[0][0].clone();
+    let pick = |idx: &[usize]| -> RecordBatch {
+        let picked: Vec<Vec<Option<String>>> = cols
+            .iter()
+            .map(|c| idx.iter().map(|&i| c[i].clone()).collect())
+            .collect();
+        batch_of(&picked)
+    };
+    let (model, s, map) = (
+        crmkit::identity::Model::default(),
+        Settings::default(),
+        ColumnMap::default(),
+    );
+    let left = [0, 0, 0, 0, 2, 2, 2, 1, 1, 7];
+    let right = [1, 2, 3, 4, 0, 1, 1, 3, 2, 8];
+    let together =
+        rows(&[
+            pairs::score_pairs(&model, &pick(&left), &pick(&right), None, None, &s, &map).unwrap(),
+        ]);
+    let alone: Vec<String> = left
+        .iter()
+        .zip(&right)
+        .flat_map(|(&a, &b)| {
+            rows(&[
+                pairs::score_pairs(&model, &pick(&[a]), &pick(&[b]), None, None, &s, &map).unwrap(),
+            ])
+        })
+        .collect();
+    assert_eq!(together.len(), left.len());
+    assert_eq!(together, alone);
+    // the two records under one id are scored by their own values
+    assert_ne!(together[2], together[7]);
+}

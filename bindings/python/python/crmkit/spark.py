@@ -14,7 +14,11 @@ Recipe — customer table in, clusters and golden records out::
     clustered = cs.resolve(customers, model=model)      # customers + cluster_id
     golden = clustered.groupBy("cluster_id").applyInArrow(*cs.golden_records())
 
-:func:`resolve` chains the steps, each of which is also here on its own::
+:func:`resolve` runs the same steps, fused where that saves a shuffle: the
+blocking key rows carry their records, so each block partition makes and
+scores its pairs in one native call without joining pairs to records, and
+small link sets get their components on the driver. The steps are also
+here on their own::
 
     from pyspark.sql import functions as F
 
@@ -65,7 +69,7 @@ native code. See the README.
 
 from __future__ import annotations
 
-from typing import Any, Iterator, Optional, Union
+from typing import Any, Callable, Iterator, Optional, Union
 
 from . import _recipe, arrow
 
@@ -143,9 +147,10 @@ class _PerGroup:
 class _PerPartition:
     """A mapInArrow function: ``fn(table, *args)`` once on all the batches
     of a partition (one Python call for every block the partition holds),
-    cast to ``schema``."""
+    cast to ``schema`` when it is a DDL string (a ``StructType``'s columns
+    are passed through as they come)."""
 
-    def __init__(self, fn: Any, schema: str, *args: Any) -> None:
+    def __init__(self, fn: Any, schema: Any, *args: Any) -> None:
         self.fn, self.schema, self.args = fn, schema, args
 
     def __call__(self, batches: Iterator[Any]) -> Iterator[Any]:
@@ -157,7 +162,8 @@ class _PerPartition:
         out = self.fn(pa.Table.from_batches(kept), *self.args)
         for b in out.combine_chunks().to_batches() if isinstance(out, pa.Table) else [out]:
             if b.num_rows:
-                yield _cast(b, self.schema)
+                # a DDL schema is cast to; a StructType's columns already have their types
+                yield _cast(b, self.schema) if isinstance(self.schema, str) else b
 
 
 def _group_fn(per_group: _PerGroup) -> Any:
@@ -289,54 +295,253 @@ def score_pairs(model: Any, counts: Any = None, *, settings: Union[None, str, di
 
 def resolve(customers: Any, *, model: Any, settings: Union[None, str, dict] = None, threshold: Optional[float] = None,
             id_column: str = "id", columns: Optional[dict] = None, salt_above: Optional[int] = None,
-            max_rounds: int = 100) -> Any:
+            max_rounds: int = 100, progress: Optional[Callable[[str], Any]] = None,
+            driver_links: int = 2_000_000) -> Any:
     """The whole identity recipe on a Spark DataFrame: ``customers`` with a
     ``cluster_id`` column, equal to :func:`crmkit.identity.resolve` with the
     same model and settings. Only the summed term counts (one row per
-    distinct name, city, postcode) and, with ``salt_above``, the sizes of
-    the blocks to salt reach the driver; links, components and clusters
-    stay in Spark (:func:`components`, :func:`cluster_components`). With
-    ``salt_above``, blocks of more records (up to ``max_block_size``) are
-    paired in salted pieces of about that size. ``max_rounds`` bounds the
-    rounds of :func:`components`."""
-    from pyspark.sql import functions as F
+    distinct name, city, postcode), the number of records and, with
+    ``salt_above``, the sizes of the blocks to salt reach the driver, plus
+    the two id columns of the links when there are at most
+    ``driver_links`` of them; clusters stay in Spark.
 
-    s = _recipe.settings_dict(settings, threshold)
+    Three stages after the counts: (1) one
+    ``mapInArrow`` gives every record's blocking keys with the record
+    itself, repartitioned on ``(rule_id, key, salt)``, and each partition
+    makes the pairs of its blocks and scores them in one native call (no
+    join of pairs to records); the links, deduplicated, are checkpointed;
+    (2) :func:`components` of the links; (3) every record with its
+    component (its own id when it has no link) and every link with the
+    component of its left id, repartitioned on the component, each
+    partition clustered in one native call. With ``salt_above``, blocks of
+    more records (up to ``max_block_size``) are paired in salted pieces of
+    about that size. ``max_rounds`` bounds the rounds of
+    :func:`components` (run when there are more than ``driver_links``
+    links; up to that many, the two id columns of the links are collected
+    and their components computed on the driver by
+    :func:`crmkit.arrow.connected_components` in one native call, then
+    handed back to Spark: 2,000,000 links are about 60 MB of ids, and the
+    same components come out either way; ``driver_links=0`` always uses
+    Spark); ``progress`` is called with the name of each stage
+    as it starts (``counts``, ``pairs``, ``components``, ``clusters``).
+
+    Shuffles of the records use ``max(2 * defaultParallelism, records /
+    100,000)`` partitions (fewer, bigger partitions standardize a record in
+    fewer of them); the joins of :func:`components` use
+    ``spark.sql.shuffle.partitions``."""
+    from pyspark.sql import functions as F
+    from pyspark.sql.types import IntegerType, StringType, StructField, StructType
+
+    s, m = _recipe.settings_dict(settings, threshold), _recipe.column_map(id_column, columns)
+    say = progress or (lambda stage: None)
+    say("counts")
     customers = customers.withColumn(id_column, F.col(id_column).cast("string"))
-    counts = customers.mapInArrow(*term_counts(settings=s, id_column=id_column, columns=columns))
-    counts = counts.groupBy("field", "value").agg(F.sum("count").alias("count")).toPandas()
-    keys = customers.mapInArrow(*blocking_keys(settings=s, id_column=id_column, columns=columns))
+    cap = int(s.get("max_block_size", 500))
+    summary = customers.mapInArrow(_PerBatch(_summary_fn, SUMMARY_SCHEMA, s, m, salt_above or 0), SUMMARY_SCHEMA)
+    summary = summary.groupBy("kind", "rule_id", "field", "value").agg(F.sum("count").alias("count"))
+    if salt_above:
+        big = (F.col("count") > salt_above) & (F.col("count") <= cap)
+        summary = summary.filter((F.col("kind") != "k") | big)
+    summary = summary.toPandas()
+    counts = summary[summary["kind"] == "t"][["field", "value", "count"]]
+    n_records = int(summary[summary["kind"] == "n"]["count"].sum())
+    plan = None
     if salt_above:
         import pyarrow as pa
 
-        cap = int(s.get("max_block_size", 500))
-        sizes = keys.groupBy("rule_id", "key").count().filter((F.col("count") > salt_above) & (F.col("count") <= cap))
-        sizes = sizes.toPandas()
+        sizes = summary[summary["kind"] == "k"]
         plan = arrow.salting_plan(
-            pa.table({"rule_id": pa.array(sizes["rule_id"], pa.int32()), "key": pa.array(sizes["key"], pa.string()),
-                      "count": pa.array(sizes["count"], pa.int64())}),
+            pa.table({"rule_id": pa.array(sizes["rule_id"].astype("int64"), pa.int32()),
+                      "key": pa.array(sizes["value"], pa.string()), "count": pa.array(sizes["count"].astype("int64"), pa.int64())}),
             max_block_size=salt_above,
-        ).to_pandas()
-        spark = customers.sparkSession
-        plan_df = spark.createDataFrame(plan[["rule_id", "key", "salts"]].astype({"rule_id": "int32", "salts": "int32"}),
-                                        "rule_id int, key string, salts int")
-        keyed = keys.join(F.broadcast(plan_df), ["rule_id", "key"], "left")
-        salted = keyed.mapInArrow(*salt_keys())
-        pairs = salted.repartition("rule_id", "key", "salt").mapInArrow(*partition_pairs(settings=s))
+        )
+        plan = None if not plan.num_rows else pa.table({
+            "rule_id": plan.column("rule_id").cast(pa.int32()), "key": plan.column("key").cast(pa.string()),
+            "salts": plan.column("salts").cast(pa.int32())})
+    sc = customers.sparkSession.sparkContext
+    parts = max(2 * sc.defaultParallelism, -(-n_records // 100_000), 1)
+
+    say("pairs")
+    record_fields = [StructField("c:" + f.name, f.dataType, True) for f in customers.schema.fields]
+    keyed_schema = StructType([
+        StructField("record_id", StringType()), StructField("rule_id", IntegerType()), StructField("key", StringType()),
+        StructField("sort_key", StringType()), StructField("side", StringType()), StructField("salt", IntegerType()),
+        *record_fields,
+    ])
+    keyed = customers.mapInArrow(_KeyedRecords(s, m, id_column, plan), keyed_schema)
+    model_json = model if isinstance(model, str) else model.to_json()
+    scorer = _PerPartition(_pairs_score_fn, EDGES_SCHEMA, model_json, _counts_arrow(counts), s, m)
+    edges = keyed.repartition(parts, "rule_id", "key", "salt").mapInArrow(scorer, EDGES_SCHEMA)
+    edges = _keep(edges.dropDuplicates(["left_id", "right_id"]))
+
+    say("components")
+    n_links = edges.count() if driver_links > 0 else driver_links + 1
+    if n_links <= driver_links:
+        comp = _driver_components(edges, id_column)
     else:
-        pairs = keys.repartition("rule_id", "key").mapInArrow(*partition_pairs(settings=s))
-    pairs = pairs.select("left_id", "right_id").dropDuplicates(["left_id", "right_id"])
-    left = customers.select([F.col(c).alias("l:" + c) for c in customers.columns])
-    right = customers.select([F.col(c).alias("r:" + c) for c in customers.columns])
-    joined = pairs.join(left, pairs["left_id"] == left[f"`l:{id_column}`"]).join(
-        right, pairs["right_id"] == right[f"`r:{id_column}`"]
-    )
-    joined = joined.select([f"`{c}`" for c in joined.columns if c[:2] in ("l:", "r:")])
-    edges = _keep(joined.mapInArrow(*score_pairs(model, counts, settings=s, id_column=id_column, columns=columns)))
-    comp = components(edges, id_column=id_column, max_rounds=max_rounds)
-    clusters = cluster_components(customers, edges, comp, settings=s, id_column=id_column, columns=columns)
-    out = customers.join(clusters, id_column, "left")
-    return out.withColumn("cluster_id", F.coalesce(F.col("cluster_id"), F.col(id_column)))
+        comp = components(edges, id_column=id_column, max_rounds=max_rounds)
+
+    say("clusters")
+    records = customers.select([F.col(f"`{c}`").alias("c:" + c) for c in customers.columns])
+    records = records.join(comp.select(F.col(id_column).alias(f"c:{id_column}"), F.col("component").alias("_component")),
+                           f"c:{id_column}", "left")
+    records = records.select(*[F.col(f"`c:{c}`") for c in customers.columns],
+                             F.col("_component").isNotNull().alias("_linked"),
+                             F.coalesce(F.col("_component"), F.col(f"`c:{id_column}`")).alias("_component"))
+    links = edges.join(comp.select(F.col(id_column).alias("left_id"), F.col("component").alias("_component")), "left_id")
+    both = records.unionByName(links, allowMissingColumns=True)
+    out_schema = StructType([*customers.schema.fields, StructField("cluster_id", StringType())])
+    fn = _PerPartition(_clusters_part_fn, out_schema, customers.columns, s, m, id_column)
+    return both.repartition(parts, "_component").mapInArrow(fn, out_schema)
+
+
+def _driver_components(edges: Any, id_column: str) -> Any:
+    """:func:`components` of a small link set, computed on the driver."""
+    import pyarrow as pa
+
+    spark = edges.sparkSession
+    pairs = edges.select("left_id", "right_id").toArrow()
+    comp = arrow.connected_components(pairs.column("left_id").cast(pa.string()), pairs.column("right_id").cast(pa.string()))
+    comp = pa.table({id_column: comp.column("record_id").cast(pa.string()), "component": comp.column("cluster_id").cast(pa.string())})
+    return spark.createDataFrame(comp, f"{id_column} string, component string")
+
+
+SUMMARY_SCHEMA = "kind string, rule_id int, field string, value string, count long"
+
+
+def _summary_fn(b: Any, s: dict, m: dict, salt_above: int) -> Any:
+    """One batch's partial term counts (kind ``t``), its number of records
+    (kind ``n``) and, when salting, its partial block sizes (kind ``k``)."""
+    import pyarrow as pa
+
+    t = arrow.term_counts(b, settings=s, columns=m)
+    parts = [pa.table({
+        "kind": pa.array(["t"] * t.num_rows, pa.string()), "rule_id": pa.nulls(t.num_rows, pa.int32()),
+        "field": t.column("field").cast(pa.string()), "value": t.column("value").cast(pa.string()),
+        "count": t.column("count").cast(pa.int64()),
+    }), pa.table({"kind": ["n"], "rule_id": pa.nulls(1, pa.int32()), "field": pa.nulls(1, pa.string()),
+                  "value": pa.nulls(1, pa.string()), "count": pa.array([b.num_rows], pa.int64())})]
+    if salt_above:
+        k = pa.Table.from_batches([arrow.blocking_keys(b, settings=s, columns=m)])
+        k = k.group_by(["rule_id", "key"]).aggregate([([], "count_all")])
+        parts.append(pa.table({
+            "kind": pa.array(["k"] * k.num_rows, pa.string()), "rule_id": k.column("rule_id").cast(pa.int32()),
+            "field": pa.nulls(k.num_rows, pa.string()), "value": k.column("key").cast(pa.string()),
+            "count": k.column("count_all").cast(pa.int64()),
+        }))
+    return pa.concat_tables(parts).combine_chunks().to_batches()[0]
+
+
+class _KeyedRecords:
+    """A mapInArrow function: every blocking key row of a batch with its
+    record (columns prefixed ``c:``); with a salting plan, the rows of
+    salted blocks as their salted pieces (:func:`_recipe.salt_rows`)."""
+
+    def __init__(self, s: dict, m: dict, id_column: str, plan: Any) -> None:
+        self.s, self.m, self.id_column, self.plan = s, m, id_column, plan
+
+    def __call__(self, batches: Iterator[Any]) -> Iterator[Any]:
+        for b in batches:
+            out = _keyed_batch(b, self.s, self.m, self.id_column, self.plan) if b.num_rows else None
+            if out is not None:
+                yield out
+
+
+def _keyed_batch(b: Any, s: dict, m: dict, id_column: str, plan: Any) -> Any:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    keys = pa.Table.from_batches([arrow.blocking_keys(b, settings=s, columns=m)])
+    keys = pa.table({
+        "record_id": keys.column("record_id").cast(pa.string()), "rule_id": keys.column("rule_id").cast(pa.int32()),
+        "key": keys.column("key").cast(pa.string()), "sort_key": keys.column("sort_key").cast(pa.string()),
+    })
+    n = keys.num_rows
+    keys = keys.append_column("_row", pa.array(range(n), pa.int64()))
+    if plan is not None:
+        keys = keys.join(plan, ["rule_id", "key"], join_type="left outer")
+        salted = pc.fill_null(pc.greater(keys.column("salts"), 1), False)
+        plain = keys.filter(pc.invert(salted)).drop_columns(["salts"])
+        plain = plain.append_column("side", pa.nulls(plain.num_rows, pa.string()))
+        plain = plain.append_column("salt", pa.array([0] * plain.num_rows, pa.int32()))
+        pieces = _recipe.salt_rows(keys.filter(salted).drop_columns(["_row"]))
+        if pieces.num_rows:
+            # salt_rows keeps the key rows' order; find each piece row's key row again
+            sk = keys.filter(salted)
+            at = {(r, k, i): j for j, (r, k, i) in enumerate(zip(sk.column("rule_id").to_pylist(), sk.column("key").to_pylist(),
+                                                               sk.column("record_id").to_pylist()))}
+            rows = sk.column("_row").to_pylist()
+            piece_rows = [rows[at[(r, k, i)]] for r, k, i in zip(pieces.column("rule_id").to_pylist(),
+                                                                 pieces.column("key").to_pylist(),
+                                                                 pieces.column("record_id").to_pylist())]
+            pieces = pa.table({
+                "record_id": pieces.column("record_id"), "rule_id": pieces.column("rule_id").cast(pa.int32()),
+                "key": pieces.column("key"), "sort_key": pieces.column("sort_key"),
+                "_row": pa.array(piece_rows, pa.int64()), "side": pieces.column("side"), "salt": pieces.column("salt"),
+            })
+            keys = pa.concat_tables([plain.select(pieces.column_names), pieces])
+        else:
+            keys = plain
+    else:
+        keys = keys.append_column("side", pa.nulls(n, pa.string()))
+        keys = keys.append_column("salt", pa.array([0] * n, pa.int32()))
+    ids = b.column(id_column).cast(pa.string())
+    at = pc.index_in(keys.column("record_id"), value_set=ids)
+    records = pa.Table.from_batches([b]).take(at)
+    cols = {c: keys.column(c) for c in ("record_id", "rule_id", "key", "sort_key", "side", "salt")}
+    cols.update({"c:" + name: records.column(name) for name in b.schema.names})
+    return pa.table(cols).combine_chunks().to_batches()[0] if keys.num_rows else None
+
+
+def _pairs_score_fn(t: Any, model_json: str, counts: Any, s: dict, m: dict) -> Any:
+    """The links of every block in a partition of keyed records: pairs made
+    and scored in one native call each, each pair once per partition."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    keys = t.select(["record_id", "rule_id", "key", "sort_key", "side", "salt"])
+    if pc.all(pc.is_null(keys.column("side"))).as_py():
+        keys = keys.drop_columns(["side", "salt"])
+    pairs = _recipe.block_pairs(keys, s)
+    if not pairs.num_rows:
+        return _empty(EDGES_SCHEMA)
+    pairs = pairs.group_by(["left_id", "right_id"]).aggregate([])
+    ids = t.column("record_id")
+    records = t.select([n for n in t.column_names if n.startswith("c:")])
+    records = records.rename_columns([n[2:] for n in records.column_names])
+    left = records.take(pc.index_in(pairs.column("left_id"), value_set=ids))
+    right = records.take(pc.index_in(pairs.column("right_id"), value_set=ids))
+    out = arrow.score_pairs(model_json, left, right, min_score=_recipe.threshold_of(s), counts=counts, settings=s, columns=m)
+    return out.select(["left_id", "right_id", "probability", "match_weight"]) if out.num_rows else _empty(EDGES_SCHEMA)
+
+
+def _clusters_part_fn(t: Any, names: list, s: dict, m: dict, id_column: str) -> Any:
+    """The clusters of every component in a partition of records (column
+    ``c:<id_column>`` set) and links (``left_id`` set): a linked record gets
+    its cluster from :func:`crmkit.arrow.cluster_component`, any other
+    its own id. The records' columns and ``cluster_id``."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    is_record = pc.is_valid(t.column(f"c:{id_column}"))
+    recs = t.filter(is_record)
+    ids = recs.column(f"c:{id_column}").cast(pa.string())
+    cluster = ids
+    linked = pc.fill_null(recs.column("_linked"), False)
+    if pc.any(linked).as_py():
+        e = t.filter(pc.invert(is_record))
+        e = pa.table({
+            "left_id": e.column("left_id").cast(pa.string()), "right_id": e.column("right_id").cast(pa.string()),
+            "probability": e.column("probability").cast(pa.float64()),
+            "match_weight": e.column("match_weight").cast(pa.float64()),
+        })
+        members = recs.filter(linked).select([f"c:{n}" for n in names]).rename_columns(names)
+        members = _ids_as_text(members, id_column)
+        got = pa.Table.from_batches([arrow.cluster_component(members, e, settings=s, columns=m)])
+        found = pc.index_in(ids, value_set=got.column("record_id").cast(pa.string()))
+        cluster = pc.coalesce(got.column("cluster_id").cast(pa.string()).take(found), ids)
+    out = recs.select([f"c:{n}" for n in names]).rename_columns(names)
+    return out.append_column("cluster_id", cluster)
 
 
 def _keep(df: Any) -> Any:
@@ -395,11 +600,13 @@ def components(edges: Any, *, id_column: str = "id", src: str = "left_id", dst: 
         ab = ab.join(labels.select(F.col("v").alias("b"), F.col("label").alias("n")), "b")
         near = ab.select(F.col("a").alias("v"), "n").union(ab.select(F.col("la").alias("v"), "n"))
         near = near.groupBy("v").agg(F.min("n").alias("n"))
-        step = labels.join(near, "v", "left").select("v", F.least("label", F.coalesce("n", "label")).alias("label"))
+        step = labels.join(near, "v", "left").select("v", F.col("label").alias("old"),
+                                                      F.least("label", F.coalesce("n", "label")).alias("label"))
         jump = step.select(F.col("v").alias("label"), F.col("label").alias("j"))
-        step = _keep(step.join(jump, "label", "left").select("v", F.least("label", F.coalesce("j", "label")).alias("label")))
-        changed = step.join(labels.withColumnRenamed("label", "old"), "v").filter(F.col("label") != F.col("old")).count()
-        labels = step
+        step = _keep(step.join(jump, "label", "left").select(
+            "v", "old", F.least("label", F.coalesce("j", "label")).alias("label")))
+        changed = step.filter(F.col("label") != F.col("old")).count()
+        labels = step.select("v", "label")
         if changed == 0:
             return labels.select(_id_of_key(F.col("v")).alias(id_column), _id_of_key(F.col("label")).alias("component"))
     raise RuntimeError(f"connected components did not settle in {max_rounds} rounds; raise max_rounds")
