@@ -51,7 +51,7 @@ numbers), as :func:`crmkit.arrow.connected_components` names it. For
 small link sets, :func:`connected_components` and :func:`cluster_component`
 still work on links collected to the driver.
 
-Blocks above ``max_block_size`` records (default 500) are paired by
+Blocks above ``max_block_size`` records (default 10) are paired by
 sorted neighbourhood inside :func:`block_pairs`. To spread a big block over
 several tasks, ``resolve(..., salt_above=n)`` salts the keys with more than
 ``n`` records (:func:`crmkit.arrow.salting_plan`, :func:`salt_keys`) and
@@ -336,7 +336,7 @@ def resolve(customers: Any, *, model: Any, settings: Union[None, str, dict] = No
     say = progress or (lambda stage: None)
     say("counts")
     customers = customers.withColumn(id_column, F.col(id_column).cast("string"))
-    cap = int(s.get("max_block_size", 500))
+    cap = _recipe.max_block_size_of(s)
     summary = customers.mapInArrow(_PerBatch(_summary_fn, SUMMARY_SCHEMA, s, m, salt_above or 0), SUMMARY_SCHEMA)
     summary = summary.groupBy("kind", "rule_id", "field", "value").agg(F.sum("count").alias("count"))
     if salt_above:
