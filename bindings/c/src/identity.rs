@@ -12,7 +12,7 @@ use crate::text::{optional_json, utf8, write_json, write_text};
 use crmkit::identity::index::{Change, Index};
 use crmkit::identity::record::{ColumnMap, records_from_json};
 use crmkit::identity::{
-    Model, Progress, Record, Resolution, Settings, Stage, explain_records, resolve, resolve_with,
+    Model, Progress, Record, Resolution, Settings, Stage, explain_records, resolve_with,
 };
 
 /// A finished batch resolution. Immutable: may be read from many threads
@@ -82,21 +82,18 @@ pub unsafe extern "C" fn crmkit_identity_resolve(
     settings_len: usize,
     out: *mut *mut crmkit_resolution,
 ) -> crmkit_status {
-    boundary(|| {
-        if out.is_null() {
-            return fail_with(crmkit_status::CRMKIT_NULL_ARGUMENT, "`out` is NULL");
-        }
-        // SAFETY: forwarded caller guarantee.
-        let (recs, settings) = match unsafe { inputs(records, len, settings, settings_len) } {
-            Ok(x) => x,
-            Err(st) => return st,
-        };
-        match resolve(&recs, &settings) {
-            // SAFETY: out is non-null and writable (caller guarantee).
-            Ok(res) => unsafe { handle::put(out, res) },
-            Err(e) => fail(&e),
-        }
-    })
+    // SAFETY: forwarded caller guarantee; no callback.
+    unsafe {
+        crmkit_identity_resolve_progress(
+            records,
+            len,
+            settings,
+            settings_len,
+            None,
+            std::ptr::null_mut(),
+            out,
+        )
+    }
 }
 
 /// A progress callback for `crmkit_identity_resolve_progress`, called from
