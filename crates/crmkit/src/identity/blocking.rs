@@ -420,7 +420,7 @@ pub fn candidates(
     groups: Option<&[u32]>,
 ) -> Candidates {
     let go_on = |_| Ok::<(), std::convert::Infallible>(());
-    match candidates_in_steps(records, vocab, rules, options, groups, go_on) {
+    match candidates_in_steps(records, vocab, rules, options, groups, None, go_on) {
         Ok(c) => c,
         Err(never) => match never {},
     }
@@ -429,12 +429,17 @@ pub fn candidates(
 /// [`candidates`], calling `after` with the number of rules completed
 /// since the last call: 1 when a rule is done, 0 halfway through one (a
 /// chance to stop a long run; an error from `after` is returned as is).
+/// `rank` orders records whose sort keys tie in an oversized block (the
+/// records' id order, so that the pairs do not depend on the input order);
+/// without it, their positions.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn candidates_in_steps<E>(
     records: &[Prepared],
     vocab: &super::standardize::Vocabulary,
     rules: &[BlockingRule],
     options: &BlockingOptions,
     groups: Option<&[u32]>,
+    rank: Option<&[u32]>,
     mut after: impl FnMut(usize) -> Result<(), E>,
 ) -> Result<Candidates, E> {
     let n = records.len() as u64;
@@ -455,13 +460,14 @@ pub(crate) fn candidates_in_steps<E>(
     // the orders of an oversized block: by name and birth date, by place,
     // and by contact point (by text, so that a block split over machines
     // sorts the same way: see `crmkit_arrow::blocking`)
+    let tie = |i: usize| rank.map_or(i, |r| r[i] as usize);
     let by_name = |i: usize| {
         let p = &records[i];
         (
             vocab.last.value(p.last),
             vocab.first.value(p.first),
             p.dob,
-            i,
+            tie(i),
         )
     };
     let by_place = |i: usize| {
@@ -470,7 +476,7 @@ pub(crate) fn candidates_in_steps<E>(
             vocab.postcode.value(p.postcode),
             vocab.address.value(p.address),
             p.dob,
-            i,
+            tie(i),
         )
     };
     let by_contact = |i: usize| {
@@ -480,7 +486,7 @@ pub(crate) fn candidates_in_steps<E>(
             vocab.email.value(first(&p.emails)),
             vocab.phone.value(first(&p.phones)),
             p.dob,
-            i,
+            tie(i),
         )
     };
     let mut all: Vec<u64> = Vec::new();

@@ -714,12 +714,20 @@ pub fn resolve_labelled<S: AsRef<str>>(
         reporter.advance(n)
     })?;
     reporter.start(Stage::Block, settings.blocking.len())?;
+    // ids are unique (checked above): their order ranks every record
+    let mut by_id: Vec<u32> = (0..records.len() as u32).collect();
+    by_id.par_sort_unstable_by(|&a, &b| id_order(&records[a as usize].id, &records[b as usize].id));
+    let mut rank = vec![0u32; records.len()];
+    for (r, &i) in by_id.iter().enumerate() {
+        rank[i as usize] = r as u32;
+    }
     let cands = blocking::candidates_in_steps(
         &prepared,
         &vocab,
         &settings.blocking,
         &settings.blocking_options,
         groups,
+        Some(&rank),
         |n| reporter.advance(n),
     )?;
     reporter.start(Stage::Compare, cands.pairs.len())?;
