@@ -7,10 +7,10 @@ use arrow_array::cast::AsArray;
 use arrow_array::types::UInt32Type;
 use arrow_array::{Array, RecordBatch, UInt32Array};
 use arrow_schema::{DataType, Field, Schema};
-use crmkit::identity::blocking::rule_keys;
+use crmkit::identity::blocking::{neighbourhood_orders, rule_keys};
 use crmkit::identity::cluster::id_order;
 use crmkit::identity::record::ColumnMap;
-use crmkit::identity::standardize::{NONE, Prepared, Sym, Vocabulary};
+use crmkit::identity::standardize::{Prepared, Vocabulary};
 use crmkit::identity::{Settings, prepare};
 use crmkit::{Error, Result};
 
@@ -79,23 +79,14 @@ pub fn blocking_keys(
     .map_err(|e| arrow_error("blocking keys", e))
 }
 
-/// The three orders of an oversized block, as `crmkit::identity::blocking`
-/// sorts it (by name and birth date, by postcode and address, by email and
-/// phone), joined by U+001E; the parts of each order by U+001F.
+/// The orders of [`neighbourhood_orders`], each as its two texts and the
+/// birth date joined by U+001F, the orders joined by U+001E.
 fn sort_key(p: &Prepared, v: &Vocabulary) -> String {
-    let first = |x: &[Sym]| x.first().copied().unwrap_or(NONE);
-    format!(
-        "{}\u{1f}{}\u{1f}{:08}\u{1e}{}\u{1f}{}\u{1f}{:08}\u{1e}{}\u{1f}{}\u{1f}{:08}",
-        v.last.value(p.last),
-        v.first.value(p.first),
-        p.dob,
-        v.postcode.value(p.postcode),
-        v.address.value(p.address),
-        p.dob,
-        v.email.value(first(&p.emails)),
-        v.phone.value(first(&p.phones)),
-        p.dob,
-    )
+    neighbourhood_orders(p, v)
+        .iter()
+        .map(|(a, b)| format!("{a}\u{1f}{b}\u{1f}{:08}", p.dob))
+        .collect::<Vec<_>>()
+        .join("\u{1e}")
 }
 
 /// The schema of [`block_pairs`]: `left_id`, `right_id` (`left_id` first

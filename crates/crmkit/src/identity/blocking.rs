@@ -390,6 +390,29 @@ pub fn rule_hashes<V: Values + ?Sized>(
     states.into_iter().map(|h| h.finish()).collect()
 }
 
+/// The three orders in which an oversized block is compared by sorted
+/// neighbourhood, each as two texts that come before the birth date: last
+/// and first name; postcode and address; first email and first phone.
+/// By text, so that a block split over machines sorts the same way
+/// (`crmkit_arrow::blocking` writes them into its `sort_key`).
+pub fn neighbourhood_orders<'a, V: Values + ?Sized>(
+    p: &Prepared,
+    v: &'a V,
+) -> [(&'a str, &'a str); 3] {
+    let first = |x: &[super::standardize::Sym]| x.first().copied().unwrap_or(NONE);
+    [
+        (v.text(Kind::Last, p.last), v.text(Kind::First, p.first)),
+        (
+            v.text(Kind::Postcode, p.postcode),
+            v.text(Kind::Address, p.address),
+        ),
+        (
+            v.text(Kind::Email, first(&p.emails)),
+            v.text(Kind::Phone, first(&p.phones)),
+        ),
+    ]
+}
+
 /// Candidate pairs `(i, j)` with `i < j`, sorted and distinct, packed as
 /// `i << 32 | j`.
 #[derive(Debug, Clone, Default)]
@@ -457,38 +480,16 @@ pub(crate) fn candidates_in_steps<E>(
         },
         ..BlockingReport::default()
     };
-    // the orders of an oversized block: by name and birth date, by place,
-    // and by contact point (by text, so that a block split over machines
-    // sorts the same way: see `crmkit_arrow::blocking`)
+    // the orders of an oversized block (`neighbourhood_orders`), then the
+    // birth date and the tie order
     let tie = |i: usize| rank.map_or(i, |r| r[i] as usize);
-    let by_name = |i: usize| {
-        let p = &records[i];
-        (
-            vocab.last.value(p.last),
-            vocab.first.value(p.first),
-            p.dob,
-            tie(i),
-        )
+    let by = |k: usize| {
+        move |i: usize| {
+            let p = &records[i];
+            (neighbourhood_orders(p, vocab)[k], p.dob, tie(i))
+        }
     };
-    let by_place = |i: usize| {
-        let p = &records[i];
-        (
-            vocab.postcode.value(p.postcode),
-            vocab.address.value(p.address),
-            p.dob,
-            tie(i),
-        )
-    };
-    let by_contact = |i: usize| {
-        let p = &records[i];
-        let first = |v: &[super::standardize::Sym]| v.first().copied().unwrap_or(NONE);
-        (
-            vocab.email.value(first(&p.emails)),
-            vocab.phone.value(first(&p.phones)),
-            p.dob,
-            tie(i),
-        )
-    };
+    let (by_name, by_place, by_contact) = (by(0), by(1), by(2));
     let mut all: Vec<u64> = Vec::new();
     let mut largest: Vec<BlockReport> = Vec::new();
     for (r, rule) in rules.iter().enumerate() {
