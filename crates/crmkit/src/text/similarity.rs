@@ -261,6 +261,9 @@ pub fn osa_slices<T: PartialEq>(a: &[T], b: &[T], max: usize) -> Option<usize> {
     if a.len().abs_diff(b.len()) > max {
         return None;
     }
+    if max == 1 {
+        return osa_one(a, b);
+    }
     // three rows: two back for the transposition; on the stack for the short
     // texts this is mostly called with (domains, names, dates)
     const STACK_ROW: usize = 48;
@@ -271,6 +274,26 @@ pub fn osa_slices<T: PartialEq>(a: &[T], b: &[T], max: usize) -> Option<usize> {
     } else {
         osa_rows(a, b, max, &mut vec![0usize; 3 * width])
     }
+}
+
+/// [`osa_slices`] with `max == 1` (codes, phones, postcodes) in one pass
+/// instead of the dynamic programme: after the common prefix, one
+/// substitution, insertion, deletion or swap of two neighbours must leave
+/// the same rest.
+fn osa_one<T: PartialEq>(a: &[T], b: &[T]) -> Option<usize> {
+    let i = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    if i == a.len() && i == b.len() {
+        return Some(0);
+    }
+    let one = if a.len() == b.len() {
+        a[i + 1..] == b[i + 1..]
+            || (i + 1 < a.len() && a[i] == b[i + 1] && a[i + 1] == b[i] && a[i + 2..] == b[i + 2..])
+    } else if a.len() > b.len() {
+        a[i + 1..] == b[i..]
+    } else {
+        a[i..] == b[i + 1..]
+    };
+    one.then_some(1)
 }
 
 /// The dynamic programme of [`osa_slices`] in `rows` (three rows of
@@ -328,6 +351,21 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn one_edit_fast_path_equals_the_programme(
+            a in "[abc]{0,7}",
+            b in "[abc]{0,7}",
+        ) {
+            let (x, y) = (a.as_bytes(), b.as_bytes());
+            let mut rows = vec![0usize; 3 * (y.len() + 1)];
+            let programme = if x.len().abs_diff(y.len()) > 1 {
+                None
+            } else {
+                osa_rows(x, y, 1, &mut rows)
+            };
+            prop_assert_eq!(osa_slices(x, y, 1), programme);
+        }
+
         #[test]
         fn bit_parallel_jaro_equals_the_scan(
             a in "[a-e ]{0,70}",
