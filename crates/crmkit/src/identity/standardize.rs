@@ -38,7 +38,9 @@ pub const MIN_TF_POPULATION: u64 = 1000;
 /// term-frequency adjustment).
 #[derive(Debug, Clone, Default)]
 pub struct Interner {
-    ids: HashMap<std::sync::Arc<str>, Sym>,
+    // foldhash: a tenth of the cost of the default SipHash on short keys,
+    // still seeded per process
+    ids: HashMap<std::sync::Arc<str>, Sym, foldhash::fast::RandomState>,
     values: Vec<std::sync::Arc<str>>,
     counts: Vec<u32>,
     total: u64,
